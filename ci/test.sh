@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Quick start 2: install what is missing, build leakcheck with AddressSanitizer
+# and UndefinedBehaviorSanitizer, and run the whole test suite (Check unit
+# suites and end-to-end runs of real Node programs) through CTest.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/ci/setup.sh" --tests
+build="$root/build-test"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
+  -DLEAKCHECK_ASAN=ON -DLEAKCHECK_UBSAN=ON -DLEAKCHECK_WERROR=ON >/dev/null
+cmake --build "$build" -j"$(nproc)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir "$build" --output-on-failure -j2 --timeout 600

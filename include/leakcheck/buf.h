@@ -1,0 +1,85 @@
+/*
+ * Growable byte buffers and checked allocation.
+ *
+ * A struct lc_buf follows git's strbuf contract: `buf` is never NULL and is
+ * always NUL-terminated, so it can be handed to any C string function; `len`
+ * excludes the terminator; `alloc` is 0 while the buffer points at a shared
+ * empty string.  Initialise with LC_BUF_INIT or lc_buf_init().
+ */
+#ifndef LEAKCHECK_BUF_H
+#define LEAKCHECK_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct lc_buf {
+  char *buf;
+  size_t len;
+  size_t alloc;
+};
+
+extern char lc_buf_empty[];
+#define LC_BUF_INIT {lc_buf_empty, 0, 0}
+
+/* Allocation that never returns NULL: on exhaustion it prints a message to
+ * stderr and aborts.  Use for small, program-sized allocations; sizes derived
+ * from input must be checked with lc_mul_overflows() first. */
+void *lc_xmalloc(size_t size);
+void *lc_xcalloc(size_t n, size_t size);
+void *lc_xrealloc(void *ptr, size_t size);
+char *lc_xstrdup(const char *s);
+char *lc_xstrndup(const char *s, size_t n);
+/* Returns a new string formatted like printf; the caller frees it. */
+char *lc_xasprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* Nonzero when a * b does not fit in size_t. */
+static inline int
+lc_mul_overflows(size_t a, size_t b)
+{
+  return b != 0 && a > (size_t)-1 / b;
+}
+
+/* Grows the array `x` (of `alloc` elements) so that it holds at least `nr`
+ * elements, by 1.5x steps; `alloc` is updated.  Aborts on overflow. */
+#define LC_ALLOC_GROW(x, nr, alloc)                                           \
+  do {                                                                        \
+    if ((size_t)(nr) > (alloc)) {                                             \
+      size_t lc_ag_n_ = (alloc) < 16 ? 16 : (alloc) + (alloc) / 2;           \
+      if (lc_ag_n_ < (size_t)(nr))                                            \
+        lc_ag_n_ = (size_t)(nr);                                              \
+      (x) = lc_reallocarray_or_die((x), lc_ag_n_, sizeof(*(x)));              \
+      (alloc) = lc_ag_n_;                                                     \
+    }                                                                         \
+  } while (0)
+
+/* realloc(ptr, n * size) with an overflow check; aborts on failure. */
+void *lc_reallocarray_or_die(void *ptr, size_t n, size_t size);
+
+void lc_buf_init(struct lc_buf *b, size_t hint);
+/* Frees the contents and leaves `b` initialised (empty). */
+void lc_buf_release(struct lc_buf *b);
+/* Makes room for `extra` more bytes after len (plus the terminator). */
+void lc_buf_grow(struct lc_buf *b, size_t extra);
+void lc_buf_setlen(struct lc_buf *b, size_t len);
+static inline void
+lc_buf_reset(struct lc_buf *b)
+{
+  lc_buf_setlen(b, 0);
+}
+void lc_buf_add(struct lc_buf *b, const void *data, size_t len);
+void lc_buf_addstr(struct lc_buf *b, const char *s);
+void lc_buf_addch(struct lc_buf *b, int c);
+void lc_buf_addf(struct lc_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void lc_buf_vaddf(struct lc_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* Gives the string away: the caller owns and frees the result, `b` is left
+ * initialised (empty).  Never returns NULL. */
+char *lc_buf_detach(struct lc_buf *b, size_t *len);
+
+/* Reads a whole file into `b` (appending).  Returns 0, or -1 with errno set
+ * (from open/read); `b` then holds what was read so far. */
+int lc_buf_read_file(struct lc_buf *b, const char *path);
+
+#endif

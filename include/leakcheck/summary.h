@@ -1,0 +1,53 @@
+/*
+ * The DevTools Memory panel's Summary view of one snapshot: nodes grouped
+ * per class (row key), with count and shallow size.  Class names follow
+ * current DevTools (Function, RegExp, (system), {a, b} object shapes, …);
+ * see ../shared/reference/heapsnapshot-format.md §3.
+ */
+#ifndef LEAKCHECK_SUMMARY_H
+#define LEAKCHECK_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leakcheck/err.h"
+#include "leakcheck/snapshot.h"
+
+struct lc_summary_row {
+  char *key;  /* DevTools row key: "scriptId,line,col,Name" or ",Name" */
+  char *name; /* class name shown in the view */
+  uint64_t count;
+  uint64_t self_size; /* shallow size, after reattribution */
+};
+
+struct lc_summary {
+  struct lc_summary_row *rows; /* sorted by self_size desc, then key */
+  size_t nrows;
+  uint64_t total_size;  /* sum of shallow sizes + extra_native_bytes */
+  uint32_t node_count;
+  uint32_t edge_count;
+  /* Per node ordinal: its row index, or UINT32_MAX when the node is not
+   * counted (adjusted self size 0). */
+  uint32_t *node_row;
+  uint64_t *node_self; /* adjusted self sizes, per ordinal */
+};
+
+#define LC_SUMMARY_INIT {0}
+
+/* Builds the Summary of `s`.  Returns 0 (never fails on a snapshot that
+ * lc_snapshot_parse accepted). */
+int lc_summary_build(struct lc_summary *sum, const struct lc_snapshot *s,
+                     struct lc_err *err);
+
+/* Frees the per-node arrays, keeping the rows (for a series that outlives
+ * the snapshot). */
+void lc_summary_drop_nodes(struct lc_summary *sum);
+
+void lc_summary_release(struct lc_summary *sum);
+
+/* The class name DevTools shows for one node, into a fresh string. Used by
+ * tests and by retainer-path printing. Interface inference ({a, b} names)
+ * is only applied by lc_summary_build. */
+char *lc_summary_node_class(const struct lc_snapshot *s, uint32_t node);
+
+#endif

@@ -1,0 +1,622 @@
+/*
+ * The Summary view (see summary.h and heapsnapshot-format.md §3): the steps
+ * run in DevTools' order because each one changes the numbers of the next:
+ * detachedness, shallow-size reattribution, class names with interface
+ * inference, then rows.
+ */
+#include "leakcheck/summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakcheck/buf.h"
+#include "leakcheck/banned.h"
+
+#define NONE UINT32_MAX
+
+/* ---- a small string → index map (open addressing, FNV-1a) ------------- */
+
+struct strmap {
+  char **keys;     /* owned, by index */
+  uint32_t *slots; /* index + 1, 0 = empty */
+  size_t n, alloc, nslots;
+};
+
+static uint64_t
+fnv1a(const char *s, size_t len)
+{
+  uint64_t h = 1469598103934665603ULL;
+  size_t i;
+  for (i = 0; i < len; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+static void
+strmap_rehash(struct strmap *m)
+{
+  size_t i, ns = m->nslots ? m->nslots * 2 : 64;
+  free(m->slots);
+  m->slots = lc_xcalloc(ns, sizeof(uint32_t));
+  m->nslots = ns;
+  for (i = 0; i < m->n; i++) {
+    size_t j = fnv1a(m->keys[i], strlen(m->keys[i])) & (ns - 1);
+    while (m->slots[j])
+      j = (j + 1) & (ns - 1);
+    m->slots[j] = (uint32_t)i + 1;
+  }
+}
+
+/* Returns the index of `s` (len bytes), adding it when absent; *added tells
+ * which. */
+static uint32_t
+strmap_intern(struct strmap *m, const char *s, size_t len, int *added)
+{
+  size_t j;
+  if ((m->n + 1) * 2 > m->nslots)
+    strmap_rehash(m);
+  j = fnv1a(s, len) & (m->nslots - 1);
+  while (m->slots[j]) {
+    const char *k = m->keys[m->slots[j] - 1];
+    if (strlen(k) == len && memcmp(k, s, len) == 0) {
+      if (added)
+        *added = 0;
+      return m->slots[j] - 1;
+    }
+    j = (j + 1) & (m->nslots - 1);
+  }
+  LC_ALLOC_GROW(m->keys, m->n + 1, m->alloc);
+  m->keys[m->n] = lc_xstrndup(s, len);
+  m->slots[j] = (uint32_t)m->n + 1;
+  if (added)
+    *added = 1;
+  return (uint32_t)m->n++;
+}
+
+static void
+strmap_release(struct strmap *m)
+{
+  size_t i;
+  for (i = 0; i < m->n; i++)
+    free(m->keys[i]);
+  free(m->keys);
+  free(m->slots);
+  memset(m, 0, sizeof(*m));
+}
+
+/* ---- step 1: detachedness ---------------------------------------------- */
+
+static void
+propagate_dom_state(const struct lc_snapshot *s, uint8_t *state)
+{
+  uint32_t n = s->node_count, i, *attached, *detached;
+  size_t na = 0, nd = 0;
+  uint8_t *visited;
+  if (!s->has_detachedness)
+    return;
+  visited = lc_xcalloc(n + 1, 1);
+  attached = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+  detached = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+
+#define PROCESS(ord, st)                                                      \
+  do {                                                                        \
+    uint32_t o_ = (ord);                                                      \
+    if (!visited[o_]) {                                                       \
+      visited[o_] = 1;                                                        \
+      if (s->node_type[o_] == LC_NT_NATIVE) {                                 \
+        state[o_] = (st);                                                     \
+        if ((st) == 1)                                                        \
+          attached[na++] = o_;                                                \
+        else if ((st) == 2)                                                   \
+          detached[nd++] = o_;                                                \
+      }                                                                       \
+    }                                                                         \
+  } while (0)
+
+  for (i = 0; i < n; i++)
+    if (state[i])
+      PROCESS(i, state[i]);
+  while (na) {
+    uint32_t o = attached[--na], e;
+    for (e = s->node_first_edge[o]; e < s->node_first_edge[o + 1]; e++)
+      if (s->edge_type[e] != LC_ET_HIDDEN && s->edge_type[e] != LC_ET_WEAK)
+        PROCESS(s->edge_to[e], 1);
+  }
+  while (nd) {
+    uint32_t o = detached[--nd], e;
+    if (state[o] == 1)
+      continue;
+    for (e = s->node_first_edge[o]; e < s->node_first_edge[o + 1]; e++)
+      if (s->edge_type[e] != LC_ET_HIDDEN && s->edge_type[e] != LC_ET_WEAK)
+        PROCESS(s->edge_to[e], 2);
+  }
+#undef PROCESS
+  free(visited);
+  free(attached);
+  free(detached);
+}
+
+/* ---- step 2: shallow-size reattribution ------------------------------- */
+
+static int
+has_user_roots(const struct lc_snapshot *s)
+{
+  uint32_t e;
+  if (!s->node_count)
+    return 0;
+  for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
+    uint32_t t = s->edge_to[e];
+    if (s->node_type[t] != LC_NT_SYNTHETIC ||
+        strcmp(lc_snapshot_str(s, s->node_name[t]), "(Document DOM trees)") ==
+            0)
+      return 1;
+  }
+  return 0;
+}
+
+static void
+reattribute_shallow(const struct lc_snapshot *s, uint64_t *self)
+{
+  const uint32_t unvisited = UINT32_MAX, multiple = UINT32_MAX - 1;
+  uint32_t n = s->node_count, i, *owner, *work;
+  size_t nw = 0;
+  if (!has_user_roots(s))
+    return;
+  owner = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+  /* Each node enters the worklist at most twice (see below). */
+  work = lc_xmalloc(((size_t)n * 2 + 1) * sizeof(uint32_t));
+  for (i = 0; i < n; i++) {
+    uint8_t t = s->node_type[i];
+    if (t == LC_NT_HIDDEN || t == LC_NT_ARRAY ||
+        (t == LC_NT_NATIVE &&
+         strcmp(lc_snapshot_str(s, s->node_name[i]),
+                "system / ExternalStringData") == 0)) {
+      owner[i] = unvisited;
+    } else {
+      owner[i] = i;
+      work[nw++] = i;
+    }
+  }
+  while (nw) {
+    uint32_t id = work[--nw], own = owner[id], e;
+    for (e = s->node_first_edge[id]; e < s->node_first_edge[id + 1]; e++) {
+      uint32_t t = s->edge_to[e];
+      if (s->edge_type[e] == LC_ET_WEAK)
+        continue;
+      if (owner[t] == unvisited) {
+        owner[t] = own;
+        work[nw++] = t;
+      } else if (owner[t] != t && owner[t] != own && owner[t] != multiple) {
+        owner[t] = multiple;
+        work[nw++] = t;
+      }
+    }
+  }
+  for (i = 0; i < n; i++) {
+    uint32_t o = owner[i];
+    if (o == unvisited || o == multiple || o == i)
+      continue;
+    if (s->node_type[o] == LC_NT_SYNTHETIC || o == 0)
+      continue;
+    self[o] += self[i];
+    self[i] = 0;
+  }
+  free(owner);
+  free(work);
+}
+
+/* ---- step 3: class names ----------------------------------------------- */
+
+/* The name DevTools shows for an object/native node whose (possibly
+ * "Detached "-prefixed) raw name is `name`: "<div id=x>" → "<div>". */
+static void
+element_class(struct lc_buf *out, const char *name)
+{
+  const char *sp = NULL;
+  if (name[0] == '<')
+    sp = strchr(name, ' ');
+  else if (strncmp(name, "Detached <", 10) == 0)
+    sp = strchr(name + 10, ' ');
+  if (sp) {
+    lc_buf_add(out, name, (size_t)(sp - name));
+    lc_buf_addch(out, '>');
+  } else {
+    lc_buf_addstr(out, name);
+  }
+}
+
+static void
+node_class_into(struct lc_buf *out, const struct lc_snapshot *s, uint32_t n,
+                int detached)
+{
+  switch (s->node_type[n]) {
+  case LC_NT_HIDDEN:
+    lc_buf_addstr(out, "(system)");
+    return;
+  case LC_NT_OBJECT:
+  case LC_NT_NATIVE:
+    if (detached) {
+      struct lc_buf tmp = LC_BUF_INIT;
+      lc_buf_addf(&tmp, "Detached %s", lc_snapshot_str(s, s->node_name[n]));
+      element_class(out, tmp.buf);
+      lc_buf_release(&tmp);
+    } else {
+      element_class(out, lc_snapshot_str(s, s->node_name[n]));
+    }
+    return;
+  case LC_NT_CODE:
+    lc_buf_addstr(out, "(compiled code)");
+    return;
+  case LC_NT_CLOSURE:
+    lc_buf_addstr(out, "Function");
+    return;
+  case LC_NT_REGEXP:
+    lc_buf_addstr(out, "RegExp");
+    return;
+  default:
+    lc_buf_addf(out, "(%s)", lc_snapshot_type_name(s, n));
+    return;
+  }
+}
+
+char *
+lc_summary_node_class(const struct lc_snapshot *s, uint32_t node)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  node_class_into(&b, s, node, 0);
+  return lc_buf_detach(&b, NULL);
+}
+
+/* Length in UTF-16 code units of UTF-8 text, as JS counts it. */
+static size_t
+utf16_len(const char *s, size_t n)
+{
+  size_t i, len = 0;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c & 0xC0) != 0x80)
+      len += c >= 0xF0 ? 2 : 1;
+  }
+  return len;
+}
+
+/* JSON.stringify of a string, for property names containing , ' " { }. */
+static void
+json_quote(struct lc_buf *out, const char *s)
+{
+  lc_buf_addch(out, '"');
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    switch (c) {
+    case '"': lc_buf_addstr(out, "\\\""); break;
+    case '\\': lc_buf_addstr(out, "\\\\"); break;
+    case '\b': lc_buf_addstr(out, "\\b"); break;
+    case '\f': lc_buf_addstr(out, "\\f"); break;
+    case '\n': lc_buf_addstr(out, "\\n"); break;
+    case '\r': lc_buf_addstr(out, "\\r"); break;
+    case '\t': lc_buf_addstr(out, "\\t"); break;
+    default:
+      if (c < 0x20)
+        lc_buf_addf(out, "\\u%04x", c);
+      else
+        lc_buf_addch(out, (char)c);
+    }
+  }
+  lc_buf_addch(out, '"');
+}
+
+static void
+format_property(struct lc_buf *out, const char *name)
+{
+  if (strpbrk(name, ",'\"{}"))
+    json_quote(out, name);
+  else
+    lc_buf_addstr(out, name);
+}
+
+struct candidate {
+  uint32_t name;   /* index in the names map */
+  uint32_t count;
+  uint32_t order;  /* first seen */
+  uint32_t *props; /* property ids */
+  uint32_t nprops;
+};
+
+static int
+cmp_candidate(const void *a, const void *b)
+{
+  const struct candidate *x = a, *y = b;
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int
+is_plain_object(const struct lc_snapshot *s, uint32_t n)
+{
+  return s->node_type[n] == LC_NT_OBJECT &&
+         strcmp(lc_snapshot_str(s, s->node_name[n]), "Object") == 0;
+}
+
+/* The property id of edge e's name (interned by text, so duplicated
+ * entries of the strings table agree). */
+static uint32_t
+prop_id(const struct lc_snapshot *s, uint32_t e, struct strmap *props,
+        uint32_t *cache)
+{
+  uint32_t si = s->edge_name[e];
+  if (cache[si] == NONE) {
+    const char *t = lc_snapshot_str(s, si);
+    cache[si] = strmap_intern(props, t, strlen(t), NULL);
+  }
+  return cache[si];
+}
+
+/*
+ * Interface inference: plain `Object`s are named after the most common
+ * property lists ({a, b}), as DevTools does.  Fills class_of[n] (an index
+ * into `classes`) for every plain object that matches a definition.
+ */
+static void
+infer_interfaces(const struct lc_snapshot *s, struct strmap *classes,
+                 uint32_t *class_of)
+{
+  struct strmap names = {0}, props = {0};
+  struct candidate *cands = NULL, *defs;
+  size_t ncands = 0, acands = 0, ndefs = 0, i;
+  uint32_t *cache, *stamp = NULL, *tmp = NULL, *def_class;
+  size_t atmp = 0, nstamp = 0;
+  uint64_t total = 0, min_count;
+  uint32_t n;
+  struct lc_buf nm = LC_BUF_INIT, one = LC_BUF_INIT;
+
+  cache = lc_xmalloc(((size_t)s->string_count + 1) * sizeof(uint32_t));
+  memset(cache, 0xff, ((size_t)s->string_count + 1) * sizeof(uint32_t));
+
+  for (n = 0; n < s->node_count; n++) {
+    uint32_t e, k = 0;
+    int added;
+    uint32_t ci;
+    if (!is_plain_object(s, n))
+      continue;
+    total++;
+    lc_buf_reset(&nm);
+    lc_buf_addch(&nm, '{');
+    for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++) {
+      const char *en;
+      size_t cur;
+      if (s->edge_type[e] != LC_ET_PROPERTY)
+        continue;
+      en = lc_snapshot_str(s, s->edge_name[e]);
+      if (strcmp(en, "__proto__") == 0)
+        continue;
+      lc_buf_reset(&one);
+      format_property(&one, en);
+      cur = utf16_len(nm.buf, nm.len);
+      if (cur > 1 && cur + utf16_len(one.buf, one.len) > 120)
+        break;
+      if (nm.len != 1)
+        lc_buf_addstr(&nm, ", ");
+      lc_buf_add(&nm, one.buf, one.len);
+      LC_ALLOC_GROW(tmp, (size_t)k + 1, atmp);
+      tmp[k++] = prop_id(s, e, &props, cache);
+    }
+    if (!k)
+      continue;
+    lc_buf_addch(&nm, '}');
+    ci = strmap_intern(&names, nm.buf, nm.len, &added);
+    if (added) {
+      LC_ALLOC_GROW(cands, ncands + 1, acands);
+      cands[ncands].name = ci;
+      cands[ncands].count = 1;
+      cands[ncands].order = (uint32_t)ncands;
+      cands[ncands].props = lc_xmalloc(k * sizeof(uint32_t));
+      memcpy(cands[ncands].props, tmp, k * sizeof(uint32_t));
+      cands[ncands].nprops = k;
+      ncands++;
+    } else {
+      cands[ci].count++;
+    }
+  }
+
+  if (ncands)
+    qsort(cands, ncands, sizeof(*cands), cmp_candidate);
+  min_count = total / 1000 > 2 ? total / 1000 : 2;
+  /* JS compares count < total/1000 in floating point. */
+  for (i = 0; i < ncands; i++) {
+    if ((double)cands[i].count < (double)min_count ||
+        (double)cands[i].count * 1000.0 < (double)total)
+      break;
+  }
+  ndefs = i;
+  defs = cands;
+
+  if (ndefs) {
+    def_class = lc_xmalloc(ndefs * sizeof(uint32_t));
+    for (i = 0; i < ndefs; i++) {
+      const char *dn = names.keys[defs[i].name];
+      def_class[i] = strmap_intern(classes, dn, strlen(dn), NULL);
+    }
+    nstamp = props.n;
+    stamp = lc_xcalloc(nstamp + 1, sizeof(uint32_t));
+    for (n = 0; n < s->node_count; n++) {
+      uint32_t e, best = NONE, bestp = 0;
+      if (!is_plain_object(s, n))
+        continue;
+      for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++)
+        if (s->edge_type[e] == LC_ET_PROPERTY) {
+          /* Names first seen here belong to no definition. */
+          uint32_t p = prop_id(s, e, &props, cache);
+          if (p < nstamp)
+            stamp[p] = n + 1;
+        }
+      for (i = 0; i < ndefs; i++) {
+        uint32_t j;
+        if (defs[i].nprops <= bestp && best != NONE)
+          continue;
+        for (j = 0; j < defs[i].nprops; j++)
+          if (stamp[defs[i].props[j]] != n + 1)
+            break;
+        if (j == defs[i].nprops) {
+          best = (uint32_t)i;
+          bestp = defs[i].nprops;
+        }
+      }
+      if (best != NONE)
+        class_of[n] = def_class[best];
+    }
+    free(def_class);
+  }
+
+  for (i = 0; i < ncands; i++)
+    free(cands[i].props);
+  free(cands);
+  free(stamp);
+  free(tmp);
+  free(cache);
+  lc_buf_release(&nm);
+  lc_buf_release(&one);
+  strmap_release(&names);
+  strmap_release(&props);
+}
+
+/* ---- step 4: rows -------------------------------------------------------- */
+
+static int
+cmp_row_index(const void *a, const void *b, void *rows)
+{
+  const struct lc_summary_row *x = (const struct lc_summary_row *)rows +
+                                   *(const uint32_t *)a;
+  const struct lc_summary_row *y = (const struct lc_summary_row *)rows +
+                                   *(const uint32_t *)b;
+  if (x->self_size != y->self_size)
+    return x->self_size > y->self_size ? -1 : 1;
+  return strcmp(x->key, y->key);
+}
+
+int
+lc_summary_build(struct lc_summary *sum, const struct lc_snapshot *s,
+                 struct lc_err *err)
+{
+  uint32_t n, i;
+  uint8_t *state;
+  uint32_t *class_of, *row_of_key, *order;
+  struct strmap classes = {0}, keys = {0};
+  struct lc_buf b = LC_BUF_INIT;
+  size_t nrows, rows_alloc = 0;
+  (void)err;
+
+  memset(sum, 0, sizeof(*sum));
+  sum->node_count = s->node_count;
+  sum->edge_count = s->edge_count;
+  sum->node_self = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint64_t));
+  memcpy(sum->node_self, s->node_self_size,
+         (size_t)s->node_count * sizeof(uint64_t));
+  sum->node_row = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint32_t));
+
+  state = lc_xcalloc(s->node_count + 1, 1);
+  if (s->has_detachedness)
+    memcpy(state, s->node_detachedness, s->node_count);
+  propagate_dom_state(s, state);
+  reattribute_shallow(s, sum->node_self);
+
+  class_of = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint32_t));
+  for (n = 0; n < s->node_count; n++)
+    class_of[n] = NONE;
+  infer_interfaces(s, &classes, class_of);
+
+  /* Row keys, interned; rows are created in first-seen order. */
+  for (n = 0; n < s->node_count; n++) {
+    const char *cls;
+    uint32_t k;
+    int added;
+    sum->node_row[n] = NONE;
+    if (!sum->node_self[n])
+      continue;
+    lc_buf_reset(&b);
+    if (class_of[n] == NONE) {
+      node_class_into(&b, s, n, state[n] == 2);
+      class_of[n] = strmap_intern(&classes, b.buf, b.len, NULL);
+    }
+    cls = classes.keys[class_of[n]];
+    lc_buf_reset(&b);
+    if (s->node_type[n] == LC_NT_OBJECT && s->node_loc[n] != NONE) {
+      uint32_t l = s->node_loc[n];
+      lc_buf_addf(&b, "%u,%u,%u,%s", s->loc_script[l], s->loc_line[l],
+                  s->loc_col[l], cls);
+    } else {
+      lc_buf_addf(&b, ",%s", cls);
+    }
+    k = strmap_intern(&keys, b.buf, b.len, &added);
+    if (added) {
+      LC_ALLOC_GROW(sum->rows, keys.n, rows_alloc);
+      sum->rows[k].key = NULL; /* filled below from keys */
+      sum->rows[k].name = lc_xstrdup(cls);
+      sum->rows[k].count = 0;
+      sum->rows[k].self_size = 0;
+    }
+    sum->rows[k].count++;
+    sum->rows[k].self_size += sum->node_self[n];
+    sum->total_size += sum->node_self[n];
+    sum->node_row[n] = k;
+  }
+  nrows = keys.n;
+  for (i = 0; i < nrows; i++) {
+    sum->rows[i].key = keys.keys[i];
+    keys.keys[i] = NULL;
+  }
+  sum->nrows = nrows;
+  sum->total_size += s->extra_native_bytes;
+
+  /* Sort rows and remap node_row to the sorted order. */
+  if (nrows) {
+    struct lc_summary_row *sorted = lc_xmalloc(nrows * sizeof(*sorted));
+    order = lc_xmalloc(nrows * sizeof(uint32_t));
+    row_of_key = lc_xmalloc(nrows * sizeof(uint32_t));
+    for (i = 0; i < nrows; i++)
+      order[i] = i;
+    qsort_r(order, nrows, sizeof(uint32_t), cmp_row_index, sum->rows);
+    for (i = 0; i < nrows; i++) {
+      sorted[i] = sum->rows[order[i]];
+      row_of_key[order[i]] = i;
+    }
+    for (n = 0; n < s->node_count; n++)
+      if (sum->node_row[n] != NONE)
+        sum->node_row[n] = row_of_key[sum->node_row[n]];
+    free(sum->rows);
+    sum->rows = sorted;
+    free(row_of_key);
+    free(order);
+  }
+
+  lc_buf_release(&b);
+  free(state);
+  free(class_of);
+  strmap_release(&classes);
+  strmap_release(&keys);
+  return 0;
+}
+
+void
+lc_summary_drop_nodes(struct lc_summary *sum)
+{
+  free(sum->node_row);
+  free(sum->node_self);
+  sum->node_row = NULL;
+  sum->node_self = NULL;
+}
+
+void
+lc_summary_release(struct lc_summary *sum)
+{
+  size_t i;
+  for (i = 0; i < sum->nrows; i++) {
+    free(sum->rows[i].key);
+    free(sum->rows[i].name);
+  }
+  free(sum->rows);
+  lc_summary_drop_nodes(sum);
+  memset(sum, 0, sizeof(*sum));
+}

@@ -1,0 +1,66 @@
+# Shared helpers for the end-to-end tests.  Each test_*.sh is run by CTest
+# as: bash test_X.sh LEAKCHECK_BINARY SOURCE_DIR
+set -u
+LEAKCHECK=${1:?usage: test.sh LEAKCHECK_BINARY SOURCE_DIR}
+SRC=${2:?usage: test.sh LEAKCHECK_BINARY SOURCE_DIR}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lc-e2e.XXXXXX")
+# A private TMPDIR lets the tests see every temp dir leakcheck makes.
+export TMPDIR="$WORK/tmp"
+mkdir -p "$TMPDIR"
+export NO_COLOR=1
+failures=0
+checks=0
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+ok() {
+  checks=$((checks + 1))
+}
+
+# expect_eq WHAT ACTUAL EXPECTED
+expect_eq() {
+  if [ "$2" == "$3" ]; then ok; else fail "$1: got '$2', expected '$3'"; fi
+}
+
+# expect_contains WHAT HAYSTACK NEEDLE
+expect_contains() {
+  case "$2" in
+    *"$3"*) ok ;;
+    *) fail "$1: '$3' not found in: $2" ;;
+  esac
+}
+
+# run_lc ARGS...: runs leakcheck, leaving stdout/stderr/status in OUT ERR CODE.
+run_lc() {
+  local o="$WORK/out.$$" e="$WORK/err.$$"
+  timeout 120 "$LEAKCHECK" "$@" >"$o" 2>"$e"
+  CODE=$?
+  OUT=$(cat "$o")
+  ERR=$(cat "$e")
+  rm -f "$o" "$e"
+}
+
+# xpath FILE EXPR: evaluates an XPath expression on a JUnit file.
+xpath() {
+  xmllint --xpath "$2" "$1" 2>/dev/null
+}
+
+# no_leftovers: no temp dir of leakcheck and no process of ours survive.
+no_leftovers() {
+  local left
+  left=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 -name 'leakcheck-*' | head -5)
+  expect_eq "temp dirs left behind" "$left" ""
+  left=$(pgrep -f "$WORK/" | grep -v "^$$\$" | head -5)
+  expect_eq "processes left behind" "$left" ""
+}
+
+finish() {
+  echo "$checks passed, $failures failed"
+  [ "$failures" -eq 0 ]
+  exit $?
+}

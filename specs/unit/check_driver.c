@@ -1,0 +1,773 @@
+/*
+ * The driver, end to end: real node programs (written into a private temp
+ * dir at test time) run through lc_driver_run.  Each test points TMPDIR at
+ * its own directory and makes this process a child subreaper, so that it can
+ * check afterwards that the temp dir is gone and that nothing of the
+ * program's process group survives (orphans are reparented to us and
+ * reaped here).
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "leakcheck/driver.h"
+
+static char *root;    /* everything this test makes */
+static char *work;    /* scripts; the program's cwd */
+static char *tmpdir;  /* TMPDIR for the driver */
+
+static char *
+join(const char *a, const char *b)
+{
+  return lc_xasprintf("%s/%s", a, b);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw);
+
+/* A failed assertion ends the test process without its teardown. */
+static void
+remove_root(void)
+{
+  if (root)
+    nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+setup(void)
+{
+  char tmpl[] = "/tmp/lc-check-driver-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(tmpl));
+  root = lc_xstrdup(tmpl);
+  work = join(root, "work");
+  tmpdir = join(root, "tmp");
+  ck_assert_int_eq(mkdir(work, 0700), 0);
+  ck_assert_int_eq(mkdir(tmpdir, 0700), 0);
+  ck_assert_int_eq(setenv("TMPDIR", tmpdir, 1), 0);
+  unsetenv("LEAKCHECK_NODE");
+  ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+  atexit(remove_root);
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  remove(path);
+  return 0;
+}
+
+static void
+teardown(void)
+{
+  remove_root();
+  free(root);
+  root = NULL;
+  free(work);
+  free(tmpdir);
+}
+
+/* Writes a fixture script into `work`; returns its absolute path. */
+static char *
+fixture(const char *name, const char *text)
+{
+  char *path = join(work, name);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(fputs(text, f) >= 0, 1);
+  ck_assert_int_eq(fclose(f), 0);
+  return path;
+}
+
+static void
+check_for(struct lc_check *c, char *script, char *path)
+{
+  memset(c, 0, sizeof(*c));
+  c->name = (char *)"t";
+  c->script = script;
+  c->script_path = path;
+  c->cwd = work;
+  c->timeout_ms = 30000;
+  c->every_ms = 100;
+  c->snapshots = 3;
+  c->warmup = 1;
+}
+
+static int
+count_fds(void)
+{
+  int n = 0;
+  DIR *d = opendir("/proc/self/fd");
+  struct dirent *de;
+  ck_assert_ptr_nonnull(d);
+  while ((de = readdir(d)) != NULL)
+    n += de->d_name[0] != '.';
+  closedir(d);
+  return n;
+}
+
+static int
+leftover_temp_dirs(void)
+{
+  int n = 0;
+  DIR *d = opendir(tmpdir);
+  struct dirent *de;
+  ck_assert_ptr_nonnull(d);
+  while ((de = readdir(d)) != NULL)
+    n += strncmp(de->d_name, "leakcheck-", 10) == 0;
+  closedir(d);
+  return n;
+}
+
+static void
+sleep_ms(long ms)
+{
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* Reaps orphans reparented to us; nonzero when `pid` (or the group -pid)
+ * is gone within 3 s. */
+static int
+gone(pid_t pid)
+{
+  int i;
+  for (i = 0; i < 150; i++) {
+    int st;
+    while (waitpid(-1, &st, WNOHANG) > 0)
+      ;
+    if (kill(pid, 0) < 0 && errno == ESRCH)
+      return 1;
+    sleep_ms(20);
+  }
+  return 0;
+}
+
+/* After every run: no process of the group, no temp dir, no fd leaked. */
+static void
+assert_clean(const struct lc_run_info *info, int fds_before)
+{
+  if (info->pgid > 0)
+    ck_assert_msg(gone(-info->pgid), "process group %d survived",
+                  info->pgid);
+  ck_assert_int_eq(leftover_temp_dirs(), 0);
+  ck_assert_int_eq(count_fds(), fds_before);
+}
+
+static uint64_t
+now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* --- the snapshot callback ---------------------------------------------- */
+
+struct seen {
+  unsigned calls;
+  unsigned ks[32];
+  int complete[32];      /* the file existed and ended with "]}" */
+  long node_count[32];   /* from the snapshot's header */
+  int fail_at;           /* return -1 at this k (when >= 0) */
+  int break_dir_at;      /* empty and remove the temp dir at this k */
+  char *dir_seen;
+};
+
+#define SEEN_INIT {0, {0}, {0}, {0}, -1, -1, NULL}
+
+static long
+header_node_count(const char *head)
+{
+  const char *p = strstr(head, "\"node_count\":");
+  return p ? strtol(p + 13, NULL, 10) : -1;
+}
+
+static int
+record(void *ctx, unsigned k, const char *path, struct lc_err *err)
+{
+  struct seen *s = ctx;
+  char tail[2], head[4097];
+  struct stat st;
+  int fd;
+  ssize_t n;
+
+  if (!s)
+    return 0;
+  ck_assert_uint_lt(s->calls, 32);
+  s->ks[s->calls] = k;
+  fd = open(path, O_RDONLY);
+  if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 2 &&
+      pread(fd, tail, 2, st.st_size - 2) == 2)
+    s->complete[s->calls] = tail[0] == ']' && tail[1] == '}';
+  if (fd >= 0) {
+    n = pread(fd, head, sizeof(head) - 1, 0);
+    head[n > 0 ? n : 0] = '\0';
+    s->node_count[s->calls] = header_node_count(head);
+    close(fd);
+  }
+  if (!s->dir_seen) {
+    const char *slash = strrchr(path, '/');
+    s->dir_seen = lc_xstrndup(path, (size_t)(slash - path));
+  }
+  s->calls++;
+  if ((int)k == s->break_dir_at) {
+    /* Makes the next v8.writeHeapSnapshot fail. */
+    DIR *d = opendir(s->dir_seen);
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL)
+      if (de->d_name[0] != '.')
+        unlinkat(dirfd(d), de->d_name, 0);
+    if (d)
+      closedir(d);
+    rmdir(s->dir_seen);
+  }
+  if ((int)k == s->fail_at)
+    return lc_err_set(err, LC_EINPUT, path, 0, 0, "stop here at %u", k);
+  return 0;
+}
+
+/* --- tests --------------------------------------------------------------- */
+
+START_TEST(idle_program_gives_every_snapshot)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *path = fixture("idle.js", "setInterval(() => {}, 1000);\n");
+  int fds = count_fds();
+  unsigned i;
+
+  check_for(&c, "idle.js", path);
+  c.snapshots = 4;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
+                                 &err), 0);
+  ck_assert_int_eq(err.code, LC_OK);
+  ck_assert_uint_eq(s.calls, 4);
+  for (i = 0; i < 4; i++) {
+    ck_assert_uint_eq(s.ks[i], i);
+    ck_assert_msg(s.complete[i], "snapshot %u incomplete", i);
+    ck_assert_int_gt(s.node_count[i], 1000);
+  }
+  ck_assert_uint_eq(info.snapshots_done, 4);
+  ck_assert_int_eq(info.exited, 0);
+  ck_assert_int_eq(info.exit_code, 128 + SIGTERM);
+  ck_assert_int_gt(info.pgid, 0);
+  /* The temp dir is private and lives in TMPDIR. */
+  ck_assert_ptr_nonnull(s.dir_seen);
+  ck_assert_int_eq(strncmp(s.dir_seen, tmpdir, strlen(tmpdir)), 0);
+  ck_assert_ptr_nonnull(strstr(s.dir_seen, "/leakcheck-"));
+  ck_assert_int_eq(access(s.dir_seen, F_OK), -1);
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+/* The program breaks: what lc_driver_run reports. */
+struct broken_case {
+  const char *name;
+  const char *script;
+  uint64_t every_ms, timeout_ms;
+  unsigned snapshots;
+  const char *msg; /* expected substring of err.msg */
+  int exited, exit_code;
+  const char *stderr_has;
+};
+
+static const struct broken_case broken_cases[] = {
+    {"throws.js", "throw new Error('boom at start');\n", 100, 30000, 3,
+     "the program exited with status 1 before it was ready", 1, 1,
+     "boom at start"},
+    {"exits.js",
+     "setInterval(() => {}, 1000);\n"
+     "setTimeout(() => process.exit(0), 300);\n",
+     200, 30000, 5, "the program exited with status 0 after ", 1, 0, NULL},
+    {"sleeps.js", "setInterval(() => {}, 1000);\n", 5000, 1500, 3,
+     "timed out after 1500ms with 0 of 3 snapshots taken", 0, 128 + SIGTERM,
+     NULL},
+    {"killed.js",
+     "setInterval(() => {}, 1000);\n"
+     "setTimeout(() => process.kill(process.pid, 'SIGKILL'), 100);\n",
+     5000, 30000, 3,
+     "the program was killed by signal SIGKILL (9) after 0 of 3 snapshots",
+     1, 128 + SIGKILL, NULL},
+    {"crash.js",
+     "setInterval(() => {}, 1000);\n"
+     "setTimeout(() => { throw new TypeError('late failure'); }, 250);\n",
+     100, 30000, 20, "the program exited with status 1 after ", 1, 1,
+     "TypeError: late failure"},
+};
+
+START_TEST(broken_program_is_reported)
+{
+  const struct broken_case *bc = &broken_cases[_i];
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *path = fixture(bc->name, bc->script);
+  int fds = count_fds();
+  uint64_t t0 = now_ms();
+
+  check_for(&c, (char *)bc->name, path);
+  c.every_ms = bc->every_ms;
+  c.timeout_ms = bc->timeout_ms;
+  c.snapshots = bc->snapshots;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
+                                 &err), -1);
+  ck_assert_int_eq(err.code, LC_EPROGRAM);
+  ck_assert_msg(strstr(err.msg, bc->msg), "%s: '%s'", bc->name, err.msg);
+  ck_assert_ptr_null(err.path);
+  ck_assert_int_eq(info.exited, bc->exited);
+  ck_assert_int_eq(info.exit_code, bc->exit_code);
+  ck_assert_uint_lt(info.snapshots_done, bc->snapshots);
+  ck_assert_uint_eq(info.snapshots_done, s.calls);
+  if (bc->stderr_has)
+    ck_assert_msg(strstr(info.stderr_tail.buf, bc->stderr_has),
+                  "stderr: '%s'", info.stderr_tail.buf);
+  if (bc->timeout_ms < 30000) /* timeout plus the SIGTERM, not the grace */
+    ck_assert_uint_lt(now_ms() - t0, bc->timeout_ms + 1500);
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  free(path);
+  lc_err_release(&err);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+START_TEST(missing_script_points_at_the_config)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  char *path = join(work, "examples/nope.js");
+  int fds = count_fds();
+
+  check_for(&c, "examples/nope.js", path);
+  c.script_mark.line = 7;
+  c.script_mark.col = 13;
+  ck_assert_int_eq(lc_driver_run(&c, "cfg/leakcheck.yml", record, NULL,
+                                 &info, &err), -1);
+  ck_assert_int_eq(err.code, LC_ECONFIG);
+  ck_assert_str_eq(err.path, "cfg/leakcheck.yml");
+  ck_assert_uint_eq(err.line, 7);
+  ck_assert_uint_eq(err.col, 13);
+  {
+    char *want = lc_xasprintf("script 'examples/nope.js' not found "
+                              "(resolved to '%s')",
+                              path);
+    ck_assert_str_eq(err.msg, want);
+    free(want);
+  }
+  ck_assert_int_eq(info.pgid, 0);
+  assert_clean(&info, fds);
+  free(path);
+  lc_err_release(&err);
+}
+END_TEST
+
+/* Node cannot be started: check->node, LEAKCHECK_NODE, PATH. */
+struct nonode_case {
+  const char *node, *env_node, *path_env;
+  const char *msg;
+};
+
+static const struct nonode_case nonode_cases[] = {
+    {"/nonexistent/node", NULL, NULL,
+     "cannot run '/nonexistent/node': No such file or directory; fix the "
+     "'node' setting of check 't'"},
+    {NULL, "/nonexistent/node2", NULL,
+     "cannot run '/nonexistent/node2': No such file or directory; install "
+     "Node.js or set LEAKCHECK_NODE"},
+    {NULL, NULL, "/nonexistent-bin:/also-nonexistent",
+     "cannot run 'node': No such file or directory; install Node.js or set "
+     "LEAKCHECK_NODE"},
+    {"/dev/null", NULL, NULL,
+     "cannot run '/dev/null': Permission denied"},
+};
+
+START_TEST(node_not_found_is_a_system_error)
+{
+  const struct nonode_case *nc = &nonode_cases[_i];
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  char *path = fixture("idle.js", "setInterval(() => {}, 1000);\n");
+  int fds = count_fds();
+
+  check_for(&c, "idle.js", path);
+  c.node = (char *)nc->node;
+  if (nc->env_node)
+    setenv("LEAKCHECK_NODE", nc->env_node, 1);
+  if (nc->path_env)
+    setenv("PATH", nc->path_env, 1);
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, NULL, &info,
+                                 &err), -1);
+  ck_assert_int_eq(err.code, LC_ESYSTEM);
+  ck_assert_msg(strstr(err.msg, nc->msg), "'%s'", err.msg);
+  assert_clean(&info, fds);
+  free(path);
+  lc_err_release(&err);
+}
+END_TEST
+
+START_TEST(output_is_captured_not_printed)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  char *path = fixture("hello.js", "console.log('hello');\n"
+                                   "console.error('to stderr');\n"
+                                   "setInterval(() => {}, 1000);\n");
+  char *outpath = join(root, "our-output");
+  int fds = count_fds();
+  int saved1 = dup(1), saved2 = dup(2);
+  int fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  struct stat st;
+  int rc;
+
+  ck_assert_int_ge(fd, 0);
+  fflush(stdout);
+  fflush(stderr);
+  dup2(fd, 1);
+  dup2(fd, 2);
+  close(fd);
+  check_for(&c, "hello.js", path);
+  c.snapshots = 2;
+  rc = lc_driver_run(&c, "leakcheck.yml", record, NULL, &info, &err);
+  dup2(saved1, 1);
+  dup2(saved2, 2);
+  close(saved1);
+  close(saved2);
+  ck_assert_int_eq(rc, 0);
+  ck_assert_str_eq(info.stdout_tail.buf, "hello\n");
+  ck_assert_str_eq(info.stderr_tail.buf, "to stderr\n");
+  ck_assert_int_eq(stat(outpath, &st), 0);
+  ck_assert_int_eq(st.st_size, 0);
+  assert_clean(&info, fds);
+  free(outpath);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+START_TEST(long_output_keeps_the_last_64k)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  /* 1 MiB on stdout and on stderr, written while we also wait for "ready":
+   * reading one pipe only would deadlock. */
+  char *path = fixture("chatty.js",
+                       "const line = 'x'.repeat(1023) + '\\n';\n"
+                       "let s = '';\n"
+                       "for (let i = 0; i < 1024; i++) s += line;\n"
+                       "process.stdout.write(s + 'END-OUT\\n');\n"
+                       "process.stderr.write(s + 'END-ERR\\n');\n"
+                       "setInterval(() => {}, 1000);\n");
+  int fds = count_fds();
+
+  check_for(&c, "chatty.js", path);
+  c.snapshots = 2;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, NULL, &info,
+                                 &err), 0);
+  ck_assert_uint_eq(info.stdout_tail.len, 65536);
+  ck_assert_uint_eq(info.stderr_tail.len, 65536);
+  ck_assert_str_eq(info.stdout_tail.buf + 65536 - 8, "END-OUT\n");
+  ck_assert_str_eq(info.stderr_tail.buf + 65536 - 8, "END-ERR\n");
+  assert_clean(&info, fds);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+START_TEST(children_of_the_program_are_killed)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  /* A spawned grandchild and a forked one (fork passes `--require agent`
+   * through execArgv and puts its IPC channel on fd 3: the agent must stay
+   * quiet there). */
+  char *path = fixture(
+      "parent.js",
+      "const cp = require('child_process');\n"
+      "const a = cp.spawn(process.execPath,\n"
+      "  ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });\n"
+      "const b = cp.fork(__dirname + '/child.js');\n"
+      "console.log('kids ' + a.pid + ' ' + b.pid);\n"
+      "setInterval(() => {}, 1000);\n");
+  char *child = fixture("child.js", "setInterval(() => {}, 1000);\n");
+  int fds = count_fds();
+  long a = 0, b = 0;
+
+  check_for(&c, "parent.js", path);
+  c.snapshots = 3;
+  c.every_ms = 300;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
+                                 &err), 0);
+  ck_assert_uint_eq(s.calls, 3);
+  ck_assert_int_eq(sscanf(info.stdout_tail.buf, "kids %ld %ld", &a, &b), 2);
+  ck_assert_int_gt(a, 0);
+  ck_assert_int_gt(b, 0);
+  ck_assert_msg(gone((pid_t)a), "spawned grandchild %ld survived", a);
+  ck_assert_msg(gone((pid_t)b), "forked grandchild %ld survived", b);
+  ck_assert_str_eq(info.stderr_tail.buf, "");
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  free(child);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+START_TEST(callback_failure_stops_the_check)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *path = fixture("idle.js", "setInterval(() => {}, 1000);\n");
+  int fds = count_fds();
+
+  check_for(&c, "idle.js", path);
+  c.snapshots = 5;
+  s.fail_at = 1;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
+                                 &err), -1);
+  ck_assert_int_eq(err.code, LC_EINPUT);
+  ck_assert_str_eq(err.msg, "stop here at 1");
+  ck_assert_uint_eq(s.calls, 2);
+  ck_assert_int_eq(info.exited, 0);
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  free(path);
+  lc_err_release(&err);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+START_TEST(failed_snapshot_write_is_reported)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *path = fixture("idle.js", "setInterval(() => {}, 1000);\n");
+  int fds = count_fds();
+
+  check_for(&c, "idle.js", path);
+  s.break_dir_at = 0;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
+                                 &err), -1);
+  ck_assert_int_eq(err.code, LC_EPROGRAM);
+  ck_assert_msg(strstr(err.msg, "the program could not write snapshot 1: "),
+                "'%s'", err.msg);
+  ck_assert_msg(strstr(err.msg, "ENOENT"), "'%s'", err.msg);
+  ck_assert_uint_eq(s.calls, 1);
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  free(path);
+  lc_err_release(&err);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+START_TEST(sigint_interrupts_the_wait)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  char *path = fixture("ctrlc.js",
+                       "setInterval(() => {}, 1000);\n"
+                       "setTimeout(() => process.kill(process.ppid, "
+                       "'SIGINT'), 200);\n");
+  int fds;
+  uint64_t t0 = now_ms();
+
+  lc_driver_setup_signals();
+  fds = count_fds();
+  ck_assert_int_eq(lc_driver_interrupted(), 0);
+  check_for(&c, "ctrlc.js", path);
+  c.every_ms = 10000;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, NULL, &info,
+                                 &err), -1);
+  ck_assert_int_eq(err.code, LC_EINTERRUPT);
+  ck_assert_str_eq(err.msg, "interrupted by SIGINT");
+  ck_assert_int_eq(lc_driver_interrupted(), SIGINT);
+  ck_assert_uint_lt(now_ms() - t0, 5000);
+  assert_clean(&info, fds);
+  lc_err_release(&err);
+  lc_run_info_release(&info);
+  /* Once interrupted, the next run does not even start. */
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, NULL, &info,
+                                 &err), -1);
+  ck_assert_int_eq(err.code, LC_EINTERRUPT);
+  ck_assert_int_eq(info.pgid, 0);
+  free(path);
+  lc_err_release(&err);
+}
+END_TEST
+
+START_TEST(args_env_and_cwd_reach_the_program)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  char *path = fixture(
+      "show.js",
+      "console.log(JSON.stringify([process.argv.slice(2),\n"
+      "  process.env.LC_TEST_A, process.env.LC_TEST_B,\n"
+      "  'LEAKCHECK_AGENT_FD' in process.env,\n"
+      "  'LEAKCHECK_AGENT_DIR' in process.env,\n"
+      "  process.cwd() === require('path').dirname(__filename),\n"
+      "  process.execArgv.includes('--no-warnings')]));\n"
+      "setInterval(() => {}, 1000);\n");
+  char *args[] = {(char *)"a b", (char *)"--flag", NULL};
+  char *node_args[] = {(char *)"--no-warnings", NULL};
+  char *env[] = {(char *)"LC_TEST_A=one", (char *)"LC_TEST_B=x",
+                 (char *)"LC_TEST_B=two", NULL};
+  int fds = count_fds();
+
+  setenv("LC_TEST_A", "from-parent", 1);
+  check_for(&c, "show.js", path);
+  c.snapshots = 2;
+  c.args = args;
+  c.nargs = 2;
+  c.node_args = node_args;
+  c.nnode_args = 1;
+  c.env = env;
+  c.nenv = 3;
+  /* A relative script path is resolved against our cwd, not the
+   * program's. */
+  ck_assert_int_eq(chdir(root), 0);
+  c.script_path = (char *)"work/show.js";
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, NULL, &info,
+                                 &err), 0);
+  ck_assert_str_eq(info.stdout_tail.buf,
+                   "[[\"a b\",\"--flag\"],\"one\",\"two\",false,false,true,"
+                   "true]\n");
+  assert_clean(&info, fds);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+START_TEST(es_module_entry_works)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *path = fixture("esm.mjs", "import { setInterval as si } from "
+                                  "'node:timers';\n"
+                                  "export const held = [];\n"
+                                  "si(() => {}, 1000);\n"
+                                  "console.log('esm ' + typeof require);\n");
+  int fds = count_fds();
+
+  check_for(&c, "esm.mjs", path);
+  c.snapshots = 2;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
+                                 &err), 0);
+  ck_assert_uint_eq(s.calls, 2);
+  ck_assert(s.complete[0] && s.complete[1]);
+  ck_assert_str_eq(info.stdout_tail.buf, "esm undefined\n");
+  ck_assert_str_eq(info.stderr_tail.buf, "");
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+/* The agent must leave nothing growing: ten snapshots of an idle program
+ * have the same node count once warm. */
+START_TEST(idle_heap_is_stable)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  /* The timer fires often, so its code paths are warm before snapshot 0;
+   * without these V8 flags, feedback vectors and baseline code for node's
+   * internals keep appearing for a while (compiled code, not objects). */
+  char *node_args[] = {(char *)"--no-lazy-feedback-allocation",
+                       (char *)"--no-sparkplug", NULL};
+  char *path = fixture("idle.js", "setInterval(() => {}, 20);\n");
+  int fds = count_fds();
+  unsigned i;
+
+  check_for(&c, "idle.js", path);
+  c.node_args = node_args;
+  c.nnode_args = 2;
+  c.snapshots = 10;
+  c.every_ms = 50;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
+                                 &err), 0);
+  ck_assert_uint_eq(s.calls, 10);
+  for (i = 3; i < 10; i++)
+    ck_assert_msg(s.node_count[i] == s.node_count[2],
+                  "node_count[%u] = %ld, node_count[2] = %ld", i,
+                  s.node_count[i], s.node_count[2]);
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+static Suite *
+driver_suite(void)
+{
+  Suite *s = suite_create("driver");
+  TCase *tc = tcase_create("run");
+  tcase_set_timeout(tc, 60);
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, idle_program_gives_every_snapshot);
+  tcase_add_loop_test(tc, broken_program_is_reported, 0,
+                      (int)(sizeof(broken_cases) / sizeof(broken_cases[0])));
+  tcase_add_test(tc, missing_script_points_at_the_config);
+  tcase_add_loop_test(tc, node_not_found_is_a_system_error, 0,
+                      (int)(sizeof(nonode_cases) / sizeof(nonode_cases[0])));
+  tcase_add_test(tc, output_is_captured_not_printed);
+  tcase_add_test(tc, long_output_keeps_the_last_64k);
+  tcase_add_test(tc, children_of_the_program_are_killed);
+  tcase_add_test(tc, callback_failure_stops_the_check);
+  tcase_add_test(tc, failed_snapshot_write_is_reported);
+  tcase_add_test(tc, sigint_interrupts_the_wait);
+  tcase_add_test(tc, args_env_and_cwd_reach_the_program);
+  tcase_add_test(tc, es_module_entry_works);
+  tcase_add_test(tc, idle_heap_is_stable);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int
+main(void)
+{
+  SRunner *sr = srunner_create(driver_suite());
+  int failed;
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

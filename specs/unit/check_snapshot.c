@@ -1,0 +1,376 @@
+/*
+ * The snapshot reader and the Summary view on small hand-written snapshots
+ * whose answers are known, plus every kind of malformed input.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakcheck/buf.h"
+#include "leakcheck/snapshot.h"
+#include "leakcheck/summary.h"
+
+/* The Node 20 meta block (7 node fields, 16 node types). */
+#define META20                                                                \
+  "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","       \
+  "\"self_size\",\"edge_count\",\"trace_node_id\",\"detachedness\"],"         \
+  "\"node_types\":[[\"hidden\",\"array\",\"string\",\"object\",\"code\","     \
+  "\"closure\",\"regexp\",\"number\",\"native\",\"synthetic\","               \
+  "\"concatenated string\",\"sliced string\",\"symbol\",\"bigint\","          \
+  "\"object shape\",\"wasm object\"],\"string\",\"number\",\"number\","       \
+  "\"number\",\"number\",\"number\"],\"edge_fields\":[\"type\","              \
+  "\"name_or_index\",\"to_node\"],\"edge_types\":[[\"context\",\"element\","  \
+  "\"property\",\"internal\",\"hidden\",\"shortcut\",\"weak\"],"              \
+  "\"string_or_number\",\"node\"],\"location_fields\":[\"object_index\","     \
+  "\"script_id\",\"line\",\"column\"]},"
+
+/* The Node 24 meta block: 6 node fields (no trace_node_id), node_types not
+ * parallel to node_fields, no newlines. */
+#define META24                                                                \
+  "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","       \
+  "\"self_size\",\"edge_count\",\"detachedness\"],"                           \
+  "\"node_types\":[[\"hidden\",\"array\",\"string\",\"object\",\"code\","     \
+  "\"closure\",\"regexp\",\"number\",\"native\",\"synthetic\","               \
+  "\"concatenated string\",\"sliced string\",\"symbol\",\"bigint\","          \
+  "\"object shape\"],\"string\",\"number\",\"number\","                       \
+  "\"number\",\"number\",\"number\"],\"edge_fields\":[\"type\","              \
+  "\"name_or_index\",\"to_node\"],\"edge_types\":[[\"context\",\"element\","  \
+  "\"property\",\"internal\",\"hidden\",\"shortcut\",\"weak\"],"              \
+  "\"string_or_number\",\"node\"],\"location_fields\":[\"object_index\","     \
+  "\"script_id\",\"line\",\"column\"]},"
+
+#define TAIL ",\"trace_function_infos\":[],\"trace_tree\":[],\"samples\":[]"
+
+/*
+ * A small heap (Node 20 layout, NF = 7):
+ *  0 root (synthetic)          -> shortcut "1" to 1 (global: a user root)
+ *  1 global (object, 100)      -> property "a" to 2, "b" to 3, "k" to 4,
+ *                                 "f" to 5, "r" to 6, internal "elements" 7
+ *  2 Object {x, y} (object 20) -> property x -> 8, property y -> 8
+ *  3 Object {x, y} (object 20) -> property x -> 8, property y -> 8
+ *  4 Keep (object 16, located) -> hidden edge to 9 (a hidden 30)
+ *  5 closure "f" (40)
+ *  6 regexp "/a/" (24)
+ *  7 array (elements of global, 50): one owner -> moves into global
+ *  8 string "hi" (12), owned by 2 and 3 -> stays
+ *  9 hidden "system / Foo" (30), owned only by 4 -> moves into Keep
+ * 10 code (8)
+ * 11 Object with no properties (object 10) -> stays "Object"
+ */
+static const char small20[] = META20
+    "\"node_count\":12,\"edge_count\":12,\"trace_function_count\":0},\n"
+    "\"nodes\":[9,0,1,0,1,0,0\n"
+    ",3,1,3,100,6,0,0\n"
+    ",3,2,5,20,2,0,0\n"
+    ",3,2,7,20,2,0,0\n"
+    ",3,3,9,16,1,0,0\n"
+    ",5,4,11,40,0,0,0\n"
+    ",6,5,13,24,0,0,0\n"
+    ",1,6,15,50,0,0,0\n"
+    ",2,7,17,12,0,0,0\n"
+    ",0,8,19,30,0,0,0\n"
+    ",4,9,21,8,0,0,0\n"
+    ",3,2,23,10,0,0,0],\n"
+    "\"edges\":[5,10,7\n"
+    ",2,11,14,2,12,21,2,13,28,2,14,35,2,15,42,3,16,49\n"
+    ",2,17,56,2,18,56\n"
+    ",2,17,56,2,18,56\n"
+    ",4,0,63]" TAIL ",\n"
+    "\"locations\":[28,42,1,24],\n"
+    "\"strings\":[\"<dummy>\",\"global\",\"Object\",\"Keep\",\"f\",\"/a/\","
+    "\"\",\"hi\",\"system / Foo\",\"code\",\"1\",\"a\",\"b\",\"k\",\"f\","
+    "\"r\",\"elements\",\"x\",\"y\"]}";
+
+struct row_case {
+  const char *key;
+  unsigned long long count;
+  unsigned long long self;
+};
+
+static const struct lc_summary_row *
+find_row(const struct lc_summary *sum, const char *key)
+{
+  size_t i;
+  for (i = 0; i < sum->nrows; i++)
+    if (strcmp(sum->rows[i].key, key) == 0)
+      return &sum->rows[i];
+  return NULL;
+}
+
+static const struct row_case small_rows[] = {
+    {",global", 1, 150},      /* 100 + its owned elements array (50) */
+    {",{x, y}", 2, 40},       /* interface inference: two objects */
+    {"42,1,24,Keep", 1, 46},   /* located class + its owned hidden (30) */
+    {",Function", 1, 40},     /* closure → Function */
+    {",RegExp", 1, 24},       /* regexp → RegExp */
+    {",(string)", 1, 12},     /* owned by two objects: not moved */
+    {",(compiled code)", 1, 8},
+    {",Object", 1, 10},       /* no properties: stays Object */
+};
+
+START_TEST(summary_small_rows)
+{
+  struct lc_snapshot s;
+  struct lc_summary sum;
+  struct lc_err err = LC_ERR_INIT;
+  const struct row_case *c = &small_rows[_i];
+  const struct lc_summary_row *r;
+  ck_assert_int_eq(lc_snapshot_parse(&s, "small", small20,
+                                     sizeof(small20) - 1, &err), 0);
+  ck_assert_int_eq(lc_summary_build(&sum, &s, &err), 0);
+  r = find_row(&sum, c->key);
+  ck_assert_msg(r != NULL, "row %s missing", c->key);
+  ck_assert_uint_eq(r->count, c->count);
+  ck_assert_uint_eq(r->self_size, c->self);
+  lc_summary_release(&sum);
+  lc_snapshot_release(&s);
+}
+END_TEST
+
+START_TEST(summary_small_totals)
+{
+  struct lc_snapshot s;
+  struct lc_summary sum;
+  struct lc_err err = LC_ERR_INIT;
+  ck_assert_int_eq(lc_snapshot_parse(&s, "small", small20,
+                                     sizeof(small20) - 1, &err), 0);
+  ck_assert_uint_eq(s.node_count, 12);
+  ck_assert_uint_eq(s.edge_count, 12);
+  ck_assert_uint_eq(s.string_count, 19);
+  ck_assert_uint_eq(s.node_first_edge[1], 1);
+  ck_assert_uint_eq(s.node_first_edge[12], 12);
+  ck_assert_uint_eq(s.edge_to[0], 1);
+  ck_assert_uint_eq(s.node_id[11], 23);
+  ck_assert_int_eq(lc_summary_build(&sum, &s, &err), 0);
+  /* Root (size 0) and the two emptied nodes drop out: 8 rows, 9 nodes. */
+  ck_assert_uint_eq(sum.nrows, 8);
+  ck_assert_uint_eq(sum.total_size, 330);
+  ck_assert_str_eq(sum.rows[0].key, ",global"); /* largest first */
+  ck_assert_uint_eq(sum.node_row[7], UINT32_MAX);
+  ck_assert_uint_eq(sum.node_row[9], UINT32_MAX);
+  ck_assert_str_eq(sum.rows[sum.node_row[4]].name, "Keep");
+  lc_summary_release(&sum);
+  lc_snapshot_release(&s);
+}
+END_TEST
+
+/* Node 24: 6 fields, no newlines, extra_native_bytes; detached natives. */
+static const char small24[] = META24
+    "\"node_count\":4,\"edge_count\":2,\"trace_function_count\":0,"
+    "\"extra_native_bytes\":1000},"
+    "\"nodes\":[9,0,1,0,1,0,8,1,3,40,1,2,8,2,5,16,0,0,8,3,7,8,0,1],"
+    "\"edges\":[1,0,6,3,4,12]" TAIL ",\"locations\":[],"
+    "\"strings\":[\"<dummy>\",\"HTMLDivElement\",\"<div id=\\\"x\\\">\","
+    "\"Node / Other\",\"child\"]}";
+
+START_TEST(summary_node24_detached)
+{
+  struct lc_snapshot s;
+  struct lc_summary sum;
+  struct lc_err err = LC_ERR_INIT;
+  const struct lc_summary_row *r;
+  ck_assert_int_eq(lc_snapshot_parse(&s, "n24", small24, sizeof(small24) - 1,
+                                     &err), 0);
+  ck_assert(s.has_detachedness);
+  ck_assert_uint_eq(s.extra_native_bytes, 1000);
+  ck_assert_int_eq(lc_summary_build(&sum, &s, &err), 0);
+  /* Node 1 is detached (2) and passes it to node 2 over an internal edge;
+   * node 3 is attached (1). "<div id=..>" shortens to "<div>". */
+  r = find_row(&sum, ",Detached HTMLDivElement");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(r->self_size, 40);
+  r = find_row(&sum, ",Detached <div>");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(r->count, 1);
+  r = find_row(&sum, ",Node / Other");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(sum.total_size, 40 + 16 + 8 + 1000);
+  lc_summary_release(&sum);
+  lc_snapshot_release(&s);
+}
+END_TEST
+
+/* String decoding: escapes, surrogate pairs, lone surrogates. */
+static const char strings_case[] = META24
+    "\"node_count\":1,\"edge_count\":0},"
+    "\"nodes\":[9,0,1,0,0,0],\"edges\":[],\"locations\":[],"
+    "\"strings\":[\"a\\\"b\\\\c\\/d\\n\\t\\u0001\",\"\\u00E9\\u20AC\","
+    "\"\\uD83D\\uDE00\",\"\\uD800x\",\"\\uDC00\",\"\"]}";
+
+START_TEST(strings_decoded)
+{
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  ck_assert_int_eq(lc_snapshot_parse(&s, "str", strings_case,
+                                     sizeof(strings_case) - 1, &err), 0);
+  ck_assert_uint_eq(s.string_count, 6);
+  ck_assert_str_eq(lc_snapshot_str(&s, 0), "a\"b\\c/d\n\t\x01");
+  ck_assert_str_eq(lc_snapshot_str(&s, 1), "\xC3\xA9\xE2\x82\xAC");
+  ck_assert_str_eq(lc_snapshot_str(&s, 2), "\xF0\x9F\x98\x80");
+  ck_assert_str_eq(lc_snapshot_str(&s, 3), "\xEF\xBF\xBDx");
+  ck_assert_str_eq(lc_snapshot_str(&s, 4), "\xEF\xBF\xBD");
+  ck_assert_str_eq(lc_snapshot_str(&s, 5), "");
+  lc_snapshot_release(&s);
+}
+END_TEST
+
+/* Malformed input: each gives LC_EINPUT with this exact message and byte
+ * offset. */
+struct bad_case {
+  const char *text;
+  const char *msg;
+  unsigned long long offset;
+};
+
+#define GOOD_HEAD META24 "\"node_count\":1,\"edge_count\":0},"
+#define HEAD_LEN (sizeof(GOOD_HEAD) - 1)
+
+static const struct bad_case bad_cases[] = {
+    {"", "empty file; expected a V8 heap snapshot (a JSON object starting "
+         "with '{\"snapshot\"')", 0},
+    {"  \n", "empty file; expected a V8 heap snapshot (a JSON object "
+             "starting with '{\"snapshot\"')", 0},
+    {"hello", "unexpected character; expected '{' (a V8 heap snapshot is a "
+              "JSON object)", 0},
+    {"{\"nodes\":[]}", "expected the key 'snapshot' first (is this a V8 heap "
+                       "snapshot?)", 1},
+    {"{\"snapshot\":{\"meta\":{}}}", "malformed snapshot header; expected "
+                                     "'snapshot.node_count' (an unsigned "
+                                     "integer)", 12},
+    {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0],\"edges\":[],\"strings\":[\"<d",
+     "unexpected end of file inside a string; expected '\"'", HEAD_LEN + 47},
+    {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0],\"edges\":[],\"strings\":[\"<d\"",
+     "unexpected end of file in 'strings'; the file is truncated (was the "
+     "writer killed?)", HEAD_LEN + 48},
+    {GOOD_HEAD "\"nodes\":[9,0,1,0,0",
+     "unexpected end of file in 'nodes'; the file is truncated (was the "
+     "writer killed?)", HEAD_LEN + 18},
+    {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0,9],\"edges\":[],\"strings\":[\"\"]}",
+     "'nodes' has more values than node_count (1) times 6 fields",
+     HEAD_LEN + 21},
+    {GOOD_HEAD "\"nodes\":[9,0,1,0],\"edges\":[],\"strings\":[\"\"]}",
+     "'nodes' has 4 values; expected node_count 1 times 6 fields = 6",
+     HEAD_LEN + 16},
+    {GOOD_HEAD "\"nodes\":[99,0,1,0,0,0],\"edges\":[],\"strings\":[\"\"]}",
+     "node type 99 out of range; expected less than 15", HEAD_LEN + 9},
+    {GOOD_HEAD "\"nodes\":[9,5,1,0,0,0],\"edges\":[],\"strings\":[\"\"]}",
+     "node 0 names string 5 but there are only 1 strings", HEAD_LEN + 8},
+    {GOOD_HEAD "\"nodes\":[9,0,1,0,1,0],\"edges\":[],\"strings\":[\"\"]}",
+     "the nodes' edge counts add up to 1 but edge_count is 0; expected them "
+     "equal", HEAD_LEN + 8},
+    {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0],\"edges\":[],\"strings\":[\"\"]}x",
+     "unexpected data after the end; expected the end of the file after the "
+     "final '}'", HEAD_LEN + 48},
+    {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0],\"edges\":[],\"strings\":[\"\\q\"]}",
+     "invalid escape in a string; expected one of \\\" \\\\ \\/ \\b \\f \\n "
+     "\\r \\t \\uXXXX", HEAD_LEN + 45},
+    {GOOD_HEAD "\"nodes\":[9,0,1,0,0,-1],\"edges\":[],\"strings\":[\"\"]}",
+     "unexpected character in 'nodes'; expected an unsigned integer",
+     HEAD_LEN + 19},
+    {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0],\"strings\":[\"\"]}",
+     "missing 'edges' array; expected a complete V8 heap snapshot",
+     HEAD_LEN + 36},
+};
+
+START_TEST(bad_input)
+{
+  const struct bad_case *c = &bad_cases[_i];
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  ck_assert_int_eq(lc_snapshot_parse(&s, "bad.heapsnapshot", c->text,
+                                     strlen(c->text), &err), -1);
+  ck_assert_int_eq(err.code, LC_EINPUT);
+  ck_assert_str_eq(err.msg, c->msg);
+  ck_assert_str_eq(err.path, "bad.heapsnapshot");
+  ck_assert_int_eq(err.has_offset, 1);
+  ck_assert_uint_eq(err.offset, c->offset);
+  lc_err_release(&err);
+}
+END_TEST
+
+/* An edge pointing outside the nodes. */
+START_TEST(bad_edge_target)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  char *m;
+  lc_buf_addstr(&b, META24 "\"node_count\":1,\"edge_count\":1},"
+                "\"nodes\":[9,0,1,0,1,0],\"edges\":[1,0,7],\"strings\":[\"\"]}");
+  ck_assert_int_eq(lc_snapshot_parse(&s, "e.heapsnapshot", b.buf, b.len,
+                                     &err), -1);
+  m = lc_err_format(&err);
+  ck_assert_str_eq(m, "e.heapsnapshot: byte 620: edge target 7 is not a node "
+                   "index; expected a multiple of 6 below 6");
+  free(m);
+  lc_err_release(&err);
+  lc_buf_release(&b);
+}
+END_TEST
+
+START_TEST(read_missing_file)
+{
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  ck_assert_int_eq(lc_snapshot_read(&s, "/nonexistent/x.heapsnapshot", &err),
+                   -1);
+  ck_assert_int_eq(err.code, LC_EINPUT);
+  ck_assert_str_eq(err.msg,
+                   "cannot open snapshot: No such file or directory");
+  lc_err_release(&err);
+}
+END_TEST
+
+/* Every prefix of a valid file is rejected cleanly (a writer killed at any
+ * byte), never a crash or an out-of-bounds read. */
+START_TEST(every_truncation_rejected)
+{
+  size_t n = sizeof(small20) - 1, k;
+  for (k = 0; k < n; k++) {
+    struct lc_snapshot s;
+    struct lc_err err = LC_ERR_INIT;
+    char *copy = malloc(k + 1);
+    memcpy(copy, small20, k);
+    ck_assert_int_eq(lc_snapshot_parse(&s, "t", copy, k, &err), -1);
+    ck_assert_int_eq(err.code, LC_EINPUT);
+    lc_err_release(&err);
+    free(copy);
+  }
+}
+END_TEST
+
+static Suite *
+snapshot_suite(void)
+{
+  Suite *s = suite_create("snapshot");
+  TCase *tc = tcase_create("summary");
+  tcase_set_timeout(tc, 30);
+  tcase_add_loop_test(tc, summary_small_rows, 0,
+                      sizeof(small_rows) / sizeof(small_rows[0]));
+  tcase_add_test(tc, summary_small_totals);
+  tcase_add_test(tc, summary_node24_detached);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("reader");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, strings_decoded);
+  tcase_add_loop_test(tc, bad_input, 0,
+                      sizeof(bad_cases) / sizeof(bad_cases[0]));
+  tcase_add_test(tc, bad_edge_target);
+  tcase_add_test(tc, read_missing_file);
+  tcase_add_test(tc, every_truncation_rejected);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int
+main(void)
+{
+  SRunner *sr = srunner_create(snapshot_suite());
+  int failed;
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,616 @@
+/* Check suite for verdict.c: series building, the v1 rules, messages and
+ * lc_format_bytes.  Series are built from hand-made Summaries. */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakcheck/buf.h"
+#include "leakcheck/verdict.h"
+
+#define MAXSNAP 6
+#define MAXROWS 6
+#define ABSENT UINT64_MAX /* the row is not in that snapshot's Summary */
+
+struct rowspec {
+  const char *name;
+  const char *key; /* NULL: ",name" */
+  uint64_t count[MAXSNAP];
+  uint64_t size[MAXSNAP];
+};
+
+struct aspec {
+  const char *ctor; /* NULL: a total assertion */
+  unsigned rules;   /* LC_RULE_* that are set */
+  int64_t max_growth, max_growth_bytes, max_count, max_bytes;
+};
+
+struct vcase {
+  const char *what;
+  size_t nsnap, warmup;
+  struct rowspec rows[MAXROWS];
+  const char *ignore[2];
+  struct aspec a;
+  /* expected */
+  int failed;
+  size_t nmatched;
+  int64_t growth, growth_bytes;
+  const char *findings[MAXROWS]; /* keys, worst first; "(total)" */
+  const char *message;
+};
+
+/* Function: a warm-up jump from 10 to 100, then +1 object (+64 B) per
+ * measured snapshot. */
+#define FN_ROW                                                                 \
+  {                                                                            \
+    "Function", NULL, {10, 100, 101, 102, 103},                                \
+    {                                                                          \
+      640, 6400, 6464, 6528, 6592                                              \
+    }                                                                          \
+  }
+
+/* clang-format off */
+static const struct vcase vcases[] = {
+    /* growth is measured first -> last measured snapshot */
+    {"warm-up jump ignored, boundary passes", 5, 1, {FN_ROW}, {0},
+     {"Function", LC_RULE_MAX_GROWTH, 3, 0, 0, 0}, 0, 1, 3, 192, {0},
+     "held: worst growth +3 objects (+192 B) across 1 constructor"},
+    {"max_growth +1 fails", 5, 1, {FN_ROW}, {0},
+     {"Function", LC_RULE_MAX_GROWTH, 2, 0, 0, 0}, 1, 1, 3, 192,
+     {",Function"},
+     "Function grew by +3 objects (+192 B) over 4 snapshots; limit "
+     "max_growth 2"},
+    {"max_growth_bytes boundary passes", 5, 1, {FN_ROW}, {0},
+     {"Function", LC_RULE_MAX_GROWTH_BYTES, 0, 192, 0, 0}, 0, 1, 3, 192,
+     {0}, "held: worst growth +3 objects (+192 B) across 1 constructor"},
+    {"max_growth_bytes -1 fails", 5, 1, {FN_ROW}, {0},
+     {"Function", LC_RULE_MAX_GROWTH_BYTES, 0, 191, 0, 0}, 1, 1, 3, 192,
+     {",Function"},
+     "Function grew by +3 objects (+192 B) over 4 snapshots; limit "
+     "max_growth_bytes 191 B"},
+    {"max_count boundary passes", 5, 1, {FN_ROW}, {0},
+     {"Function", LC_RULE_MAX_COUNT, 0, 0, 103, 0}, 0, 1, 3, 192, {0},
+     "held: worst growth +3 objects (+192 B) across 1 constructor"},
+    {"max_count fails", 5, 1, {FN_ROW}, {0},
+     {"Function", LC_RULE_MAX_COUNT, 0, 0, 102, 0}, 1, 1, 3, 192,
+     {",Function"},
+     "Function has 103 objects (6.4 KB) at the last snapshot; limit "
+     "max_count 102"},
+    {"max_bytes boundary passes", 5, 1, {FN_ROW}, {0},
+     {"Function", LC_RULE_MAX_BYTES, 0, 0, 0, 6592}, 0, 1, 3, 192, {0},
+     "held: worst growth +3 objects (+192 B) across 1 constructor"},
+    {"max_bytes fails, limit in KB", 5, 1, {FN_ROW}, {0},
+     {"Function", LC_RULE_MAX_BYTES, 0, 0, 0, 6144}, 1, 1, 3, 192,
+     {",Function"},
+     "Function has 103 objects (6.4 KB) at the last snapshot; limit "
+     "max_bytes 6 KB"},
+    {"two rules fail", 5, 1, {FN_ROW}, {0},
+     {"Function", LC_RULE_MAX_GROWTH | LC_RULE_MAX_COUNT, 0, 0, 50, 0}, 1, 1,
+     3, 192, {",Function"},
+     "Function grew by +3 objects (+192 B) over 4 snapshots to 103 objects "
+     "(6.4 KB); limits max_growth 0, max_count 50"},
+    {"steady growth in every interval fails", 5, 1, {FN_ROW}, {0},
+     {"Function", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0}, 1, 1, 3, 192,
+     {",Function"},
+     "Function grew by +3 objects (+192 B) over 4 snapshots, rising in "
+     "every interval; limit steady_growth forbid"},
+    {"steady growth: one flat interval passes", 5, 1,
+     {{"Flat", NULL, {5, 6, 6, 7, 8}, {50, 60, 60, 70, 80}}}, {0},
+     {"Flat", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0}, 0, 1, 2, 20, {0},
+     "held: worst growth +2 objects (+20 B) across 1 constructor"},
+    {"steady growth: the warm-up interval is not measured", 5, 1,
+     {{"Dip", NULL, {5, 4, 5, 6, 7}, {50, 40, 50, 60, 70}}}, {0},
+     {"Dip", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0}, 1, 1, 3, 30, {",Dip"},
+     "Dip grew by +3 objects (+30 B) over 4 snapshots, rising in every "
+     "interval; limit steady_growth forbid"},
+    {"steady growth: a fall without warm-up passes", 5, 0,
+     {{"Dip", NULL, {5, 4, 5, 6, 7}, {50, 40, 50, 60, 70}}}, {0},
+     {"Dip", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0}, 0, 1, 2, 20, {0},
+     "held: worst growth +2 objects (+20 B) across 1 constructor"},
+    {"steady growth with max_growth", 3, 0,
+     {{"Leak", NULL, {1, 2, 3}, {8, 16, 24}}}, {0},
+     {"Leak", LC_RULE_STEADY_GROWTH | LC_RULE_MAX_GROWTH, 0, 0, 0, 0}, 1, 1,
+     2, 16, {",Leak"},
+     "Leak grew by +2 objects (+16 B) over 3 snapshots, rising in every "
+     "interval; limits max_growth 0, steady_growth forbid"},
+    /* patterns */
+    {"glob", 3, 0,
+     {{"LeakA", NULL, {1, 1, 2}, {10, 10, 20}},
+      {"LeakB", NULL, {1, 1, 4}, {10, 10, 40}},
+      {"Other", NULL, {1, 1, 9}, {10, 10, 90}},
+      {"Function", NULL, {1, 1, 1}, {10, 10, 10}}},
+     {0}, {"Leak*", LC_RULE_MAX_GROWTH, 0, 0, 0, 0}, 1, 2, 3, 30,
+     {",LeakB", ",LeakA"},
+     "LeakB grew by +3 objects (+30 B) over 3 snapshots; limit max_growth 0 "
+     "(and 1 more constructor)"},
+    {"anchored regex", 3, 0,
+     {{"LeakA", NULL, {1, 1, 2}, {10, 10, 20}},
+      {"LeakB", NULL, {1, 1, 4}, {10, 10, 40}},
+      {"NoLeakB", NULL, {1, 1, 9}, {10, 10, 90}}},
+     {0}, {"/^Leak[B-Z]$/", LC_RULE_MAX_GROWTH, 0, 0, 0, 0}, 1, 1, 3, 30,
+     {",LeakB"},
+     "LeakB grew by +3 objects (+30 B) over 3 snapshots; limit max_growth 0"},
+    {"unanchored regex searches", 3, 0,
+     {{"LeakA", NULL, {1, 1, 2}, {10, 10, 20}},
+      {"LeakB", NULL, {1, 1, 4}, {10, 10, 40}},
+      {"NoLeakB", NULL, {1, 1, 9}, {10, 10, 90}},
+      {"Other", NULL, {1, 1, 9}, {10, 10, 90}}},
+     {0}, {"/eakB/", LC_RULE_MAX_GROWTH, 0, 0, 0, 0}, 1, 2, 8, 80,
+     {",NoLeakB", ",LeakB"},
+     "NoLeakB grew by +8 objects (+80 B) over 3 snapshots; limit "
+     "max_growth 0 (and 1 more constructor)"},
+    {"(closure) is an alias of Function", 3, 0,
+     {{"Function", NULL, {1, 1, 2}, {32, 32, 64}},
+      {"Object", NULL, {1, 1, 4}, {10, 10, 40}}},
+     {0}, {"(closure)", LC_RULE_MAX_GROWTH, 0, 0, 0, 0}, 1, 1, 1, 32,
+     {",Function"},
+     "Function grew by +1 object (+32 B) over 3 snapshots; limit "
+     "max_growth 0"},
+    {"no match holds", 3, 0, {{"Object", NULL, {1, 1, 4}, {10, 10, 40}}},
+     {0}, {"Nope", LC_RULE_MAX_GROWTH, 0, 0, 0, 0}, 0, 0, 0, 0, {0},
+     "held: no constructor matched 'Nope'"},
+    /* ignore */
+    {"ignore excludes rows", 3, 0,
+     {{"Intl.Locale", NULL, {1, 5, 9}, {10, 50, 90}},
+      {"Function", NULL, {1, 1, 1}, {10, 10, 10}}},
+     {"/^Intl\\./"}, {"*", LC_RULE_MAX_GROWTH, 0, 0, 0, 0}, 0, 1, 0, 0,
+     {0}, "held: worst growth +0 objects (+0 B) across 1 constructor"},
+    {"ignore excludes rows from totals", 3, 0,
+     {{"Intl.Locale", NULL, {1, 5, 9}, {10, 50, 90}},
+      {"Function", NULL, {1, 1, 2}, {10, 10, 20}}},
+     {"/^Intl\\./", "Nothing*"}, {NULL, LC_RULE_MAX_GROWTH, 1, 0, 0, 0}, 0,
+     1, 1, 10, {0}, "held: total growth +1 object (+10 B) over 3 snapshots"},
+    {"same total without ignore fails", 3, 0,
+     {{"Intl.Locale", NULL, {1, 5, 9}, {10, 50, 90}},
+      {"Function", NULL, {1, 1, 2}, {10, 10, 20}}},
+     {0}, {NULL, LC_RULE_MAX_GROWTH, 1, 0, 0, 0}, 1, 1, 9, 90, {"(total)"},
+     "total grew by +9 objects (+90 B) over 3 snapshots; limit max_growth 1"},
+    /* total */
+    {"total bytes", 5, 1,
+     {{"A", NULL, {0, 10, 10, 11, 12}, {0, 320, 320, 352, 384}},
+      {"B", NULL, {0, 10, 11, 12, 13}, {0, 320, 352, 384, 416}}},
+     {0}, {NULL, LC_RULE_MAX_GROWTH_BYTES, 0, 159, 0, 0}, 1, 1, 5, 160,
+     {"(total)"},
+     "total grew by +5 objects (+160 B) over 4 snapshots; limit "
+     "max_growth_bytes 159 B"},
+    {"total bytes boundary", 5, 1,
+     {{"A", NULL, {0, 10, 10, 11, 12}, {0, 320, 320, 352, 384}},
+      {"B", NULL, {0, 10, 11, 12, 13}, {0, 320, 352, 384, 416}}},
+     {0}, {NULL, LC_RULE_MAX_GROWTH_BYTES, 0, 160, 0, 0}, 0, 1, 5, 160, {0},
+     "held: total growth +5 objects (+160 B) over 4 snapshots"},
+    {"total max_bytes in MB", 3, 0,
+     {{"Big", NULL, {1, 1, 1}, {3145728, 3145728, 3145728}}}, {0},
+     {NULL, LC_RULE_MAX_BYTES, 0, 0, 0, 2097152}, 1, 1, 0, 0, {"(total)"},
+     "total has 1 object (3.0 MB) at the last snapshot; limit max_bytes "
+     "2 MB"},
+    /* rows that come and go */
+    {"row absent in early snapshots counts 0", 5, 1,
+     {{"NewThing", NULL, {ABSENT, ABSENT, 2, 3, 4},
+       {ABSENT, ABSENT, 20, 30, 40}},
+      {"Gone", NULL, {5, 5, 5, 5, ABSENT}, {50, 50, 50, 50, ABSENT}}},
+     {0}, {"*", LC_RULE_MAX_GROWTH, 3, 0, 0, 0}, 1, 2, 4, 40, {",NewThing"},
+     "NewThing grew by +4 objects (+40 B) over 4 snapshots; limit "
+     "max_growth 3"},
+    {"worst growth may be negative", 5, 1,
+     {{"A", NULL, {10, 10, 8, 6, 4}, {320, 320, 256, 192, 128}},
+      {"B", NULL, {10, 10, 9, 9, 9}, {320, 320, 288, 288, 288}}},
+     {0}, {"*", LC_RULE_MAX_GROWTH, 0, 0, 0, 0}, 0, 2, -1, -32, {0},
+     "held: worst growth -1 object (-32 B) across 2 constructors"},
+    /* order of findings: bytes desc, objects desc, key asc */
+    {"findings order", 3, 0,
+     {{"Alpha", NULL, {0, 0, 1}, {0, 0, 100}},
+      {"Beta", NULL, {0, 0, 5}, {0, 0, 100}},
+      {"Gamma", NULL, {0, 0, 1}, {0, 0, 200}},
+      {"Delta", NULL, {0, 0, 1}, {0, 0, 100}},
+      {"Eps", NULL, {0, 0, 0}, {0, 0, 0}}},
+     {0}, {"*", LC_RULE_MAX_GROWTH, 0, 0, 0, 0}, 1, 5, 5, 200,
+     {",Gamma", ",Beta", ",Alpha", ",Delta"},
+     "Gamma grew by +1 object (+200 B) over 3 snapshots; limit max_growth 0 "
+     "(and 3 more constructors)"},
+    {"same name, keys apart", 3, 0,
+     {{"Leak", "7,20,1,Leak", {0, 0, 1}, {0, 0, 100}},
+      {"Leak", "7,10,1,Leak", {0, 0, 1}, {0, 0, 100}}},
+     {0}, {"Leak", LC_RULE_MAX_GROWTH, 0, 0, 0, 0}, 1, 2, 1, 100,
+     {"7,10,1,Leak", "7,20,1,Leak"},
+     "Leak grew by +1 object (+100 B) over 3 snapshots; limit max_growth 0 "
+     "(and 1 more constructor)"},
+};
+/* clang-format on */
+
+static const char *
+row_key(const struct rowspec *r, char *tmp, size_t n)
+{
+  if (r->key)
+    return r->key;
+  snprintf(tmp, n, ",%s", r->name);
+  return tmp;
+}
+
+/* Feeds one hand-made Summary per snapshot. */
+static void
+build_series(struct lc_series *ser, const struct rowspec *rows, size_t nsnap,
+             size_t warmup)
+{
+  char keys[MAXROWS][64];
+  size_t k, i, nrows = 0;
+
+  for (i = 0; i < MAXROWS && rows[i].name; i++)
+    row_key(&rows[i], keys[i], sizeof(keys[i]));
+  nrows = i;
+  for (k = 0; k < nsnap; k++) {
+    struct lc_summary_row srows[MAXROWS];
+    struct lc_summary sum = LC_SUMMARY_INIT;
+    size_t n = 0;
+    for (i = 0; i < nrows; i++) {
+      if (rows[i].count[k] == ABSENT)
+        continue;
+      srows[n].key = rows[i].key ? (char *)rows[i].key : keys[i];
+      srows[n].name = (char *)rows[i].name;
+      srows[n].count = rows[i].count[k];
+      srows[n].self_size = rows[i].size[k];
+      n++;
+    }
+    sum.rows = srows;
+    sum.nrows = n;
+    lc_series_add(ser, &sum);
+  }
+  ser->warmup = warmup;
+}
+
+static void
+build_assert(struct lc_assert *a, const struct aspec *s)
+{
+  struct lc_err err = LC_ERR_INIT;
+  memset(a, 0, sizeof(*a));
+  a->mark.line = 10;
+  a->mark.col = 5;
+  a->label = (char *)"test assertion";
+  if (s->ctor) {
+    ck_assert_int_eq(lc_pattern_compile(&a->ctor, s->ctor, &err), 0);
+  } else {
+    a->is_total = 1;
+  }
+  a->has_max_growth = (s->rules & LC_RULE_MAX_GROWTH) != 0;
+  a->max_growth = s->max_growth;
+  a->has_max_growth_bytes = (s->rules & LC_RULE_MAX_GROWTH_BYTES) != 0;
+  a->max_growth_bytes = s->max_growth_bytes;
+  a->has_max_count = (s->rules & LC_RULE_MAX_COUNT) != 0;
+  a->max_count = s->max_count;
+  a->has_max_bytes = (s->rules & LC_RULE_MAX_BYTES) != 0;
+  a->max_bytes = s->max_bytes;
+  a->steady_growth_forbid = (s->rules & LC_RULE_STEADY_GROWTH) != 0;
+}
+
+START_TEST(test_rules)
+{
+  const struct vcase *tc = &vcases[_i];
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_pattern ignore[2];
+  struct lc_assert a;
+  struct lc_check check;
+  struct lc_assert_result *res = NULL;
+  struct lc_err err = LC_ERR_INIT;
+  size_t i, nfailed, nfind = 0;
+
+  memset(&check, 0, sizeof(check));
+  build_series(&ser, tc->rows, tc->nsnap, tc->warmup);
+  build_assert(&a, &tc->a);
+  for (i = 0; i < 2 && tc->ignore[i]; i++)
+    ck_assert_int_eq(lc_pattern_compile(&ignore[i], tc->ignore[i], &err), 0);
+  check.name = (char *)"c";
+  check.snapshots = (unsigned)tc->nsnap;
+  check.warmup = (unsigned)tc->warmup;
+  check.ignore = ignore;
+  check.nignore = i;
+  check.asserts = &a;
+  check.nasserts = 1;
+
+  nfailed = lc_verdict_eval(&check, &ser, &res);
+  ck_assert_msg(res != NULL, "%s: no results", tc->what);
+  ck_assert_msg(nfailed == (size_t)tc->failed, "%s: nfailed %zu", tc->what,
+                nfailed);
+  ck_assert_ptr_eq(res[0].a, &a);
+  ck_assert_int_eq(res[0].failed, tc->failed);
+  ck_assert_msg(res[0].nmatched == tc->nmatched, "%s: nmatched %zu", tc->what,
+                res[0].nmatched);
+  ck_assert_msg(res[0].growth == tc->growth, "%s: growth %lld", tc->what,
+                (long long)res[0].growth);
+  ck_assert_msg(res[0].growth_bytes == tc->growth_bytes,
+                "%s: growth_bytes %lld", tc->what,
+                (long long)res[0].growth_bytes);
+  while (nfind < MAXROWS && tc->findings[nfind])
+    nfind++;
+  ck_assert_msg(res[0].nfindings == nfind, "%s: nfindings %zu", tc->what,
+                res[0].nfindings);
+  for (i = 0; i < nfind; i++) {
+    const struct lc_finding *f = &res[0].findings[i];
+    ck_assert_str_eq(f->row ? f->row->key : "(total)", tc->findings[i]);
+    ck_assert_uint_ne(f->failed_rules, 0);
+    ck_assert_ptr_nonnull(f->count);
+    ck_assert_ptr_nonnull(f->size);
+  }
+  ck_assert_str_eq(res[0].message, tc->message);
+  ck_assert_ptr_null(strchr(res[0].message, '\n'));
+  if (tc->a.ctor) {
+    ck_assert_ptr_null(res[0].total_count);
+  } else {
+    ck_assert_ptr_nonnull(res[0].total_count);
+    ck_assert_ptr_nonnull(res[0].total_size);
+  }
+
+  lc_verdict_free(res, 1);
+  for (i = 0; i < check.nignore; i++)
+    lc_pattern_release(&ignore[i]);
+  lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
+
+/* The total of a total assertion is kept for the reports: counts per
+ * snapshot over the rows not ignored. */
+START_TEST(test_total_series)
+{
+  static const struct rowspec rows[] = {
+      {"Intl.X", NULL, {1, 5, 9}, {10, 50, 90}},
+      {"A", NULL, {1, 2, 3}, {10, 20, 30}},
+      {"B", NULL, {ABSENT, 1, 1}, {ABSENT, 8, 8}},
+      {NULL, NULL, {0}, {0}}};
+  static const struct aspec as = {NULL, LC_RULE_MAX_GROWTH, 0, 0, 0, 0};
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_pattern ign;
+  struct lc_assert a;
+  struct lc_check check;
+  struct lc_assert_result *res;
+  struct lc_err err = LC_ERR_INIT;
+
+  memset(&check, 0, sizeof(check));
+  build_series(&ser, rows, 3, 0);
+  build_assert(&a, &as);
+  ck_assert_int_eq(lc_pattern_compile(&ign, "Intl.*", &err), 0);
+  check.ignore = &ign;
+  check.nignore = 1;
+  check.asserts = &a;
+  check.nasserts = 1;
+  ck_assert_uint_eq(lc_verdict_eval(&check, &ser, &res), 1);
+  ck_assert_uint_eq(res[0].total_count[0], 1);
+  ck_assert_uint_eq(res[0].total_count[1], 3);
+  ck_assert_uint_eq(res[0].total_count[2], 4);
+  ck_assert_uint_eq(res[0].total_size[0], 10);
+  ck_assert_uint_eq(res[0].total_size[1], 28);
+  ck_assert_uint_eq(res[0].total_size[2], 38);
+  ck_assert_ptr_eq(res[0].findings[0].count, res[0].total_count);
+  ck_assert_ptr_null(res[0].findings[0].row);
+  ck_assert_uint_eq(res[0].findings[0].failed_rules, LC_RULE_MAX_GROWTH);
+  /* The series' own totals cover every row. */
+  ck_assert_uint_eq(ser.total_count[2], 13);
+  ck_assert_uint_eq(ser.total_size[2], 128);
+  lc_verdict_free(res, 1);
+  lc_pattern_release(&ign);
+  lc_series_release(&ser);
+}
+END_TEST
+
+START_TEST(test_several_assertions)
+{
+  static const struct rowspec rows[] = {
+      {"Function", NULL, {1, 2, 3}, {32, 64, 96}},
+      {"Object", NULL, {4, 4, 4}, {64, 64, 64}},
+      {NULL, NULL, {0}, {0}}};
+  static const struct aspec specs[3] = {
+      {"Function", LC_RULE_MAX_GROWTH, 0, 0, 0, 0},
+      {"Object", LC_RULE_MAX_GROWTH, 0, 0, 0, 0},
+      {NULL, LC_RULE_MAX_GROWTH_BYTES, 0, 1024, 0, 0}};
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a[3];
+  struct lc_check check;
+  struct lc_assert_result *res;
+  size_t i;
+
+  memset(&check, 0, sizeof(check));
+  build_series(&ser, rows, 3, 0);
+  for (i = 0; i < 3; i++)
+    build_assert(&a[i], &specs[i]);
+  a[2].is_total = 1;
+  check.asserts = a;
+  check.nasserts = 3;
+  ck_assert_uint_eq(lc_verdict_eval(&check, &ser, &res), 1);
+  for (i = 0; i < 3; i++)
+    ck_assert_ptr_eq(res[i].a, &a[i]);
+  ck_assert_int_eq(res[0].failed, 1);
+  ck_assert_int_eq(res[1].failed, 0);
+  ck_assert_int_eq(res[2].failed, 0);
+  ck_assert_str_eq(res[2].message,
+                   "held: total growth +2 objects (+64 B) over 3 snapshots");
+  lc_verdict_free(res, 3);
+  for (i = 0; i < 3; i++)
+    lc_pattern_release(&a[i].ctor);
+
+  /* No assertions: no results. */
+  check.nasserts = 0;
+  res = (struct lc_assert_result *)&check; /* must be overwritten */
+  ck_assert_uint_eq(lc_verdict_eval(&check, &ser, &res), 0);
+  ck_assert_ptr_null(res);
+  lc_series_release(&ser);
+}
+END_TEST
+
+/* ---- series ------------------------------------------------------------ */
+
+START_TEST(test_series_rows)
+{
+  struct lc_summary_row s0[] = {{(char *)",A", (char *)"A", 1, 10},
+                                {(char *)",B", (char *)"B", 2, 20}};
+  struct lc_summary_row s1[] = {{(char *)",B", (char *)"B", 3, 30},
+                                {(char *)",C", (char *)"C", 4, 40}};
+  struct lc_summary_row s2[] = {{(char *)",A", (char *)"A", 5, 50},
+                                {(char *)",A", (char *)"A", 1, 1}};
+  struct lc_summary sum = LC_SUMMARY_INIT;
+  struct lc_series ser = LC_SERIES_INIT;
+  static const uint64_t want_count[3][3] = {{1, 0, 6}, {2, 3, 0}, {0, 4, 0}};
+  static const uint64_t want_size[3][3] = {
+      {10, 0, 51}, {20, 30, 0}, {0, 40, 0}};
+  static const char *const names[3] = {"A", "B", "C"};
+  size_t r, k;
+
+  sum.rows = s0;
+  sum.nrows = 2;
+  lc_series_add(&ser, &sum);
+  sum.rows = s1;
+  lc_series_add(&ser, &sum);
+  sum.rows = s2;
+  lc_series_add(&ser, &sum);
+  ck_assert_uint_eq(ser.nsnap, 3);
+  ck_assert_uint_eq(ser.nrows, 3);
+  for (r = 0; r < 3; r++) {
+    ck_assert_str_eq(ser.rows[r].name, names[r]);
+    ck_assert_ptr_ne(ser.rows[r].name, names[r]); /* copied */
+    for (k = 0; k < 3; k++) {
+      ck_assert_uint_eq(ser.rows[r].count[k], want_count[r][k]);
+      ck_assert_uint_eq(ser.rows[r].size[k], want_size[r][k]);
+    }
+  }
+  ck_assert_uint_eq(ser.total_count[0], 3);
+  ck_assert_uint_eq(ser.total_count[1], 7);
+  ck_assert_uint_eq(ser.total_count[2], 6);
+  ck_assert_uint_eq(ser.total_size[0], 30);
+  ck_assert_uint_eq(ser.total_size[1], 70);
+  ck_assert_uint_eq(ser.total_size[2], 51);
+  lc_series_release(&ser);
+  ck_assert_uint_eq(ser.nrows, 0);
+  ck_assert_ptr_null(ser.rows);
+}
+END_TEST
+
+/* Enough rows to grow the hash table several times; the second snapshot
+ * lists them in reverse order and drops every third. */
+START_TEST(test_series_many)
+{
+  enum { N = 5000 };
+  struct lc_summary_row *rows = calloc(N, sizeof(*rows));
+  struct lc_summary sum = LC_SUMMARY_INIT;
+  struct lc_series ser = LC_SERIES_INIT;
+  size_t i, n = 0;
+
+  for (i = 0; i < N; i++) {
+    rows[i].key = lc_xasprintf("%zu,1,1,C%zu", i, i);
+    rows[i].name = lc_xasprintf("C%zu", i);
+    rows[i].count = i;
+    rows[i].self_size = i * 8;
+  }
+  sum.rows = rows;
+  sum.nrows = N;
+  lc_series_add(&ser, &sum);
+  {
+    struct lc_summary_row *rev = calloc(N, sizeof(*rev));
+    for (i = N; i-- > 0;) {
+      if (i % 3 == 0)
+        continue;
+      rev[n] = rows[i];
+      rev[n].count = i * 2;
+      n++;
+    }
+    sum.rows = rev;
+    sum.nrows = n;
+    lc_series_add(&ser, &sum);
+    free(rev);
+  }
+  ck_assert_uint_eq(ser.nrows, N);
+  ck_assert_uint_ge(ser.nslots, 2 * N);
+  for (i = 0; i < N; i++) {
+    ck_assert_str_eq(ser.rows[i].key, rows[i].key);
+    ck_assert_uint_eq(ser.rows[i].count[0], i);
+    ck_assert_uint_eq(ser.rows[i].count[1], i % 3 == 0 ? 0 : i * 2);
+    ck_assert_uint_eq(ser.rows[i].size[1], i % 3 == 0 ? 0 : i * 8);
+  }
+  for (i = 0; i < N; i++) {
+    free(rows[i].key);
+    free(rows[i].name);
+  }
+  free(rows);
+  lc_series_release(&ser);
+}
+END_TEST
+
+/* ---- lc_format_bytes --------------------------------------------------- */
+
+static const struct bcase {
+  int64_t bytes;
+  int sign;
+  size_t dstlen;
+  const char *want;
+} bcases[] = {
+    {0, 0, 32, "0 B"},
+    {0, 1, 32, "+0 B"},
+    {512, 0, 32, "512 B"},
+    {512, 1, 32, "+512 B"},
+    {-512, 1, 32, "-512 B"},
+    {-512, 0, 32, "-512 B"},
+    {1023, 0, 32, "1023 B"},
+    {1024, 0, 32, "1.0 KB"},
+    {1075, 0, 32, "1.0 KB"}, /* 1.0498 */
+    {1076, 0, 32, "1.1 KB"}, /* 1.0508: half up */
+    {1536, 0, 32, "1.5 KB"},
+    {2150, 1, 32, "+2.1 KB"},
+    {-2150, 0, 32, "-2.1 KB"},
+    {6400, 0, 32, "6.3 KB"}, /* 6.25 */
+    {1048524, 0, 32, "1023.9 KB"},
+    {1048575, 0, 32, "1.0 MB"}, /* would round to 1024.0 KB */
+    {1048576, 0, 32, "1.0 MB"},
+    {3145728, 1, 32, "+3.0 MB"},
+    {1073741823, 0, 32, "1.0 GB"},
+    {1288490189, 0, 32, "1.2 GB"},
+    {5497558138880LL, 0, 32, "5120.0 GB"},
+    {INT64_MAX, 1, 32, "+8589934592.0 GB"},
+    {INT64_MIN, 0, 32, "-8589934592.0 GB"},
+    {1023, 0, 4, "102"}, /* truncated, still terminated */
+};
+
+START_TEST(test_format_bytes)
+{
+  const struct bcase *tc = &bcases[_i];
+  char buf[LC_BYTES_MAX];
+  memset(buf, 'x', sizeof(buf));
+  lc_format_bytes(buf, tc->dstlen, tc->bytes, tc->sign);
+  ck_assert_str_eq(buf, tc->want);
+}
+END_TEST
+
+static Suite *
+verdict_suite(void)
+{
+  Suite *s = suite_create("verdict");
+  TCase *tc;
+
+  tc = tcase_create("rules");
+  tcase_set_timeout(tc, 10);
+  tcase_add_loop_test(tc, test_rules, 0,
+                      (int)(sizeof(vcases) / sizeof(vcases[0])));
+  tcase_add_test(tc, test_total_series);
+  tcase_add_test(tc, test_several_assertions);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("series");
+  tcase_set_timeout(tc, 10);
+  tcase_add_test(tc, test_series_rows);
+  tcase_add_test(tc, test_series_many);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("format_bytes");
+  tcase_set_timeout(tc, 10);
+  tcase_add_loop_test(tc, test_format_bytes, 0,
+                      (int)(sizeof(bcases) / sizeof(bcases[0])));
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int
+main(void)
+{
+  SRunner *sr = srunner_create(verdict_suite());
+  int nfailed;
+  srunner_run_all(sr, CK_NORMAL);
+  nfailed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
