@@ -20,6 +20,7 @@
 
 #include "leakcheck/buf.h"
 #include "leakcheck/config.h"
+#include "leakcheck/dominators.h"
 #include "leakcheck/driver.h"
 #include "leakcheck/err.h"
 #include "leakcheck/report.h"
@@ -114,6 +115,13 @@ json_string(struct lc_buf *out, const char *s)
   lc_buf_addch(out, '"');
 }
 
+/* DevTools shows "-" for these distances. */
+static int
+distance_shown(int32_t d)
+{
+  return d >= 0 && d < LC_DISTANCE_BASE_SYSTEM;
+}
+
 static int
 cmd_summary(int argc, char **argv)
 {
@@ -157,6 +165,13 @@ cmd_summary(int argc, char **argv)
     return EXIT_USAGE;
   }
   lc_summary_build(&sum, &s, &err);
+  {
+    struct lc_graph g;
+    lc_graph_build(&g, &s, sum.node_self,
+                   LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES, &err);
+    lc_summary_add_graph(&sum, &s, &g);
+    lc_graph_release(&g);
+  }
   n = sum.nrows;
   if (json) {
     lc_buf_addstr(&out, "{\"file\": ");
@@ -170,7 +185,13 @@ cmd_summary(int argc, char **argv)
       lc_buf_addstr(&out, ", \"name\": ");
       json_string(&out, sum.rows[i].name);
       lc_buf_addf(&out, ", \"count\": %" PRIu64 ", \"self_size\": %" PRIu64
-                  "}", sum.rows[i].count, sum.rows[i].self_size);
+                  ", \"retained_size\": %" PRIu64 ", \"distance\": ",
+                  sum.rows[i].count, sum.rows[i].self_size,
+                  sum.rows[i].retained_size);
+      if (distance_shown(sum.rows[i].distance))
+        lc_buf_addf(&out, "%d}", (int)sum.rows[i].distance);
+      else
+        lc_buf_addstr(&out, "null}");
     }
     lc_buf_addstr(&out, "\n]}\n");
   } else {
@@ -180,15 +201,25 @@ cmd_summary(int argc, char **argv)
     lc_buf_addf(&out, "%s: %u nodes, %u edges, total ", argv[optind],
                 s.node_count, s.edge_count);
     lc_format_bytes(b, sizeof(b), (int64_t)sum.total_size, 0);
-    lc_buf_addf(&out, "%s\n\n%-44s %10s %12s %7s\n", b, "Constructor",
-                "Count", "Shallow", "%");
+    lc_buf_addf(&out, "%s\n\n%-40s %8s %9s %12s %7s %12s %7s\n", b,
+                "Constructor", "Distance", "Count", "Shallow", "%", "Retained",
+                "%");
     for (i = 0; i < n; i++) {
       const struct lc_summary_row *r = &sum.rows[i];
       double pct = sum.total_size ? 100.0 * (double)r->self_size /
                                         (double)sum.total_size
                                   : 0.0;
-      lc_buf_addf(&out, "%-44s %10" PRIu64 " %12" PRIu64 " %6.1f%%\n",
-                  r->name, r->count, r->self_size, pct);
+      double rpct = sum.total_size ? 100.0 * (double)r->retained_size /
+                                         (double)sum.total_size
+                                   : 0.0;
+      char d[16];
+      if (distance_shown(r->distance))
+        snprintf(d, sizeof(d), "%d", (int)r->distance);
+      else
+        snprintf(d, sizeof(d), "-");
+      lc_buf_addf(&out, "%-40s %8s %9" PRIu64 " %12" PRIu64 " %6.1f%% %12"
+                  PRIu64 " %6.1f%%\n", r->name, d, r->count, r->self_size, pct,
+                  r->retained_size, rpct);
     }
     if (n < sum.nrows)
       lc_buf_addf(&out, "… %zu more rows (--top 0 shows all)\n",

@@ -75,6 +75,23 @@ strmap_intern(struct strmap *m, const char *s, size_t len, int *added)
   return (uint32_t)m->n++;
 }
 
+/* The index of `s`, or NONE. */
+static uint32_t
+strmap_find(const struct strmap *m, const char *s, size_t len)
+{
+  size_t j;
+  if (!m->nslots)
+    return NONE;
+  j = fnv1a(s, len) & (m->nslots - 1);
+  while (m->slots[j]) {
+    const char *k = m->keys[m->slots[j] - 1];
+    if (strlen(k) == len && memcmp(k, s, len) == 0)
+      return m->slots[j] - 1;
+    j = (j + 1) & (m->nslots - 1);
+  }
+  return NONE;
+}
+
 static void
 strmap_release(struct strmap *m)
 {
@@ -340,8 +357,8 @@ is_plain_object(const struct lc_snapshot *s, uint32_t n)
          strcmp(lc_snapshot_str(s, s->node_name[n]), "Object") == 0;
 }
 
-/* The property id of edge e's name (interned by text, so duplicated
- * entries of the strings table agree). */
+/* The property id of `name` (interned by text, so duplicated entries of
+ * the strings table agree). */
 static uint32_t
 prop_id(const struct lc_snapshot *s, uint32_t e, struct strmap *props,
         uint32_t *cache)
@@ -356,19 +373,19 @@ prop_id(const struct lc_snapshot *s, uint32_t e, struct strmap *props,
 
 /*
  * Interface inference: plain `Object`s are named after the most common
- * property lists ({a, b}), as DevTools does.  Fills class_of[n] (an index
- * into `classes`) for every plain object that matches a definition.
+ * property lists ({a, b}), as DevTools does.  Fills sum->ifaces with the
+ * definitions, most common first.
  */
 static void
-infer_interfaces(const struct lc_snapshot *s, struct strmap *classes,
-                 uint32_t *class_of)
+infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
 {
   struct strmap names = {0}, props = {0};
-  struct candidate *cands = NULL, *defs;
-  size_t ncands = 0, acands = 0, ndefs = 0, i;
-  uint32_t *cache, *stamp = NULL, *tmp = NULL, *def_class;
-  size_t atmp = 0, nstamp = 0;
-  uint64_t total = 0, min_count;
+  struct candidate *cands = NULL;
+  size_t ncands = 0, acands = 0, i;
+  uint32_t *cache, *tmp = NULL;
+  size_t atmp = 0;
+  uint64_t total = 0;
+  double min_count;
   uint32_t n;
   struct lc_buf nm = LC_BUF_INIT, one = LC_BUF_INIT;
 
@@ -423,62 +440,103 @@ infer_interfaces(const struct lc_snapshot *s, struct strmap *classes,
 
   if (ncands)
     qsort(cands, ncands, sizeof(*cands), cmp_candidate);
-  min_count = total / 1000 > 2 ? total / 1000 : 2;
-  /* JS compares count < total/1000 in floating point. */
-  for (i = 0; i < ncands; i++) {
-    if ((double)cands[i].count < (double)min_count ||
-        (double)cands[i].count * 1000.0 < (double)total)
-      break;
-  }
-  ndefs = i;
-  defs = cands;
-
-  if (ndefs) {
-    def_class = lc_xmalloc(ndefs * sizeof(uint32_t));
-    for (i = 0; i < ndefs; i++) {
-      const char *dn = names.keys[defs[i].name];
-      def_class[i] = strmap_intern(classes, dn, strlen(dn), NULL);
-    }
-    nstamp = props.n;
-    stamp = lc_xcalloc(nstamp + 1, sizeof(uint32_t));
-    for (n = 0; n < s->node_count; n++) {
-      uint32_t e, best = NONE, bestp = 0;
-      if (!is_plain_object(s, n))
-        continue;
-      for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++)
-        if (s->edge_type[e] == LC_ET_PROPERTY) {
-          /* Names first seen here belong to no definition. */
-          uint32_t p = prop_id(s, e, &props, cache);
-          if (p < nstamp)
-            stamp[p] = n + 1;
-        }
-      for (i = 0; i < ndefs; i++) {
-        uint32_t j;
-        if (defs[i].nprops <= bestp && best != NONE)
-          continue;
-        for (j = 0; j < defs[i].nprops; j++)
-          if (stamp[defs[i].props[j]] != n + 1)
-            break;
-        if (j == defs[i].nprops) {
-          best = (uint32_t)i;
-          bestp = defs[i].nprops;
-        }
-      }
-      if (best != NONE)
-        class_of[n] = def_class[best];
-    }
-    free(def_class);
+  /* max(2, total / 1000), compared as JavaScript does, in doubles. */
+  min_count = (double)total / 1000.0 > 2.0 ? (double)total / 1000.0 : 2.0;
+  for (i = 0; i < ncands && (double)cands[i].count >= min_count; i++)
+    ;
+  sum->nifaces = i;
+  sum->ifaces = lc_xcalloc(i + 1, sizeof(*sum->ifaces));
+  for (i = 0; i < sum->nifaces; i++) {
+    struct lc_interface *d = &sum->ifaces[i];
+    uint32_t j;
+    d->name = lc_xstrdup(names.keys[cands[i].name]);
+    d->nprops = cands[i].nprops;
+    d->props = lc_xcalloc(d->nprops + 1, sizeof(char *));
+    for (j = 0; j < d->nprops; j++)
+      d->props[j] = lc_xstrdup(props.keys[cands[i].props[j]]);
   }
 
   for (i = 0; i < ncands; i++)
     free(cands[i].props);
   free(cands);
-  free(stamp);
   free(tmp);
   free(cache);
   lc_buf_release(&nm);
   lc_buf_release(&one);
   strmap_release(&names);
+  strmap_release(&props);
+}
+
+/*
+ * Names every plain object after the definition with the most properties
+ * whose property set is a subset of its own (ties: the earlier one), as
+ * DevTools' applyInterfaceDefinitions does.  Fills class_of[n], an index
+ * into `classes`; objects that match nothing are left alone.
+ */
+static void
+apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
+                 size_t ndefs, struct strmap *classes, uint32_t *class_of)
+{
+  struct strmap props = {0};
+  uint32_t **def_props, *def_class, *cache, *stamp, n;
+  size_t i;
+  if (!ndefs)
+    return;
+  def_props = lc_xcalloc(ndefs, sizeof(uint32_t *));
+  def_class = lc_xcalloc(ndefs, sizeof(uint32_t));
+  for (i = 0; i < ndefs; i++) {
+    uint32_t j;
+    def_class[i] = strmap_intern(classes, defs[i].name, strlen(defs[i].name),
+                                 NULL);
+    def_props[i] = lc_xcalloc(defs[i].nprops + 1, sizeof(uint32_t));
+    for (j = 0; j < defs[i].nprops; j++)
+      def_props[i][j] = strmap_intern(&props, defs[i].props[j],
+                                      strlen(defs[i].props[j]), NULL);
+  }
+  /* Names seen only in objects belong to no definition: map them to NONE
+   * instead of interning them. */
+  cache = lc_xmalloc(((size_t)s->string_count + 1) * sizeof(uint32_t));
+  memset(cache, 0xff, ((size_t)s->string_count + 1) * sizeof(uint32_t));
+  stamp = lc_xcalloc(props.n + 1, sizeof(uint32_t));
+  for (n = 0; n < s->node_count; n++) {
+    uint32_t e, best = NONE, bestp = 0;
+    if (!is_plain_object(s, n))
+      continue;
+    for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++) {
+      uint32_t si = s->edge_name[e], p;
+      if (s->edge_type[e] != LC_ET_PROPERTY)
+        continue;
+      if (cache[si] == NONE) {
+        const char *t = lc_snapshot_str(s, si);
+        cache[si] = strmap_find(&props, t, strlen(t));
+        if (cache[si] == NONE)
+          cache[si] = NONE - 1; /* known absent */
+      }
+      p = cache[si];
+      if (p < props.n)
+        stamp[p] = n + 1;
+    }
+    for (i = 0; i < ndefs; i++) {
+      uint32_t j;
+      if (best != NONE && defs[i].nprops <= bestp)
+        continue;
+      for (j = 0; j < defs[i].nprops; j++)
+        if (stamp[def_props[i][j]] != n + 1)
+          break;
+      if (j == defs[i].nprops) {
+        best = (uint32_t)i;
+        bestp = defs[i].nprops;
+      }
+    }
+    if (best != NONE)
+      class_of[n] = def_class[best];
+  }
+  for (i = 0; i < ndefs; i++)
+    free(def_props[i]);
+  free(def_props);
+  free(def_class);
+  free(cache);
+  free(stamp);
   strmap_release(&props);
 }
 
@@ -496,9 +554,33 @@ cmp_row_index(const void *a, const void *b, void *rows)
   return strcmp(x->key, y->key);
 }
 
+static void
+copy_interfaces(struct lc_summary *sum, const struct lc_summary *from)
+{
+  size_t i;
+  uint32_t j;
+  sum->nifaces = from->nifaces;
+  sum->ifaces = lc_xcalloc(from->nifaces + 1, sizeof(*sum->ifaces));
+  for (i = 0; i < from->nifaces; i++) {
+    sum->ifaces[i].name = lc_xstrdup(from->ifaces[i].name);
+    sum->ifaces[i].nprops = from->ifaces[i].nprops;
+    sum->ifaces[i].props =
+        lc_xcalloc(from->ifaces[i].nprops + 1, sizeof(char *));
+    for (j = 0; j < from->ifaces[i].nprops; j++)
+      sum->ifaces[i].props[j] = lc_xstrdup(from->ifaces[i].props[j]);
+  }
+}
+
 int
 lc_summary_build(struct lc_summary *sum, const struct lc_snapshot *s,
                  struct lc_err *err)
+{
+  return lc_summary_build_with(sum, s, NULL, err);
+}
+
+int
+lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
+                      const struct lc_summary *defs, struct lc_err *err)
 {
   uint32_t n, i;
   uint8_t *state;
@@ -525,7 +607,11 @@ lc_summary_build(struct lc_summary *sum, const struct lc_snapshot *s,
   class_of = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint32_t));
   for (n = 0; n < s->node_count; n++)
     class_of[n] = NONE;
-  infer_interfaces(s, &classes, class_of);
+  if (defs)
+    copy_interfaces(sum, defs);
+  else
+    infer_interfaces(sum, s);
+  apply_interfaces(s, sum->ifaces, sum->nifaces, &classes, class_of);
 
   /* Row keys, interned; rows are created in first-seen order. */
   for (n = 0; n < s->node_count; n++) {
@@ -556,6 +642,8 @@ lc_summary_build(struct lc_summary *sum, const struct lc_snapshot *s,
       sum->rows[k].name = lc_xstrdup(cls);
       sum->rows[k].count = 0;
       sum->rows[k].self_size = 0;
+      sum->rows[k].retained_size = 0;
+      sum->rows[k].distance = LC_DISTANCE_NONE;
     }
     sum->rows[k].count++;
     sum->rows[k].self_size += sum->node_self[n];
@@ -609,9 +697,88 @@ lc_summary_drop_nodes(struct lc_summary *sum)
 }
 
 void
+lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
+                     const struct lc_graph *g)
+{
+  uint32_t n = s->node_count, v, *first, *kids, *stack;
+  uint8_t *active;
+  size_t sp = 0, i;
+  if (!n || !sum->node_row)
+    return;
+  for (i = 0; i < sum->nrows; i++) {
+    sum->rows[i].retained_size = 0;
+    sum->rows[i].distance = LC_DISTANCE_NONE;
+  }
+  /* Distance: the minimum over a row's members. */
+  if (g->distance) {
+    int *seen = lc_xcalloc(sum->nrows + 1, sizeof(int));
+    for (v = 0; v < n; v++) {
+      uint32_t r = sum->node_row[v];
+      if (r == NONE)
+        continue;
+      if (!seen[r] || g->distance[v] < sum->rows[r].distance)
+        sum->rows[r].distance = g->distance[v];
+      seen[r] = 1;
+    }
+    free(seen);
+  }
+  if (!g->idom)
+    return;
+  /* The dominator tree as child lists. */
+  first = lc_xcalloc((size_t)n + 2, sizeof(uint32_t));
+  kids = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+  for (v = 1; v < n; v++)
+    first[g->idom[v] + 1]++;
+  for (v = 0; v < n; v++)
+    first[v + 1] += first[v];
+  {
+    uint32_t *fill = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+    memcpy(fill, first, (size_t)n * sizeof(uint32_t));
+    for (v = 1; v < n; v++)
+      kids[fill[g->idom[v]]++] = v;
+    free(fill);
+  }
+  /* Walk it from the root: a member counts unless an ancestor of the same
+   * row (with self size) was counted already, so nested members are not
+   * added twice.  Entries with the high bit set close a row again. */
+  active = lc_xcalloc(sum->nrows + 1, 1);
+  stack = lc_xmalloc(((size_t)n * 2 + 2) * sizeof(uint32_t));
+  stack[sp++] = 0;
+  while (sp) {
+    uint32_t x = stack[--sp], r, k;
+    if (x & 0x80000000u) {
+      active[x & 0x7fffffffu] = 0;
+      continue;
+    }
+    r = sum->node_row[x];
+    if (r != NONE && !active[r]) {
+      sum->rows[r].retained_size += g->retained[x];
+      if (first[x] != first[x + 1]) {
+        active[r] = 1;
+        stack[sp++] = r | 0x80000000u;
+      }
+    }
+    for (k = first[x]; k < first[x + 1]; k++)
+      stack[sp++] = kids[k];
+  }
+  free(active);
+  free(stack);
+  free(first);
+  free(kids);
+}
+
+void
 lc_summary_release(struct lc_summary *sum)
 {
   size_t i;
+  for (i = 0; i < sum->nifaces; i++) {
+    uint32_t j;
+    for (j = 0; j < sum->ifaces[i].nprops; j++)
+      free(sum->ifaces[i].props[j]);
+    free(sum->ifaces[i].props);
+    free(sum->ifaces[i].name);
+  }
+  free(sum->ifaces);
   for (i = 0; i < sum->nrows; i++) {
     free(sum->rows[i].key);
     free(sum->rows[i].name);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "leakcheck/err.h"
+#include "leakcheck/dominators.h"
 #include "leakcheck/snapshot.h"
 
 struct lc_summary_row {
@@ -18,6 +19,18 @@ struct lc_summary_row {
   char *name; /* class name shown in the view */
   uint64_t count;
   uint64_t self_size; /* shallow size, after reattribution */
+  /* Filled by lc_summary_add_graph; 0 and LC_DISTANCE_NONE before. */
+  uint64_t retained_size; /* DevTools' Retained Size column */
+  int32_t distance; /* min over members; DevTools shows "-" when it is
+                       negative or >= LC_DISTANCE_BASE_SYSTEM */
+};
+
+/* An inferred plain-object interface: objects whose property set includes
+ * all of `props` are named `name` ("{a, b}"). */
+struct lc_interface {
+  char *name;
+  char **props; /* nprops property names */
+  uint32_t nprops;
 };
 
 struct lc_summary {
@@ -30,6 +43,10 @@ struct lc_summary {
    * counted (adjusted self size 0). */
   uint32_t *node_row;
   uint64_t *node_self; /* adjusted self sizes, per ordinal */
+  /* The interface definitions applied, most common first (inferred from
+   * this snapshot, or copied from another one; see below). */
+  struct lc_interface *ifaces;
+  size_t nifaces;
 };
 
 #define LC_SUMMARY_INIT {0}
@@ -38,6 +55,19 @@ struct lc_summary {
  * lc_snapshot_parse accepted). */
 int lc_summary_build(struct lc_summary *sum, const struct lc_snapshot *s,
                      struct lc_err *err);
+
+/* Same, but names plain objects with the interface definitions of `defs`
+ * (another snapshot's summary) instead of inferring them, as DevTools'
+ * Comparison view re-classifies the base snapshot with the current one's
+ * definitions. */
+int lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
+                          const struct lc_summary *defs, struct lc_err *err);
+
+/* Fills every row's retained_size and distance from `g` (built with
+ * LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES from the same snapshot and
+ * sum->node_self).  Needs the per-node arrays (not dropped). */
+void lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
+                          const struct lc_graph *g);
 
 /* Frees the per-node arrays, keeping the rows (for a series that outlives
  * the snapshot). */

@@ -1,0 +1,65 @@
+/*
+ * The heap graph's derived structures, computed only when a report asks:
+ * the retainer index (reverse edges), DevTools' essential edges, the
+ * dominator tree with retained sizes, and distances from the GC roots.
+ * Semantics follow current DevTools (heapsnapshot-format.md §3 steps 2, 3,
+ * 5 and 6), so retained sizes and distances equal the Memory panel's.
+ */
+#ifndef LEAKCHECK_DOMINATORS_H
+#define LEAKCHECK_DOMINATORS_H
+
+#include <stdint.h>
+
+#include "leakcheck/err.h"
+#include "leakcheck/snapshot.h"
+
+/* DevTools' distance for nodes reached only from the root's system part,
+ * and for nodes it never reaches. */
+#define LC_DISTANCE_BASE_SYSTEM 100000000
+#define LC_DISTANCE_NONE (-5)
+
+struct lc_graph {
+  uint32_t node_count;
+  /* Retainers of node n: indices first_retainer[n] .. first_retainer[n+1]
+   * of retainer_edge (the edge) and retainer_node (its source). */
+  uint32_t *first_retainer;
+  uint32_t *retainer_edge;
+  uint32_t *retainer_node;
+  uint8_t *page_owned;   /* per node: 1 when page-owned (§3 step 2) */
+  uint8_t *essential;    /* bitset over edges (§3 step 3) */
+  uint32_t *idom;        /* per node: immediate dominator (root: itself) */
+  uint64_t *retained;    /* per node: retained size */
+  int32_t *distance;     /* per node: DevTools distance */
+};
+
+#define LC_GRAPH_INIT {0}
+
+/* What lc_graph_build computes: retainers are always built. */
+enum {
+  LC_GRAPH_DOMINATORS = 1, /* essential edges, idom, retained */
+  LC_GRAPH_DISTANCES = 2
+};
+
+/* Builds the structures `what` asks for.  `self` is the per-node shallow
+ * size after reattribution (struct lc_summary's node_self), used for
+ * retained sizes.  Returns 0; never fails on a parsed snapshot. */
+int lc_graph_build(struct lc_graph *g, const struct lc_snapshot *s,
+                   const uint64_t *self, unsigned what, struct lc_err *err);
+
+void lc_graph_release(struct lc_graph *g);
+
+/* Nonzero when edge e is an essential edge. */
+static inline int
+lc_graph_essential(const struct lc_graph *g, uint32_t e)
+{
+  return (g->essential[e >> 3] >> (e & 7)) & 1;
+}
+
+/* If edge e's name is one of V8's WeakMap ephemeron edge names
+ * ("N / part of key (… @1) -> value (… @2) pair in WeakMap (table @3)"),
+ * returns 1 and sets *table_id and *dup (the text after the leading
+ * number, shared by both edges of the pair); else 0. */
+int lc_weakmap_edge(const struct lc_snapshot *s, uint32_t e,
+                    uint32_t *table_id, const char **dup);
+
+#endif
