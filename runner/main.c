@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "leakcheck/buf.h"
+#include "leakcheck/compare.h"
 #include "leakcheck/config.h"
 #include "leakcheck/dominators.h"
 #include "leakcheck/driver.h"
@@ -39,6 +40,7 @@ static const char usage_text[] =
     "                 [--keep-snapshots=never|failed|always]\n"
     "                 [--snapshot-dir DIR] [--no-color]\n"
     "       leakcheck summary FILE [--top N] [--json]\n"
+    "       leakcheck diff BASE FILE [--top N] [--json]\n"
     "       leakcheck --help | --version\n"
     "\n"
     "Runs the checks of leakcheck.yml: starts each Node program, takes heap\n"
@@ -57,6 +59,9 @@ static const char usage_text[] =
     "  summary FILE           print the DevTools Summary view of a snapshot\n"
     "      --top N            only the N largest rows (default 30; 0 = all)\n"
     "      --json             print JSON instead of a table\n"
+    "\n"
+    "  diff BASE FILE         print the DevTools Comparison view: objects new\n"
+    "                         in FILE and deleted since BASE, by node id\n"
     "\n"
     "Exit status: 0 all assertions held, 1 a leak was found, 2 usage,\n"
     "configuration or input error, 3 the program under test broke.\n";
@@ -222,7 +227,7 @@ cmd_summary(int argc, char **argv)
                   r->retained_size, rpct);
     }
     if (n < sum.nrows)
-      lc_buf_addf(&out, "… %zu more rows (--top 0 shows all)\n",
+      lc_buf_addf(&out, "... %zu more rows (--top 0 shows all)\n",
                   sum.nrows - n);
   }
   fwrite(out.buf, 1, out.len, stdout);
@@ -230,6 +235,109 @@ cmd_summary(int argc, char **argv)
   lc_summary_release(&sum);
   lc_snapshot_release(&s);
   return EXIT_PASS;
+}
+
+/* ---- diff BASE FILE ------------------------------------------------------ */
+
+static int
+cmd_diff(int argc, char **argv)
+{
+  static const struct option opts[] = {{"json", no_argument, 0, 'j'},
+                                       {"top", required_argument, 0, 't'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  int json = 0, c, ret = EXIT_PASS;
+  long top = 30;
+  struct lc_snapshot base, cur;
+  struct lc_summary bsum, csum;
+  struct lc_compare cmp;
+  struct lc_err err = LC_ERR_INIT;
+  struct lc_buf out = LC_BUF_INIT;
+  size_t i, n;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    char *end;
+    switch (c) {
+    case 'j':
+      json = 1;
+      break;
+    case 't':
+      errno = 0;
+      top = strtol(optarg, &end, 10);
+      if (errno || *end || top < 0)
+        return usage_error("--top expects a whole number >= 0; got '%s'",
+                           optarg);
+      break;
+    case 'h':
+      fputs(usage_text, stdout);
+      return EXIT_PASS;
+    default:
+      return usage_error("%s", "bad option for 'diff'");
+    }
+  }
+  if (argc - optind != 2)
+    return usage_error("%s", "'diff' expects two snapshot files: BASE FILE");
+  if (lc_snapshot_read(&base, argv[optind], &err) < 0) {
+    print_err(&err);
+    lc_err_release(&err);
+    return EXIT_USAGE;
+  }
+  if (lc_snapshot_read(&cur, argv[optind + 1], &err) < 0) {
+    print_err(&err);
+    lc_err_release(&err);
+    lc_snapshot_release(&base);
+    return EXIT_USAGE;
+  }
+  lc_summary_build(&csum, &cur, &err);
+  lc_summary_build_with(&bsum, &base, &csum, &err);
+  lc_compare_build(&cmp, &base, &bsum, &cur, &csum);
+  n = cmp.nrows;
+  if (json) {
+    lc_buf_addstr(&out, "{\"base\": ");
+    json_string(&out, argv[optind]);
+    lc_buf_addstr(&out, ", \"file\": ");
+    json_string(&out, argv[optind + 1]);
+    lc_buf_addstr(&out, ", \"rows\": [");
+    for (i = 0; i < n; i++) {
+      const struct lc_compare_row *r = &cmp.rows[i];
+      lc_buf_addstr(&out, i ? ",\n  {\"key\": " : "\n  {\"key\": ");
+      json_string(&out, r->key);
+      lc_buf_addstr(&out, ", \"name\": ");
+      json_string(&out, r->name);
+      lc_buf_addf(&out, ", \"new\": %" PRIu64 ", \"deleted\": %" PRIu64
+                  ", \"delta\": %" PRId64 ", \"alloc_size\": %" PRIu64
+                  ", \"freed_size\": %" PRIu64 ", \"size_delta\": %" PRId64
+                  "}", r->added, r->deleted, r->delta, r->alloc_size,
+                  r->freed_size, r->size_delta);
+    }
+    lc_buf_addstr(&out, "\n]}\n");
+  } else {
+    if (top && (size_t)top < n)
+      n = (size_t)top;
+    lc_buf_addf(&out, "%s -> %s: %zu changed rows\n\n", argv[optind],
+                argv[optind + 1], cmp.nrows);
+    lc_buf_addf(&out, "%-40s %8s %8s %8s %12s %12s %12s\n", "Constructor",
+                "# New", "# Del", "# Delta", "Alloc. Size", "Freed Size",
+                "Size Delta");
+    for (i = 0; i < n; i++) {
+      const struct lc_compare_row *r = &cmp.rows[i];
+      lc_buf_addf(&out, "%-40s %8" PRIu64 " %8" PRIu64 " %+8" PRId64
+                  " %12" PRIu64 " %12" PRIu64 " %+12" PRId64 "\n", r->name,
+                  r->added, r->deleted, r->delta, r->alloc_size,
+                  r->freed_size, r->size_delta);
+    }
+    if (n < cmp.nrows)
+      lc_buf_addf(&out, "... %zu more rows (--top 0 shows all)\n",
+                  cmp.nrows - n);
+  }
+  fwrite(out.buf, 1, out.len, stdout);
+  lc_buf_release(&out);
+  lc_compare_release(&cmp);
+  lc_summary_release(&bsum);
+  lc_summary_release(&csum);
+  lc_snapshot_release(&base);
+  lc_snapshot_release(&cur);
+  return ret;
 }
 
 /* ---- run ------------------------------------------------------------------- */
@@ -578,10 +686,12 @@ main(int argc, char **argv)
   }
   if (argc >= 2 && strcmp(argv[1], "summary") == 0)
     return cmd_summary(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "diff") == 0)
+    return cmd_diff(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "run") == 0)
     return cmd_run(argc - 1, argv + 1);
   if (argc >= 2 && argv[1][0] != '-')
-    return usage_error("unknown command '%s'; expected run or summary",
+    return usage_error("unknown command '%s'; expected run, summary or diff",
                        argv[1]);
   return cmd_run(argc, argv);
 }
