@@ -271,15 +271,14 @@ find_node(const struct lc_check *check, char **out, const char **shown)
 }
 
 static int
-cannot_run(struct lc_err *err, const struct lc_check *check,
-           const char *shown, int errnum)
+cannot_run(struct lc_err *err, const struct lc_check *check, const char *shown,
+           int errnum)
 {
   if (check->node && *check->node)
     return lc_err_set(err, LC_ESYSTEM, NULL, 0, 0,
                       "cannot run '%s': %s; fix the 'node' setting of "
                       "check '%s'",
-                      shown, strerror(errnum),
-                      check->name ? check->name : "");
+                      shown, strerror(errnum), check->name ? check->name : "");
   return lc_err_set(err, LC_ESYSTEM, NULL, 0, 0,
                     "cannot run '%s': %s; install Node.js or set "
                     "LEAKCHECK_NODE",
@@ -291,15 +290,19 @@ make_temp_dir(struct lc_err *err)
 {
   struct lc_buf b = LC_BUF_INIT;
   const char *t = getenv("TMPDIR");
+  char *abs;
   if (!t || !*t)
     t = "/tmp";
-  lc_buf_addstr(&b, t);
+  /* Absolute: the program runs in another directory. */
+  abs = absolute_path(t);
+  lc_buf_addstr(&b, abs);
+  free(abs);
   while (b.len > 1 && b.buf[b.len - 1] == '/')
     lc_buf_setlen(&b, b.len - 1);
   lc_buf_addstr(&b, "/leakcheck-XXXXXX");
   if (!mkdtemp(b.buf)) { /* mode 0700 */
-    lc_err_errno(err, errno, NULL, "cannot create a temporary directory in '%s'",
-                 t);
+    lc_err_errno(err, errno, NULL,
+                 "cannot create a temporary directory in '%s'", t);
     lc_buf_release(&b);
     return NULL;
   }
@@ -311,8 +314,8 @@ write_agent(const char *path, struct lc_err *err)
 {
   const char *p = lc_agent_js;
   size_t left = lc_agent_js_len;
-  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                0600);
+  int fd =
+      open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return lc_err_errno(err, errno, path, "cannot write the agent");
   while (left) {
@@ -494,8 +497,8 @@ build_env(const struct lc_check *check, const char *dir, char *own[2])
 }
 
 static char **
-build_argv(const struct lc_check *check, const char *node,
-           const char *agent, const char *script)
+build_argv(const struct lc_check *check, const char *node, const char *agent,
+           const char *script)
 {
   size_t nn = check->node_args ? check->nnode_args : 0;
   size_t na = check->args ? check->nargs : 0;
@@ -520,11 +523,11 @@ struct run {
   struct lc_run_info *info;
   struct lc_err *err;
   const char *dir;
-  pid_t pid;   /* also the process group */
-  int pidfd;   /* readable once the program ended, or -1 */
-  int ctl;     /* our end of the control socket */
+  pid_t pid; /* also the process group */
+  int pidfd; /* readable once the program ended, or -1 */
+  int ctl;   /* our end of the control socket */
   int out_r, err_r;
-  int ended;   /* the leader ended (seen by waitid, not reaped yet) */
+  int ended; /* the leader ended (seen by waitid, not reaped yet) */
   int end_code, end_status; /* its si_code and si_status */
   int reaped;
   int ready;
@@ -535,8 +538,10 @@ struct run {
   struct lc_buf line; /* partial line from the agent */
 };
 
-#define RUN_INIT                                                              \
-  {.pidfd = -1, .ctl = -1, .out_r = -1, .err_r = -1, .line = LC_BUF_INIT}
+#define RUN_INIT                                                               \
+  {                                                                            \
+    .pidfd = -1, .ctl = -1, .out_r = -1, .err_r = -1, .line = LC_BUF_INIT      \
+  }
 
 /* Creates the channels and starts node.  On success the program runs,
  * r->pid/ctl/out_r/err_r are set; on failure nothing is left running. */
@@ -888,8 +893,12 @@ supervise(struct run *r)
                    "the program %s before it was ready", how);
       else
         lc_err_set(r->err, LC_EPROGRAM, NULL, 0, 0,
-                   "the program %s after %u of %u snapshots", how,
-                   r->info->snapshots_done, c->snapshots);
+                   "the program %s after %u of %u snapshots%s", how,
+                   r->info->snapshots_done, c->snapshots,
+                   r->end_code == CLD_EXITED && r->end_status == 0
+                       ? "; with 'every', it must keep running (a timer, a "
+                         "server) until leakcheck stops it"
+                       : "");
       free(how);
       return -1;
     }
@@ -989,8 +998,8 @@ lc_driver_run(const struct lc_check *check, const char *config_path,
     else
       lc_err_set(err, LC_ECONFIG, config_path, check->script_mark.line,
                  check->script_mark.col,
-                 "cannot read script '%s' (resolved to '%s'): %s", as,
-                 script, strerror(e));
+                 "cannot read script '%s' (resolved to '%s'): %s", as, script,
+                 strerror(e));
     goto out;
   }
   if (find_node(check, &node, &shown) < 0) {

@@ -8,6 +8,10 @@
 #include "leakcheck/buf.h"
 #include "leakcheck/banned.h"
 
+static int err_vset(struct lc_err *err, enum lc_err_code code,
+                    const char *path, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
 static int
 err_vset(struct lc_err *err, enum lc_err_code code, const char *path,
          const char *fmt, va_list ap)

@@ -24,9 +24,9 @@
 
 #include "leakcheck/driver.h"
 
-static char *root;    /* everything this test makes */
-static char *work;    /* scripts; the program's cwd */
-static char *tmpdir;  /* TMPDIR for the driver */
+static char *root;   /* everything this test makes */
+static char *work;   /* scripts; the program's cwd */
+static char *tmpdir; /* TMPDIR for the driver */
 
 static char *
 join(const char *a, const char *b)
@@ -162,8 +162,7 @@ static void
 assert_clean(const struct lc_run_info *info, int fds_before)
 {
   if (info->pgid > 0)
-    ck_assert_msg(gone(-info->pgid), "process group %d survived",
-                  info->pgid);
+    ck_assert_msg(gone(-info->pgid), "process group %d survived", info->pgid);
   ck_assert_int_eq(leftover_temp_dirs(), 0);
   ck_assert_int_eq(count_fds(), fds_before);
 }
@@ -181,14 +180,17 @@ now_ms(void)
 struct seen {
   unsigned calls;
   unsigned ks[32];
-  int complete[32];      /* the file existed and ended with "]}" */
-  long node_count[32];   /* from the snapshot's header */
-  int fail_at;           /* return -1 at this k (when >= 0) */
-  int break_dir_at;      /* empty and remove the temp dir at this k */
+  int complete[32];    /* the file existed and ended with "]}" */
+  long node_count[32]; /* from the snapshot's header */
+  int fail_at;         /* return -1 at this k (when >= 0) */
+  int break_dir_at;    /* empty and remove the temp dir at this k */
   char *dir_seen;
 };
 
-#define SEEN_INIT {0, {0}, {0}, {0}, -1, -1, NULL}
+#define SEEN_INIT                                                              \
+  {                                                                            \
+    0, {0}, {0}, {0}, -1, -1, NULL                                             \
+  }
 
 static long
 header_node_count(const char *head)
@@ -255,8 +257,8 @@ START_TEST(idle_program_gives_every_snapshot)
 
   check_for(&c, "idle.js", path);
   c.snapshots = 4;
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
-                                 &err), 0);
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err),
+                   0);
   ck_assert_int_eq(err.code, LC_OK);
   ck_assert_uint_eq(s.calls, 4);
   for (i = 0; i < 4; i++) {
@@ -306,8 +308,8 @@ static const struct broken_case broken_cases[] = {
      "setInterval(() => {}, 1000);\n"
      "setTimeout(() => process.kill(process.pid, 'SIGKILL'), 100);\n",
      5000, 30000, 3,
-     "the program was killed by signal SIGKILL (9) after 0 of 3 snapshots",
-     1, 128 + SIGKILL, NULL},
+     "the program was killed by signal SIGKILL (9) after 0 of 3 snapshots", 1,
+     128 + SIGKILL, NULL},
     {"crash.js",
      "setInterval(() => {}, 1000);\n"
      "setTimeout(() => { throw new TypeError('late failure'); }, 250);\n",
@@ -330,8 +332,8 @@ START_TEST(broken_program_is_reported)
   c.every_ms = bc->every_ms;
   c.timeout_ms = bc->timeout_ms;
   c.snapshots = bc->snapshots;
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
-                                 &err), -1);
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err),
+                   -1);
   ck_assert_int_eq(err.code, LC_EPROGRAM);
   ck_assert_msg(strstr(err.msg, bc->msg), "%s: '%s'", bc->name, err.msg);
   ck_assert_ptr_null(err.path);
@@ -340,8 +342,8 @@ START_TEST(broken_program_is_reported)
   ck_assert_uint_lt(info.snapshots_done, bc->snapshots);
   ck_assert_uint_eq(info.snapshots_done, s.calls);
   if (bc->stderr_has)
-    ck_assert_msg(strstr(info.stderr_tail.buf, bc->stderr_has),
-                  "stderr: '%s'", info.stderr_tail.buf);
+    ck_assert_msg(strstr(info.stderr_tail.buf, bc->stderr_has), "stderr: '%s'",
+                  info.stderr_tail.buf);
   if (bc->timeout_ms < 30000) /* timeout plus the SIGTERM, not the grace */
     ck_assert_uint_lt(now_ms() - t0, bc->timeout_ms + 1500);
   assert_clean(&info, fds);
@@ -363,8 +365,8 @@ START_TEST(missing_script_points_at_the_config)
   check_for(&c, "examples/nope.js", path);
   c.script_mark.line = 7;
   c.script_mark.col = 13;
-  ck_assert_int_eq(lc_driver_run(&c, "cfg/leakcheck.yml", record, NULL,
-                                 &info, &err), -1);
+  ck_assert_int_eq(
+      lc_driver_run(&c, "cfg/leakcheck.yml", record, NULL, &info, &err), -1);
   ck_assert_int_eq(err.code, LC_ECONFIG);
   ck_assert_str_eq(err.path, "cfg/leakcheck.yml");
   ck_assert_uint_eq(err.line, 7);
@@ -399,8 +401,7 @@ static const struct nonode_case nonode_cases[] = {
     {NULL, NULL, "/nonexistent-bin:/also-nonexistent",
      "cannot run 'node': No such file or directory; install Node.js or set "
      "LEAKCHECK_NODE"},
-    {"/dev/null", NULL, NULL,
-     "cannot run '/dev/null': Permission denied"},
+    {"/dev/null", NULL, NULL, "cannot run '/dev/null': Permission denied"},
 };
 
 START_TEST(node_not_found_is_a_system_error)
@@ -418,8 +419,8 @@ START_TEST(node_not_found_is_a_system_error)
     setenv("LEAKCHECK_NODE", nc->env_node, 1);
   if (nc->path_env)
     setenv("PATH", nc->path_env, 1);
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, NULL, &info,
-                                 &err), -1);
+  ck_assert_int_eq(
+      lc_driver_run(&c, "leakcheck.yml", record, NULL, &info, &err), -1);
   ck_assert_int_eq(err.code, LC_ESYSTEM);
   ck_assert_msg(strstr(err.msg, nc->msg), "'%s'", err.msg);
   assert_clean(&info, fds);
@@ -475,19 +476,19 @@ START_TEST(long_output_keeps_the_last_64k)
   struct lc_err err = LC_ERR_INIT;
   /* 1 MiB on stdout and on stderr, written while we also wait for "ready":
    * reading one pipe only would deadlock. */
-  char *path = fixture("chatty.js",
-                       "const line = 'x'.repeat(1023) + '\\n';\n"
-                       "let s = '';\n"
-                       "for (let i = 0; i < 1024; i++) s += line;\n"
-                       "process.stdout.write(s + 'END-OUT\\n');\n"
-                       "process.stderr.write(s + 'END-ERR\\n');\n"
-                       "setInterval(() => {}, 1000);\n");
+  char *path =
+      fixture("chatty.js", "const line = 'x'.repeat(1023) + '\\n';\n"
+                           "let s = '';\n"
+                           "for (let i = 0; i < 1024; i++) s += line;\n"
+                           "process.stdout.write(s + 'END-OUT\\n');\n"
+                           "process.stderr.write(s + 'END-ERR\\n');\n"
+                           "setInterval(() => {}, 1000);\n");
   int fds = count_fds();
 
   check_for(&c, "chatty.js", path);
   c.snapshots = 2;
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, NULL, &info,
-                                 &err), 0);
+  ck_assert_int_eq(
+      lc_driver_run(&c, "leakcheck.yml", record, NULL, &info, &err), 0);
   ck_assert_uint_eq(info.stdout_tail.len, 65536);
   ck_assert_uint_eq(info.stderr_tail.len, 65536);
   ck_assert_str_eq(info.stdout_tail.buf + 65536 - 8, "END-OUT\n");
@@ -507,14 +508,14 @@ START_TEST(children_of_the_program_are_killed)
   /* A spawned grandchild and a forked one (fork passes `--require agent`
    * through execArgv and puts its IPC channel on fd 3: the agent must stay
    * quiet there). */
-  char *path = fixture(
-      "parent.js",
-      "const cp = require('child_process');\n"
-      "const a = cp.spawn(process.execPath,\n"
-      "  ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });\n"
-      "const b = cp.fork(__dirname + '/child.js');\n"
-      "console.log('kids ' + a.pid + ' ' + b.pid);\n"
-      "setInterval(() => {}, 1000);\n");
+  char *path =
+      fixture("parent.js",
+              "const cp = require('child_process');\n"
+              "const a = cp.spawn(process.execPath,\n"
+              "  ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });\n"
+              "const b = cp.fork(__dirname + '/child.js');\n"
+              "console.log('kids ' + a.pid + ' ' + b.pid);\n"
+              "setInterval(() => {}, 1000);\n");
   char *child = fixture("child.js", "setInterval(() => {}, 1000);\n");
   int fds = count_fds();
   long a = 0, b = 0;
@@ -522,8 +523,8 @@ START_TEST(children_of_the_program_are_killed)
   check_for(&c, "parent.js", path);
   c.snapshots = 3;
   c.every_ms = 300;
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
-                                 &err), 0);
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err),
+                   0);
   ck_assert_uint_eq(s.calls, 3);
   ck_assert_int_eq(sscanf(info.stdout_tail.buf, "kids %ld %ld", &a, &b), 2);
   ck_assert_int_gt(a, 0);
@@ -551,8 +552,8 @@ START_TEST(callback_failure_stops_the_check)
   check_for(&c, "idle.js", path);
   c.snapshots = 5;
   s.fail_at = 1;
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
-                                 &err), -1);
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err),
+                   -1);
   ck_assert_int_eq(err.code, LC_EINPUT);
   ck_assert_str_eq(err.msg, "stop here at 1");
   ck_assert_uint_eq(s.calls, 2);
@@ -576,8 +577,8 @@ START_TEST(failed_snapshot_write_is_reported)
 
   check_for(&c, "idle.js", path);
   s.break_dir_at = 0;
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
-                                 &err), -1);
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err),
+                   -1);
   ck_assert_int_eq(err.code, LC_EPROGRAM);
   ck_assert_msg(strstr(err.msg, "the program could not write snapshot 1: "),
                 "'%s'", err.msg);
@@ -596,10 +597,10 @@ START_TEST(sigint_interrupts_the_wait)
   struct lc_check c;
   struct lc_run_info info = LC_RUN_INFO_INIT;
   struct lc_err err = LC_ERR_INIT;
-  char *path = fixture("ctrlc.js",
-                       "setInterval(() => {}, 1000);\n"
-                       "setTimeout(() => process.kill(process.ppid, "
-                       "'SIGINT'), 200);\n");
+  char *path =
+      fixture("ctrlc.js", "setInterval(() => {}, 1000);\n"
+                          "setTimeout(() => process.kill(process.ppid, "
+                          "'SIGINT'), 200);\n");
   int fds;
   uint64_t t0 = now_ms();
 
@@ -608,8 +609,8 @@ START_TEST(sigint_interrupts_the_wait)
   ck_assert_int_eq(lc_driver_interrupted(), 0);
   check_for(&c, "ctrlc.js", path);
   c.every_ms = 10000;
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, NULL, &info,
-                                 &err), -1);
+  ck_assert_int_eq(
+      lc_driver_run(&c, "leakcheck.yml", record, NULL, &info, &err), -1);
   ck_assert_int_eq(err.code, LC_EINTERRUPT);
   ck_assert_str_eq(err.msg, "interrupted by SIGINT");
   ck_assert_int_eq(lc_driver_interrupted(), SIGINT);
@@ -618,8 +619,8 @@ START_TEST(sigint_interrupts_the_wait)
   lc_err_release(&err);
   lc_run_info_release(&info);
   /* Once interrupted, the next run does not even start. */
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, NULL, &info,
-                                 &err), -1);
+  ck_assert_int_eq(
+      lc_driver_run(&c, "leakcheck.yml", record, NULL, &info, &err), -1);
   ck_assert_int_eq(err.code, LC_EINTERRUPT);
   ck_assert_int_eq(info.pgid, 0);
   free(path);
@@ -633,14 +634,13 @@ START_TEST(args_env_and_cwd_reach_the_program)
   struct lc_run_info info = LC_RUN_INFO_INIT;
   struct lc_err err = LC_ERR_INIT;
   char *path = fixture(
-      "show.js",
-      "console.log(JSON.stringify([process.argv.slice(2),\n"
-      "  process.env.LC_TEST_A, process.env.LC_TEST_B,\n"
-      "  'LEAKCHECK_AGENT_FD' in process.env,\n"
-      "  'LEAKCHECK_AGENT_DIR' in process.env,\n"
-      "  process.cwd() === require('path').dirname(__filename),\n"
-      "  process.execArgv.includes('--no-warnings')]));\n"
-      "setInterval(() => {}, 1000);\n");
+      "show.js", "console.log(JSON.stringify([process.argv.slice(2),\n"
+                 "  process.env.LC_TEST_A, process.env.LC_TEST_B,\n"
+                 "  'LEAKCHECK_AGENT_FD' in process.env,\n"
+                 "  'LEAKCHECK_AGENT_DIR' in process.env,\n"
+                 "  process.cwd() === require('path').dirname(__filename),\n"
+                 "  process.execArgv.includes('--no-warnings')]));\n"
+                 "setInterval(() => {}, 1000);\n");
   char *args[] = {(char *)"a b", (char *)"--flag", NULL};
   char *node_args[] = {(char *)"--no-warnings", NULL};
   char *env[] = {(char *)"LC_TEST_A=one", (char *)"LC_TEST_B=x",
@@ -657,11 +657,13 @@ START_TEST(args_env_and_cwd_reach_the_program)
   c.env = env;
   c.nenv = 3;
   /* A relative script path is resolved against our cwd, not the
-   * program's. */
+   * program's... */
   ck_assert_int_eq(chdir(root), 0);
   c.script_path = (char *)"work/show.js";
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, NULL, &info,
-                                 &err), 0);
+  /* So is a relative TMPDIR. */
+  ck_assert_int_eq(setenv("TMPDIR", "tmp", 1), 0);
+  ck_assert_int_eq(
+      lc_driver_run(&c, "leakcheck.yml", record, NULL, &info, &err), 0);
   ck_assert_str_eq(info.stdout_tail.buf,
                    "[[\"a b\",\"--flag\"],\"one\",\"two\",false,false,true,"
                    "true]\n");
@@ -686,8 +688,8 @@ START_TEST(es_module_entry_works)
 
   check_for(&c, "esm.mjs", path);
   c.snapshots = 2;
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
-                                 &err), 0);
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err),
+                   0);
   ck_assert_uint_eq(s.calls, 2);
   ck_assert(s.complete[0] && s.complete[1]);
   ck_assert_str_eq(info.stdout_tail.buf, "esm undefined\n");
@@ -721,8 +723,8 @@ START_TEST(idle_heap_is_stable)
   c.nnode_args = 2;
   c.snapshots = 10;
   c.every_ms = 50;
-  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info,
-                                 &err), 0);
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err),
+                   0);
   ck_assert_uint_eq(s.calls, 10);
   for (i = 3; i < 10; i++)
     ck_assert_msg(s.node_count[i] == s.node_count[2],
