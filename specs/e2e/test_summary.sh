@@ -17,7 +17,7 @@ expect_contains "Keep count" "$(row Keep)" '"count": 100,'
 # An instance of a one-field class is 32 bytes in Node 18-24 on x64
 # (map, properties, elements, one in-object field; no pointer compression),
 # as DevTools shows it.
-expect_contains "Keep size" "$(row Keep)" '"self_size": 3200}'
+expect_contains "Keep size" "$(row Keep)" '"self_size": 3200, "retained_size": 3200, "distance": 3}'
 expect_contains "Keep key has its location" "$(row Keep)" '"key": "'
 # Seven pushed plus the object literal's boilerplate that V8 keeps for the
 # allocation site: DevTools counts 8 as well.

@@ -89,8 +89,8 @@ add_snapshots(struct lc_series *ser, size_t n)
   size_t k;
   for (k = 0; k < n; k++) {
     struct lc_summary_row rows[2] = {
-        {(char *)",Function", (char *)"Function", fn_count[k], fn_size[k]},
-        {(char *)",Object", (char *)"Object", 5, 80}};
+        {(char *)",Function", (char *)"Function", fn_count[k], fn_size[k], 0, 0},
+        {(char *)",Object", (char *)"Object", 5, 80, 0, 0}};
     struct lc_summary sum = LC_SUMMARY_INIT;
     sum.rows = rows;
     sum.nrows = 2;

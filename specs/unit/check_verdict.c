@@ -439,12 +439,12 @@ END_TEST
 
 START_TEST(test_series_rows)
 {
-  struct lc_summary_row s0[] = {{(char *)",A", (char *)"A", 1, 10},
-                                {(char *)",B", (char *)"B", 2, 20}};
-  struct lc_summary_row s1[] = {{(char *)",B", (char *)"B", 3, 30},
-                                {(char *)",C", (char *)"C", 4, 40}};
-  struct lc_summary_row s2[] = {{(char *)",A", (char *)"A", 5, 50},
-                                {(char *)",A", (char *)"A", 1, 1}};
+  struct lc_summary_row s0[] = {{(char *)",A", (char *)"A", 1, 10, 0, 0},
+                                {(char *)",B", (char *)"B", 2, 20, 0, 0}};
+  struct lc_summary_row s1[] = {{(char *)",B", (char *)"B", 3, 30, 0, 0},
+                                {(char *)",C", (char *)"C", 4, 40, 0, 0}};
+  struct lc_summary_row s2[] = {{(char *)",A", (char *)"A", 5, 50, 0, 0},
+                                {(char *)",A", (char *)"A", 1, 1, 0, 0}};
   struct lc_summary sum = LC_SUMMARY_INIT;
   struct lc_series ser = LC_SERIES_INIT;
   static const uint64_t want_count[3][3] = {{1, 0, 6}, {2, 3, 0}, {0, 4, 0}};
