@@ -18,6 +18,7 @@
 #include <yaml.h>
 
 #include "leakcheck/buf.h"
+
 #include "leakcheck/banned.h"
 
 /* A configuration nests five levels deep; anything far deeper is a mistake
@@ -31,6 +32,7 @@
 /* Longest piece of a value quoted back in a message. */
 #define MAX_QUOTE 80
 
+#define MAX_DURATION_MS (525600ULL * 60000)
 #define DEFAULT_TIMEOUT_MS 60000
 #define DEFAULT_EVERY_MS 500
 #define DEFAULT_SNAPSHOTS 5
@@ -52,22 +54,22 @@ struct unit {
 };
 
 static const struct unit size_units[] = {
-  {"B", 1},
-  {"KB", 1024},
-  {"MB", 1024 * 1024},
-  {"GB", 1024ULL * 1024 * 1024},
-  {"K", 1024},
-  {"M", 1024 * 1024},
-  {"G", 1024ULL * 1024 * 1024},
-  {NULL, 0},
+    {"B", 1},
+    {"KB", 1024},
+    {"MB", 1024 * 1024},
+    {"GB", 1024ULL * 1024 * 1024},
+    {"K", 1024},
+    {"M", 1024 * 1024},
+    {"G", 1024ULL * 1024 * 1024},
+    {NULL, 0},
 };
 #define SIZE_UNITS "B, KB, MB, GB, K, M, G"
 
 static const struct unit duration_units[] = {
-  {"ms", 1},
-  {"s", 1000},
-  {"m", 60000},
-  {NULL, 0},
+    {"ms", 1},
+    {"s", 1000},
+    {"m", 60000},
+    {NULL, 0},
 };
 #define DURATION_UNITS "ms, s, m"
 
@@ -259,22 +261,22 @@ yaml_failure(yaml_parser_t *parser, const char *path, const char *text,
       return lc_err_set(err, LC_ECONFIG, path, m.line, m.col,
                         "invalid YAML: %s (byte 0x%02x)", problem,
                         (unsigned)parser->problem_value);
-    return lc_err_set(err, LC_ECONFIG, path, m.line, m.col,
-                      "invalid YAML: %s", problem);
+    return lc_err_set(err, LC_ECONFIG, path, m.line, m.col, "invalid YAML: %s",
+                      problem);
   default:
     m = mark_of(parser->problem_mark);
     if (parser->context)
       return lc_err_set(err, LC_ECONFIG, path, m.line, m.col,
                         "invalid YAML: %s %s", problem, parser->context);
-    return lc_err_set(err, LC_ECONFIG, path, m.line, m.col,
-                      "invalid YAML: %s", problem);
+    return lc_err_set(err, LC_ECONFIG, path, m.line, m.col, "invalid YAML: %s",
+                      problem);
   }
 }
 
 /* Checks the properties of a node event; 0 when it has none. */
 static int
-check_props(const yaml_char_t *anchor, const yaml_char_t *tag,
-            yaml_mark_t m, const char *path, struct lc_err *err)
+check_props(const yaml_char_t *anchor, const yaml_char_t *tag, yaml_mark_t m,
+            const char *path, struct lc_err *err)
 {
   struct lc_mark lm = mark_of(m);
   if (anchor)
@@ -327,8 +329,8 @@ build_tree(struct ytree *t, const char *path, const char *text, size_t len,
                       "YAML aliases are not supported");
       break;
     case YAML_SCALAR_EVENT:
-      rc = check_props(ev.data.scalar.anchor, ev.data.scalar.tag,
-                       ev.start_mark, path, err);
+      rc = check_props(ev.data.scalar.anchor, ev.data.scalar.tag, ev.start_mark,
+                       path, err);
       if (rc)
         break;
       i = tree_add(t, Y_SCALAR, ev.start_mark, stack, depth);
@@ -341,8 +343,7 @@ build_tree(struct ytree *t, const char *path, const char *text, size_t len,
     case YAML_MAPPING_START_EVENT:
       if (ev.type == YAML_SEQUENCE_START_EVENT)
         rc = check_props(ev.data.sequence_start.anchor,
-                         ev.data.sequence_start.tag, ev.start_mark, path,
-                         err);
+                         ev.data.sequence_start.tag, ev.start_mark, path, err);
       else
         rc = check_props(ev.data.mapping_start.anchor,
                          ev.data.mapping_start.tag, ev.start_mark, path, err);
@@ -354,8 +355,7 @@ build_tree(struct ytree *t, const char *path, const char *text, size_t len,
                         MAX_DEPTH);
         break;
       }
-      i = tree_add(t,
-                   ev.type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP,
+      i = tree_add(t, ev.type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP,
                    ev.start_mark, stack, depth);
       stack[depth++] = i;
       break;
@@ -381,8 +381,8 @@ struct ctx {
   const char *path;
   struct lc_err *err;
   struct lc_config *cfg;
-  struct lc_buf got;   /* scratch of got() */
-  struct lc_buf quote; /* scratch of quote() */
+  struct lc_buf got;          /* scratch of got() */
+  struct lc_buf quote;        /* scratch of quote() */
   struct lc_mark *name_marks; /* [nchecks]: where each check's name is */
 };
 
@@ -572,8 +572,8 @@ first_duplicate(struct ctx *c, size_t map)
   size_t n = 0, i, k, dup = 0;
   if (NODE(c, map)->nchildren < 4)
     return 0;
-  refs = lc_reallocarray_or_die(NULL, NODE(c, map)->nchildren / 2,
-                                sizeof(*refs));
+  refs =
+      lc_reallocarray_or_die(NULL, NODE(c, map)->nchildren / 2, sizeof(*refs));
   for (k = NODE(c, map)->first; k; k = NODE(c, NODE(c, k)->next)->next) {
     if (NODE(c, k)->kind != Y_SCALAR)
       continue;
@@ -696,16 +696,15 @@ whole_number(struct ctx *c, size_t v, const char *key, uint64_t min,
     goto bad;
   if (overflow || x > max) {
     if (max == (uint64_t)INT64_MAX)
-      return fail(c, n->mark, "'%s' is out of range; got %s", key,
-                  got(c, v));
+      return fail(c, n->mark, "'%s' is out of range; got %s", key, got(c, v));
     return fail(c, n->mark, "'%s' must be at most %llu; got %s", key,
                 (unsigned long long)max, got(c, v));
   }
   *out = x;
   return 0;
 bad:
-  return fail(c, n->mark, "'%s' must be a whole number ≥ %llu; got %s",
-              key, (unsigned long long)min, got_plain(c, v));
+  return fail(c, n->mark, "'%s' must be a whole number ≥ %llu; got %s", key,
+              (unsigned long long)min, got_plain(c, v));
 }
 
 /* A duration > 0 in milliseconds. */
@@ -721,15 +720,22 @@ duration_value(struct ctx *c, size_t v, const char *key, uint64_t *out)
   case UNIT_OK:
     break;
   case UNIT_UNKNOWN:
-    return fail(c, n->mark, "'%s' has an unknown unit '%s'; expected one of: "
-                DURATION_UNITS, key, unit_part(n->str));
+    return fail(
+        c, n->mark,
+        "'%s' has an unknown unit '%s'; expected one of: " DURATION_UNITS, key,
+        unit_part(n->str));
   case UNIT_RANGE:
-    return fail(c, n->mark, "'%s' is out of range; got %s", key, got(c, v));
+    ms = UINT64_MAX;
+    break;
   default:
     return fail(c, n->mark,
                 "'%s' must be a duration like 500ms, 2s or 1m; got %s", key,
                 got(c, v));
   }
+  /* The driver adds durations to a clock; keep them far from wrapping. */
+  if (ms > MAX_DURATION_MS)
+    return fail(c, n->mark, "'%s' must be at most 525600m (a year); got %s",
+                key, got(c, v));
   if (!ms)
     return fail(c, n->mark, "'%s' must be greater than 0; got %s", key,
                 got(c, v));
@@ -753,8 +759,9 @@ size_value(struct ctx *c, size_t v, const char *key, int64_t *out)
     *out = (int64_t)bytes;
     return 0;
   case UNIT_UNKNOWN:
-    return fail(c, n->mark, "'%s' has an unknown unit '%s'; expected one of: "
-                SIZE_UNITS, key, unit_part(n->str));
+    return fail(c, n->mark,
+                "'%s' has an unknown unit '%s'; expected one of: " SIZE_UNITS,
+                key, unit_part(n->str));
   case UNIT_RANGE:
     return fail(c, n->mark, "'%s' is out of range; got %s", key, got(c, v));
   default:
@@ -811,20 +818,19 @@ resolve(const char *dir, const char *p)
 
 static const char *const top_keys[] = {"version", "junit", "checks", NULL};
 static const char *const check_keys_v1[] = {
-  "name", "script", "node", "node_args", "args", "env", "timeout", "drive",
-  "snapshots", "warmup", "ignore", "assert", NULL};
+    "name",  "script",    "node",   "node_args", "args",   "env", "timeout",
+    "drive", "snapshots", "warmup", "ignore",    "assert", NULL};
 static const char *const drive_keys[] = {"every", NULL};
-static const char *const drive_future[] = {"call", "times", "http",
+static const char *const drive_future[] = {"call",     "times",  "http",
                                            "requests", "signal", NULL};
 static const char *const assert_keys[] = {
-  "constructor", "total", "max_growth", "max_growth_bytes", "max_count",
-  "max_bytes", "steady_growth", NULL};
-#define RULE_KEYS \
+    "constructor", "total",     "max_growth",    "max_growth_bytes",
+    "max_count",   "max_bytes", "steady_growth", NULL};
+#define RULE_KEYS                                                              \
   "max_growth, max_growth_bytes, max_count, max_bytes, steady_growth"
 
 static int
-string_list(struct ctx *c, size_t v, const char *key, char ***out,
-            size_t *nout)
+string_list(struct ctx *c, size_t v, const char *key, char ***out, size_t *nout)
 {
   const struct ynode *n = NODE(c, v);
   size_t i;
@@ -890,8 +896,8 @@ env_map(struct ctx *c, size_t v, struct lc_check *ck)
                   "'env' value of '%s' must not contain a NUL character",
                   NODE(c, k)->str);
     /* `FOO:` with nothing after it sets FOO to the empty string. */
-    ck->env[ck->nenv++] = lc_xasprintf("%s=%s", NODE(c, k)->str,
-                                       is_null(vn) ? "" : vn->str);
+    ck->env[ck->nenv++] =
+        lc_xasprintf("%s=%s", NODE(c, k)->str, is_null(vn) ? "" : vn->str);
   }
   return 0;
 }
@@ -924,8 +930,7 @@ ignore_list(struct ctx *c, size_t v, struct lc_check *ck)
   if (n->kind != Y_SEQ)
     return fail(c, n->mark, "'ignore' must be a list of patterns; got %s",
                 got(c, v));
-  ck->ignore = lc_xcalloc(n->nchildren ? n->nchildren : 1,
-                          sizeof(*ck->ignore));
+  ck->ignore = lc_xcalloc(n->nchildren ? n->nchildren : 1, sizeof(*ck->ignore));
   for (i = n->first; i; i = NODE(c, i)->next) {
     if (pattern_value(c, i, "ignore", "a list of patterns",
                       &ck->ignore[ck->nignore]) < 0)
@@ -1033,8 +1038,7 @@ assertion(struct ctx *c, size_t item, struct lc_check *ck, size_t idx)
       a->max_bytes_mark = vn->mark;
       bytes_text = vn->str;
     } else if (key_is(key, "steady_growth")) {
-      if (vn->kind != Y_SCALAR || strcmp(vn->str, "forbid") ||
-          vn->len != 6)
+      if (vn->kind != Y_SCALAR || strcmp(vn->str, "forbid") || vn->len != 6)
         return fail(c, vn->mark, "'steady_growth' must be 'forbid'; got %s",
                     got(c, v));
       a->steady_growth_forbid = 1;
@@ -1051,8 +1055,8 @@ assertion(struct ctx *c, size_t item, struct lc_check *ck, size_t idx)
     return fail(c, n->mark, "assertion is missing 'constructor' or 'total'");
   if (!a->has_max_growth && !a->has_max_growth_bytes && !a->has_max_count &&
       !a->has_max_bytes && !a->steady_growth_forbid)
-    return fail(c, n->mark, "assertion has no rule; expected one of: "
-                RULE_KEYS);
+    return fail(c, n->mark,
+                "assertion has no rule; expected one of: " RULE_KEYS);
 
   lc_buf_addstr(&label, a->is_total ? "total" : ctor_text);
   if (a->has_max_growth) {
@@ -1138,14 +1142,17 @@ check_name(struct ctx *c, size_t v, struct lc_check *ck, size_t idx)
   if (!valid_name(s))
     return fail(c, n->mark,
                 "'name' must use only letters, digits, '.', '_' and '-'; "
-                "got %s", got(c, v));
+                "got %s",
+                got(c, v));
   if (n->len > MAX_NAME)
     return fail(c, n->mark, "'name' must be at most %d characters; got %zu",
                 MAX_NAME, n->len);
   for (j = 0; j < idx; j++)
     if (c->cfg->checks[j].name && !strcmp(c->cfg->checks[j].name, s))
-      return fail(c, n->mark, "duplicate check name '%s'; the first is at "
-                  "line %lu", s, c->name_marks[j].line);
+      return fail(c, n->mark,
+                  "duplicate check name '%s'; the first is at "
+                  "line %lu",
+                  s, c->name_marks[j].line);
   ck->name = lc_xstrdup(s);
   c->name_marks[idx] = n->mark;
   return 0;
@@ -1227,14 +1234,15 @@ check(struct ctx *c, size_t item, size_t idx)
     if (warmup_v)
       return fail(c, NODE(c, warmup_v)->mark,
                   "warmup %u leaves %u measured snapshot%s of %u; expected "
-                  "at most %u", ck->warmup, measured,
-                  measured == 1 ? "" : "s", ck->snapshots,
+                  "at most %u",
+                  ck->warmup, measured, measured == 1 ? "" : "s", ck->snapshots,
                   ck->snapshots - 2);
     return fail(c, NODE(c, snapshots_v)->mark,
                 "snapshots %u leaves %u measured snapshot%s after the "
                 "default warmup of %u; expected 'warmup: 0' or at least %u "
-                "snapshots", ck->snapshots, measured, measured == 1 ? "" : "s",
-                ck->warmup, ck->warmup + 2);
+                "snapshots",
+                ck->snapshots, measured, measured == 1 ? "" : "s", ck->warmup,
+                ck->warmup + 2);
   }
   if (!ck->args)
     ck->args = lc_xcalloc(1, sizeof(*ck->args));
@@ -1287,7 +1295,8 @@ root(struct ctx *c)
   if (n->kind != Y_MAP)
     return fail(c, n->mark,
                 "configuration must be a mapping with 'version: 1' and a "
-                "'checks' list; got %s", got(c, 0));
+                "'checks' list; got %s",
+                got(c, 0));
   if (check_keys(c, 0, top_keys, NULL, "at top level") < 0)
     return -1;
   v = lookup(c, 0, "version");

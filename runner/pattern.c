@@ -6,12 +6,13 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
+
 #include "leakcheck/banned.h"
 
 /* The legacy DevTools names and the ones today's DevTools shows. */
 static const char *const aliases[][2] = {
-  {"(closure)", "Function"},
-  {"(regexp)", "RegExp"},
+    {"(closure)", "Function"},
+    {"(regexp)", "RegExp"},
 };
 
 static const char *
@@ -224,8 +225,7 @@ lc_pattern_compile(struct lc_pattern *p, const char *text, struct lc_err *err)
     if (!*body) {
       free(body);
       return lc_err_set(err, LC_ECONFIG, NULL, 0, 0,
-                        "invalid regular expression '%s': empty pattern",
-                        text);
+                        "invalid regular expression '%s': empty pattern", text);
     }
     if (regex_cost(body, &why) < 0) {
       free(body);

@@ -25,32 +25,32 @@ struct unit_case {
 };
 
 static const struct unit_case size_cases[] = {
-  {"0", 0, 0},
-  {"512", 0, 512},
-  {"1B", 0, 1},
-  {"1KB", 0, 1024},
-  {"2MB", 0, 2097152},
-  {"3GB", 0, 3221225472ULL},
-  {"1 KB", 0, 1024},
-  {"4K", 0, 4096},
-  {"5M", 0, 5242880},
-  {"1G", 0, 1073741824},
-  {"17179869183G", 0, 18446744072635809792ULL},
-  {"18446744073709551615", 0, 18446744073709551615ULL},
-  {"18446744073709551616", -1, 0},
-  {"17179869184G", -1, 0},
-  {"", -1, 0},
-  {"KB", -1, 0},
-  {"1kb", -1, 0},
-  {"1 k", -1, 0},
-  {"1TB", -1, 0},
-  {"1 ", -1, 0},
-  {" 1", -1, 0},
-  {"1  KB", -1, 0},
-  {"1.5MB", -1, 0},
-  {"-1", -1, 0},
-  {"+1", -1, 0},
-  {"1KB ", -1, 0},
+    {"0", 0, 0},
+    {"512", 0, 512},
+    {"1B", 0, 1},
+    {"1KB", 0, 1024},
+    {"2MB", 0, 2097152},
+    {"3GB", 0, 3221225472ULL},
+    {"1 KB", 0, 1024},
+    {"4K", 0, 4096},
+    {"5M", 0, 5242880},
+    {"1G", 0, 1073741824},
+    {"17179869183G", 0, 18446744072635809792ULL},
+    {"18446744073709551615", 0, 18446744073709551615ULL},
+    {"18446744073709551616", -1, 0},
+    {"17179869184G", -1, 0},
+    {"", -1, 0},
+    {"KB", -1, 0},
+    {"1kb", -1, 0},
+    {"1 k", -1, 0},
+    {"1TB", -1, 0},
+    {"1 ", -1, 0},
+    {" 1", -1, 0},
+    {"1  KB", -1, 0},
+    {"1.5MB", -1, 0},
+    {"-1", -1, 0},
+    {"+1", -1, 0},
+    {"1KB ", -1, 0},
 };
 
 START_TEST(test_size)
@@ -67,24 +67,24 @@ START_TEST(test_size)
 END_TEST
 
 static const struct unit_case duration_cases[] = {
-  {"500ms", 0, 500},
-  {"2s", 0, 2000},
-  {"1m", 0, 60000},
-  {"0ms", 0, 0},
-  {"1 s", 0, 1000},
-  {"90s", 0, 90000},
-  {"18446744073709551615ms", 0, 18446744073709551615ULL},
-  {"18446744073709551615s", -1, 0},
-  {"307445734561825861m", -1, 0},
-  {"60", -1, 0},
-  {"1h", -1, 0},
-  {"1S", -1, 0},
-  {"1MS", -1, 0},
-  {"ms", -1, 0},
-  {"1.5s", -1, 0},
-  {"", -1, 0},
-  {"1ms ", -1, 0},
-  {"-1s", -1, 0},
+    {"500ms", 0, 500},
+    {"2s", 0, 2000},
+    {"1m", 0, 60000},
+    {"0ms", 0, 0},
+    {"1 s", 0, 1000},
+    {"90s", 0, 90000},
+    {"18446744073709551615ms", 0, 18446744073709551615ULL},
+    {"18446744073709551615s", -1, 0},
+    {"307445734561825861m", -1, 0},
+    {"60", -1, 0},
+    {"1h", -1, 0},
+    {"1S", -1, 0},
+    {"1MS", -1, 0},
+    {"ms", -1, 0},
+    {"1.5s", -1, 0},
+    {"", -1, 0},
+    {"1ms ", -1, 0},
+    {"-1s", -1, 0},
 };
 
 START_TEST(test_duration)
@@ -113,36 +113,36 @@ struct pattern_case {
 };
 
 static const struct pattern_case pattern_cases[] = {
-  {"Function", LC_PAT_EXACT, "Function", "Function", 1},
-  {"Function", LC_PAT_EXACT, "Function", "Functions", 0},
-  {"Function", LC_PAT_EXACT, "Function", "function", 0},
-  {"Function", LC_PAT_EXACT, "Function", "(closure)", 1},
-  {"(closure)", LC_PAT_EXACT, "Function", "Function", 1},
-  {"(closure)", LC_PAT_EXACT, "Function", "(closure)", 1},
-  {"(regexp)", LC_PAT_EXACT, "RegExp", "RegExp", 1},
-  {"RegExp", LC_PAT_EXACT, "RegExp", "(regexp)", 1},
-  {"(system)", LC_PAT_EXACT, "(system)", "(system)", 1},
-  {"{a, b}", LC_PAT_EXACT, "{a, b}", "{a, b}", 1},
-  {"Leak*", LC_PAT_GLOB, "Leak*", "LeakyThing", 1},
-  {"Leak*", LC_PAT_GLOB, "Leak*", "Leak", 1},
-  {"Leak*", LC_PAT_GLOB, "Leak*", "MyLeak", 0},
-  {"?oo", LC_PAT_GLOB, "?oo", "Foo", 1},
-  {"?oo", LC_PAT_GLOB, "?oo", "Fooo", 0},
-  {"[AB]x", LC_PAT_GLOB, "[AB]x", "Bx", 1},
-  {"[AB]x", LC_PAT_GLOB, "[AB]x", "Cx", 0},
-  {"*", LC_PAT_GLOB, "*", "anything at all", 1},
-  {"*", LC_PAT_GLOB, "*", "", 1},
-  {"*", LC_PAT_GLOB, "*", "(closure)", 1},
-  {"/^Intl\\./", LC_PAT_REGEX, "/^Intl\\./", "Intl.Collator", 1},
-  {"/^Intl\\./", LC_PAT_REGEX, "/^Intl\\./", "XIntl.Collator", 0},
-  {"/^Intl\\./", LC_PAT_REGEX, "/^Intl\\./", "IntlXCollator", 0},
-  {"/Leak/", LC_PAT_REGEX, "/Leak/", "MyLeakThing", 1},
-  {"/^(Map|Set)$/", LC_PAT_REGEX, "/^(Map|Set)$/", "Set", 1},
-  {"/^(Map|Set)$/", LC_PAT_REGEX, "/^(Map|Set)$/", "WeakSet", 0},
-  {"/", LC_PAT_EXACT, "/", "/", 1},
-  {"/(((a+)+)+)+$/", LC_PAT_REGEX, "/(((a+)+)+)+$/", "Baaa", 1},
-  {"/[]|)(]x{1,3}/", LC_PAT_REGEX, "/[]|)(]x{1,3}/", "A)xx", 1},
-  {"/a{,2}/", LC_PAT_REGEX, "/a{,2}/", "b", 1},
+    {"Function", LC_PAT_EXACT, "Function", "Function", 1},
+    {"Function", LC_PAT_EXACT, "Function", "Functions", 0},
+    {"Function", LC_PAT_EXACT, "Function", "function", 0},
+    {"Function", LC_PAT_EXACT, "Function", "(closure)", 1},
+    {"(closure)", LC_PAT_EXACT, "Function", "Function", 1},
+    {"(closure)", LC_PAT_EXACT, "Function", "(closure)", 1},
+    {"(regexp)", LC_PAT_EXACT, "RegExp", "RegExp", 1},
+    {"RegExp", LC_PAT_EXACT, "RegExp", "(regexp)", 1},
+    {"(system)", LC_PAT_EXACT, "(system)", "(system)", 1},
+    {"{a, b}", LC_PAT_EXACT, "{a, b}", "{a, b}", 1},
+    {"Leak*", LC_PAT_GLOB, "Leak*", "LeakyThing", 1},
+    {"Leak*", LC_PAT_GLOB, "Leak*", "Leak", 1},
+    {"Leak*", LC_PAT_GLOB, "Leak*", "MyLeak", 0},
+    {"?oo", LC_PAT_GLOB, "?oo", "Foo", 1},
+    {"?oo", LC_PAT_GLOB, "?oo", "Fooo", 0},
+    {"[AB]x", LC_PAT_GLOB, "[AB]x", "Bx", 1},
+    {"[AB]x", LC_PAT_GLOB, "[AB]x", "Cx", 0},
+    {"*", LC_PAT_GLOB, "*", "anything at all", 1},
+    {"*", LC_PAT_GLOB, "*", "", 1},
+    {"*", LC_PAT_GLOB, "*", "(closure)", 1},
+    {"/^Intl\\./", LC_PAT_REGEX, "/^Intl\\./", "Intl.Collator", 1},
+    {"/^Intl\\./", LC_PAT_REGEX, "/^Intl\\./", "XIntl.Collator", 0},
+    {"/^Intl\\./", LC_PAT_REGEX, "/^Intl\\./", "IntlXCollator", 0},
+    {"/Leak/", LC_PAT_REGEX, "/Leak/", "MyLeakThing", 1},
+    {"/^(Map|Set)$/", LC_PAT_REGEX, "/^(Map|Set)$/", "Set", 1},
+    {"/^(Map|Set)$/", LC_PAT_REGEX, "/^(Map|Set)$/", "WeakSet", 0},
+    {"/", LC_PAT_EXACT, "/", "/", 1},
+    {"/(((a+)+)+)+$/", LC_PAT_REGEX, "/(((a+)+)+)+$/", "Baaa", 1},
+    {"/[]|)(]x{1,3}/", LC_PAT_REGEX, "/[]|)(]x{1,3}/", "A)xx", 1},
+    {"/a{,2}/", LC_PAT_REGEX, "/a{,2}/", "b", 1},
 };
 
 START_TEST(test_pattern)
@@ -156,8 +156,7 @@ START_TEST(test_pattern)
   ck_assert_str_eq(p.text, c->text);
   ck_assert_int_eq(p.compiled, c->kind == LC_PAT_REGEX);
   ck_assert_msg(!!lc_pattern_match(&p, c->name) == c->match,
-                "'%s' on '%s' should give %d", c->pattern, c->name,
-                c->match);
+                "'%s' on '%s' should give %d", c->pattern, c->name, c->match);
   lc_pattern_release(&p);
   ck_assert_ptr_null(p.text);
   ck_assert_int_eq(p.compiled, 0);
@@ -170,26 +169,27 @@ struct pattern_error {
 };
 
 static const struct pattern_error pattern_errors[] = {
-  {"/(/", "invalid regular expression '/(/': Unmatched ( or \\("},
-  {"/a{1/", "invalid regular expression '/a{1/': Unmatched \\{"},
-  {"/[a/", "invalid regular expression '/[a/': Unmatched [, [^, [:, [., or [="},
-  {"//", "invalid regular expression '//': empty pattern"},
-  /* glibc's regcomp would take exponential time and memory on these. */
-  {"/^In++++++++++++++++++++++++++tl/",
-   "invalid regular expression '/^In++++++++++++++++++++++++++tl/': too "
-   "complex (repetitions expand too far)"},
-  {"/((a{99}){99}){99}/",
-   "invalid regular expression '/((a{99}){99}){99}/': too complex "
-   "(repetitions expand too far)"},
-  {"/(a{,99}){,99}/",
-   "invalid regular expression '/(a{,99}){,99}/': too complex (repetitions "
-   "expand too far)"},
-  {"/(a|b){600}/",
-   "invalid regular expression '/(a|b){600}/': too complex (repetitions "
-   "expand too far)"},
-  {"/(a)\\1/",
-   "invalid regular expression '/(a)\\1/': back-references are not "
-   "supported"},
+    {"/(/", "invalid regular expression '/(/': Unmatched ( or \\("},
+    {"/a{1/", "invalid regular expression '/a{1/': Unmatched \\{"},
+    {"/[a/",
+     "invalid regular expression '/[a/': Unmatched [, [^, [:, [., or [="},
+    {"//", "invalid regular expression '//': empty pattern"},
+    /* glibc's regcomp would take exponential time and memory on these. */
+    {"/^In++++++++++++++++++++++++++tl/",
+     "invalid regular expression '/^In++++++++++++++++++++++++++tl/': too "
+     "complex (repetitions expand too far)"},
+    {"/((a{99}){99}){99}/",
+     "invalid regular expression '/((a{99}){99}){99}/': too complex "
+     "(repetitions expand too far)"},
+    {"/(a{,99}){,99}/",
+     "invalid regular expression '/(a{,99}){,99}/': too complex (repetitions "
+     "expand too far)"},
+    {"/(a|b){600}/",
+     "invalid regular expression '/(a|b){600}/': too complex (repetitions "
+     "expand too far)"},
+    {"/(a)\\1/",
+     "invalid regular expression '/(a)\\1/': back-references are not "
+     "supported"},
 };
 
 START_TEST(test_pattern_error)
@@ -213,38 +213,38 @@ END_TEST
 /* A valid configuration, every field                                        */
 
 static const char full_yml[] =
-    "# a comment first\n"                                    /* 1 */
-    "version: 1\n"                                           /* 2 */
-    "junit: out/leakcheck-junit.xml\n"                       /* 3 */
-    "checks:\n"                                              /* 4 */
-    "  - name: closure-chain\n"                              /* 5 */
-    "    script: examples/leaks.js\n"                        /* 6 */
-    "    node: /usr/bin/node\n"                              /* 7 */
+    "# a comment first\n"                                          /* 1 */
+    "version: 1\n"                                                 /* 2 */
+    "junit: out/leakcheck-junit.xml\n"                             /* 3 */
+    "checks:\n"                                                    /* 4 */
+    "  - name: closure-chain\n"                                    /* 5 */
+    "    script: examples/leaks.js\n"                              /* 6 */
+    "    node: /usr/bin/node\n"                                    /* 7 */
     "    node_args: [\"--max-old-space-size=256\", --expose-gc]\n" /* 8 */
-    "    args: [one, \"two words\", 3]\n"                    /* 9 */
-    "    env: { FOO: bar, EMPTY: \"\", _X1: 42 }\n"          /* 10 */
-    "    timeout: 90s\n"                                     /* 11 */
-    "    drive: { every: 250ms }\n"                          /* 12 */
-    "    snapshots: 6\n"                                     /* 13 */
-    "    warmup: 2\n"                                        /* 14 */
-    "    ignore: [\"/^Intl\\\\./\", \"(system)*\", (regexp)]\n" /* 15 */
-    "    assert:\n"                                          /* 16 */
-    "      - constructor: Function\n"                        /* 17 */
-    "        max_growth: 0\n"                                /* 18 */
-    "      - constructor: \"*\"\n"                           /* 19 */
-    "        steady_growth: forbid\n"                        /* 20 */
-    "      - total: true\n"                                  /* 21 */
-    "        max_growth_bytes: 2MB\n"                        /* 22 */
-    "        max_bytes: 64 MB\n"                             /* 23 */
-    "      - max_count: 10\n"                                /* 24 */
-    "        constructor: Leak*\n"                           /* 25 */
-    "        max_growth: 7\n"                                /* 26 */
-    "      - constructor: Function\n"                        /* 27 */
-    "        max_growth: 0\n"                                /* 28 */
-    "      - constructor: /^Big/\n"                          /* 29 */
-    "        max_bytes: 1024\n"                              /* 30 */
-    "  - name: plain.v2\n"                                   /* 31 */
-    "    script: /abs/plain.js\n";                           /* 32 */
+    "    args: [one, \"two words\", 3]\n"                          /* 9 */
+    "    env: { FOO: bar, EMPTY: \"\", _X1: 42 }\n"                /* 10 */
+    "    timeout: 90s\n"                                           /* 11 */
+    "    drive: { every: 250ms }\n"                                /* 12 */
+    "    snapshots: 6\n"                                           /* 13 */
+    "    warmup: 2\n"                                              /* 14 */
+    "    ignore: [\"/^Intl\\\\./\", \"(system)*\", (regexp)]\n"    /* 15 */
+    "    assert:\n"                                                /* 16 */
+    "      - constructor: Function\n"                              /* 17 */
+    "        max_growth: 0\n"                                      /* 18 */
+    "      - constructor: \"*\"\n"                                 /* 19 */
+    "        steady_growth: forbid\n"                              /* 20 */
+    "      - total: true\n"                                        /* 21 */
+    "        max_growth_bytes: 2MB\n"                              /* 22 */
+    "        max_bytes: 64 MB\n"                                   /* 23 */
+    "      - max_count: 10\n"                                      /* 24 */
+    "        constructor: Leak*\n"                                 /* 25 */
+    "        max_growth: 7\n"                                      /* 26 */
+    "      - constructor: Function\n"                              /* 27 */
+    "        max_growth: 0\n"                                      /* 28 */
+    "      - constructor: /^Big/\n"                                /* 29 */
+    "        max_bytes: 1024\n"                                    /* 30 */
+    "  - name: plain.v2\n"                                         /* 31 */
+    "    script: /abs/plain.js\n";                                 /* 32 */
 
 START_TEST(test_full)
 {
@@ -253,8 +253,8 @@ START_TEST(test_full)
   const struct lc_check *c;
   const struct lc_assert *a;
 
-  ck_assert_int_eq(lc_config_parse(&cfg, CFG_PATH, full_yml,
-                                   strlen(full_yml), &err), 0);
+  ck_assert_int_eq(
+      lc_config_parse(&cfg, CFG_PATH, full_yml, strlen(full_yml), &err), 0);
   ck_assert_int_eq(err.code, LC_OK);
   ck_assert_str_eq(cfg.path, CFG_PATH);
   ck_assert_str_eq(cfg.dir, "conf");
@@ -387,8 +387,8 @@ START_TEST(test_defaults)
   const struct lc_check *c;
   const struct lc_assert *a;
 
-  ck_assert_int_eq(lc_config_parse(&cfg, "leakcheck.yml", yml, strlen(yml),
-                                   &err), 0);
+  ck_assert_int_eq(
+      lc_config_parse(&cfg, "leakcheck.yml", yml, strlen(yml), &err), 0);
   ck_assert_str_eq(cfg.dir, ".");
   ck_assert_ptr_null(cfg.junit);
   c = &cfg.checks[0];
@@ -419,8 +419,45 @@ START_TEST(test_defaults)
   ck_assert_int_eq(a->has_max_growth, 0);
   ck_assert_uint_eq(a->mark.line, 3);
   ck_assert_uint_eq(a->mark.col, 3);
-  ck_assert_str_eq(a->label, "default: every constructor, steady_growth forbid");
+  ck_assert_str_eq(a->label,
+                   "default: every constructor, steady_growth forbid");
   lc_config_release(&cfg);
+}
+END_TEST
+
+struct value_case {
+  const char *extra; /* appended to a minimal check */
+  uint64_t timeout_ms, every_ms;
+  unsigned snapshots, warmup;
+};
+
+static const struct value_case value_cases[] = {
+    {"", 60000, 500, 5, 1},
+    {"    timeout: 525600m\n", 31536000000ULL, 500, 5, 1},
+    {"    timeout: 1ms\n", 1, 500, 5, 1},
+    {"    drive:\n      every: 1 s\n", 60000, 1000, 5, 1},
+    {"    drive: { every: 2m }\n", 60000, 120000, 5, 1},
+    {"    snapshots: 2\n    warmup: 0\n", 60000, 500, 2, 0},
+    {"    snapshots: 3\n", 60000, 500, 3, 1},
+    {"    warmup: 998\n    snapshots: 1000\n", 60000, 500, 1000, 998},
+    {"    snapshots: 007\n", 60000, 500, 7, 1},
+};
+
+START_TEST(test_values)
+{
+  const struct value_case *v = &value_cases[_i];
+  char *yml = lc_xasprintf("version: 1\nchecks:\n  - name: a\n"
+                           "    script: a.js\n%s",
+                           v->extra);
+  struct lc_config cfg = LC_CONFIG_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  ck_assert_int_eq(lc_config_parse(&cfg, CFG_PATH, yml, strlen(yml), &err), 0);
+  ck_assert_uint_eq(cfg.checks[0].timeout_ms, v->timeout_ms);
+  ck_assert_uint_eq(cfg.checks[0].every_ms, v->every_ms);
+  ck_assert_uint_eq(cfg.checks[0].snapshots, v->snapshots);
+  ck_assert_uint_eq(cfg.checks[0].warmup, v->warmup);
+  lc_config_release(&cfg);
+  free(yml);
 }
 END_TEST
 
@@ -432,13 +469,13 @@ struct dir_case {
 };
 
 static const struct dir_case dir_cases[] = {
-  {"leakcheck.yml", ".", "./s.js", "./j.xml"},
-  {"a/b/leakcheck.yml", "a/b", "a/b/s.js", "a/b/j.xml"},
-  {"/leakcheck.yml", "/", "/s.js", "/j.xml"},
-  {"/srv//app/leakcheck.yml", "/srv//app", "/srv//app/s.js",
-   "/srv//app/j.xml"},
-  {"a//leakcheck.yml", "a", "a/s.js", "a/j.xml"},
-  {"./leakcheck.yml", ".", "./s.js", "./j.xml"},
+    {"leakcheck.yml", ".", "./s.js", "./j.xml"},
+    {"a/b/leakcheck.yml", "a/b", "a/b/s.js", "a/b/j.xml"},
+    {"/leakcheck.yml", "/", "/s.js", "/j.xml"},
+    {"/srv//app/leakcheck.yml", "/srv//app", "/srv//app/s.js",
+     "/srv//app/j.xml"},
+    {"a//leakcheck.yml", "a", "a/s.js", "a/j.xml"},
+    {"./leakcheck.yml", ".", "./s.js", "./j.xml"},
 };
 
 START_TEST(test_dirs)
@@ -448,8 +485,7 @@ START_TEST(test_dirs)
   const struct dir_case *d = &dir_cases[_i];
   struct lc_config cfg = LC_CONFIG_INIT;
   struct lc_err err = LC_ERR_INIT;
-  ck_assert_int_eq(lc_config_parse(&cfg, d->path, yml, strlen(yml), &err),
-                   0);
+  ck_assert_int_eq(lc_config_parse(&cfg, d->path, yml, strlen(yml), &err), 0);
   ck_assert_str_eq(cfg.dir, d->dir);
   ck_assert_str_eq(cfg.checks[0].cwd, d->dir);
   ck_assert_str_eq(cfg.checks[0].script_path, d->script_path);
@@ -472,204 +508,210 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-  /* the document */
-  {"", 0, 1, 1,
-   "empty configuration; expected 'version: 1' and a 'checks' list"},
-  {"# only a comment\n\n", 0, 1, 1,
-   "empty configuration; expected 'version: 1' and a 'checks' list"},
-  {"---\n", 0, 1, 1,
-   "empty configuration; expected 'version: 1' and a 'checks' list"},
-  {"- a\n", 0, 1, 1,
-   "configuration must be a mapping with 'version: 1' and a 'checks' list; "
-   "got a list"},
-  {"checks: []\n", 0, 1, 1, "missing 'version'"},
-  {"version: 2\nchecks: []\n", 0, 1, 10, "'version' must be 1; got '2'"},
-  {"version: '1'\n", 0, 1, 10,
-   "'version' must be 1; got a quoted string '1'"},
-  {"version: 1\n", 0, 1, 1, "missing 'checks'"},
-  {"version: 1\nchecks: {}\n", 0, 2, 9,
-   "'checks' must be a list of checks; got a mapping"},
-  {"version: 1\nchecks:\n", 0, 2, 8,
-   "'checks' must be a list of checks; got an empty value"},
-  {"version: 1\nchecks: []\n", 0, 2, 9,
-   "'checks' must not be empty; expected at least one check"},
-  {"version: 1\nchek: []\n", 0, 2, 1,
-   "unknown key 'chek' at top level; did you mean 'checks'?"},
-  {"version: 1\nfoo: 1\n", 0, 2, 1,
-   "unknown key 'foo' at top level; expected one of: version, junit, "
-   "checks"},
-  {"Version: 1\n", 0, 1, 1,
-   "unknown key 'Version' at top level; did you mean 'version'?"},
-  {"version: 1\nversion: 1\n", 0, 2, 1, "duplicate key 'version'"},
-  {"version: 1\njunit: [a]\n", 0, 2, 8,
-   "'junit' must be a file path; got a list"},
-  {"? [a]\n: b\n", 0, 1, 3, "mapping keys must be names; got a list"},
-  /* checks */
-  {"version: 1\nchecks: [a]\n", 0, 2, 10, "check must be a mapping; got 'a'"},
-  {"version: 1\nchecks:\n  - name: a\n", 0, 3, 5,
-   "check is missing 'script'"},
-  {"version: 1\nchecks:\n  - script: a.js\n", 0, 3, 5,
-   "check is missing 'name'"},
-  {HEAD "    snapshot: 5\n", 0, 5, 5,
-   "unknown key 'snapshot' in check; did you mean 'snapshots'?"},
-  {HEAD "    foo: 5\n", 0, 5, 5,
-   "unknown key 'foo' in check; expected one of: name, script, node, "
-   "node_args, args, env, timeout, drive, snapshots, warmup, ignore, "
-   "assert"},
-  {HEAD "    SCRIPT: b.js\n", 0, 5, 5,
-   "unknown key 'SCRIPT' in check; did you mean 'script'?"},
-  {HEAD "    name: b\n", 0, 5, 5, "duplicate key 'name'"},
-  {"version: 1\nchecks:\n  - name: a b\n    script: a.js\n", 0, 3, 11,
-   "'name' must use only letters, digits, '.', '_' and '-'; got 'a b'"},
-  {"version: 1\nchecks:\n  - name: \"\"\n    script: a.js\n", 0, 3, 11,
-   "'name' must be a string; got ''"},
-  {"version: 1\nchecks:\n  - name: [a]\n    script: a.js\n", 0, 3, 11,
-   "'name' must be a string; got a list"},
-  {"version: 1\nchecks:\n  - name: "
-   "x23456789x23456789x23456789x23456789x23456789x23456789"
-   "x23456789x23456789x23456789x23456789x23456789ab\n    script: a.js\n",
-   0, 3, 11, "'name' must be at most 100 characters; got 101"},
-  {HEAD "  - name: b\n    script: b.js\n  - name: a\n    script: c.js\n", 0,
-   7, 11, "duplicate check name 'a'; the first is at line 3"},
-  {"version: 1\nchecks:\n  - name: a\n    script: [a.js]\n", 0, 4, 13,
-   "'script' must be a file path; got a list"},
-  {"version: 1\nchecks:\n  - name: a\n    script: ''\n", 0, 4, 13,
-   "'script' must be a file path; got ''"},
-  {"version: 1\nchecks:\n  - name: a\n    script:\n", 0, 4, 12,
-   "'script' must be a file path; got an empty value"},
-  {"version: 1\nchecks:\n  - name: a\n    script: \"a\\0b\"\n", 0, 4, 13,
-   "'script' must not contain a NUL character"},
-  {HEAD "    node: {}\n", 0, 5, 11, "'node' must be a file path; got a mapping"},
-  {HEAD "    args: x\n", 0, 5, 11, "'args' must be a list of strings; got 'x'"},
-  {HEAD "    node_args: [a, [b]]\n", 0, 5, 20,
-   "'node_args' must be a list of strings; got a list"},
-  {HEAD "    env: [a]\n", 0, 5, 10,
-   "'env' must be a mapping of NAME: value; got a list"},
-  {HEAD "    env: { 1A: x }\n", 0, 5, 12,
-   "invalid environment variable name '1A'; expected letters, digits and "
-   "'_', not starting with a digit"},
-  {HEAD "    env: { A-B: x }\n", 0, 5, 12,
-   "invalid environment variable name 'A-B'; expected letters, digits and "
-   "'_', not starting with a digit"},
-  {HEAD "    env: { A: [1] }\n", 0, 5, 15,
-   "'env' value of 'A' must be a string; got a list"},
-  {HEAD "    env: { A: 1, A: 2 }\n", 0, 5, 18, "duplicate key 'A'"},
-  {HEAD "    timeout: 60\n", 0, 5, 14,
-   "'timeout' must be a duration like 500ms, 2s or 1m; got '60'"},
-  {HEAD "    timeout: 5h\n", 0, 5, 14,
-   "'timeout' has an unknown unit 'h'; expected one of: ms, s, m"},
-  {HEAD "    timeout: 1.5s\n", 0, 5, 14,
-   "'timeout' must be a duration like 500ms, 2s or 1m; got '1.5s'"},
-  {HEAD "    timeout: 0s\n", 0, 5, 14,
-   "'timeout' must be greater than 0; got '0s'"},
-  {HEAD "    timeout: 99999999999999999999ms\n", 0, 5, 14,
-   "'timeout' is out of range; got '99999999999999999999ms'"},
-  {HEAD "    timeout: [1s]\n", 0, 5, 14,
-   "'timeout' must be a duration like 500ms, 2s or 1m; got a list"},
-  {HEAD "    drive: { call: run, times: 100 }\n", 0, 5, 14,
-   "drive mode 'call' is not supported yet; expected 'every'"},
-  {HEAD "    drive:\n      signal: SIGUSR2\n", 0, 6, 7,
-   "drive mode 'signal' is not supported yet; expected 'every'"},
-  {HEAD "    drive: { evry: 1s }\n", 0, 5, 14,
-   "unknown key 'evry' in drive; did you mean 'every'?"},
-  {HEAD "    drive: { often: 1s }\n", 0, 5, 14,
-   "unknown key 'often' in drive; expected one of: every"},
-  {HEAD "    drive: {}\n", 0, 5, 12, "drive is missing 'every'"},
-  {HEAD "    drive: 500ms\n", 0, 5, 12,
-   "'drive' must be a mapping like { every: 500ms }; got '500ms'"},
-  {HEAD "    drive: { every: 0ms }\n", 0, 5, 21,
-   "'every' must be greater than 0; got '0ms'"},
-  {HEAD "    snapshots: five\n", 0, 5, 16,
-   "'snapshots' must be a whole number ≥ 2; got 'five'"},
-  {HEAD "    snapshots: 1\n", 0, 5, 16,
-   "'snapshots' must be a whole number ≥ 2; got '1'"},
-  {HEAD "    snapshots: \"5\"\n", 0, 5, 16,
-   "'snapshots' must be a whole number ≥ 2; got a quoted string '5'"},
-  {HEAD "    snapshots: 5.0\n", 0, 5, 16,
-   "'snapshots' must be a whole number ≥ 2; got '5.0'"},
-  {HEAD "    snapshots: 5000\n", 0, 5, 16,
-   "'snapshots' must be at most 1000; got '5000'"},
-  {HEAD "    snapshots: 99999999999999999999999\n", 0, 5, 16,
-   "'snapshots' must be at most 1000; got '99999999999999999999999'"},
-  {HEAD "    warmup: -1\n", 0, 5, 13,
-   "'warmup' must be a whole number ≥ 0; got '-1'"},
-  {HEAD "    warmup: 4\n", 0, 5, 13,
-   "warmup 4 leaves 1 measured snapshot of 5; expected at most 3"},
-  {HEAD "    warmup: 9\n    snapshots: 5\n", 0, 5, 13,
-   "warmup 9 leaves 0 measured snapshots of 5; expected at most 3"},
-  {HEAD "    snapshots: 2\n", 0, 5, 16,
-   "snapshots 2 leaves 1 measured snapshot after the default warmup of 1; "
-   "expected 'warmup: 0' or at least 3 snapshots"},
-  {HEAD "    ignore: \"/(/\"\n", 0, 5, 13,
-   "'ignore' must be a list of patterns; got '/(/'"},
-  {HEAD "    ignore: [\"/(/\"]\n", 0, 5, 14,
-   "invalid regular expression '/(/': Unmatched ( or \\("},
-  {HEAD "    ignore: [a, \"\"]\n", 0, 5, 17,
-   "'ignore' must be a list of patterns; got ''"},
-  /* assertions */
-  {HEAD "    assert: {}\n", 0, 5, 13,
-   "'assert' must be a list of assertions; got a mapping"},
-  {HEAD "    assert: [x]\n", 0, 5, 14, "assertion must be a mapping; got 'x'"},
-  {HEAD "    assert:\n      - max_growth: 0\n", 0, 6, 9,
-   "assertion is missing 'constructor' or 'total'"},
-  {ASSERT_HEAD, 0, 6, 9,
-   "assertion has no rule; expected one of: max_growth, max_growth_bytes, "
-   "max_count, max_bytes, steady_growth"},
-  {ASSERT_HEAD "        total: true\n        max_growth: 0\n", 0, 7, 9,
-   "assertion has both 'constructor' and 'total'; expected exactly one"},
-  {HEAD "    assert:\n      - total: false\n", 0, 6, 16,
-   "'total' must be true; got 'false'"},
-  {HEAD "    assert:\n      - total: \"true\"\n", 0, 6, 16,
-   "'total' must be true; got a quoted string 'true'"},
-  {HEAD "    assert:\n      - constructor: [A]\n", 0, 6, 22,
-   "'constructor' must be a pattern (a name, a glob or a /regex/); got a "
-   "list"},
-  {HEAD "    assert:\n      - constructor: \"/(/\"\n", 0, 6, 22,
-   "invalid regular expression '/(/': Unmatched ( or \\("},
-  {ASSERT_HEAD "        max_grwoth: 0\n", 0, 7, 9,
-   "unknown key 'max_grwoth' in assertion; did you mean 'max_growth'?"},
-  {ASSERT_HEAD "        limit: 0\n", 0, 7, 9,
-   "unknown key 'limit' in assertion; expected one of: constructor, total, "
-   "max_growth, max_growth_bytes, max_count, max_bytes, steady_growth"},
-  {ASSERT_HEAD "        max_growth: 0\n        max_growth: 1\n", 0, 8, 9,
-   "duplicate key 'max_growth'"},
-  {ASSERT_HEAD "        max_growth: -1\n", 0, 7, 21,
-   "'max_growth' must be a whole number ≥ 0; got '-1'"},
-  {ASSERT_HEAD "        max_growth: 9223372036854775808\n", 0, 7, 21,
-   "'max_growth' is out of range; got '9223372036854775808'"},
-  {ASSERT_HEAD "        max_count: 1.5\n", 0, 7, 20,
-   "'max_count' must be a whole number ≥ 0; got '1.5'"},
-  {ASSERT_HEAD "        max_growth_bytes: 2XB\n", 0, 7, 27,
-   "'max_growth_bytes' has an unknown unit 'XB'; expected one of: B, KB, "
-   "MB, GB, K, M, G"},
-  {ASSERT_HEAD "        max_growth_bytes: 2 kb\n", 0, 7, 27,
-   "'max_growth_bytes' has an unknown unit 'kb'; expected one of: B, KB, "
-   "MB, GB, K, M, G"},
-  {ASSERT_HEAD "        max_bytes: lots\n", 0, 7, 20,
-   "'max_bytes' must be a size like 512KB or 2MB; got 'lots'"},
-  {ASSERT_HEAD "        max_bytes: 8589934592GB\n", 0, 7, 20,
-   "'max_bytes' is out of range; got '8589934592GB'"},
-  {ASSERT_HEAD "        steady_growth: allow\n", 0, 7, 24,
-   "'steady_growth' must be 'forbid'; got 'allow'"},
-  /* YAML itself */
-  {"version: 1\nchecks:\n  - name: a\n   script: b\n", 0, 4, 4,
-   "invalid YAML: did not find expected '-' indicator while parsing a "
-   "block collection"},
-  {"version: 1\nchecks:\n  - name: a\n    script: [b\n", 0, 5, 1,
-   "invalid YAML: did not find expected ',' or ']' while parsing a flow "
-   "sequence"},
-  {"version: 1\n  bad: 1\n", 0, 2, 6,
-   "invalid YAML: mapping values are not allowed in this context"},
-  {"version: 1\nchecks: \xff\n", 0, 2, 9,
-   "invalid YAML: invalid leading UTF-8 octet (byte 0xff)"},
-  {"version: 1\0\n", 12, 1, 11,
-   "invalid YAML: control characters are not allowed (byte 0x00)"},
-  {"version: &v 1\n", 0, 1, 10, "YAML anchors are not supported"},
-  {"version: *v\n", 0, 1, 10, "YAML aliases are not supported"},
-  {"version: !!int 1\n", 0, 1, 10,
-   "YAML tags are not supported; got 'tag:yaml.org,2002:int'"},
-  {"version: 1\n---\nversion: 1\n", 0, 2, 1,
-   "multiple YAML documents are not supported; expected one"},
+    /* the document */
+    {"", 0, 1, 1,
+     "empty configuration; expected 'version: 1' and a 'checks' list"},
+    {"# only a comment\n\n", 0, 1, 1,
+     "empty configuration; expected 'version: 1' and a 'checks' list"},
+    {"---\n", 0, 1, 1,
+     "empty configuration; expected 'version: 1' and a 'checks' list"},
+    {"- a\n", 0, 1, 1,
+     "configuration must be a mapping with 'version: 1' and a 'checks' list; "
+     "got a list"},
+    {"checks: []\n", 0, 1, 1, "missing 'version'"},
+    {"version: 2\nchecks: []\n", 0, 1, 10, "'version' must be 1; got '2'"},
+    {"version: '1'\n", 0, 1, 10,
+     "'version' must be 1; got a quoted string '1'"},
+    {"version: 1\n", 0, 1, 1, "missing 'checks'"},
+    {"version: 1\nchecks: {}\n", 0, 2, 9,
+     "'checks' must be a list of checks; got a mapping"},
+    {"version: 1\nchecks:\n", 0, 2, 8,
+     "'checks' must be a list of checks; got an empty value"},
+    {"version: 1\nchecks: []\n", 0, 2, 9,
+     "'checks' must not be empty; expected at least one check"},
+    {"version: 1\nchek: []\n", 0, 2, 1,
+     "unknown key 'chek' at top level; did you mean 'checks'?"},
+    {"version: 1\nfoo: 1\n", 0, 2, 1,
+     "unknown key 'foo' at top level; expected one of: version, junit, "
+     "checks"},
+    {"Version: 1\n", 0, 1, 1,
+     "unknown key 'Version' at top level; did you mean 'version'?"},
+    {"version: 1\nversion: 1\n", 0, 2, 1, "duplicate key 'version'"},
+    {"version: 1\njunit: [a]\n", 0, 2, 8,
+     "'junit' must be a file path; got a list"},
+    {"? [a]\n: b\n", 0, 1, 3, "mapping keys must be names; got a list"},
+    /* checks */
+    {"version: 1\nchecks: [a]\n", 0, 2, 10, "check must be a mapping; got 'a'"},
+    {"version: 1\nchecks:\n  - name: a\n", 0, 3, 5,
+     "check is missing 'script'"},
+    {"version: 1\nchecks:\n  - script: a.js\n", 0, 3, 5,
+     "check is missing 'name'"},
+    {HEAD "    snapshot: 5\n", 0, 5, 5,
+     "unknown key 'snapshot' in check; did you mean 'snapshots'?"},
+    {HEAD "    foo: 5\n", 0, 5, 5,
+     "unknown key 'foo' in check; expected one of: name, script, node, "
+     "node_args, args, env, timeout, drive, snapshots, warmup, ignore, "
+     "assert"},
+    {HEAD "    SCRIPT: b.js\n", 0, 5, 5,
+     "unknown key 'SCRIPT' in check; did you mean 'script'?"},
+    {HEAD "    name: b\n", 0, 5, 5, "duplicate key 'name'"},
+    {"version: 1\nchecks:\n  - name: a b\n    script: a.js\n", 0, 3, 11,
+     "'name' must use only letters, digits, '.', '_' and '-'; got 'a b'"},
+    {"version: 1\nchecks:\n  - name: \"\"\n    script: a.js\n", 0, 3, 11,
+     "'name' must be a string; got ''"},
+    {"version: 1\nchecks:\n  - name: [a]\n    script: a.js\n", 0, 3, 11,
+     "'name' must be a string; got a list"},
+    {"version: 1\nchecks:\n  - name: "
+     "x23456789x23456789x23456789x23456789x23456789x23456789"
+     "x23456789x23456789x23456789x23456789x23456789ab\n    script: a.js\n",
+     0, 3, 11, "'name' must be at most 100 characters; got 101"},
+    {HEAD "  - name: b\n    script: b.js\n  - name: a\n    script: c.js\n", 0,
+     7, 11, "duplicate check name 'a'; the first is at line 3"},
+    {"version: 1\nchecks:\n  - name: a\n    script: [a.js]\n", 0, 4, 13,
+     "'script' must be a file path; got a list"},
+    {"version: 1\nchecks:\n  - name: a\n    script: ''\n", 0, 4, 13,
+     "'script' must be a file path; got ''"},
+    {"version: 1\nchecks:\n  - name: a\n    script:\n", 0, 4, 12,
+     "'script' must be a file path; got an empty value"},
+    {"version: 1\nchecks:\n  - name: a\n    script: \"a\\0b\"\n", 0, 4, 13,
+     "'script' must not contain a NUL character"},
+    {HEAD "    node: {}\n", 0, 5, 11,
+     "'node' must be a file path; got a mapping"},
+    {HEAD "    args: x\n", 0, 5, 11,
+     "'args' must be a list of strings; got 'x'"},
+    {HEAD "    node_args: [a, [b]]\n", 0, 5, 20,
+     "'node_args' must be a list of strings; got a list"},
+    {HEAD "    env: [a]\n", 0, 5, 10,
+     "'env' must be a mapping of NAME: value; got a list"},
+    {HEAD "    env: { 1A: x }\n", 0, 5, 12,
+     "invalid environment variable name '1A'; expected letters, digits and "
+     "'_', not starting with a digit"},
+    {HEAD "    env: { A-B: x }\n", 0, 5, 12,
+     "invalid environment variable name 'A-B'; expected letters, digits and "
+     "'_', not starting with a digit"},
+    {HEAD "    env: { A: [1] }\n", 0, 5, 15,
+     "'env' value of 'A' must be a string; got a list"},
+    {HEAD "    env: { A: 1, A: 2 }\n", 0, 5, 18, "duplicate key 'A'"},
+    {HEAD "    timeout: 60\n", 0, 5, 14,
+     "'timeout' must be a duration like 500ms, 2s or 1m; got '60'"},
+    {HEAD "    timeout: 5h\n", 0, 5, 14,
+     "'timeout' has an unknown unit 'h'; expected one of: ms, s, m"},
+    {HEAD "    timeout: 1.5s\n", 0, 5, 14,
+     "'timeout' must be a duration like 500ms, 2s or 1m; got '1.5s'"},
+    {HEAD "    timeout: 0s\n", 0, 5, 14,
+     "'timeout' must be greater than 0; got '0s'"},
+    {HEAD "    timeout: 99999999999999999999ms\n", 0, 5, 14,
+     "'timeout' must be at most 525600m (a year); got "
+     "'99999999999999999999ms'"},
+    {HEAD "    drive: { every: 525601m }\n", 0, 5, 21,
+     "'every' must be at most 525600m (a year); got '525601m'"},
+    {HEAD "    timeout: [1s]\n", 0, 5, 14,
+     "'timeout' must be a duration like 500ms, 2s or 1m; got a list"},
+    {HEAD "    drive: { call: run, times: 100 }\n", 0, 5, 14,
+     "drive mode 'call' is not supported yet; expected 'every'"},
+    {HEAD "    drive:\n      signal: SIGUSR2\n", 0, 6, 7,
+     "drive mode 'signal' is not supported yet; expected 'every'"},
+    {HEAD "    drive: { evry: 1s }\n", 0, 5, 14,
+     "unknown key 'evry' in drive; did you mean 'every'?"},
+    {HEAD "    drive: { often: 1s }\n", 0, 5, 14,
+     "unknown key 'often' in drive; expected one of: every"},
+    {HEAD "    drive: {}\n", 0, 5, 12, "drive is missing 'every'"},
+    {HEAD "    drive: 500ms\n", 0, 5, 12,
+     "'drive' must be a mapping like { every: 500ms }; got '500ms'"},
+    {HEAD "    drive: { every: 0ms }\n", 0, 5, 21,
+     "'every' must be greater than 0; got '0ms'"},
+    {HEAD "    snapshots: five\n", 0, 5, 16,
+     "'snapshots' must be a whole number ≥ 2; got 'five'"},
+    {HEAD "    snapshots: 1\n", 0, 5, 16,
+     "'snapshots' must be a whole number ≥ 2; got '1'"},
+    {HEAD "    snapshots: \"5\"\n", 0, 5, 16,
+     "'snapshots' must be a whole number ≥ 2; got a quoted string '5'"},
+    {HEAD "    snapshots: 5.0\n", 0, 5, 16,
+     "'snapshots' must be a whole number ≥ 2; got '5.0'"},
+    {HEAD "    snapshots: 5000\n", 0, 5, 16,
+     "'snapshots' must be at most 1000; got '5000'"},
+    {HEAD "    snapshots: 99999999999999999999999\n", 0, 5, 16,
+     "'snapshots' must be at most 1000; got '99999999999999999999999'"},
+    {HEAD "    warmup: -1\n", 0, 5, 13,
+     "'warmup' must be a whole number ≥ 0; got '-1'"},
+    {HEAD "    warmup: 4\n", 0, 5, 13,
+     "warmup 4 leaves 1 measured snapshot of 5; expected at most 3"},
+    {HEAD "    warmup: 9\n    snapshots: 5\n", 0, 5, 13,
+     "warmup 9 leaves 0 measured snapshots of 5; expected at most 3"},
+    {HEAD "    snapshots: 2\n", 0, 5, 16,
+     "snapshots 2 leaves 1 measured snapshot after the default warmup of 1; "
+     "expected 'warmup: 0' or at least 3 snapshots"},
+    {HEAD "    ignore: \"/(/\"\n", 0, 5, 13,
+     "'ignore' must be a list of patterns; got '/(/'"},
+    {HEAD "    ignore: [\"/(/\"]\n", 0, 5, 14,
+     "invalid regular expression '/(/': Unmatched ( or \\("},
+    {HEAD "    ignore: [a, \"\"]\n", 0, 5, 17,
+     "'ignore' must be a list of patterns; got ''"},
+    /* assertions */
+    {HEAD "    assert: {}\n", 0, 5, 13,
+     "'assert' must be a list of assertions; got a mapping"},
+    {HEAD "    assert: [x]\n", 0, 5, 14,
+     "assertion must be a mapping; got 'x'"},
+    {HEAD "    assert:\n      - max_growth: 0\n", 0, 6, 9,
+     "assertion is missing 'constructor' or 'total'"},
+    {ASSERT_HEAD, 0, 6, 9,
+     "assertion has no rule; expected one of: max_growth, max_growth_bytes, "
+     "max_count, max_bytes, steady_growth"},
+    {ASSERT_HEAD "        total: true\n        max_growth: 0\n", 0, 7, 9,
+     "assertion has both 'constructor' and 'total'; expected exactly one"},
+    {HEAD "    assert:\n      - total: false\n", 0, 6, 16,
+     "'total' must be true; got 'false'"},
+    {HEAD "    assert:\n      - total: \"true\"\n", 0, 6, 16,
+     "'total' must be true; got a quoted string 'true'"},
+    {HEAD "    assert:\n      - constructor: [A]\n", 0, 6, 22,
+     "'constructor' must be a pattern (a name, a glob or a /regex/); got a "
+     "list"},
+    {HEAD "    assert:\n      - constructor: \"/(/\"\n", 0, 6, 22,
+     "invalid regular expression '/(/': Unmatched ( or \\("},
+    {ASSERT_HEAD "        max_grwoth: 0\n", 0, 7, 9,
+     "unknown key 'max_grwoth' in assertion; did you mean 'max_growth'?"},
+    {ASSERT_HEAD "        limit: 0\n", 0, 7, 9,
+     "unknown key 'limit' in assertion; expected one of: constructor, total, "
+     "max_growth, max_growth_bytes, max_count, max_bytes, steady_growth"},
+    {ASSERT_HEAD "        max_growth: 0\n        max_growth: 1\n", 0, 8, 9,
+     "duplicate key 'max_growth'"},
+    {ASSERT_HEAD "        max_growth: -1\n", 0, 7, 21,
+     "'max_growth' must be a whole number ≥ 0; got '-1'"},
+    {ASSERT_HEAD "        max_growth: 9223372036854775808\n", 0, 7, 21,
+     "'max_growth' is out of range; got '9223372036854775808'"},
+    {ASSERT_HEAD "        max_count: 1.5\n", 0, 7, 20,
+     "'max_count' must be a whole number ≥ 0; got '1.5'"},
+    {ASSERT_HEAD "        max_growth_bytes: 2XB\n", 0, 7, 27,
+     "'max_growth_bytes' has an unknown unit 'XB'; expected one of: B, KB, "
+     "MB, GB, K, M, G"},
+    {ASSERT_HEAD "        max_growth_bytes: 2 kb\n", 0, 7, 27,
+     "'max_growth_bytes' has an unknown unit 'kb'; expected one of: B, KB, "
+     "MB, GB, K, M, G"},
+    {ASSERT_HEAD "        max_bytes: lots\n", 0, 7, 20,
+     "'max_bytes' must be a size like 512KB or 2MB; got 'lots'"},
+    {ASSERT_HEAD "        max_bytes: 8589934592GB\n", 0, 7, 20,
+     "'max_bytes' is out of range; got '8589934592GB'"},
+    {ASSERT_HEAD "        steady_growth: allow\n", 0, 7, 24,
+     "'steady_growth' must be 'forbid'; got 'allow'"},
+    /* YAML itself */
+    {"version: 1\nchecks:\n  - name: a\n   script: b\n", 0, 4, 4,
+     "invalid YAML: did not find expected '-' indicator while parsing a "
+     "block collection"},
+    {"version: 1\nchecks:\n  - name: a\n    script: [b\n", 0, 5, 1,
+     "invalid YAML: did not find expected ',' or ']' while parsing a flow "
+     "sequence"},
+    {"version: 1\n  bad: 1\n", 0, 2, 6,
+     "invalid YAML: mapping values are not allowed in this context"},
+    {"version: 1\nchecks: \xff\n", 0, 2, 9,
+     "invalid YAML: invalid leading UTF-8 octet (byte 0xff)"},
+    {"version: 1\0\n", 12, 1, 11,
+     "invalid YAML: control characters are not allowed (byte 0x00)"},
+    {"version: &v 1\n", 0, 1, 10, "YAML anchors are not supported"},
+    {"version: *v\n", 0, 1, 10, "YAML aliases are not supported"},
+    {"version: !!int 1\n", 0, 1, 10,
+     "YAML tags are not supported; got 'tag:yaml.org,2002:int'"},
+    {"version: 1\n---\nversion: 1\n", 0, 2, 1,
+     "multiple YAML documents are not supported; expected one"},
 };
 
 START_TEST(test_bad)
@@ -684,8 +726,8 @@ START_TEST(test_bad)
   ck_assert_str_eq(err.msg, b->msg);
   ck_assert_str_eq(err.path, CFG_PATH);
   ck_assert_msg(err.line == b->line && err.col == b->col,
-                "'%s' at %lu:%lu, expected %lu:%lu", b->msg, err.line,
-                err.col, b->line, b->col);
+                "'%s' at %lu:%lu, expected %lu:%lu", b->msg, err.line, err.col,
+                b->line, b->col);
   /* A failed parse leaves the config released. */
   ck_assert_ptr_null(cfg.checks);
   ck_assert_uint_eq(cfg.nchecks, 0);
@@ -701,8 +743,7 @@ START_TEST(test_format)
   struct lc_err err = LC_ERR_INIT;
   static const char yml[] = HEAD "    snapshot: 5\n";
   char *s;
-  ck_assert_int_eq(lc_config_parse(&cfg, CFG_PATH, yml, strlen(yml), &err),
-                   -1);
+  ck_assert_int_eq(lc_config_parse(&cfg, CFG_PATH, yml, strlen(yml), &err), -1);
   s = lc_err_format(&err);
   ck_assert_str_eq(s, "conf/leakcheck.yml:5:5: unknown key 'snapshot' in "
                       "check; did you mean 'snapshots'?");
@@ -888,6 +929,8 @@ config_suite(void)
   tcase_set_timeout(tc, 10);
   tcase_add_test(tc, test_full);
   tcase_add_test(tc, test_defaults);
+  tcase_add_loop_test(tc, test_values, 0,
+                      sizeof(value_cases) / sizeof(value_cases[0]));
   tcase_add_loop_test(tc, test_dirs, 0,
                       sizeof(dir_cases) / sizeof(dir_cases[0]));
   tcase_add_test(tc, test_load);
