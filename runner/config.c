@@ -11,6 +11,7 @@
 #include "leakcheck/config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -601,11 +602,10 @@ join_list(struct lc_buf *b, const char *const *list)
 }
 
 /* Validates the keys of a mapping: strings, no duplicates, and (when
- * `known` is not NULL) only known ones.  `future` lists keys of drive modes
- * that are reserved but not implemented.  `where` is "in check" etc. */
+ * `known` is not NULL) only known ones.  `where` is "in check" etc. */
 static int
 check_keys(struct ctx *c, size_t map, const char *const *known,
-           const char *const *future, const char *where)
+           const char *where)
 {
   size_t dup = first_duplicate(c, map);
   size_t k;
@@ -618,10 +618,6 @@ check_keys(struct ctx *c, size_t map, const char *const *known,
       return fail(c, key->mark, "duplicate key '%s'", quote(c, k));
     if (!known || in_list(key, known))
       continue;
-    if (in_list(key, future))
-      return fail(c, key->mark,
-                  "drive mode '%s' is not supported yet; expected 'every'",
-                  quote(c, k));
     {
       const char *near = nearest_key(key, known);
       struct lc_buf list = LC_BUF_INIT;
@@ -820,9 +816,12 @@ static const char *const top_keys[] = {"version", "junit", "checks", NULL};
 static const char *const check_keys_v1[] = {
     "name",  "script",    "node",   "node_args", "args",   "env", "timeout",
     "drive", "snapshots", "warmup", "ignore",    "assert", NULL};
-static const char *const drive_keys[] = {"every", NULL};
-static const char *const drive_future[] = {"call",     "times",  "http",
-                                           "requests", "signal", NULL};
+static const char *const drive_keys[] = {
+    "every",       "call",   "times", "setup",   "http",
+    "requests",    "concurrency", "method", "body", "headers",
+    "port",        "ready_timeout", "max_failed_requests", "signal",
+    NULL};
+#define DRIVE_MODES "every, call, http, signal"
 static const char *const assert_keys[] = {
     "constructor", "total",     "max_growth",    "max_growth_bytes",
     "max_count",   "max_bytes", "steady_growth", NULL};
@@ -877,7 +876,7 @@ env_map(struct ctx *c, size_t v, struct lc_check *ck)
   if (n->kind != Y_MAP)
     return fail(c, n->mark, "'env' must be a mapping of NAME: value; got %s",
                 got(c, v));
-  if (check_keys(c, v, NULL, NULL, "in env") < 0)
+  if (check_keys(c, v, NULL, "in env") < 0)
     return -1;
   ck->env = lc_xcalloc(n->nchildren / 2 + 1, sizeof(*ck->env));
   for (k = n->first; k; k = NODE(c, NODE(c, k)->next)->next) {
@@ -902,22 +901,426 @@ env_map(struct ctx *c, size_t v, struct lc_check *ck)
   return 0;
 }
 
+/* Which drive modes each key of `drive` belongs to: bit (1 << mode). */
+#define MODE_BIT(m) (1u << (m))
+struct drive_key {
+  const char *key;
+  unsigned modes;
+  const char *belongs; /* for "it belongs to …" */
+};
+
+static const struct drive_key drive_key_modes[] = {
+    {"every", MODE_BIT(LC_DRIVE_EVERY) | MODE_BIT(LC_DRIVE_SIGNAL),
+     "drive modes 'every' and 'signal'"},
+    {"call", MODE_BIT(LC_DRIVE_CALL), "drive mode 'call'"},
+    {"times", MODE_BIT(LC_DRIVE_CALL), "drive mode 'call'"},
+    {"setup", MODE_BIT(LC_DRIVE_CALL), "drive mode 'call'"},
+    {"http", MODE_BIT(LC_DRIVE_HTTP), "drive mode 'http'"},
+    {"requests", MODE_BIT(LC_DRIVE_HTTP), "drive mode 'http'"},
+    {"concurrency", MODE_BIT(LC_DRIVE_HTTP), "drive mode 'http'"},
+    {"method", MODE_BIT(LC_DRIVE_HTTP), "drive mode 'http'"},
+    {"body", MODE_BIT(LC_DRIVE_HTTP), "drive mode 'http'"},
+    {"headers", MODE_BIT(LC_DRIVE_HTTP), "drive mode 'http'"},
+    {"port", MODE_BIT(LC_DRIVE_HTTP), "drive mode 'http'"},
+    {"ready_timeout", MODE_BIT(LC_DRIVE_HTTP), "drive mode 'http'"},
+    {"max_failed_requests", MODE_BIT(LC_DRIVE_HTTP), "drive mode 'http'"},
+    {"signal", MODE_BIT(LC_DRIVE_SIGNAL), "drive mode 'signal'"},
+    {NULL, 0, NULL},
+};
+
+static const char *const drive_mode_names[] = {"every", "call", "http",
+                                               "signal"};
+
+#define MAX_TIMES 1000000
+#define MAX_CONCURRENCY 256
+#define DEFAULT_READY_TIMEOUT_MS 10000
+
+static const struct drive_key *
+drive_key_of(const struct ynode *k)
+{
+  const struct drive_key *d;
+  for (d = drive_key_modes; d->key; d++)
+    if (key_is(k, d->key))
+      return d;
+  return NULL;
+}
+
+/* "SIGUSR2" or "USR2" → its number; SIGKILL and SIGSTOP cannot be handled
+ * by a program, so they are refused. */
+static int
+signal_value(struct ctx *c, size_t v, int *out)
+{
+  const struct ynode *n = NODE(c, v);
+  const char *s = string_value(c, v, "signal", "a signal name like SIGUSR2", 0);
+  const char *name;
+  int i;
+  if (!s)
+    return -1;
+  name = strncmp(s, "SIG", 3) ? s : s + 3;
+  for (i = 1; i < 32; i++) {
+    const char *ab = sigabbrev_np(i);
+    if (ab && !strcmp(ab, name))
+      break;
+  }
+  if (i == 32 || !*name)
+    return fail(c, n->mark,
+                "'signal' must be a signal name like SIGUSR2; got %s",
+                got(c, v));
+  if (i == SIGKILL || i == SIGSTOP)
+    return fail(c, n->mark,
+                "'signal' cannot be %s: a program cannot handle it; expected "
+                "a signal like SIGUSR2",
+                i == SIGKILL ? "SIGKILL" : "SIGSTOP");
+  *out = i;
+  return 0;
+}
+
+/* `http:` is a path ("/items?id=1") or a URL on 127.0.0.1; leakcheck sends
+ * requests over loopback only.  Sets the target and, from a URL that has
+ * one, *port. */
+static int
+http_target(struct ctx *c, size_t v, struct lc_http_drive *h, unsigned *port)
+{
+  const struct ynode *n = NODE(c, v);
+  const char *s = string_value(
+      c, v, "http", "a path like /items or http://127.0.0.1:PORT/items", 0);
+  const char *path, *p;
+  *port = 0;
+  if (!s)
+    return -1;
+  if (s[0] == '/') {
+    path = s;
+  } else if (!strncmp(s, "http://", 7)) {
+    const char *host = s + 7;
+    size_t hlen = strcspn(host, ":/?#");
+    if (hlen != 9 || memcmp(host, "127.0.0.1", 9)) {
+      struct lc_buf hb = LC_BUF_INIT;
+      int rc;
+      lc_buf_add(&hb, host, hlen > MAX_QUOTE ? MAX_QUOTE : hlen);
+      rc = fail(c, n->mark,
+                "'http' must be on 127.0.0.1 (leakcheck sends requests over "
+                "loopback only); got host '%s'",
+                hb.buf);
+      lc_buf_release(&hb);
+      return rc;
+    }
+    path = host + hlen;
+    if (*path == ':') {
+      unsigned long pv = 0;
+      path++;
+      if (!is_digit((unsigned char)*path))
+        pv = 0;
+      while (is_digit((unsigned char)*path) && pv <= 65535)
+        pv = pv * 10 + (unsigned long)(*path++ - '0');
+      if (!pv || pv > 65535 || (*path && *path != '/' && *path != '?'))
+        return fail(c, n->mark,
+                    "'http' has an invalid port; expected 1 to 65535 in %s",
+                    got(c, v));
+      *port = (unsigned)pv;
+    }
+  } else if (!strncmp(s, "https://", 8)) {
+    return fail(c, n->mark,
+                "'http' must be plain http on 127.0.0.1; got %s", got(c, v));
+  } else {
+    return fail(c, n->mark,
+                "'http' must be a path starting with '/' or "
+                "http://127.0.0.1:PORT/path; got %s",
+                got(c, v));
+  }
+  for (p = path; *p; p++)
+    if ((unsigned char)*p <= 0x20 || *p == 0x7F || *p == '#')
+      return fail(c, n->mark,
+                  "'http' must not contain spaces, control characters or "
+                  "'#'; percent-encode them; got %s",
+                  got(c, v));
+  h->target = path[0] == '/' ? lc_xstrdup(path) : lc_xasprintf("/%s", path);
+  h->mark = n->mark;
+  return 0;
+}
+
+static int
+port_value(struct ctx *c, size_t v, unsigned *out)
+{
+  const struct ynode *n = NODE(c, v);
+  uint64_t x = 0;
+  size_t i;
+  if (n->kind == Y_SCALAR && n->plain && key_is(n, "auto")) {
+    *out = 0;
+    return 0;
+  }
+  if (n->kind != Y_SCALAR || !n->plain || !n->len || n->len > 5)
+    goto bad;
+  for (i = 0; i < n->len; i++) {
+    if (!is_digit((unsigned char)n->str[i]))
+      goto bad;
+    x = x * 10 + (uint64_t)(n->str[i] - '0');
+  }
+  if (x < 1 || x > 65535)
+    goto bad;
+  *out = (unsigned)x;
+  return 0;
+bad:
+  return fail(c, n->mark,
+              "'port' must be a port number from 1 to 65535 or 'auto'; got %s",
+              got_plain(c, v));
+}
+
+static int
+valid_header_name(const struct ynode *k)
+{
+  size_t i;
+  if (!k->len)
+    return 0;
+  for (i = 0; i < k->len; i++) {
+    unsigned char ch = (unsigned char)k->str[i];
+    if (!is_alpha(ch) && !is_digit(ch) && !strchr("!#$%&'*+-.^_`|~", ch))
+      return 0;
+  }
+  return 1;
+}
+
+static int
+headers_map(struct ctx *c, size_t v, struct lc_http_drive *h)
+{
+  const struct ynode *n = NODE(c, v);
+  size_t k;
+  h->headers = lc_xcalloc(n->kind == Y_MAP ? n->nchildren / 2 + 1 : 1,
+                          sizeof(*h->headers));
+  if (is_null(n))
+    return 0;
+  if (n->kind != Y_MAP)
+    return fail(c, n->mark,
+                "'headers' must be a mapping of Name: value; got %s",
+                got(c, v));
+  if (check_keys(c, v, NULL, "in headers") < 0)
+    return -1;
+  for (k = n->first; k; k = NODE(c, NODE(c, k)->next)->next) {
+    size_t val = NODE(c, k)->next;
+    const struct ynode *vn = NODE(c, val);
+    if (!valid_header_name(NODE(c, k)))
+      return fail(c, NODE(c, k)->mark,
+                  "invalid HTTP header name '%s'; expected letters, digits "
+                  "and '-'",
+                  quote(c, k));
+    if (vn->kind != Y_SCALAR)
+      return fail(c, vn->mark,
+                  "header '%s' must have a string value; got %s",
+                  NODE(c, k)->str, got(c, val));
+    if (memchr(vn->str, '\0', vn->len) || memchr(vn->str, '\n', vn->len) ||
+        memchr(vn->str, '\r', vn->len))
+      return fail(c, vn->mark,
+                  "header '%s' must be one line without NUL characters",
+                  NODE(c, k)->str);
+    h->headers[h->nheaders++] = lc_xasprintf(
+        "%s: %s", NODE(c, k)->str, is_null(vn) ? "" : vn->str);
+  }
+  return 0;
+}
+
+static const char *const http_methods[] = {"GET", "POST", "PUT", "PATCH",
+                                           "DELETE", NULL};
+
+static int
+http_drive(struct ctx *c, size_t map, struct lc_check *ck)
+{
+  struct lc_http_drive *h = &ck->http;
+  size_t k, requests = 0, method_v = 0, body_v = 0, port_v = 0;
+  unsigned url_port = 0;
+  uint64_t u;
+  h->concurrency = 1;
+  h->ready_timeout_ms = DEFAULT_READY_TIMEOUT_MS;
+  for (k = NODE(c, map)->first; k; k = NODE(c, NODE(c, k)->next)->next) {
+    const struct ynode *key = NODE(c, k);
+    size_t v = key->next;
+    const char *s;
+    if (key_is(key, "http")) {
+      if (http_target(c, v, h, &url_port) < 0)
+        return -1;
+    } else if (key_is(key, "requests")) {
+      if (whole_number(c, v, "requests", 1, MAX_TIMES, &u) < 0)
+        return -1;
+      h->requests = (unsigned)u;
+      requests = v;
+    } else if (key_is(key, "concurrency")) {
+      if (whole_number(c, v, "concurrency", 1, MAX_CONCURRENCY, &u) < 0)
+        return -1;
+      h->concurrency = (unsigned)u;
+    } else if (key_is(key, "method")) {
+      const char *const *m;
+      s = string_value(c, v, "method", "an HTTP method", 0);
+      if (!s)
+        return -1;
+      for (m = http_methods; *m && strcmp(*m, s); m++)
+        ;
+      if (!*m)
+        return fail(c, NODE(c, v)->mark,
+                    "'method' must be one of GET, POST, PUT, PATCH, DELETE; "
+                    "got %s",
+                    got(c, v));
+      h->method = lc_xstrdup(*m);
+      method_v = v;
+    } else if (key_is(key, "body")) {
+      s = string_value(c, v, "body", "a string (write JSON as a quoted or "
+                       "block string)", 1);
+      if (!s)
+        return -1;
+      h->body = lc_xstrndup(s, NODE(c, v)->len);
+      h->body_len = NODE(c, v)->len;
+      body_v = v;
+    } else if (key_is(key, "headers")) {
+      if (headers_map(c, v, h) < 0)
+        return -1;
+    } else if (key_is(key, "port")) {
+      if (port_value(c, v, &h->port) < 0)
+        return -1;
+      port_v = v;
+    } else if (key_is(key, "ready_timeout")) {
+      if (duration_value(c, v, "ready_timeout", &h->ready_timeout_ms) < 0)
+        return -1;
+    } else if (key_is(key, "max_failed_requests")) {
+      if (whole_number(c, v, "max_failed_requests", 0, 1000000000, &u) < 0)
+        return -1;
+      h->max_failed = u;
+    }
+  }
+  if (!requests)
+    return fail(c, NODE(c, map)->mark, "drive 'http' is missing 'requests'");
+  h->port_mark = h->mark;
+  if (url_port) {
+    if (port_v && h->port != url_port)
+      return fail(c, NODE(c, port_v)->mark,
+                  "'port' %u differs from port %u in 'http'; give it once",
+                  h->port, url_port);
+    h->port = url_port;
+  } else if (port_v) {
+    h->port_mark = NODE(c, port_v)->mark;
+  }
+  if (!h->method)
+    h->method = lc_xstrdup(body_v ? "POST" : "GET");
+  else if (body_v && (!strcmp(h->method, "GET") || !strcmp(h->method, "DELETE")))
+    return fail(c, NODE(c, method_v)->mark,
+                "method %s sends no body; expected POST, PUT or PATCH with "
+                "'body'",
+                h->method);
+  if (!h->headers)
+    h->headers = lc_xcalloc(1, sizeof(*h->headers));
+  return 0;
+}
+
+static int
+call_drive(struct ctx *c, size_t map, struct lc_check *ck)
+{
+  size_t k, times = 0;
+  uint64_t u;
+  for (k = NODE(c, map)->first; k; k = NODE(c, NODE(c, k)->next)->next) {
+    const struct ynode *key = NODE(c, k);
+    size_t v = key->next;
+    const char *s;
+    if (key_is(key, "call")) {
+      s = string_value(c, v, "call", "the name of an exported function", 0);
+      if (!s)
+        return -1;
+      ck->call = lc_xstrdup(s);
+      ck->call_mark = NODE(c, v)->mark;
+    } else if (key_is(key, "setup")) {
+      s = string_value(c, v, "setup", "the name of an exported function", 0);
+      if (!s)
+        return -1;
+      ck->call_setup = lc_xstrdup(s);
+    } else if (key_is(key, "times")) {
+      if (whole_number(c, v, "times", 1, MAX_TIMES, &u) < 0)
+        return -1;
+      ck->call_times = (unsigned)u;
+      times = v;
+    }
+  }
+  if (!times)
+    return fail(c, NODE(c, map)->mark, "drive 'call' is missing 'times'");
+  return 0;
+}
+
 static int
 drive_map(struct ctx *c, size_t v, struct lc_check *ck)
 {
   const struct ynode *n = NODE(c, v);
-  size_t every;
+  size_t k, mode_key = 0, every;
+  enum lc_drive_kind mode = LC_DRIVE_EVERY;
   if (n->kind != Y_MAP)
     return fail(c, n->mark,
                 "'drive' must be a mapping like { every: 500ms }; got %s",
                 got(c, v));
-  if (check_keys(c, v, drive_keys, drive_future, "in drive") < 0)
+  if (check_keys(c, v, drive_keys, "in drive") < 0)
     return -1;
+  ck->drive_mark = n->mark;
+  /* The mode is the one of call, http and signal that is there; without
+   * one, `every` alone. */
+  for (k = n->first; k; k = NODE(c, NODE(c, k)->next)->next) {
+    const struct ynode *key = NODE(c, k);
+    enum lc_drive_kind m;
+    if (key_is(key, "call"))
+      m = LC_DRIVE_CALL;
+    else if (key_is(key, "http"))
+      m = LC_DRIVE_HTTP;
+    else if (key_is(key, "signal"))
+      m = LC_DRIVE_SIGNAL;
+    else
+      continue;
+    if (mode_key)
+      return fail(c, key->mark,
+                  "drive has both '%s' and '%s'; expected exactly one of: "
+                  DRIVE_MODES,
+                  drive_mode_names[mode], drive_mode_names[m]);
+    mode_key = k;
+    mode = m;
+  }
   every = lookup(c, v, "every");
-  if (!every)
-    return fail(c, n->mark, "drive is missing 'every'");
-  ck->drive = LC_DRIVE_EVERY;
-  return duration_value(c, every, "every", &ck->every_ms);
+  if (!mode_key && !every)
+    return fail(c, n->mark,
+                "drive is missing its mode; expected one of: " DRIVE_MODES);
+  for (k = n->first; k; k = NODE(c, NODE(c, k)->next)->next) {
+    const struct drive_key *d = drive_key_of(NODE(c, k));
+    if (d && !(d->modes & MODE_BIT(mode)))
+      return fail(c, NODE(c, k)->mark,
+                  "'%s' does not apply to drive mode '%s'; it belongs to %s",
+                  d->key, drive_mode_names[mode], d->belongs);
+  }
+  ck->drive = mode;
+  if (every && duration_value(c, every, "every", &ck->every_ms) < 0)
+    return -1;
+  switch (mode) {
+  case LC_DRIVE_CALL:
+    return call_drive(c, v, ck);
+  case LC_DRIVE_HTTP:
+    return http_drive(c, v, ck);
+  case LC_DRIVE_SIGNAL:
+    ck->signal_mark = NODE(c, NODE(c, mode_key)->next)->mark;
+    return signal_value(c, NODE(c, mode_key)->next, &ck->signo);
+  default:
+    return 0;
+  }
+}
+
+/* With drive mode signal and `--heapsnapshot-signal=SIG` in node_args, the
+ * two must name the same signal, or Node never writes a dump. */
+static int
+signal_matches_node_args(struct ctx *c, const struct lc_check *ck)
+{
+  static const char opt[] = "--heapsnapshot-signal=";
+  size_t i;
+  for (i = 0; i < ck->nnode_args; i++) {
+    const char *a = ck->node_args[i], *name;
+    if (strncmp(a, opt, sizeof(opt) - 1))
+      continue;
+    name = a + sizeof(opt) - 1;
+    if (!strncmp(name, "SIG", 3))
+      name += 3;
+    if (strcmp(name, sigabbrev_np(ck->signo)))
+      return fail(c, ck->signal_mark,
+                  "drive 'signal' is SIG%s but node_args has '%s'; expected "
+                  "the same signal",
+                  sigabbrev_np(ck->signo), a);
+  }
+  return 0;
 }
 
 static int
@@ -991,7 +1394,7 @@ assertion(struct ctx *c, size_t item, struct lc_check *ck, size_t idx)
   if (n->kind != Y_MAP)
     return fail(c, n->mark, "assertion must be a mapping; got %s",
                 got(c, item));
-  if (check_keys(c, item, assert_keys, NULL, "in assertion") < 0)
+  if (check_keys(c, item, assert_keys, "in assertion") < 0)
     return -1;
   for (k = n->first; k; k = NODE(c, NODE(c, k)->next)->next) {
     const struct ynode *key = NODE(c, k);
@@ -1170,12 +1573,13 @@ check(struct ctx *c, size_t item, size_t idx)
   ck->cwd = lc_xstrdup(c->cfg->dir);
   ck->timeout_ms = DEFAULT_TIMEOUT_MS;
   ck->drive = LC_DRIVE_EVERY;
+  ck->drive_mark = n->mark;
   ck->every_ms = DEFAULT_EVERY_MS;
   ck->snapshots = DEFAULT_SNAPSHOTS;
   ck->warmup = DEFAULT_WARMUP;
   if (n->kind != Y_MAP)
     return fail(c, n->mark, "check must be a mapping; got %s", got(c, item));
-  if (check_keys(c, item, check_keys_v1, NULL, "in check") < 0)
+  if (check_keys(c, item, check_keys_v1, "in check") < 0)
     return -1;
   for (k = n->first; k; k = NODE(c, NODE(c, k)->next)->next) {
     const struct ynode *key = NODE(c, k);
@@ -1228,6 +1632,8 @@ check(struct ctx *c, size_t item, size_t idx)
     return fail(c, n->mark, "check is missing 'name'");
   if (!ck->script)
     return fail(c, n->mark, "check is missing 'script'");
+  if (ck->drive == LC_DRIVE_SIGNAL && signal_matches_node_args(c, ck) < 0)
+    return -1;
   if (ck->warmup + 2 > ck->snapshots) {
     unsigned measured =
         ck->warmup < ck->snapshots ? ck->snapshots - ck->warmup : 0;
@@ -1297,7 +1703,7 @@ root(struct ctx *c)
                 "configuration must be a mapping with 'version: 1' and a "
                 "'checks' list; got %s",
                 got(c, 0));
-  if (check_keys(c, 0, top_keys, NULL, "at top level") < 0)
+  if (check_keys(c, 0, top_keys, "at top level") < 0)
     return -1;
   v = lookup(c, 0, "version");
   if (!v)
@@ -1394,6 +1800,12 @@ check_release(struct lc_check *ck)
   free_strv(ck->args, ck->nargs);
   free_strv(ck->node_args, ck->nnode_args);
   free_strv(ck->env, ck->nenv);
+  free(ck->call);
+  free(ck->call_setup);
+  free(ck->http.target);
+  free(ck->http.method);
+  free(ck->http.body);
+  free_strv(ck->http.headers, ck->http.nheaders);
   for (i = 0; i < ck->nignore; i++)
     lc_pattern_release(&ck->ignore[i]);
   free(ck->ignore);

@@ -442,6 +442,7 @@ js_parse_int(const char *s, long long *out)
 struct bfs_ctx {
   const struct lc_snapshot *s;
   int32_t *dist;
+  uint32_t *via; /* may be NULL: the edge that reached each node */
   uint32_t *queue;
   struct nameset pending;
 };
@@ -494,13 +495,15 @@ bfs(struct bfs_ctx *c, size_t len)
       if (!bfs_filter(c, v, e))
         continue;
       c->dist[t] = d;
+      if (c->via)
+        c->via[t] = e;
       c->queue[len++] = t;
     }
   }
 }
 
 static void
-build_distances(struct lc_graph *g, const struct lc_snapshot *s)
+build_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
 {
   struct bfs_ctx c;
   uint32_t n = s->node_count, i, e;
@@ -515,6 +518,10 @@ build_distances(struct lc_graph *g, const struct lc_snapshot *s)
                        sizeof(uint32_t));
   for (i = 0; i < n; i++)
     c.dist[i] = LC_DISTANCE_NONE;
+  if (paths) {
+    c.via = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+    memset(c.via, 0xff, ((size_t)n + 1) * sizeof(uint32_t));
+  }
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
     uint32_t t = s->edge_to[e];
     if (s->node_type[t] != LC_NT_SYNTHETIC || is_dom_trees_root(s, t)) {
@@ -527,8 +534,86 @@ build_distances(struct lc_graph *g, const struct lc_snapshot *s)
   c.queue[0] = 0;
   bfs(&c, 1);
   g->distance = c.dist;
+  g->bfs_edge = c.via;
   free(c.queue);
   free(c.pending.slot);
+}
+
+/* The edge's source: the retainer entry of its target that names it. */
+static uint32_t
+edge_source(const struct lc_graph *g, const struct lc_snapshot *s, uint32_t e)
+{
+  uint32_t t = s->edge_to[e], r;
+  for (r = g->first_retainer[t]; r < g->first_retainer[t + 1]; r++)
+    if (g->retainer_edge[r] == e)
+      return g->retainer_node[r];
+  return UINT32_MAX;
+}
+
+static void
+add_node(struct lc_buf *out, const struct lc_snapshot *s, uint32_t v,
+         const char *(*class_of)(void *, uint32_t), void *ctx)
+{
+  const char *name = class_of ? class_of(ctx, v) : NULL;
+  if (!name)
+    name = lc_snapshot_str(s, s->node_name[v]);
+  lc_buf_addf(out, "%s @%u", name[0] ? name : "(root)", s->node_id[v]);
+}
+
+static void
+add_edge(struct lc_buf *out, const struct lc_snapshot *s, uint32_t e)
+{
+  static const char *const type[] = {"context", "element", "property",
+                                     "internal", "hidden", "shortcut",
+                                     "weak", "edge"};
+  uint8_t t = s->edge_type[e];
+  if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
+    lc_buf_addf(out, "[%u]", s->edge_name[e]);
+  else
+    lc_buf_addstr(out, lc_snapshot_str(s, s->edge_name[e]));
+  lc_buf_addf(out, " (%s)", type[t < 8 ? t : 7]);
+}
+
+long
+lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
+              uint32_t node, const char *(*class_of)(void *ctx, uint32_t node),
+              void *ctx, struct lc_buf *out)
+{
+  uint32_t *hops, v = node;
+  size_t n = 0, cap = 16;
+  long i;
+  if (!g->bfs_edge || node >= s->node_count ||
+      (node != 0 && g->bfs_edge[node] == UINT32_MAX)) {
+    lc_buf_addstr(out, "unreachable from the roots");
+    return -1;
+  }
+  hops = lc_xmalloc(cap * sizeof(uint32_t));
+  while (v != 0 && g->bfs_edge[v] != UINT32_MAX) {
+    uint32_t src = edge_source(g, s, g->bfs_edge[v]);
+    LC_ALLOC_GROW(hops, n + 1, cap);
+    hops[n++] = g->bfs_edge[v];
+    if (src == UINT32_MAX || n > s->node_count)
+      break;
+    v = src;
+  }
+  /* Top-down: the first node below the snapshot root (a user root such as
+   * the global object, or a GC root category), then "edge → node" hops. */
+  v = n ? edge_source(g, s, hops[n - 1]) : node;
+  if (v != 0)
+    add_node(out, s, v, class_of, ctx);
+  for (i = (long)n - 1; i >= 0; i--) {
+    uint32_t e = hops[i];
+    if (i == (long)n - 1 && v == 0) {
+      add_node(out, s, s->edge_to[e], class_of, ctx);
+      continue;
+    }
+    lc_buf_addstr(out, " → ");
+    add_edge(out, s, e);
+    lc_buf_addstr(out, " → ");
+    add_node(out, s, s->edge_to[e], class_of, ctx);
+  }
+  free(hops);
+  return (long)n;
 }
 
 int
@@ -544,8 +629,8 @@ lc_graph_build(struct lc_graph *g, const struct lc_snapshot *s,
     mark_essential(g, s);
     build_dominators(g, s, self);
   }
-  if (what & LC_GRAPH_DISTANCES)
-    build_distances(g, s);
+  if (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS))
+    build_distances(g, s, (what & LC_GRAPH_PATHS) != 0);
   return 0;
 }
 
@@ -560,5 +645,6 @@ lc_graph_release(struct lc_graph *g)
   free(g->idom);
   free(g->retained);
   free(g->distance);
+  free(g->bfs_edge);
   memset(g, 0, sizeof(*g));
 }

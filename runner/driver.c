@@ -503,8 +503,14 @@ build_argv(const struct lc_check *check, const char *node, const char *agent,
   size_t nn = check->node_args ? check->nnode_args : 0;
   size_t na = check->args ? check->nargs : 0;
   size_t i, k = 0;
-  char **argv = lc_xcalloc(nn + na + 5, sizeof(*argv));
+  char **argv = lc_xcalloc(nn + na + 7, sizeof(*argv));
   argv[k++] = (char *)node;
+  /* V8 allocates feedback vectors lazily and compiles baseline code
+   * (Sparkplug) as functions warm up: an idle program's "(compiled code)"
+   * then grows for minutes.  With both off, its heap is flat from the
+   * first snapshot.  The user's node_args come after and can undo it. */
+  argv[k++] = (char *)"--no-lazy-feedback-allocation";
+  argv[k++] = (char *)"--no-sparkplug";
   for (i = 0; i < nn; i++)
     argv[k++] = check->node_args[i];
   argv[k++] = (char *)"--require";

@@ -24,7 +24,9 @@
 #include "leakcheck/dominators.h"
 #include "leakcheck/driver.h"
 #include "leakcheck/err.h"
+#include "leakcheck/github.h"
 #include "leakcheck/report.h"
+#include "leakcheck/shard.h"
 #include "leakcheck/snapshot.h"
 #include "leakcheck/summary.h"
 #include "leakcheck/verdict.h"
@@ -38,7 +40,9 @@ enum keep_policy { KEEP_NEVER, KEEP_FAILED, KEEP_ALWAYS };
 static const char usage_text[] =
     "usage: leakcheck [run] [-c FILE] [--check NAME]... [--junit FILE]\n"
     "                 [--keep-snapshots=never|failed|always]\n"
-    "                 [--snapshot-dir DIR] [--no-color]\n"
+    "                 [--snapshot-dir DIR] [--no-color] [--shard I/N]\n"
+    "                 [--junit-profile=default|jenkins] [--no-junit]\n"
+    "                 [--brief]\n"
     "       leakcheck summary FILE [--top N] [--json]\n"
     "       leakcheck diff BASE FILE [--top N] [--json]\n"
     "       leakcheck --help | --version\n"
@@ -55,6 +59,17 @@ static const char usage_text[] =
     "      --snapshot-dir DIR where kept snapshots go (default\n"
     "                         leakcheck-snapshots)\n"
     "      --no-color         no ANSI colours (also NO_COLOR=1)\n"
+    "      --shard I/N        run only shard I of N (1 <= I <= N); a check's\n"
+    "                         shard depends on its name only\n"
+    "      --junit-profile=P  default, or jenkins: the xUnit plugin's schema\n"
+    "                         (no file/line on testcases)\n"
+    "      --no-junit         write no JUnit file\n"
+    "      --brief            a short verdict (for pre-commit hooks)\n"
+    "\n"
+    "  On GitHub Actions (GITHUB_ACTIONS=true) each failed assertion is\n"
+    "  annotated at its line of leakcheck.yml and the program's output is\n"
+    "  fenced from workflow commands; with GITHUB_STEP_SUMMARY set, a\n"
+    "  Markdown report is appended to that file.\n"
     "\n"
     "  summary FILE           print the DevTools Summary view of a snapshot\n"
     "      --top N            only the N largest rows (default 30; 0 = all)\n"
@@ -358,6 +373,10 @@ struct run_ctx {
   struct lc_series *series;
   enum keep_policy keep;
   const char *keep_dir; /* <snapshot-dir>/<check> */
+  /* The last snapshot stays in memory until the verdict is explained. */
+  struct lc_snapshot last;
+  struct lc_summary last_sum;
+  int have_last;
 };
 
 static int
@@ -447,8 +466,16 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   }
   lc_summary_build(&sum, &s, err);
   lc_series_add(ctx->series, &sum);
-  lc_summary_release(&sum);
-  lc_snapshot_release(&s);
+  lc_series_add_objects(ctx->series, &s, &sum);
+  if (k + 1 == ctx->check->snapshots) {
+    lc_series_set_survivors(ctx->series, &s, &sum);
+    ctx->last = s;
+    ctx->last_sum = sum;
+    ctx->have_last = 1;
+  } else {
+    lc_summary_release(&sum);
+    lc_snapshot_release(&s);
+  }
   if (ctx->keep != KEEP_NEVER) {
     char *to = lc_xasprintf("%s/%u.heapsnapshot", ctx->keep_dir, k + 1);
     if (mkdir_p(ctx->keep_dir, err) < 0 || move_file(path, to, err) < 0)
@@ -458,6 +485,115 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
     unlink(path);
   }
   return ret;
+}
+
+struct class_ctx {
+  const struct lc_snapshot *s;
+  const struct lc_summary *sum;
+  char *tmp; /* the last name made up for an uncounted node */
+};
+
+/* The class name DevTools shows for node v, for retainer paths. */
+static const char *
+class_of_node(void *vctx, uint32_t v)
+{
+  struct class_ctx *c = vctx;
+  uint32_t r = c->sum->node_row[v];
+  if (r != UINT32_MAX)
+    return c->sum->rows[r].name;
+  free(c->tmp);
+  c->tmp = lc_summary_node_class(c->s, v);
+  return c->tmp;
+}
+
+/* The node a finding is explained with: for a growing object, itself; for
+ * a row, one member allocated during the measured window that survived,
+ * the one closest to the roots (then the oldest); else any member. */
+static uint32_t
+pick_node(const struct run_ctx *ctx, const struct lc_graph *g,
+          const uint32_t *series_row, const struct lc_finding *f)
+{
+  const struct lc_snapshot *s = &ctx->last;
+  const struct lc_series *ser = ctx->series;
+  uint32_t v, best = UINT32_MAX, since = ser->max_id[ser->warmup];
+  int best_new = 0;
+  for (v = 0; v < s->node_count; v++) {
+    uint32_t r = ctx->last_sum.node_row[v];
+    int is_new;
+    if (r == UINT32_MAX)
+      continue;
+    if (f->object_id) {
+      if (s->node_id[v] == f->object_id)
+        return v;
+      continue;
+    }
+    if (&ser->rows[series_row[r]] != f->row)
+      continue;
+    is_new = (s->node_id[v] & 1) && s->node_id[v] > since;
+    if (best == UINT32_MAX || (is_new && !best_new) ||
+        (is_new == best_new &&
+         ((uint32_t)g->distance[v] < (uint32_t)g->distance[best] ||
+          (g->distance[v] == g->distance[best] &&
+           s->node_id[v] < s->node_id[best])))) {
+      best = v;
+      best_new = is_new;
+    }
+  }
+  return best;
+}
+
+/* Fills `why` of the failing findings: the retainer path of one object and
+ * its retained size.  Dominators and paths are computed only here, on the
+ * last snapshot, and only when something failed. */
+static void
+explain_findings(struct run_ctx *ctx, struct lc_check_result *res)
+{
+  struct lc_graph g;
+  struct lc_err err = LC_ERR_INIT;
+  struct class_ctx cc;
+  uint32_t *series_row, r;
+  size_t i, j;
+  if (!ctx->have_last || res->status != LC_CHECK_FAILED)
+    return;
+  lc_graph_build(&g, &ctx->last, ctx->last_sum.node_self,
+                 LC_GRAPH_DOMINATORS | LC_GRAPH_PATHS, &err);
+  series_row = lc_xmalloc((ctx->last_sum.nrows + 1) * sizeof(uint32_t));
+  for (r = 0; r < ctx->last_sum.nrows; r++) {
+    long k = lc_series_find(ctx->series, ctx->last_sum.rows[r].key);
+    series_row[r] = k < 0 ? 0 : (uint32_t)k;
+  }
+  cc.s = &ctx->last;
+  cc.sum = &ctx->last_sum;
+  cc.tmp = NULL;
+  for (i = 0; i < res->nresults; i++) {
+    struct lc_assert_result *ar = &res->results[i];
+    /* Explaining costs a scan of the heap per finding: the worst few. */
+    for (j = 0; j < ar->nfindings && j < 5; j++) {
+      struct lc_finding *f = &ar->findings[j];
+      struct lc_buf b = LC_BUF_INIT;
+      char rs[LC_BYTES_MAX];
+      uint32_t v;
+      if (!f->row)
+        continue;
+      v = pick_node(ctx, &g, series_row, f);
+      if (v == UINT32_MAX)
+        continue;
+      lc_format_bytes(rs, sizeof(rs), (int64_t)g.retained[v], 0);
+      lc_buf_addf(&b, "%s @%u (%s, retained %s) is held by:\n  ",
+                  f->row->name, ctx->last.node_id[v],
+                  (ctx->last.node_id[v] & 1) &&
+                          ctx->last.node_id[v] >
+                              ctx->series->max_id[ctx->series->warmup]
+                      ? "allocated during the measured window"
+                      : "present from the start",
+                  rs);
+      lc_graph_path(&g, &ctx->last, v, class_of_node, &cc, &b);
+      f->why = lc_buf_detach(&b, NULL);
+    }
+  }
+  free(cc.tmp);
+  free(series_row);
+  lc_graph_release(&g);
 }
 
 static void
@@ -502,6 +638,7 @@ run_check(const struct lc_config *cfg, const struct lc_check *check,
   ctx.series = &res->series;
   ctx.keep = keep;
   ctx.keep_dir = keep_dir;
+  ctx.have_last = 0;
 
   fprintf(stderr, "leakcheck: running '%s' (%u snapshots, every %" PRIu64
           "ms)\n", check->name, check->snapshots, check->every_ms);
@@ -525,12 +662,147 @@ run_check(const struct lc_config *cfg, const struct lc_check *check,
     size_t failed = lc_verdict_eval(check, &res->series, &res->results);
     res->nresults = check->nasserts;
     res->status = failed ? LC_CHECK_FAILED : LC_CHECK_PASSED;
+    explain_findings(&ctx, res);
   }
   if (keep == KEEP_FAILED && res->status == LC_CHECK_PASSED)
     remove_kept(keep_dir, check->snapshots);
+  if (ctx.have_last) {
+    lc_summary_release(&ctx.last_sum);
+    lc_snapshot_release(&ctx.last);
+  }
   lc_run_info_release(&info);
   free(keep_dir);
   return ret;
+}
+
+/* ---- GitHub Actions --------------------------------------------------------- */
+
+/* Long options without a short form. */
+enum { OPT_SHARD = 0x6100, OPT_JUNIT_PROFILE, OPT_NO_JUNIT, OPT_BRIEF };
+
+static int
+github_mode(void)
+{
+  const char *v = getenv("GITHUB_ACTIONS");
+  return v && strcmp(v, "true") == 0;
+}
+
+/* On GitHub Actions, an error that stopped leakcheck becomes an annotation
+ * too (an invalid leakcheck.yml points at the line). */
+static void
+github_error(const struct lc_err *err)
+{
+  struct lc_buf out = LC_BUF_INIT;
+  char *shown;
+  if (!github_mode())
+    return;
+  shown = err->path ? lc_github_display_path(err->path,
+                                             getenv("GITHUB_WORKSPACE"))
+                    : NULL;
+  lc_report_github_error(&out, err, shown);
+  fflush(stderr);
+  fwrite(out.buf, 1, out.len, stdout);
+  fflush(stdout);
+  free(shown);
+  lc_buf_release(&out);
+}
+
+/* Prints the verdict on stdout.  On GitHub Actions the report is fenced
+ * with stop-commands (it quotes the heap and the program), the program's
+ * output follows in collapsed groups, then one annotation per failure. */
+static void
+print_report(const struct lc_config *cfg, const struct lc_check_result *res,
+             size_t n, int color, int brief)
+{
+  struct lc_buf text = LC_BUF_INIT, out = LC_BUF_INIT;
+  if (brief)
+    lc_report_brief(&text, cfg, res, n, color);
+  else
+    lc_report_text(&text, cfg, res, n, color);
+  if (github_mode()) {
+    char token[LC_GITHUB_TOKEN_LEN + 1];
+    struct lc_err err = LC_ERR_INIT;
+    char *shown = lc_github_display_path(cfg->path,
+                                         getenv("GITHUB_WORKSPACE"));
+    int tries, fenced = 0;
+    /* The token is drawn after the programs ended, so they cannot know
+     * it; one that occurs in the text is drawn again. */
+    for (tries = 0; tries < 8 && !fenced; tries++) {
+      lc_buf_reset(&out);
+      if (lc_github_token(token, &err) < 0)
+        break;
+      fenced = lc_github_untrusted(&out, text.buf, text.len, token) == 0 &&
+               lc_report_github_output(&out, res, n, token) == 0;
+    }
+    if (!fenced) {
+      /* No token: every line gets a prefix, so none starts a command. */
+      const char *p = text.buf;
+      if (err.code != LC_OK)
+        print_err(&err);
+      lc_err_release(&err);
+      lc_buf_reset(&out);
+      while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        lc_buf_addstr(&out, "| ");
+        lc_buf_add(&out, p, len);
+        p += len;
+      }
+    }
+    lc_report_github_annotations(&out, cfg, res, n, shown);
+    free(shown);
+  } else {
+    lc_buf_add(&out, text.buf, text.len);
+  }
+  fflush(stderr);
+  fwrite(out.buf, 1, out.len, stdout);
+  fflush(stdout);
+  lc_buf_release(&text);
+  lc_buf_release(&out);
+}
+
+/* Appends the Markdown report to $GITHUB_STEP_SUMMARY (O_APPEND: other
+ * steps' tools may share the file), within what is left of its 1 MiB.  A
+ * failure is reported but changes no exit code: the runner does the same
+ * with an oversized summary. */
+static void
+append_step_summary(const struct lc_config *cfg,
+                    const struct lc_check_result *res, size_t n)
+{
+  const char *path = getenv("GITHUB_STEP_SUMMARY");
+  struct lc_buf md = LC_BUF_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  size_t room = LC_GITHUB_SUMMARY_MAX, off = 0;
+  struct stat st;
+  int fd;
+
+  if (!path || !*path)
+    return;
+  fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    lc_err_errno(&err, errno, path, "cannot append the step summary");
+    goto out;
+  }
+  if (fstat(fd, &st) == 0 && st.st_size > 0)
+    room = (uintmax_t)st.st_size >= room ? 0 : room - (size_t)st.st_size;
+  lc_report_github_summary_max(&md, cfg, res, n, room);
+  while (off < md.len) {
+    ssize_t w = write(fd, md.buf + off, md.len - off);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0) {
+      lc_err_errno(&err, errno, path, "cannot append the step summary");
+      break;
+    }
+    off += (size_t)w;
+  }
+  if (close(fd) < 0 && err.code == LC_OK)
+    lc_err_errno(&err, errno, path, "cannot append the step summary");
+out:
+  if (err.code != LC_OK)
+    print_err(&err);
+  lc_err_release(&err);
+  lc_buf_release(&md);
 }
 
 static int
@@ -543,6 +815,10 @@ cmd_run(int argc, char **argv)
       {"keep-snapshots", required_argument, 0, 'K'},
       {"snapshot-dir", required_argument, 0, 'D'},
       {"no-color", no_argument, 0, 'C'},
+      {"shard", required_argument, 0, OPT_SHARD},
+      {"junit-profile", required_argument, 0, OPT_JUNIT_PROFILE},
+      {"no-junit", no_argument, 0, OPT_NO_JUNIT},
+      {"brief", no_argument, 0, OPT_BRIEF},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   const char *config = "leakcheck.yml", *junit = NULL;
@@ -552,6 +828,10 @@ cmd_run(int argc, char **argv)
   enum keep_policy keep = KEEP_NEVER;
   int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), c;
   int code = EXIT_PASS, any_ran = 0;
+  int brief = 0, no_junit = 0;
+  unsigned shard_i = 0, shard_n = 0;
+  enum lc_junit_profile profile = LC_JUNIT_DEFAULT;
+  struct lc_check shard_ck; /* stands for an empty shard in the reports */
   struct lc_config cfg = LC_CONFIG_INIT;
   struct lc_err err = LC_ERR_INIT;
   struct lc_check_result *res;
@@ -589,6 +869,30 @@ cmd_run(int argc, char **argv)
     case 'C':
       color = 0;
       break;
+    case OPT_SHARD:
+      if (lc_shard_parse(optarg, &shard_i, &shard_n) < 0) {
+        free(only);
+        return usage_error("--shard expects I/N, whole numbers with "
+                           "1 <= I <= N; got '%s'", optarg);
+      }
+      break;
+    case OPT_JUNIT_PROFILE:
+      if (strcmp(optarg, "default") == 0)
+        profile = LC_JUNIT_DEFAULT;
+      else if (strcmp(optarg, "jenkins") == 0)
+        profile = LC_JUNIT_JENKINS;
+      else {
+        free(only);
+        return usage_error("--junit-profile expects default or jenkins; "
+                           "got '%s'", optarg);
+      }
+      break;
+    case OPT_NO_JUNIT:
+      no_junit = 1;
+      break;
+    case OPT_BRIEF:
+      brief = 1;
+      break;
     case 'h':
       fputs(usage_text, stdout);
       free(only);
@@ -604,6 +908,7 @@ cmd_run(int argc, char **argv)
   }
   if (lc_config_load(&cfg, config, &err) < 0) {
     print_err(&err);
+    github_error(&err);
     lc_err_release(&err);
     free(only);
     return EXIT_USAGE;
@@ -630,6 +935,8 @@ cmd_run(int argc, char **argv)
     int selected = nonly == 0;
     for (j = 0; j < nonly && !selected; j++)
       selected = strcmp(only[j], ck->name) == 0;
+    if (selected && shard_n && lc_shard_of(ck->name, shard_n) != shard_i)
+      selected = 0;
     if (!selected)
       continue;
     any_ran = 1;
@@ -637,15 +944,26 @@ cmd_run(int argc, char **argv)
       break;
   }
 
+  memset(&shard_ck, 0, sizeof(shard_ck));
+  if (!any_ran && shard_n && err.code == LC_OK) {
+    /* JUnit consumers drop files without testcases (Jenkins fails the
+     * step): an empty shard reports one skipped testcase instead. */
+    shard_ck.name = lc_xasprintf("shard %u/%u", shard_i, shard_n);
+    res[0].check = &shard_ck;
+    res[0].status = LC_CHECK_SKIPPED;
+    res[0].error = lc_xstrdup("no checks in this shard");
+    res[0].started = time(NULL);
+    nres = 1;
+    any_ran = 1;
+    fprintf(stderr, "leakcheck: shard %u/%u has no checks\n", shard_i,
+            shard_n);
+  }
   if (err.code != LC_EINTERRUPT) {
-    lc_report_text(&out, &cfg, res, nres, color);
-    fwrite(out.buf, 1, out.len, stdout);
-    fflush(stdout);
-    lc_buf_reset(&out);
-    if (any_ran) {
+    print_report(&cfg, res, nres, color, brief);
+    if (any_ran && !no_junit) {
       struct lc_err werr = LC_ERR_INIT;
       char *dir = lc_xstrdup(junit), *slash = strrchr(dir, '/');
-      lc_report_junit(&out, &cfg, res, nres);
+      lc_report_junit_ex(&out, &cfg, res, nres, profile);
       if (slash && slash != dir) {
         *slash = '\0';
         mkdir_p(dir, &werr);
@@ -660,6 +978,8 @@ cmd_run(int argc, char **argv)
         fprintf(stderr, "leakcheck: JUnit report written to %s\n", junit);
       }
     }
+    if (any_ran)
+      append_step_summary(&cfg, res, nres);
   }
   if (err.code != LC_OK) {
     print_err(&err);
@@ -675,6 +995,7 @@ cmd_run(int argc, char **argv)
   for (i = 0; i < nres; i++)
     lc_check_result_release(&res[i]);
   free(res);
+  free(shard_ck.name);
   lc_buf_release(&out);
   lc_err_release(&err);
   lc_config_release(&cfg);

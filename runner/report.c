@@ -360,12 +360,15 @@ add_row_name(struct lc_buf *out, const struct lc_finding *f)
   const char *key, *name;
   size_t klen, nlen;
   if (!f->row) {
-    lc_buf_addstr(out, "total");
+    lc_buf_addstr(out, f->failed_rules & LC_RULE_INTERNALS ? "V8 internals"
+                                                           : "total");
     return;
   }
   key = f->row->key;
   name = f->row->name;
   add_clean_str(out, name);
+  if (f->object_id)
+    lc_buf_addf(out, " @%u", f->object_id);
   klen = strlen(key);
   nlen = strlen(name);
   if (klen > nlen && key[klen - nlen - 1] == ',' &&
@@ -399,6 +402,11 @@ add_finding(struct lc_buf *out, const struct lc_finding *f,
               f->growth == 1 || f->growth == -1 ? "object" : "objects", g);
   if (f->failed_rules & LC_RULE_STEADY_GROWTH)
     lc_buf_addstr(out, ", rising in every interval");
+  if (!f->count || !f->size) {
+    /* The V8 internals budget: a sum without its own series. */
+    lc_buf_addch(out, '\n');
+    return;
+  }
   lc_buf_addf(out, "\n%s  counts:", indent);
   for (k = 0; k < ser->nsnap; k++)
     lc_buf_addf(out, k < ser->warmup ? " (%llu)" : " %llu",
@@ -411,6 +419,17 @@ add_finding(struct lc_buf *out, const struct lc_finding *f,
     lc_buf_addf(out, k < ser->warmup ? " (%s)" : " %s", g);
   }
   lc_buf_addch(out, '\n');
+  if (f->why) {
+    const char *p = f->why;
+    while (*p) {
+      const char *nl = strchr(p, '\n');
+      size_t n = nl ? (size_t)(nl - p) : strlen(p);
+      lc_buf_addf(out, "%s  ", indent);
+      add_clean(out, p, n);
+      lc_buf_addch(out, '\n');
+      p += n + (nl != NULL);
+    }
+  }
 }
 
 static double
@@ -534,6 +553,77 @@ lc_report_text(struct lc_buf *out, const struct lc_config *cfg,
   lc_buf_release(&tmp);
 }
 
+void
+lc_report_brief(struct lc_buf *out, const struct lc_config *cfg,
+                const struct lc_check_result *res, size_t n, int color)
+{
+  struct lc_buf tmp = LC_BUF_INIT;
+  size_t passed = 0, failed = 0, broken = 0, skipped = 0, c, i;
+
+  for (c = 0; c < n; c++) {
+    const struct lc_check_result *r = &res[c];
+    const struct lc_check *ck = r->check;
+    int any = 0;
+
+    switch (r->status) {
+    case LC_CHECK_PASSED:
+      passed++;
+      add_word(out, "PASS", ANSI_GREEN, color, 7);
+      add_clean_str(out, ck->name);
+      lc_buf_addch(out, '\n');
+      continue;
+    case LC_CHECK_BROKEN:
+      broken++;
+      add_word(out, "ERROR", ANSI_RED, color, 7);
+      add_clean_str(out, ck->name);
+      lc_buf_addstr(out, ": ");
+      add_clean_str(out, r->error ? r->error : "the program broke");
+      lc_buf_addch(out, '\n');
+      continue;
+    case LC_CHECK_SKIPPED:
+      skipped++;
+      add_word(out, "SKIP", ANSI_YELLOW, color, 7);
+      add_clean_str(out, ck->name);
+      lc_buf_addch(out, '\n');
+      continue;
+    default:
+      failed++;
+      break;
+    }
+    for (i = 0; i < ck->nasserts; i++) {
+      const struct lc_assert_result *ar = case_result(r, i);
+      struct lc_mark m = case_mark(r, i);
+      if (case_kind(r, i) != CASE_FAIL)
+        continue;
+      any = 1;
+      add_word(out, "FAIL", ANSI_RED, color, 7);
+      add_clean_str(out, ck->name);
+      lc_buf_addstr(out, ": ");
+      add_clean_str(out, case_label(r, i, &tmp));
+      if (cfg && cfg->path && m.line) {
+        lc_buf_addstr(out, " (");
+        add_clean_str(out, cfg->path);
+        lc_buf_addf(out, ":%lu:%lu)", m.line, m.col);
+      }
+      lc_buf_addstr(out, "\n       ");
+      add_clean_str(out, ar->message);
+      lc_buf_addch(out, '\n');
+    }
+    if (!any) {
+      add_word(out, "FAIL", ANSI_RED, color, 7);
+      add_clean_str(out, ck->name);
+      lc_buf_addch(out, '\n');
+    }
+  }
+  lc_buf_addf(out, "%zu %s: %zu passed, %zu failed, %zu %s", n,
+              n == 1 ? "check" : "checks", passed, failed, broken,
+              broken == 1 ? "error" : "errors");
+  if (skipped)
+    lc_buf_addf(out, ", %zu skipped", skipped);
+  lc_buf_addch(out, '\n');
+  lc_buf_release(&tmp);
+}
+
 /* ---- JUnit XML --------------------------------------------------------- */
 
 struct counts {
@@ -618,7 +708,7 @@ error_text(struct lc_buf *t, const struct lc_check_result *r)
 static void
 junit_case(struct lc_buf *out, const struct lc_config *cfg,
            const struct lc_check_result *r, size_t i, double seconds,
-           struct lc_buf *tmp)
+           int file_line, struct lc_buf *tmp)
 {
   const struct lc_assert_result *ar = case_result(r, i);
   enum case_kind kind = case_kind(r, i);
@@ -629,7 +719,7 @@ junit_case(struct lc_buf *out, const struct lc_config *cfg,
   lc_buf_addstr(out, "\" name=\"");
   xml_str(out, case_label(r, i, tmp), 1);
   lc_buf_addch(out, '"');
-  if (cfg && cfg->path) {
+  if (file_line && cfg && cfg->path) {
     lc_buf_addstr(out, " file=\"");
     xml_str(out, cfg->path, 1);
     lc_buf_addch(out, '"');
@@ -676,7 +766,7 @@ junit_case(struct lc_buf *out, const struct lc_config *cfg,
 static void
 junit_suite(struct lc_buf *out, const struct lc_config *cfg,
             const struct lc_check_result *r, const char *host,
-            struct lc_buf *tmp)
+            int file_line, struct lc_buf *tmp)
 {
   const struct lc_check *ck = r->check;
   double secs = clean_seconds(r->seconds);
@@ -704,7 +794,7 @@ junit_suite(struct lc_buf *out, const struct lc_config *cfg,
   /* The check's time is shared by its assertions, so that testcase times
    * add up to the suite's. */
   for (i = 0; i < nc; i++)
-    junit_case(out, cfg, r, i, secs / (double)nc, tmp);
+    junit_case(out, cfg, r, i, secs / (double)nc, file_line, tmp);
   if (r->stdout_tail && *r->stdout_tail) {
     lc_buf_addstr(out, "    <system-out>");
     xml_str(out, r->stdout_tail, 0);
@@ -722,6 +812,15 @@ void
 lc_report_junit(struct lc_buf *out, const struct lc_config *cfg,
                 const struct lc_check_result *res, size_t n)
 {
+  lc_report_junit_ex(out, cfg, res, n, LC_JUNIT_DEFAULT);
+}
+
+void
+lc_report_junit_ex(struct lc_buf *out, const struct lc_config *cfg,
+                   const struct lc_check_result *res, size_t n,
+                   enum lc_junit_profile profile)
+{
+  int jenkins = profile == LC_JUNIT_JENKINS;
   struct lc_buf tmp = LC_BUF_INIT;
   struct counts all = {0, 0, 0, 0};
   char host[256];
@@ -741,10 +840,14 @@ lc_report_junit(struct lc_buf *out, const struct lc_config *cfg,
   }
   lc_buf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                      "<testsuites name=\"leakcheck\"");
-  add_counts(out, all, secs);
+  if (jenkins) /* junit-10.xsd has no `skipped` on <testsuites> */
+    lc_buf_addf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\""
+                " time=\"%.3f\"", all.tests, all.failures, all.errors, secs);
+  else
+    add_counts(out, all, secs);
   lc_buf_addstr(out, ">\n");
   for (c = 0; c < n; c++)
-    junit_suite(out, cfg, &res[c], host, &tmp);
+    junit_suite(out, cfg, &res[c], host, !jenkins, &tmp);
   lc_buf_addstr(out, "</testsuites>\n");
   lc_buf_release(&tmp);
 }

@@ -95,6 +95,7 @@ lc_series_add(struct lc_series *ser, const struct lc_summary *sum)
       r->name = lc_xstrdup(src->name ? src->name : key);
       r->count = lc_xcalloc(n, sizeof(*r->count));
       r->size = lc_xcalloc(n, sizeof(*r->size));
+      r->survivors = NULL;
       ser->slots[slot] = (uint32_t)ser->nrows++;
     } else {
       r = &ser->rows[ser->slots[slot]];
@@ -118,12 +119,133 @@ lc_series_release(struct lc_series *ser)
     free(ser->rows[i].name);
     free(ser->rows[i].count);
     free(ser->rows[i].size);
+    free(ser->rows[i].survivors);
   }
+  if (ser->big)
+    for (i = 0; i < ser->nsnap; i++)
+      free(ser->big[i].v);
+  free(ser->big);
+  free(ser->max_id);
   free(ser->rows);
   free(ser->total_count);
   free(ser->total_size);
   free(ser->slots);
   memset(ser, 0, sizeof(*ser));
+}
+
+long
+lc_series_find(const struct lc_series *ser, const char *key)
+{
+  size_t slot;
+  if (!ser->nslots)
+    return -1;
+  slot = series_probe(ser, key);
+  return ser->slots[slot] == SLOT_EMPTY ? -1 : (long)ser->slots[slot];
+}
+
+int
+lc_row_is_internal(const char *name)
+{
+  static const char *const internal[] = {"(compiled code)", "(object shape)",
+                                         "(system)", "(array)",
+                                         "(synthetic)"};
+  size_t i;
+  for (i = 0; i < sizeof(internal) / sizeof(internal[0]); i++)
+    if (strcmp(name, internal[i]) == 0)
+      return 1;
+  return strncmp(name, "system / ", 9) == 0;
+}
+
+static int
+big_cmp(const void *a, const void *b)
+{
+  const struct lc_big_object *x = a, *y = b;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The series row index of summary row r. */
+static uint32_t
+series_row_of(const struct lc_series *ser, const struct lc_summary *sum,
+              uint32_t r)
+{
+  long i = lc_series_find(ser, sum->rows[r].key);
+  return i < 0 ? SLOT_EMPTY : (uint32_t)i;
+}
+
+void
+lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
+                      const struct lc_summary *sum)
+{
+  size_t k = ser->nsnap - 1, alloc = 0;
+  uint32_t v, max = 0;
+  struct lc_big_objects *b;
+  uint32_t *row_map;
+  ser->max_id = lc_reallocarray_or_die(ser->max_id, ser->nsnap,
+                                       sizeof(*ser->max_id));
+  ser->big = lc_reallocarray_or_die(ser->big, ser->nsnap, sizeof(*ser->big));
+  b = &ser->big[k];
+  memset(b, 0, sizeof(*b));
+  row_map = lc_xmalloc((sum->nrows + 1) * sizeof(uint32_t));
+  for (v = 0; v < sum->nrows; v++)
+    row_map[v] = series_row_of(ser, sum, v);
+  for (v = 0; v < s->node_count; v++) {
+    uint32_t id = s->node_id[v];
+    if ((id & 1) && id > max)
+      max = id;
+    if (sum->node_row[v] == UINT32_MAX ||
+        sum->node_self[v] < LC_BIG_OBJECT ||
+        s->node_type[v] == LC_NT_STRING ||
+        s->node_type[v] == LC_NT_CONS_STRING ||
+        s->node_type[v] == LC_NT_SLICED_STRING || !(id & 1))
+      continue;
+    LC_ALLOC_GROW(b->v, b->n + 1, alloc);
+    b->v[b->n].id = id;
+    b->v[b->n].row = row_map[sum->node_row[v]];
+    b->v[b->n].size = sum->node_self[v];
+    b->n++;
+  }
+  if (b->n > 1)
+    qsort(b->v, b->n, sizeof(*b->v), big_cmp);
+  ser->max_id[k] = max;
+  free(row_map);
+}
+
+void
+lc_series_set_survivors(struct lc_series *ser, const struct lc_snapshot *s,
+                        const struct lc_summary *sum)
+{
+  size_t n = ser->nsnap, i;
+  uint32_t v, *row_map;
+  if (!n || !ser->max_id)
+    return;
+  for (i = 0; i < ser->nrows; i++) {
+    free(ser->rows[i].survivors);
+    ser->rows[i].survivors = lc_xcalloc(n, sizeof(uint64_t));
+  }
+  row_map = lc_xmalloc((sum->nrows + 1) * sizeof(uint32_t));
+  for (v = 0; v < sum->nrows; v++)
+    row_map[v] = series_row_of(ser, sum, v);
+  for (v = 0; v < s->node_count; v++) {
+    uint32_t id = s->node_id[v], r;
+    size_t lo = 0, hi = n;
+    if (sum->node_row[v] == UINT32_MAX || !(id & 1))
+      continue;
+    r = row_map[sum->node_row[v]];
+    if (r == SLOT_EMPTY)
+      continue;
+    /* The interval the object was allocated in: the first snapshot whose
+     * highest id reaches it (ids only grow within one process). */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (ser->max_id[mid] < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo > 0 && lo < n)
+      ser->rows[r].survivors[lo]++;
+  }
+  free(row_map);
 }
 
 /* ---- bytes ------------------------------------------------------------- */
@@ -179,8 +301,8 @@ struct judge {
 /* Returns the LC_RULE_* bits of `a` that the series (count, size) breaks. */
 static unsigned
 judge_rules(const struct lc_assert *a, const struct judge *j,
-            const uint64_t *count, const uint64_t *size, int64_t *growth,
-            int64_t *growth_bytes)
+            const uint64_t *count, const uint64_t *size,
+            const uint64_t *survivors, int64_t *growth, int64_t *growth_bytes)
 {
   unsigned bad = 0;
   *growth = diff_i64(count[j->last], count[j->first]);
@@ -196,8 +318,11 @@ judge_rules(const struct lc_assert *a, const struct judge *j,
   if (a->steady_growth_forbid && j->last > j->first) {
     size_t i;
     int rising = 1;
+    /* Steady growth: the count rises in every measured interval and, when
+     * ids are known, objects allocated in every interval are still alive
+     * at the end, so churn and in-flight work do not count. */
     for (i = j->first; i < j->last && rising; i++)
-      rising = count[i + 1] > count[i];
+      rising = count[i + 1] > count[i] && (!survivors || survivors[i + 1]);
     if (rising)
       bad |= LC_RULE_STEADY_GROWTH;
   }
@@ -255,6 +380,13 @@ add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad)
   }
   if (bad & LC_RULE_STEADY_GROWTH)
     lc_buf_addf(b, "%ssteady_growth forbid", n++ ? ", " : "");
+  if (bad & LC_RULE_OBJECT_GROWTH)
+    lc_buf_addf(b, "%sno single object growing by %d KB or more", n++ ? ", " : "",
+                LC_OBJECT_GROWTH_MIN / 1024);
+  if (bad & LC_RULE_INTERNALS) {
+    lc_buf_addf(b, "%sV8 internals budget ", n++ ? ", " : "");
+    add_limit_bytes(b, LC_INTERNALS_BUDGET);
+  }
 }
 
 static const char *
@@ -289,7 +421,22 @@ result_message(const struct lc_assert_result *r, const struct judge *j)
   struct lc_buf b = LC_BUF_INIT;
   size_t measured = j->last - j->first + 1;
 
-  if (r->failed) {
+  if (r->failed && (r->findings[0].failed_rules &
+                    (LC_RULE_OBJECT_GROWTH | LC_RULE_INTERNALS))) {
+    const struct lc_finding *f = &r->findings[0];
+    char g[LC_BYTES_MAX];
+    lc_format_bytes(g, sizeof(g), f->growth_bytes, 1);
+    if (f->failed_rules & LC_RULE_INTERNALS)
+      lc_buf_addf(&b, "V8 internals grew by %s over %zu snapshots", g,
+                  measured);
+    else
+      lc_buf_addf(&b, "%s @%u grew by %s over %zu snapshots without new "
+                  "objects", f->row->name, f->object_id, g, measured);
+    lc_buf_addstr(&b, "; ");
+    add_rules(&b, r->a, f->failed_rules);
+    if (r->nfindings > 1)
+      lc_buf_addf(&b, " (and %zu more)", r->nfindings - 1);
+  } else if (r->failed) {
     const struct lc_finding *f = &r->findings[0];
     const char *name = f->row ? f->row->name : "total";
     uint64_t last_count = f->count[j->last];
@@ -325,6 +472,12 @@ result_message(const struct lc_assert_result *r, const struct judge *j)
     lc_buf_addf(&b, "held: worst growth %+lld %s (%s) across %zu %s",
                 (long long)r->growth, objects(r->growth), g, r->nmatched,
                 plural(r->nmatched, "constructor", "constructors"));
+    if (r->a->is_default) {
+      lc_format_bytes(g, sizeof(g), r->internals_growth_bytes, 1);
+      lc_buf_addf(&b, "; V8 internals %s (budget ", g);
+      add_limit_bytes(&b, LC_INTERNALS_BUDGET);
+      lc_buf_addch(&b, ')');
+    }
   }
   return lc_buf_detach(&b, NULL);
 }
@@ -351,13 +504,69 @@ eval_total(struct lc_assert_result *r, const struct lc_series *ser,
   f.size = r->total_size;
   r->nmatched = 1;
   f.failed_rules =
-      judge_rules(r->a, j, f.count, f.size, &f.growth, &f.growth_bytes);
+      judge_rules(r->a, j, f.count, f.size, NULL, &f.growth, &f.growth_bytes);
   r->growth = f.growth;
   r->growth_bytes = f.growth_bytes;
   if (f.failed_rules) {
     r->findings = lc_xmalloc(sizeof(*r->findings));
     r->findings[0] = f;
     r->nfindings = 1;
+  }
+}
+
+/* The default assertion's extra rules: one object (by id) whose size keeps
+ * growing, and the V8 internals' byte budget. */
+static void
+eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
+                   const unsigned char *ignored, const struct judge *j,
+                   size_t *alloc)
+{
+  size_t i;
+  int64_t internal = 0;
+  if (ser->big && j->last > j->first) {
+    const struct lc_big_objects *first = &ser->big[j->first];
+    for (i = 0; i < first->n; i++) {
+      const struct lc_big_object *o = &first->v[i], *cur = o;
+      uint64_t prev = o->size;
+      size_t k;
+      int ok = 1;
+      for (k = j->first + 1; k <= j->last && ok; k++) {
+        const struct lc_big_objects *b = &ser->big[k];
+        cur = bsearch(o, b->v, b->n, sizeof(*b->v), big_cmp);
+        ok = cur && cur->size >= prev;
+        if (ok)
+          prev = cur->size;
+      }
+      if (!ok || o->row == SLOT_EMPTY || ignored[o->row] ||
+          prev < o->size + LC_OBJECT_GROWTH_MIN || prev < o->size + o->size / 10)
+        continue;
+      {
+        struct lc_finding f;
+        memset(&f, 0, sizeof(f));
+        f.row = &ser->rows[o->row];
+        f.count = f.row->count;
+        f.size = f.row->size;
+        f.object_id = o->id;
+        f.failed_rules = LC_RULE_OBJECT_GROWTH;
+        f.growth = 0;
+        f.growth_bytes = diff_i64(prev, o->size);
+        LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);
+        r->findings[r->nfindings++] = f;
+      }
+    }
+  }
+  for (i = 0; i < ser->nrows; i++)
+    if (!ignored[i] && lc_row_is_internal(ser->rows[i].name))
+      internal += diff_i64(ser->rows[i].size[j->last],
+                           ser->rows[i].size[j->first]);
+  r->internals_growth_bytes = internal;
+  if (internal > LC_INTERNALS_BUDGET) {
+    struct lc_finding f;
+    memset(&f, 0, sizeof(f));
+    f.failed_rules = LC_RULE_INTERNALS;
+    f.growth_bytes = internal;
+    LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);
+    r->findings[r->nfindings++] = f;
   }
 }
 
@@ -375,8 +584,10 @@ eval_rows(struct lc_assert_result *r, const struct lc_series *ser,
     f.row = row;
     f.count = row->count;
     f.size = row->size;
-    f.failed_rules =
-        judge_rules(r->a, j, row->count, row->size, &f.growth, &f.growth_bytes);
+    if (r->a->is_default && lc_row_is_internal(row->name))
+      continue; /* judged by the internals budget instead */
+    f.failed_rules = judge_rules(r->a, j, row->count, row->size,
+                                 row->survivors, &f.growth, &f.growth_bytes);
     if (r->nmatched == 0 || f.growth > r->growth)
       r->growth = f.growth;
     if (r->nmatched == 0 || f.growth_bytes > r->growth_bytes)
@@ -387,6 +598,8 @@ eval_rows(struct lc_assert_result *r, const struct lc_series *ser,
       r->findings[r->nfindings++] = f;
     }
   }
+  if (r->a->is_default)
+    eval_default_extra(r, ser, ignored, j, &alloc);
   if (r->nfindings > 1)
     qsort(r->findings, r->nfindings, sizeof(*r->findings), finding_cmp);
 }
@@ -447,6 +660,9 @@ lc_verdict_free(struct lc_assert_result *res, size_t n)
   if (!res)
     return;
   for (i = 0; i < n; i++) {
+    size_t j;
+    for (j = 0; j < res[i].nfindings; j++)
+      free(res[i].findings[j].why);
     free(res[i].findings);
     free(res[i].total_count);
     free(res[i].total_size);

@@ -19,7 +19,37 @@ struct lc_mark {
   unsigned long col;  /* 1-based */
 };
 
-enum lc_drive_kind { LC_DRIVE_EVERY };
+/* How the program is driven between snapshots (`drive:` in leakcheck.yml;
+ * exactly one mode per check). */
+enum lc_drive_kind {
+  LC_DRIVE_EVERY,  /* the program runs by itself; a snapshot every every_ms */
+  LC_DRIVE_CALL,   /* the script is a module: `call_times` calls of its export
+                      `call` before each snapshot */
+  LC_DRIVE_HTTP,   /* the script is a server: `http.requests` requests before
+                      each snapshot, sent by leakcheck over loopback */
+  LC_DRIVE_SIGNAL  /* the program dumps its own heap on `signo`; one signal
+                      every every_ms */
+};
+
+/* `drive: { http: PATH, ... }`. */
+struct lc_http_drive {
+  char *target;  /* path and query, always starting with '/' */
+  char *method;  /* "GET", "POST", "PUT", "PATCH" or "DELETE" */
+  char *body;    /* request body, or NULL */
+  size_t body_len;
+  char **headers; /* NULL-terminated "Name: value" strings, owned */
+  size_t nheaders;
+  unsigned requests;    /* between two snapshots, >= 1 */
+  unsigned concurrency; /* requests in flight at once; default 1 */
+  unsigned port;        /* 1..65535, or 0 for `port: auto` (the default):
+                           read from the program's stdout */
+  uint64_t ready_timeout_ms; /* how long the server may take to accept
+                                connections; default 10s */
+  uint64_t max_failed;       /* failed requests tolerated over the whole
+                                check; default 0 */
+  struct lc_mark mark;       /* the `http:` value */
+  struct lc_mark port_mark;  /* `port:`'s value, else the `http:` value */
+};
 
 struct lc_assert {
   struct lc_mark mark; /* the assertion's list item ("- constructor: …") */
@@ -61,7 +91,18 @@ struct lc_check {
   char *cwd;  /* working directory of the program: the config's dir */
   uint64_t timeout_ms;  /* whole check; default 60s */
   enum lc_drive_kind drive;
-  uint64_t every_ms;    /* drive.every; default 500ms */
+  struct lc_mark drive_mark; /* the `drive:` value, else the check */
+  uint64_t every_ms;    /* drive.every (modes every and signal); default
+                           500ms */
+  char *call;           /* LC_DRIVE_CALL: the export to call ("default": the
+                           module itself or its default export) */
+  char *call_setup;     /* an export run once before the first call, or NULL:
+                           then `setup` runs when the module exports it */
+  unsigned call_times;  /* calls between two snapshots, >= 1 */
+  struct lc_mark call_mark; /* the `call:` value */
+  struct lc_http_drive http; /* LC_DRIVE_HTTP */
+  int signo;                 /* LC_DRIVE_SIGNAL: the signal number */
+  struct lc_mark signal_mark; /* the `signal:` value */
   unsigned snapshots;   /* total, >= 2; default 5 */
   unsigned warmup;      /* leading snapshots not measured; snapshots -
                            warmup >= 2; default 1 */

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "leakcheck/buf.h"
 #include "leakcheck/err.h"
 #include "leakcheck/snapshot.h"
 
@@ -30,6 +31,9 @@ struct lc_graph {
   uint32_t *idom;        /* per node: immediate dominator (root: itself) */
   uint64_t *retained;    /* per node: retained size */
   int32_t *distance;     /* per node: DevTools distance */
+  /* LC_GRAPH_PATHS: per node, the edge through which the distance BFS
+   * first reached it (UINT32_MAX for the root and unreached nodes). */
+  uint32_t *bfs_edge;
 };
 
 #define LC_GRAPH_INIT {0}
@@ -37,7 +41,8 @@ struct lc_graph {
 /* What lc_graph_build computes: retainers are always built. */
 enum {
   LC_GRAPH_DOMINATORS = 1, /* essential edges, idom, retained */
-  LC_GRAPH_DISTANCES = 2
+  LC_GRAPH_DISTANCES = 2,
+  LC_GRAPH_PATHS = 4 /* implies LC_GRAPH_DISTANCES */
 };
 
 /* Builds the structures `what` asks for.  `self` is the per-node shallow
@@ -47,6 +52,18 @@ int lc_graph_build(struct lc_graph *g, const struct lc_snapshot *s,
                    const uint64_t *self, unsigned what, struct lc_err *err);
 
 void lc_graph_release(struct lc_graph *g);
+
+/* Appends the shortest retainer path from the roots to `node` (a graph
+ * built with LC_GRAPH_PATHS), the way DevTools' Retainers pane reads from
+ * bottom to top, as one line:
+ *   global @5 → registry (property) → Array @41 → [17] (element) → Session @99
+ * Node names are DevTools class names (`class_of` gives them, may be NULL
+ * for raw names); weak edges are never used.  Returns the number of hops,
+ * or -1 (and appends "unreachable") when no path exists. */
+long lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
+                   uint32_t node,
+                   const char *(*class_of)(void *ctx, uint32_t node),
+                   void *ctx, struct lc_buf *out);
 
 /* Nonzero when edge e is an essential edge. */
 static inline int

@@ -65,6 +65,20 @@ void lc_check_result_release(struct lc_check_result *r);
 void lc_report_text(struct lc_buf *out, const struct lc_config *cfg,
                     const struct lc_check_result *res, size_t n, int color);
 
+/* Appends the short verdict used by pre-commit hooks: one line per passed,
+ * broken or skipped check, and for a failed check two lines per failed
+ * assertion (where it is written, then its message), then the totals line
+ * of lc_report_text:
+ *
+ *   FAIL   closure-chain: Function: max_growth 0 (leakcheck.yml:11:9)
+ *          Function grew by +48 objects (+3.0 KB) over 4 snapshots; ...
+ *   PASS   clean-worker
+ *   ERROR  server: node exited with status 1 after 2 of 5 snapshots
+ *   3 checks: 1 passed, 1 failed, 1 error
+ */
+void lc_report_brief(struct lc_buf *out, const struct lc_config *cfg,
+                     const struct lc_check_result *res, size_t n, int color);
+
 /* Appends the JUnit XML document for `n` results to `out` (see
  * shared/reference/junit-and-ci.md §1): a <testsuites name="leakcheck">
  * root, one flat <testsuite> per check (timestamp in UTC from `started`,
@@ -81,6 +95,16 @@ void lc_report_text(struct lc_buf *out, const struct lc_config *cfg,
  * always equal the elements written.  `cfg` may be NULL (no file/line). */
 void lc_report_junit(struct lc_buf *out, const struct lc_config *cfg,
                      const struct lc_check_result *res, size_t n);
+
+/* JUnit dialects.  LC_JUNIT_JENKINS fits the Jenkins xUnit plugin's
+ * junit-10.xsd, which rejects files it does not validate: no `file`/`line`
+ * on <testcase> and no `skipped` on <testsuites>; all else is the same. */
+enum lc_junit_profile { LC_JUNIT_DEFAULT, LC_JUNIT_JENKINS };
+
+/* lc_report_junit with a profile; lc_report_junit is LC_JUNIT_DEFAULT. */
+void lc_report_junit_ex(struct lc_buf *out, const struct lc_config *cfg,
+                        const struct lc_check_result *res, size_t n,
+                        enum lc_junit_profile profile);
 
 /* Escapes `s` (len bytes) for XML text (attr = 0) or an attribute value
  * (attr = 1), appending to `out`.  & < > always become entities (so "]]>"

@@ -17,12 +17,34 @@
 struct lc_series_row {
   char *key;
   char *name;
+  /* survivors[k] (k >= 1), once lc_series_set_survivors ran: members of
+   * this row in the last snapshot that were allocated between snapshots
+   * k-1 and k (by node id).  NULL before. */
+  uint64_t *survivors;
   uint64_t *count; /* [nsnap]; 0 where the row was absent */
   uint64_t *size;  /* [nsnap] */
 };
 
+/* An object of one snapshot whose (adjusted) shallow size is at least
+ * LC_BIG_OBJECT bytes: followed by id across snapshots to catch one
+ * collection whose backing store grows while the object count is flat. */
+#define LC_BIG_OBJECT 1024
+struct lc_big_object {
+  uint32_t id;
+  uint32_t row; /* index into lc_series.rows */
+  uint64_t size;
+};
+
+struct lc_big_objects {
+  struct lc_big_object *v; /* sorted by id */
+  size_t n;
+};
+
 struct lc_series {
   size_t nsnap;
+  uint32_t *max_id; /* [nsnap]: highest odd (JavaScript heap) node id of
+                       each snapshot, from lc_series_add_objects */
+  struct lc_big_objects *big; /* [nsnap], from lc_series_add_objects */
   size_t warmup; /* index of the first measured snapshot */
   struct lc_series_row *rows;
   size_t nrows, rows_alloc;
@@ -45,25 +67,62 @@ void lc_series_add(struct lc_series *ser, const struct lc_summary *sum);
 /* Frees everything the series owns and re-initialises it (warmup too). */
 void lc_series_release(struct lc_series *ser);
 
+/* Records, for the snapshot just added with lc_series_add (its summary
+ * `sum`, with per-node arrays), the highest odd node id and the big
+ * objects.  Call right after lc_series_add. */
+void lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
+                           const struct lc_summary *sum);
+
+/* For the last snapshot (already added): counts, per row and per
+ * interval, the members allocated in that interval, so steady growth can
+ * ignore churn and in-flight work.  Needs lc_series_add_objects for every
+ * snapshot. */
+void lc_series_set_survivors(struct lc_series *ser,
+                             const struct lc_snapshot *s,
+                             const struct lc_summary *sum);
+
+/* The index of the row with `key`, or -1. */
+long lc_series_find(const struct lc_series *ser, const char *key);
+
+/* Nonzero for the rows of V8's own machinery that grow while code warms
+ * up: (compiled code), (object shape), (system), (array), (synthetic) and
+ * "system / …".  The default assertion gives them a byte budget instead of
+ * the steady-growth rule. */
+int lc_row_is_internal(const char *name);
+
+/* The default assertion's budget for V8 internals' growth, in bytes. */
+#define LC_INTERNALS_BUDGET (1024 * 1024)
+/* An object followed by id fails the default assertion when its size
+ * never shrinks and grows by at least this much (and 10%). */
+#define LC_OBJECT_GROWTH_MIN (16 * 1024)
+
 /* The rules of one assertion, as bits of lc_finding.failed_rules. */
 enum lc_rule {
   LC_RULE_MAX_GROWTH = 1 << 0,
   LC_RULE_MAX_GROWTH_BYTES = 1 << 1,
   LC_RULE_MAX_COUNT = 1 << 2,
   LC_RULE_MAX_BYTES = 1 << 3,
-  LC_RULE_STEADY_GROWTH = 1 << 4
+  LC_RULE_STEADY_GROWTH = 1 << 4,
+  LC_RULE_OBJECT_GROWTH = 1 << 5, /* default: one object keeps growing */
+  LC_RULE_INTERNALS = 1 << 6      /* default: V8 internals over budget */
 };
 
 /* A row that broke an assertion, or the total.  `row`, `count` and `size`
  * point into the series (or into the result's totals): they stay valid while
  * neither the series nor the result is changed or freed. */
 struct lc_finding {
-  const struct lc_series_row *row; /* NULL for a total assertion */
+  const struct lc_series_row *row; /* NULL for a total assertion and the
+                                      internals budget */
+  uint32_t object_id; /* LC_RULE_OBJECT_GROWTH: the growing object */
   const uint64_t *count; /* [nsnap]: the row's counts, or the total's */
   const uint64_t *size;  /* [nsnap] */
   unsigned failed_rules; /* LC_RULE_* bits that failed */
   int64_t growth;       /* objects, first → last measured */
   int64_t growth_bytes; /* bytes, first → last measured */
+  char *why; /* owned, may be NULL: why the row grows, several lines
+                without a trailing newline: the shortest retainer path from
+                a GC root to one new object that survived, its retained
+                size.  Filled after evaluation, by the analysis stage. */
 };
 
 /*
@@ -107,6 +166,9 @@ struct lc_assert_result {
   uint64_t *total_count; /* owned, [nsnap]: total assertions only (else
                             NULL), sums over the rows not ignored */
   uint64_t *total_size;  /* owned, [nsnap] */
+  int64_t internals_growth_bytes; /* default assertion: growth of the V8
+                                     internals rows, judged against
+                                     LC_INTERNALS_BUDGET */
   char *message;        /* owned one-line summary, see above */
 };
 
