@@ -95,8 +95,8 @@ build_retainers(struct lc_graph *g, const struct lc_snapshot *s)
 {
   uint32_t n = s->node_count, e, v, *fill;
   g->first_retainer = lc_xcalloc((size_t)n + 2, sizeof(uint32_t));
-  g->retainer_edge = lc_xmalloc(((size_t)s->edge_count + 1) * sizeof(uint32_t));
   g->retainer_node = lc_xmalloc(((size_t)s->edge_count + 1) * sizeof(uint32_t));
+  g->retainer_essential = lc_xcalloc(((size_t)s->edge_count + 8) / 8, 1);
   for (e = 0; e < s->edge_count; e++)
     g->first_retainer[s->edge_to[e] + 1]++;
   for (v = 0; v < n; v++)
@@ -106,8 +106,9 @@ build_retainers(struct lc_graph *g, const struct lc_snapshot *s)
   for (v = 0; v < n; v++) {
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
       uint32_t slot = fill[s->edge_to[e]]++;
-      g->retainer_edge[slot] = e;
       g->retainer_node[slot] = v;
+      if (lc_graph_essential(g, e))
+        g->retainer_essential[slot >> 3] |= (uint8_t)(1u << (slot & 7));
     }
   }
   free(fill);
@@ -248,11 +249,17 @@ lt_eval(struct lt *t, uint32_t v)
 }
 
 static int
+retainer_essential(const struct lc_graph *g, uint32_t r)
+{
+  return (g->retainer_essential[r >> 3] >> (r & 7)) & 1;
+}
+
+static int
 only_weak_retainers(const struct lc_graph *g, uint32_t o)
 {
   uint32_t r;
   for (r = g->first_retainer[o]; r < g->first_retainer[o + 1]; r++)
-    if (lc_graph_essential(g, g->retainer_edge[r]))
+    if (retainer_essential(g, r))
       return 0;
   return 1;
 }
@@ -274,8 +281,10 @@ build_dominators(struct lc_graph *g, const struct lc_snapshot *s,
   t.dom = lc_xcalloc(len, sizeof(uint32_t));
   t.bucket_head = lc_xcalloc(len, sizeof(uint32_t));
   t.bucket_next = lc_xcalloc(len, sizeof(uint32_t));
-  t.next_edge = lc_xcalloc(len, sizeof(uint32_t));
-  t.stack = lc_xcalloc(len + 1, sizeof(uint32_t));
+  /* next_edge serves the DFS only, the compression stack the main loop
+   * only: one array for both. */
+  t.next_edge = lc_xcalloc(len + 1, sizeof(uint32_t));
+  t.stack = t.next_edge;
   t.n = 0;
 
   lt_dfs(&t, g, s, r);
@@ -300,7 +309,7 @@ build_dominators(struct lc_graph *g, const struct lc_snapshot *s,
     int orphan = 1;
     for (k = g->first_retainer[wo]; k < g->first_retainer[wo + 1]; k++) {
       uint32_t u;
-      if (!lc_graph_essential(g, g->retainer_edge[k]))
+      if (!retainer_essential(g, k))
         continue;
       orphan = 0;
       u = lt_eval(&t, g->retainer_node[k] + 1);
@@ -329,27 +338,23 @@ build_dominators(struct lc_graph *g, const struct lc_snapshot *s,
       t.dom[w] = t.dom[t.dom[w]];
   }
 
-  g->idom = lc_xmalloc(len * sizeof(uint32_t));
-  g->retained = lc_xmalloc(len * sizeof(uint64_t));
-  for (i = 0; i < n; i++) {
-    g->idom[i] = t.dom[i + 1] - 1;
-    g->retained[i] = self[i];
-  }
-  for (i = t.n; i > 1; i--) {
-    uint32_t o = t.vertex[i] - 1;
-    g->retained[g->idom[o]] += g->retained[o];
-  }
+  /* dom becomes idom by ordinal, in place; vertex (the DFS order) is kept
+   * for summing retained sizes bottom-up. */
+  for (i = 0; i < n; i++)
+    t.dom[i] = t.dom[i + 1] - 1;
+  g->idom = lc_xrealloc(t.dom, len * sizeof(uint32_t));
+  g->dfs_order = t.vertex;
+  g->dfs_count = t.n;
+  if (self)
+    lc_graph_retained(g, self);
 
   free(t.parent);
   free(t.ancestor);
-  free(t.vertex);
   free(t.label);
   free(t.semi);
-  free(t.dom);
   free(t.bucket_head);
   free(t.bucket_next);
   free(t.next_edge);
-  free(t.stack);
 }
 
 /* ---- distances ------------------------------------------------------------ */
@@ -539,15 +544,25 @@ build_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
   free(c.pending.slot);
 }
 
-/* The edge's source: the retainer entry of its target that names it. */
+/* The edge's source node: edges are grouped by source, in node order. */
 static uint32_t
 edge_source(const struct lc_graph *g, const struct lc_snapshot *s, uint32_t e)
 {
-  uint32_t t = s->edge_to[e], r;
-  for (r = g->first_retainer[t]; r < g->first_retainer[t + 1]; r++)
-    if (g->retainer_edge[r] == e)
-      return g->retainer_node[r];
-  return UINT32_MAX;
+  uint32_t lo = 0, hi = s->node_count;
+  (void)g;
+  if (e >= s->edge_count)
+    return UINT32_MAX;
+  /* The last node whose first edge is <= e, among those owning edges. */
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (s->node_first_edge[mid] <= e)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  while (lo + 1 < s->node_count && s->node_first_edge[lo + 1] <= e)
+    lo++;
+  return lo;
 }
 
 static void
@@ -572,6 +587,55 @@ add_edge(struct lc_buf *out, const struct lc_snapshot *s, uint32_t e)
   else
     lc_buf_addstr(out, lc_snapshot_str(s, s->edge_name[e]));
   lc_buf_addf(out, " (%s)", type[t < 8 ? t : 7]);
+}
+
+void
+lc_graph_retained(struct lc_graph *g, const uint64_t *self)
+{
+  uint32_t i, n = g->node_count;
+  if (!g->idom || !g->dfs_order)
+    return;
+  free(g->retained);
+  g->retained = lc_xmalloc(((size_t)n + 1) * sizeof(uint64_t));
+  for (i = 0; i < n; i++)
+    g->retained[i] = self[i];
+  /* Children before their dominator: reverse DFS order. */
+  for (i = g->dfs_count; i > 1; i--) {
+    uint32_t o = g->dfs_order[i] - 1;
+    g->retained[g->idom[o]] += g->retained[o];
+  }
+  free(g->dfs_order);
+  g->dfs_order = NULL;
+}
+
+static void *
+graph_thread(void *arg)
+{
+  struct lc_graph_job *job = arg;
+  lc_graph_build(job->g, job->s, NULL, job->what, NULL);
+  return NULL;
+}
+
+void
+lc_graph_start(struct lc_graph_job *job, struct lc_graph *g,
+               const struct lc_snapshot *s, unsigned what)
+{
+  job->g = g;
+  job->s = s;
+  job->what = what;
+  job->threaded = pthread_create(&job->thread, NULL, graph_thread, job) == 0;
+  if (!job->threaded)
+    graph_thread(job);
+}
+
+void
+lc_graph_finish(struct lc_graph_job *job, const uint64_t *self)
+{
+  if (job->threaded)
+    pthread_join(job->thread, NULL);
+  job->threaded = 0;
+  if (self)
+    lc_graph_retained(job->g, self);
 }
 
 long
@@ -623,10 +687,10 @@ lc_graph_build(struct lc_graph *g, const struct lc_snapshot *s,
   (void)err;
   memset(g, 0, sizeof(*g));
   g->node_count = s->node_count;
-  build_retainers(g, s);
   if (what & LC_GRAPH_DOMINATORS) {
     mark_page_owned(g, s);
     mark_essential(g, s);
+    build_retainers(g, s);
     build_dominators(g, s, self);
   }
   if (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS))
@@ -638,11 +702,12 @@ void
 lc_graph_release(struct lc_graph *g)
 {
   free(g->first_retainer);
-  free(g->retainer_edge);
+  free(g->retainer_essential);
   free(g->retainer_node);
   free(g->page_owned);
   free(g->essential);
   free(g->idom);
+  free(g->dfs_order);
   free(g->retained);
   free(g->distance);
   free(g->bfs_edge);

@@ -195,11 +195,14 @@ cmd_summary(int argc, char **argv)
     lc_snapshot_release(&s);
     return EXIT_PASS;
   }
-  lc_summary_build(&sum, &s, &err);
   {
+    /* Dominators and distances on a second thread while this one builds
+     * the summary; retained sizes need the summary's adjusted sizes. */
     struct lc_graph g;
-    lc_graph_build(&g, &s, sum.node_self,
-                   LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES, &err);
+    struct lc_graph_job job;
+    lc_graph_start(&job, &g, &s, LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES);
+    lc_summary_build(&sum, &s, &err);
+    lc_graph_finish(&job, sum.node_self);
     lc_summary_add_graph(&sum, &s, &g);
     lc_graph_release(&g);
   }
@@ -675,7 +678,7 @@ run_check(const struct lc_config *cfg, const struct lc_check *check,
   return ret;
 }
 
-/* ---- GitHub Actions --------------------------------------------------------- */
+/* ---- GitHub Actions ------------------------------------------------------ */
 
 /* Long options without a short form. */
 enum { OPT_SHARD = 0x6100, OPT_JUNIT_PROFILE, OPT_NO_JUNIT, OPT_BRIEF };
@@ -696,9 +699,9 @@ github_error(const struct lc_err *err)
   char *shown;
   if (!github_mode())
     return;
-  shown = err->path ? lc_github_display_path(err->path,
-                                             getenv("GITHUB_WORKSPACE"))
-                    : NULL;
+  shown = err->path
+              ? lc_github_display_path(err->path, getenv("GITHUB_WORKSPACE"))
+              : NULL;
   lc_report_github_error(&out, err, shown);
   fflush(stderr);
   fwrite(out.buf, 1, out.len, stdout);
@@ -722,8 +725,7 @@ print_report(const struct lc_config *cfg, const struct lc_check_result *res,
   if (github_mode()) {
     char token[LC_GITHUB_TOKEN_LEN + 1];
     struct lc_err err = LC_ERR_INIT;
-    char *shown = lc_github_display_path(cfg->path,
-                                         getenv("GITHUB_WORKSPACE"));
+    char *shown = lc_github_display_path(cfg->path, getenv("GITHUB_WORKSPACE"));
     int tries, fenced = 0;
     /* The token is drawn after the programs ended, so they cannot know
      * it; one that occurs in the text is drawn again. */
@@ -955,8 +957,7 @@ cmd_run(int argc, char **argv)
     res[0].started = time(NULL);
     nres = 1;
     any_ran = 1;
-    fprintf(stderr, "leakcheck: shard %u/%u has no checks\n", shard_i,
-            shard_n);
+    fprintf(stderr, "leakcheck: shard %u/%u has no checks\n", shard_i, shard_n);
   }
   if (err.code != LC_EINTERRUPT) {
     print_report(&cfg, res, nres, color, brief);

@@ -11,6 +11,7 @@
 #include "leakcheck/snapshot.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -60,7 +61,34 @@ struct reader {
   size_t len;
   size_t pos;
   struct lc_err *err;
+  /* For a private file mapping: pages before `dropped` that were read are
+   * given back (MADV_DONTNEED), so a big file never sits in our resident
+   * memory whole.  0 = never (memory that is not a file mapping). */
+  int can_drop;
+  size_t dropped;
 };
+
+#define LC_DROP_STEP ((size_t)32 << 20)
+
+/* Gives back the whole pages of the mapping before `pos`. */
+static void
+drop_behind(struct reader *r, size_t pos)
+{
+  size_t page = 4096, upto = pos & ~(page - 1);
+  if (!r->can_drop || upto <= r->dropped)
+    return;
+  madvise((char *)(uintptr_t)(r->p + r->dropped), upto - r->dropped,
+          MADV_DONTNEED);
+  r->dropped = upto;
+}
+
+/* Starts dropping at the first page boundary after `pos`: the page that
+ * holds `pos` may still be read by another thread. */
+static void
+drop_from(struct reader *r, size_t pos)
+{
+  r->dropped = (pos + 4095) & ~(size_t)4095;
+}
 
 static int fail(struct reader *r, size_t at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -184,7 +212,9 @@ skip_value(struct reader *r)
  */
 typedef int (*store_fn)(void *ctx, uint64_t i, uint64_t v, size_t at);
 
-static int
+/* Inlined at each call site, so that `store` is a direct call the compiler
+ * can inline too: this loop is most of the parse time. */
+static inline __attribute__((always_inline)) int
 scan_uint_array(struct reader *r, const char *what, store_fn store,
                 void *ctx, uint64_t *count)
 {
@@ -228,6 +258,8 @@ scan_uint_array(struct reader *r, const char *what, store_fn store,
     if (store(ctx, k, v, st) < 0)
       return -1;
     k++;
+    if (r->can_drop && i - r->dropped > LC_DROP_STEP)
+      drop_behind(r, i);
     while (i < n && cclass[p[i]] == C_WS)
       i++;
     if (i >= n)
@@ -796,6 +828,8 @@ scan_strings(struct reader *r, struct lc_snapshot *s)
       if (raw_string(r, &bs, &be) < 0)
         return -1;
       n = decode_string(r->p, bs, be, s->arena + w, &bad);
+      if (r->can_drop && r->pos - r->dropped > LC_DROP_STEP)
+        drop_behind(r, bs);
       if (n == (size_t)-1)
         return fail(r, bad, "invalid escape in a string; expected %s",
                     "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
@@ -907,16 +941,68 @@ finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum,
   return 0;
 }
 
+/* Reading the nodes array, possibly on a thread of its own (its reader
+ * has a private error). */
+struct nodes_job {
+  struct reader r;
+  struct lc_err err;
+  struct node_ctx c;
+  uint64_t count;
+  int rc;
+};
+
+static void *
+nodes_job(void *arg)
+{
+  struct nodes_job *j = arg;
+  j->rc = scan_uint_array(&j->r, "'nodes'", store_node, &j->c, &j->count);
+  return NULL;
+}
+
+/* Checks a finished nodes job; moves its error into r->err. */
+static int
+nodes_done(struct nodes_job *j, struct reader *r, uint64_t *edge_sum)
+{
+  if (j->rc < 0) {
+    lc_err_release(r->err);
+    *r->err = j->err;
+    memset(&j->err, 0, sizeof(j->err));
+    return -1;
+  }
+  if (j->count != j->c.limit)
+    return lc_err_set_at(r->err, LC_EINPUT, r->name, j->r.pos - 1,
+                         "'nodes' has %llu values; expected node_count %u "
+                         "times %u fields = %llu",
+                         (unsigned long long)j->count, j->c.s->node_count,
+                         j->c.nf, (unsigned long long)j->c.limit);
+  *edge_sum = j->c.edge_sum;
+  return 0;
+}
+
+static int parse(struct lc_snapshot *s, const char *name, const char *data,
+                 size_t len, int can_drop, struct lc_err *err);
+
 int
 lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
                   size_t len, struct lc_err *err)
 {
-  struct reader r = {name, data, len, 0, err};
+  return parse(s, name, data, len, 0, err);
+}
+
+static int
+parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
+      int can_drop, struct lc_err *err)
+{
+  struct reader r = {name, data, len, 0, err, can_drop, 0};
   struct header h;
   size_t ks, ke, hs;
-  uint64_t count, edge_sum = 0;
+  uint64_t count = 0, edge_sum = 0;
   int have[3] = {0, 0, 0}, have_loc = 0;
   struct sections at = {0, 0, 0};
+  struct nodes_job nj;
+  pthread_t nodes_thread;
+  int nodes_threaded = 0, key_pending = 0;
+  size_t nodes_next_key = 0;
   uint32_t i;
 
   init_cclass();
@@ -996,8 +1082,15 @@ lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
       at.end_at = r.pos++;
       break;
     }
-    if (expect_char(&r, ',', "',' or '}'") < 0 || read_key(&r, &ks, &ke) < 0)
+    if (key_pending) {
+      /* Jumped over the nodes array to its following key. */
+      key_pending = 0;
+      if (read_key(&r, &ks, &ke) < 0)
+        goto fail;
+    } else if (expect_char(&r, ',', "',' or '}'") < 0 ||
+               read_key(&r, &ks, &ke) < 0) {
       goto fail;
+    }
     skip_ws(&r);
     if ((key_is(&r, ks, ke, "nodes") && have[0]) ||
         (key_is(&r, ks, ke, "edges") && have[1]) ||
@@ -1008,31 +1101,42 @@ lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
       goto fail;
     }
     if (key_is(&r, ks, ke, "nodes")) {
-      struct node_ctx c;
-      memset(&c, 0, sizeof(c));
-      c.s = s;
-      c.r = &r;
-      c.nf = h.nf;
-      c.f_type = field_index(h.node_fields, h.nf, "type");
-      c.f_name = field_index(h.node_fields, h.nf, "name");
-      c.f_id = field_index(h.node_fields, h.nf, "id");
-      c.f_self = field_index(h.node_fields, h.nf, "self_size");
-      c.f_edges = field_index(h.node_fields, h.nf, "edge_count");
-      c.f_det = field_index(h.node_fields, h.nf, "detachedness");
-      c.n_types = h.n_node_types;
-      c.limit = (uint64_t)s->node_count * h.nf;
+      const char *q;
+      memset(&nj, 0, sizeof(nj));
+      nj.r = r;
+      nj.r.err = &nj.err;
+      drop_from(&nj.r, r.pos);
+      nj.c.s = s;
+      nj.c.r = &nj.r;
+      nj.c.nf = h.nf;
+      nj.c.f_type = field_index(h.node_fields, h.nf, "type");
+      nj.c.f_name = field_index(h.node_fields, h.nf, "name");
+      nj.c.f_id = field_index(h.node_fields, h.nf, "id");
+      nj.c.f_self = field_index(h.node_fields, h.nf, "self_size");
+      nj.c.f_edges = field_index(h.node_fields, h.nf, "edge_count");
+      nj.c.f_det = field_index(h.node_fields, h.nf, "detachedness");
+      nj.c.n_types = h.n_node_types;
+      nj.c.limit = (uint64_t)s->node_count * h.nf;
       at.nodes_at = r.pos;
-      if (scan_uint_array(&r, "'nodes'", store_node, &c, &count) < 0)
-        goto fail;
-      if (count != c.limit) {
-        lc_err_set_at(err, LC_EINPUT, name, r.pos - 1, "'nodes' has %llu "
-                      "values; expected node_count %u times %u fields = "
-                      "%llu", (unsigned long long)count, s->node_count,
-                      h.nf, (unsigned long long)c.limit);
-        goto fail;
-      }
-      edge_sum = c.edge_sum;
       have[0] = 1;
+      /* The nodes array holds only digits, commas and blanks, so the next
+       * "edges" key can be found without reading it: the edges (the bulk
+       * of the file) are then read on this thread while another reads
+       * the nodes. */
+      q = len - r.pos > 64 ? memmem(r.p + r.pos, len - r.pos, "\"edges\"", 7)
+                           : NULL;
+      if (q && pthread_create(&nodes_thread, NULL, nodes_job, &nj) == 0) {
+        nodes_threaded = 1;
+        nodes_next_key = (size_t)(q - r.p);
+        r.pos = nodes_next_key;
+        drop_from(&r, r.pos);
+        key_pending = 1;
+        continue;
+      }
+      nodes_job(&nj);
+      r.pos = nj.r.pos;
+      if (nodes_done(&nj, &r, &edge_sum) < 0)
+        goto fail;
     } else if (key_is(&r, ks, ke, "edges")) {
       struct edge_ctx c;
       memset(&c, 0, sizeof(c));
@@ -1094,12 +1198,38 @@ lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
          "the end of the file after the final '}'");
     goto fail;
   }
+  if (nodes_threaded) {
+    nodes_threaded = 0;
+    pthread_join(nodes_thread, NULL);
+    if (nodes_done(&nj, &r, &edge_sum) < 0)
+      goto fail;
+    /* The nodes array must end right before the key we jumped to. */
+    skip_ws(&nj.r);
+    if (nj.r.pos < len && nj.r.p[nj.r.pos] == ',')
+      nj.r.pos++;
+    skip_ws(&nj.r);
+    if (nj.r.pos != nodes_next_key) {
+      fail(&r, nj.r.pos, "unexpected character after 'nodes'; expected %s",
+           "',' and the next key");
+      goto fail;
+    }
+  }
   if (finish(&r, s, edge_sum, have, &at) < 0)
     goto fail;
   header_release(&h);
   return 0;
 
 fail:
+  if (nodes_threaded) {
+    pthread_join(nodes_thread, NULL);
+    /* The earlier of the two errors is the one to report. */
+    if (nj.err.code != LC_OK && err && nj.err.offset < err->offset) {
+      lc_err_release(err);
+      *err = nj.err;
+      memset(&nj.err, 0, sizeof(nj.err));
+    }
+  }
+  lc_err_release(&nj.err);
   header_release(&h);
   lc_snapshot_release(s);
   return -1;
@@ -1140,7 +1270,7 @@ lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
   }
   close(fd);
   madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-  ret = lc_snapshot_parse(s, path, map, (size_t)st.st_size, err);
+  ret = parse(s, path, map, (size_t)st.st_size, 1, err);
   munmap(map, (size_t)st.st_size);
   return ret;
 }

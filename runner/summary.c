@@ -587,7 +587,8 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
   uint32_t *class_of, *row_of_key, *order;
   struct strmap classes = {0}, keys = {0};
   struct lc_buf b = LC_BUF_INIT;
-  size_t nrows, rows_alloc = 0;
+  size_t nrows, rows_alloc = 0, class_row_alloc = 0, class_row_n = 0;
+  uint32_t *type_class, *name_class, *class_row = NULL;
   (void)err;
 
   memset(sum, 0, sizeof(*sum));
@@ -613,22 +614,50 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
     infer_interfaces(sum, s);
   apply_interfaces(s, sum->ifaces, sum->nifaces, &classes, class_of);
 
+  /* Class and row caches: a node's class depends only on its type, or for
+   * objects and natives on its name (and detachedness); a row key on the
+   * class, plus the location for located objects. */
+  type_class = lc_xmalloc(256 * sizeof(uint32_t));
+  memset(type_class, 0xff, 256 * sizeof(uint32_t));
+  name_class = lc_xmalloc(((size_t)s->string_count * 2 + 2) *
+                          sizeof(uint32_t));
+  memset(name_class, 0xff, ((size_t)s->string_count * 2 + 2) *
+                               sizeof(uint32_t));
+
   /* Row keys, interned; rows are created in first-seen order. */
   for (n = 0; n < s->node_count; n++) {
     const char *cls;
-    uint32_t k;
-    int added;
+    uint32_t k, *cache = NULL;
+    int added, located;
     sum->node_row[n] = NONE;
     if (!sum->node_self[n])
       continue;
-    lc_buf_reset(&b);
     if (class_of[n] == NONE) {
-      node_class_into(&b, s, n, state[n] == 2);
-      class_of[n] = strmap_intern(&classes, b.buf, b.len, NULL);
+      uint8_t t = s->node_type[n];
+      if (t == LC_NT_OBJECT || t == LC_NT_NATIVE)
+        cache = &name_class[(size_t)s->node_name[n] * 2 + (state[n] == 2)];
+      else
+        cache = &type_class[s->node_type_raw[n]];
+      if (*cache == NONE) {
+        lc_buf_reset(&b);
+        node_class_into(&b, s, n, state[n] == 2);
+        *cache = strmap_intern(&classes, b.buf, b.len, NULL);
+      }
+      class_of[n] = *cache;
+    }
+    located = s->node_type[n] == LC_NT_OBJECT && s->node_loc[n] != NONE;
+    if (!located) {
+      LC_ALLOC_GROW(class_row, (size_t)class_of[n] + 1, class_row_alloc);
+      while (class_row_n <= class_of[n])
+        class_row[class_row_n++] = NONE;
+      if (class_row[class_of[n]] != NONE) {
+        k = class_row[class_of[n]];
+        goto counted;
+      }
     }
     cls = classes.keys[class_of[n]];
     lc_buf_reset(&b);
-    if (s->node_type[n] == LC_NT_OBJECT && s->node_loc[n] != NONE) {
+    if (located) {
       uint32_t l = s->node_loc[n];
       lc_buf_addf(&b, "%u,%u,%u,%s", s->loc_script[l], s->loc_line[l],
                   s->loc_col[l], cls);
@@ -636,6 +665,8 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
       lc_buf_addf(&b, ",%s", cls);
     }
     k = strmap_intern(&keys, b.buf, b.len, &added);
+    if (!located)
+      class_row[class_of[n]] = k;
     if (added) {
       LC_ALLOC_GROW(sum->rows, keys.n, rows_alloc);
       sum->rows[k].key = NULL; /* filled below from keys */
@@ -645,6 +676,7 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
       sum->rows[k].retained_size = 0;
       sum->rows[k].distance = LC_DISTANCE_NONE;
     }
+  counted:
     sum->rows[k].count++;
     sum->rows[k].self_size += sum->node_self[n];
     sum->total_size += sum->node_self[n];
@@ -682,6 +714,9 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
   lc_buf_release(&b);
   free(state);
   free(class_of);
+  free(type_class);
+  free(name_class);
+  free(class_row);
   strmap_release(&classes);
   strmap_release(&keys);
   return 0;

@@ -8,6 +8,7 @@
 #ifndef LEAKCHECK_DOMINATORS_H
 #define LEAKCHECK_DOMINATORS_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "leakcheck/buf.h"
@@ -21,15 +22,18 @@
 
 struct lc_graph {
   uint32_t node_count;
-  /* Retainers of node n: indices first_retainer[n] .. first_retainer[n+1]
-   * of retainer_edge (the edge) and retainer_node (its source). */
+  /* LC_GRAPH_DOMINATORS: retainers of node n are the entries
+   * first_retainer[n] .. first_retainer[n+1] of retainer_node (the source
+   * node), with a bit per entry in retainer_essential. */
   uint32_t *first_retainer;
-  uint32_t *retainer_edge;
   uint32_t *retainer_node;
+  uint8_t *retainer_essential;
   uint8_t *page_owned;   /* per node: 1 when page-owned (§3 step 2) */
   uint8_t *essential;    /* bitset over edges (§3 step 3) */
   uint32_t *idom;        /* per node: immediate dominator (root: itself) */
   uint64_t *retained;    /* per node: retained size */
+  uint32_t *dfs_order;   /* private: DFS order until retained is set */
+  uint32_t dfs_count;
   int32_t *distance;     /* per node: DevTools distance */
   /* LC_GRAPH_PATHS: per node, the edge through which the distance BFS
    * first reached it (UINT32_MAX for the root and unreached nodes). */
@@ -38,7 +42,7 @@ struct lc_graph {
 
 #define LC_GRAPH_INIT {0}
 
-/* What lc_graph_build computes: retainers are always built. */
+/* What lc_graph_build computes. */
 enum {
   LC_GRAPH_DOMINATORS = 1, /* essential edges, idom, retained */
   LC_GRAPH_DISTANCES = 2,
@@ -47,9 +51,32 @@ enum {
 
 /* Builds the structures `what` asks for.  `self` is the per-node shallow
  * size after reattribution (struct lc_summary's node_self), used for
- * retained sizes.  Returns 0; never fails on a parsed snapshot. */
+ * retained sizes; it may be NULL, and lc_graph_retained() called later,
+ * so that the graph can be built on one thread while the summary (which
+ * computes `self`) is built on another: the build only reads `s`.
+ * Returns 0; never fails on a parsed snapshot. */
 int lc_graph_build(struct lc_graph *g, const struct lc_snapshot *s,
                    const uint64_t *self, unsigned what, struct lc_err *err);
+
+/* Computes g->retained from the per-node sizes `self` (after
+ * lc_graph_build with LC_GRAPH_DOMINATORS and a NULL `self`). */
+void lc_graph_retained(struct lc_graph *g, const uint64_t *self);
+
+/* Builds a graph on a second thread while the caller works on the same
+ * snapshot (read-only), typically building its summary.  If no thread can
+ * be started, the build runs at once, in the caller.  Finish with
+ * lc_graph_finish, which waits and, given `self`, sets retained sizes. */
+struct lc_graph_job {
+  pthread_t thread;
+  int threaded;
+  struct lc_graph *g;
+  const struct lc_snapshot *s;
+  unsigned what;
+};
+
+void lc_graph_start(struct lc_graph_job *job, struct lc_graph *g,
+                    const struct lc_snapshot *s, unsigned what);
+void lc_graph_finish(struct lc_graph_job *job, const uint64_t *self);
 
 void lc_graph_release(struct lc_graph *g);
 
