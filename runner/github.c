@@ -837,18 +837,28 @@ lc_report_github_summary_max(struct lc_buf *out, const struct lc_config *cfg,
   }
   if (s.full) {
     size_t left = n - done - 1;
-    lc_buf_addstr(out, "> **Note:** this summary stops here to stay under "
-                       "GitHub's 1 MiB step-summary limit: ");
+    struct lc_buf *note = &s.piece;
+    lc_buf_reset(note);
+    lc_buf_addstr(note, "> **Note:** this summary stops here to stay under "
+                        "GitHub's 1 MiB step-summary limit: ");
     if (s.cut_started)
-      lc_buf_addstr(out, "the rest of ");
-    md_str(out, res[s.cut_check].check->name);
+      lc_buf_addstr(note, "the rest of ");
+    md_str(note, res[s.cut_check].check->name);
+    if (note->len > NOTE_RESERVE - 200) {
+      /* A very long check name: the note must fit its reserve. */
+      lc_buf_reset(note);
+      lc_buf_addstr(note, "> **Note:** this summary stops here to stay "
+                          "under GitHub's 1 MiB step-summary limit: ");
+      lc_buf_addstr(note, s.cut_started ? "the rest of a check" : "a check");
+    }
     if (left)
-      lc_buf_addf(out, " and %zu more %s", left,
-                  left == 1 ? "check is" : "checks are");
+      lc_buf_addf(note, " and %zu more %s are", left,
+                  left == 1 ? "check" : "checks");
     else
-      lc_buf_addstr(out, " is");
-    lc_buf_addstr(out, " not shown. The JUnit report and the log have "
-                       "every result.\n");
+      lc_buf_addstr(note, " is");
+    lc_buf_addstr(note, " not shown. The JUnit report and the log have "
+                        "every result.\n");
+    lc_buf_add(out, note->buf, note->len);
   }
   lc_buf_release(&s.piece);
   lc_buf_release(&tmp);

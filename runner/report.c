@@ -765,8 +765,8 @@ junit_case(struct lc_buf *out, const struct lc_config *cfg,
 
 static void
 junit_suite(struct lc_buf *out, const struct lc_config *cfg,
-            const struct lc_check_result *r, const char *host,
-            int file_line, struct lc_buf *tmp)
+            const struct lc_check_result *r, const char *host, int file_line,
+            struct lc_buf *tmp)
 {
   const struct lc_check *ck = r->check;
   double secs = clean_seconds(r->seconds);
@@ -841,8 +841,10 @@ lc_report_junit_ex(struct lc_buf *out, const struct lc_config *cfg,
   lc_buf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                      "<testsuites name=\"leakcheck\"");
   if (jenkins) /* junit-10.xsd has no `skipped` on <testsuites> */
-    lc_buf_addf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\""
-                " time=\"%.3f\"", all.tests, all.failures, all.errors, secs);
+    lc_buf_addf(out,
+                " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\""
+                " time=\"%.3f\"",
+                all.tests, all.failures, all.errors, secs);
   else
     add_counts(out, all, secs);
   lc_buf_addstr(out, ">\n");

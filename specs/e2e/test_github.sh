@@ -54,7 +54,7 @@ checks:
         max_growth_bytes: 64MB
   - name: many
     script: leaks.js
-    drive: { every: 200ms }
+    drive: { every: 600ms }   # ~2 Functions per 20 ms tick: far more than 11
     snapshots: 3
     warmup: 1
     assert:
@@ -80,11 +80,11 @@ YML
 # ---- 1. a leak and a noisy clean program, as a runner runs them ----------
 summary="$WORK/step_summary.md"
 printf '# earlier step\n' > "$summary"
-cd repo
+cd repo || exit 1
 GITHUB_ACTIONS=true GITHUB_WORKSPACE="$WORK/repo" GITHUB_STEP_SUMMARY="$summary" \
   run_lc -c app/leakcheck.yml --check closure-chain --check hostile \
   --junit "$WORK/junit.xml"
-cd "$WORK"
+cd "$WORK" || exit 1
 expect_eq "exit code" "$CODE" 1
 seen=$(commands_seen "$OUT")
 # Our group, then our one annotation: nothing else.
@@ -129,6 +129,9 @@ fail_at=$(grep -n 'FAIL: closure-chain' "$summary" | cut -d: -f1)
 pass_at=$(grep -n 'PASS: hostile' "$summary" | cut -d: -f1)
 [ "${fail_at:-0}" -lt "${pass_at:-0}" ] && ok || fail "failed check not first"
 case "$md" in *pwned*) fail "program output in the summary" ;; *) ok ;; esac
+# Each failing row is explained: its retainer path, fenced.
+expect_contains "retainer path in the summary" "$md" $'Retainer path of Function:\n\n```text\n'
+case "$ann" in *"%0A  sizes:  "*"%0A%0A"?*) ok ;; *) fail "no retainer path in the annotation: $ann" ;; esac
 fences=$(grep -c '^```' "$summary")
 expect_eq "code fences balanced" "$((fences % 2))" 0
 [ "$(stat -c %s "$summary")" -lt 1048576 ] && ok || fail "summary over 1 MiB"

@@ -162,24 +162,28 @@ expect_eq "jenkins well-formed" "$(xmllint --noout jenkins.xml 2>&1)" ""
 # junit-10.xsd: testcase name time classname group; testsuites name time
 # tests failures errors; testsuite adds skipped timestamp hostname (and
 # more); time: digits with at most 3 decimals.
-for used in $(attr_names jenkins.xml testcase); do
-  case " name time classname group " in *" $used "*) ok ;; *) fail "jenkins testcase has @$used" ;; esac
-done
-for used in $(attr_names jenkins.xml testsuites); do
-  case " name time tests failures errors " in *" $used "*) ok ;; *) fail "jenkins testsuites has @$used" ;; esac
-done
-for used in $(attr_names jenkins.xml testsuite); do
-  case " name tests failures errors group time skipped timestamp hostname id package file log url " in
-    *" $used "*) ok ;; *) fail "jenkins testsuite has @$used" ;;
-  esac
-done
+# only_allowed ELEMENT NAMES...: every attribute used on ELEMENT is listed.
+only_allowed() {
+  local element=$1 used
+  shift
+  for used in $(attr_names jenkins.xml "$element"); do
+    case " $* " in
+      *" $used "*) ok ;;
+      *) fail "jenkins $element has @$used" ;;
+    esac
+  done
+}
+only_allowed testcase name time classname group
+only_allowed testsuites name time tests failures errors
+only_allowed testsuite name tests failures errors group time skipped \
+  timestamp hostname id package file log url
 bad_times=$(xpath jenkins.xml '//@time' | tr ' ' '\n' | grep -v '^$' | grep -Ev '^time="[0-9]+(\.[0-9]{1,3})?"$')
 expect_eq "jenkins times" "$bad_times" ""
 expect_contains "jenkins failure keeps where" \
   "$(xpath jenkins.xml 'string(//failure)')" "at leakcheck.yml:"
 # The default profile keeps file and line.
-expect_eq "default keeps file" "$(attr_names s$z.xml testcase)" "classname file line name time "
-expect_eq "default keeps skipped" "$(xpath s$z.xml 'count(/testsuites/@skipped)')" 1
+expect_eq "default keeps file" "$(attr_names "s$z.xml" testcase)" "classname file line name time "
+expect_eq "default keeps skipped" "$(xpath "s$z.xml" 'count(/testsuites/@skipped)')" 1
 run_lc --shard "$empty/50" --junit-profile=jenkins --junit jempty.xml
 expect_eq "jenkins empty shard still has a testcase" \
   "$(xpath jempty.xml 'count(//testcase/skipped)')" 1

@@ -530,6 +530,26 @@ START_TEST(test_summary_small_budget)
                             "The JUnit report and the log have every "
                             "result.\n");
   lc_buf_reset(&out);
+  /* A check name too long for the note's reserve: the note stays short
+   * and the whole stays within the budget. */
+  {
+    char *longname = malloc(3001);
+    size_t budget = strlen(head) + 512;
+    memset(longname, 'x', 3000);
+    longname[3000] = '\0';
+    fx.checks[0].name = longname;
+    lc_buf_reset(&out);
+    lc_report_github_summary_max(&out, &fx.cfg, fx.res, fx.n, budget);
+    ck_assert_uint_le(out.len, budget);
+    ck_assert_str_eq(out.buf + strlen(head),
+                     "> **Note:** this summary stops here to stay under "
+                     "GitHub's 1 MiB step-summary limit: a check and 2 more "
+                     "checks are not shown. The JUnit report and the log "
+                     "have every result.\n");
+    fx.checks[0].name = (char *)"closure-chain";
+    free(longname);
+  }
+  lc_buf_reset(&out);
   /* Not even that: nothing. */
   lc_report_github_summary_max(&out, &fx.cfg, fx.res, fx.n, 100);
   ck_assert_str_eq(out.buf, "");
