@@ -381,8 +381,8 @@ add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad)
   if (bad & LC_RULE_STEADY_GROWTH)
     lc_buf_addf(b, "%ssteady_growth forbid", n++ ? ", " : "");
   if (bad & LC_RULE_OBJECT_GROWTH)
-    lc_buf_addf(b, "%sno single object growing by %d KB or more", n++ ? ", " : "",
-                LC_OBJECT_GROWTH_MIN / 1024);
+    lc_buf_addf(b, "%sno single object growing by %d B and 10%% or more",
+                n++ ? ", " : "", LC_OBJECT_GROWTH_MIN);
   if (bad & LC_RULE_INTERNALS) {
     lc_buf_addf(b, "%sV8 internals budget ", n++ ? ", " : "");
     add_limit_bytes(b, LC_INTERNALS_BUDGET);

@@ -28,7 +28,7 @@ struct lc_series_row {
 /* An object of one snapshot whose (adjusted) shallow size is at least
  * LC_BIG_OBJECT bytes: followed by id across snapshots to catch one
  * collection whose backing store grows while the object count is flat. */
-#define LC_BIG_OBJECT 1024
+#define LC_BIG_OBJECT 256
 struct lc_big_object {
   uint32_t id;
   uint32_t row; /* index into lc_series.rows */
@@ -93,8 +93,11 @@ int lc_row_is_internal(const char *name);
 /* The default assertion's budget for V8 internals' growth, in bytes. */
 #define LC_INTERNALS_BUDGET (1024 * 1024)
 /* An object followed by id fails the default assertion when its size
- * never shrinks and grows by at least this much (and 10%). */
-#define LC_OBJECT_GROWTH_MIN (16 * 1024)
+ * never shrinks and grows by at least this much (and 10%).  Measured on
+ * the corpus (specs/corpus): no object of the 12 clean programs changed
+ * size by more than 16 B over the measured window; a queue of numbers
+ * growing by 4 per tick grows its one array by 1 KB (+56%). */
+#define LC_OBJECT_GROWTH_MIN 512
 
 /* The rules of one assertion, as bits of lc_finding.failed_rules. */
 enum lc_rule {

@@ -1,0 +1,61 @@
+# The corpus of realistic programs (specs/corpus/, issue 4) under the
+# DEFAULT assertion, in one run: every leak/*.js fails and its failure
+# names the constructor of specs/corpus/expected.tsv; every clean/*.js
+# passes with no failure and no error; leakcheck exits 1.  The verdict of
+# every program is printed, right or wrong.
+. "$(dirname "$0")/lib.sh"
+CORPUS="$SRC/specs/corpus"
+. "$CORPUS/classify.sh"
+
+# The corpus is consistent: one check per program, one expected row per leak.
+for f in "$CORPUS"/leak/*.js "$CORPUS"/clean/*.js; do
+  kind=$(basename "$(dirname "$f")")
+  check="$kind-$(basename "$f" .js)"
+  grep -qx "  - name: $check" "$CORPUS/leakcheck.yml" && ok ||
+    fail "$check: no check in specs/corpus/leakcheck.yml"
+  if [ "$kind" = leak ]; then
+    [ -n "$(awk -F'\t' -v c="$check" '$1 == c { print $2 }' "$CORPUS/expected.tsv")" ] &&
+      ok || fail "$check: no row in specs/corpus/expected.tsv"
+  fi
+done
+expect_eq "checks without 'assert' (the default rule)" \
+  "$(grep -c '^ *assert:' "$CORPUS/leakcheck.yml")" 0
+
+# run_lc's 120 s limit is too tight for 22 checks under ASan and ctest -j2:
+# the same call, with a limit just under CTest's 300 s.
+started=$(date +%s)
+timeout 280 "$LEAKCHECK" -c "$CORPUS/leakcheck.yml" --junit corpus.xml >out.txt 2>err.txt
+CODE=$?
+OUT=$(cat out.txt) ERR=$(cat err.txt)
+elapsed=$(($(date +%s) - started))
+echo "corpus run: exit $CODE in ${elapsed}s"
+expect_eq "exit code" "$CODE" 1
+expect_eq "junit is well-formed" "$(xmllint --noout corpus.xml 2>&1)" ""
+
+printf '%-28s %-24s %-8s %-6s %s\n' check expected verdict result "failing rows"
+wrong=0
+misclassified=()
+while IFS=$'\t' read -r check expected verdict outcome rows; do
+  printf '%-28s %-24s %-8s %-6s %s\n' "$check" "$expected" "$verdict" "$outcome" "$rows"
+  if [ "$outcome" = ok ]; then
+    ok
+  else
+    wrong=$((wrong + 1))
+    misclassified+=("$check")
+    case "$check" in
+      leak-*) fail "$check: expected a failure naming '$expected'; got $verdict ($rows)" ;;
+      *) fail "$check: expected a pass; got $verdict ($rows)" ;;
+    esac
+  fi
+done < <(corpus_classify corpus.xml "$CORPUS")
+echo "corpus: $wrong misclassified"
+# The terminal report of each misclassified check: its counts per snapshot.
+for check in "${misclassified[@]}"; do
+  echo "--- leakcheck's report for $check ---"
+  awk -v c="$check" '/^(PASS|FAIL|ERROR) / { on = ($2 == c) } /^[0-9]+ checks?:/ { on = 0 } on' out.txt
+done
+if [ "$CODE" -ne 1 ] && [ "$CODE" -ne 0 ]; then
+  echo "--- leakcheck stderr ---"; printf '%s\n' "$ERR" | tail -20
+fi
+no_leftovers
+finish
