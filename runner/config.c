@@ -816,11 +816,21 @@ static const char *const top_keys[] = {"version", "junit", "checks", NULL};
 static const char *const check_keys_v1[] = {
     "name",  "script",    "node",   "node_args", "args",   "env", "timeout",
     "drive", "snapshots", "warmup", "ignore",    "assert", NULL};
-static const char *const drive_keys[] = {
-    "every",       "call",   "times", "setup",   "http",
-    "requests",    "concurrency", "method", "body", "headers",
-    "port",        "ready_timeout", "max_failed_requests", "signal",
-    NULL};
+static const char *const drive_keys[] = {"every",
+                                         "call",
+                                         "times",
+                                         "setup",
+                                         "http",
+                                         "requests",
+                                         "concurrency",
+                                         "method",
+                                         "body",
+                                         "headers",
+                                         "port",
+                                         "ready_timeout",
+                                         "max_failed_requests",
+                                         "signal",
+                                         NULL};
 #define DRIVE_MODES "every, call, http, signal"
 static const char *const assert_keys[] = {
     "constructor", "total",     "max_growth",    "max_growth_bytes",
@@ -1019,8 +1029,8 @@ http_target(struct ctx *c, size_t v, struct lc_http_drive *h, unsigned *port)
       *port = (unsigned)pv;
     }
   } else if (!strncmp(s, "https://", 8)) {
-    return fail(c, n->mark,
-                "'http' must be plain http on 127.0.0.1; got %s", got(c, v));
+    return fail(c, n->mark, "'http' must be plain http on 127.0.0.1; got %s",
+                got(c, v));
   } else {
     return fail(c, n->mark,
                 "'http' must be a path starting with '/' or "
@@ -1103,22 +1113,21 @@ headers_map(struct ctx *c, size_t v, struct lc_http_drive *h)
                   "and '-'",
                   quote(c, k));
     if (vn->kind != Y_SCALAR)
-      return fail(c, vn->mark,
-                  "header '%s' must have a string value; got %s",
+      return fail(c, vn->mark, "header '%s' must have a string value; got %s",
                   NODE(c, k)->str, got(c, val));
     if (memchr(vn->str, '\0', vn->len) || memchr(vn->str, '\n', vn->len) ||
         memchr(vn->str, '\r', vn->len))
       return fail(c, vn->mark,
                   "header '%s' must be one line without NUL characters",
                   NODE(c, k)->str);
-    h->headers[h->nheaders++] = lc_xasprintf(
-        "%s: %s", NODE(c, k)->str, is_null(vn) ? "" : vn->str);
+    h->headers[h->nheaders++] =
+        lc_xasprintf("%s: %s", NODE(c, k)->str, is_null(vn) ? "" : vn->str);
   }
   return 0;
 }
 
-static const char *const http_methods[] = {"GET", "POST", "PUT", "PATCH",
-                                           "DELETE", NULL};
+static const char *const http_methods[] = {"GET",   "POST",   "PUT",
+                                           "PATCH", "DELETE", NULL};
 
 static int
 http_drive(struct ctx *c, size_t map, struct lc_check *ck)
@@ -1160,8 +1169,10 @@ http_drive(struct ctx *c, size_t map, struct lc_check *ck)
       h->method = lc_xstrdup(*m);
       method_v = v;
     } else if (key_is(key, "body")) {
-      s = string_value(c, v, "body", "a string (write JSON as a quoted or "
-                       "block string)", 1);
+      s = string_value(c, v, "body",
+                       "a string (write JSON as a quoted or "
+                       "block string)",
+                       1);
       if (!s)
         return -1;
       h->body = lc_xstrndup(s, NODE(c, v)->len);
@@ -1197,7 +1208,8 @@ http_drive(struct ctx *c, size_t map, struct lc_check *ck)
   }
   if (!h->method)
     h->method = lc_xstrdup(body_v ? "POST" : "GET");
-  else if (body_v && (!strcmp(h->method, "GET") || !strcmp(h->method, "DELETE")))
+  else if (body_v &&
+           (!strcmp(h->method, "GET") || !strcmp(h->method, "DELETE")))
     return fail(c, NODE(c, method_v)->mark,
                 "method %s sends no body; expected POST, PUT or PATCH with "
                 "'body'",
@@ -1266,10 +1278,10 @@ drive_map(struct ctx *c, size_t v, struct lc_check *ck)
     else
       continue;
     if (mode_key)
-      return fail(c, key->mark,
-                  "drive has both '%s' and '%s'; expected exactly one of: "
-                  DRIVE_MODES,
-                  drive_mode_names[mode], drive_mode_names[m]);
+      return fail(
+          c, key->mark,
+          "drive has both '%s' and '%s'; expected exactly one of: " DRIVE_MODES,
+          drive_mode_names[mode], drive_mode_names[m]);
     mode_key = k;
     mode = m;
   }

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "leakcheck/analyze.h"
 #include "leakcheck/buf.h"
 #include "leakcheck/compare.h"
 #include "leakcheck/config.h"
@@ -45,6 +46,7 @@ static const char usage_text[] =
     "                 [--brief]\n"
     "       leakcheck summary FILE [--top N] [--json]\n"
     "       leakcheck diff BASE FILE [--top N] [--json]\n"
+    "       leakcheck analyze [-c FILE] --check NAME FILE|DIR...\n"
     "       leakcheck --help | --version\n"
     "\n"
     "Runs the checks of leakcheck.yml: starts each Node program, takes heap\n"
@@ -77,6 +79,12 @@ static const char usage_text[] =
     "\n"
     "  diff BASE FILE         print the DevTools Comparison view: objects new\n"
     "                         in FILE and deleted since BASE, by node id\n"
+    "\n"
+    "  analyze --check NAME FILE|DIR...\n"
+    "                         apply the check's warmup and assertions to\n"
+    "                         snapshot files that exist (a directory: its\n"
+    "                         *.heapsnapshot files), ordered by when they\n"
+    "                         were taken; same reports and exit codes as run\n"
     "\n"
     "Exit status: 0 all assertions held, 1 a leak was found, 2 usage,\n"
     "configuration or input error, 3 the program under test broke.\n";
@@ -619,6 +627,10 @@ now_seconds(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* `leakcheck analyze`: the files that stand in for running the program. */
+static int analyze_mode;
+static struct lc_analyze_input analyze_in = LC_ANALYZE_INPUT_INIT;
+
 /* Runs one check into `res`.  Returns 0, or -1 for an error that stops
  * leakcheck (configuration, system, interrupt) with `err` filled. */
 static int
@@ -643,9 +655,19 @@ run_check(const struct lc_config *cfg, const struct lc_check *check,
   ctx.keep_dir = keep_dir;
   ctx.have_last = 0;
 
-  fprintf(stderr, "leakcheck: running '%s' (%u snapshots, every %" PRIu64
-          "ms)\n", check->name, check->snapshots, check->every_ms);
-  rc = lc_driver_run(check, cfg->path, on_snapshot, &ctx, &info, &rerr);
+  if (analyze_mode) {
+    fprintf(stderr, "leakcheck: analyzing '%s' (%zu files, ordered %s)\n",
+            check->name, analyze_in.n, analyze_in.order);
+    rc = lc_driver_replay(check, analyze_in.files, analyze_in.n, on_snapshot,
+                          &ctx, &info, &rerr);
+  } else {
+    char *how = lc_driver_describe(check);
+    fprintf(stderr, "leakcheck: running '%s' (%s)\n", check->name, how);
+    free(how);
+    rc = lc_driver_run(check, cfg->path, on_snapshot, &ctx, &info, &rerr);
+  }
+  if (info.note.len)
+    fprintf(stderr, "leakcheck: '%s': %s\n", check->name, info.note.buf);
   res->seconds = now_seconds() - t0;
   if (info.stdout_tail.len)
     res->stdout_tail = lc_buf_detach(&info.stdout_tail, NULL);
@@ -904,7 +926,12 @@ cmd_run(int argc, char **argv)
       return usage_error("%s", "bad option");
     }
   }
-  if (optind < argc) {
+  if (analyze_mode && (nonly != 1 || optind >= argc)) {
+    free(only);
+    return usage_error("%s", "'analyze' expects one --check NAME and "
+                       "snapshot files or directories");
+  }
+  if (!analyze_mode && optind < argc) {
     free(only);
     return usage_error("unexpected argument '%s'", argv[optind]);
   }
@@ -926,6 +953,22 @@ cmd_run(int argc, char **argv)
       free(only);
       return EXIT_USAGE;
     }
+  }
+  if (analyze_mode) {
+    /* Our own copy of the config: the check takes as many snapshots as
+     * there are files. */
+    struct lc_check *ck = (struct lc_check *)lc_config_find(&cfg, only[0]);
+    if (lc_analyze_collect(&analyze_in, argv + optind,
+                           (size_t)(argc - optind), &err) < 0 ||
+        lc_analyze_fit(ck, &analyze_in, &err) < 0) {
+      print_err(&err);
+      lc_err_release(&err);
+      lc_analyze_release(&analyze_in);
+      lc_config_release(&cfg);
+      free(only);
+      return EXIT_USAGE;
+    }
+    keep = KEEP_NEVER; /* the files are kept already */
   }
   if (!junit)
     junit = cfg.junit ? cfg.junit : "leakcheck-junit.xml";
@@ -1000,6 +1043,7 @@ cmd_run(int argc, char **argv)
   lc_buf_release(&out);
   lc_err_release(&err);
   lc_config_release(&cfg);
+  lc_analyze_release(&analyze_in);
   free(only);
   return code;
 }
@@ -1023,8 +1067,13 @@ main(int argc, char **argv)
     return cmd_diff(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "run") == 0)
     return cmd_run(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "analyze") == 0) {
+    analyze_mode = 1;
+    return cmd_run(argc - 1, argv + 1);
+  }
   if (argc >= 2 && argv[1][0] != '-')
-    return usage_error("unknown command '%s'; expected run, summary or diff",
+    return usage_error("unknown command '%s'; expected run, summary, diff "
+                       "or analyze",
                        argv[1]);
   return cmd_run(argc, argv);
 }

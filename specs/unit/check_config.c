@@ -4,6 +4,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -500,6 +501,142 @@ END_TEST
 #define HEAD "version: 1\nchecks:\n  - name: a\n    script: a.js\n"
 #define ASSERT_HEAD HEAD "    assert:\n      - constructor: A\n"
 
+/* Each drive mode, every key set. */
+START_TEST(test_drive_call)
+{
+  static const char yml[] =
+      HEAD "    drive: { call: handle, times: 25, setup: init }\n";
+  struct lc_config cfg = LC_CONFIG_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  const struct lc_check *c;
+  ck_assert_int_eq(lc_config_parse(&cfg, CFG_PATH, yml, strlen(yml), &err), 0);
+  c = &cfg.checks[0];
+  ck_assert_int_eq(c->drive, LC_DRIVE_CALL);
+  ck_assert_str_eq(c->call, "handle");
+  ck_assert_str_eq(c->call_setup, "init");
+  ck_assert_uint_eq(c->call_times, 25);
+  ck_assert_uint_eq(c->call_mark.line, 5);
+  ck_assert_uint_eq(c->call_mark.col, 20);
+  ck_assert_uint_eq(c->drive_mark.line, 5);
+  ck_assert_uint_eq(c->drive_mark.col, 12);
+  lc_config_release(&cfg);
+}
+END_TEST
+
+START_TEST(test_drive_call_defaults)
+{
+  static const char yml[] = HEAD "    drive:\n      call: default\n"
+                                 "      times: 1\n";
+  struct lc_config cfg = LC_CONFIG_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  ck_assert_int_eq(lc_config_parse(&cfg, CFG_PATH, yml, strlen(yml), &err), 0);
+  ck_assert_int_eq(cfg.checks[0].drive, LC_DRIVE_CALL);
+  ck_assert_str_eq(cfg.checks[0].call, "default");
+  ck_assert_ptr_null(cfg.checks[0].call_setup);
+  ck_assert_uint_eq(cfg.checks[0].call_times, 1);
+  lc_config_release(&cfg);
+}
+END_TEST
+
+START_TEST(test_drive_http)
+{
+  static const char yml[] =
+      HEAD "    drive:\n"               /* 5 */
+           "      http: /items?id=1\n"  /* 6 */
+           "      requests: 200\n"      /* 7 */
+           "      concurrency: 8\n"     /* 8 */
+           "      body: '{\"a\": 1}'\n" /* 9 */
+           "      headers: { Content-Type: application/json, X-A: \"\" }\n"
+           "      port: 8080\n"              /* 11 */
+           "      ready_timeout: 3s\n"       /* 12 */
+           "      max_failed_requests: 4\n"; /* 13 */
+  struct lc_config cfg = LC_CONFIG_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  const struct lc_http_drive *h;
+  ck_assert_int_eq(lc_config_parse(&cfg, CFG_PATH, yml, strlen(yml), &err), 0);
+  ck_assert_int_eq(cfg.checks[0].drive, LC_DRIVE_HTTP);
+  h = &cfg.checks[0].http;
+  ck_assert_str_eq(h->target, "/items?id=1");
+  ck_assert_str_eq(h->method, "POST");
+  ck_assert_str_eq(h->body, "{\"a\": 1}");
+  ck_assert_uint_eq(h->body_len, 8);
+  ck_assert_uint_eq(h->nheaders, 2);
+  ck_assert_str_eq(h->headers[0], "Content-Type: application/json");
+  ck_assert_str_eq(h->headers[1], "X-A: ");
+  ck_assert_ptr_null(h->headers[2]);
+  ck_assert_uint_eq(h->requests, 200);
+  ck_assert_uint_eq(h->concurrency, 8);
+  ck_assert_uint_eq(h->port, 8080);
+  ck_assert_uint_eq(h->port_mark.line, 11);
+  ck_assert_uint_eq(h->port_mark.col, 13);
+  ck_assert_uint_eq(h->mark.line, 6);
+  ck_assert_uint_eq(h->ready_timeout_ms, 3000);
+  ck_assert_uint_eq(h->max_failed, 4);
+  lc_config_release(&cfg);
+}
+END_TEST
+
+struct http_url_case {
+  const char *value;
+  const char *target;
+  unsigned port;
+  const char *method;
+};
+
+static const struct http_url_case http_url_cases[] = {
+    {"/", "/", 0, "GET"},
+    {"\"http://127.0.0.1:3000/api/x?q=1\"", "/api/x?q=1", 3000, "GET"},
+    {"\"http://127.0.0.1:3000\"", "/", 3000, "GET"},
+    {"\"http://127.0.0.1?a=b\"", "/?a=b", 0, "GET"},
+    {"\"http://127.0.0.1/p\"\n      port: auto", "/p", 0, "GET"},
+    {"/d\n      method: DELETE", "/d", 0, "DELETE"},
+    {"/p\n      method: PUT\n      body: \"\"", "/p", 0, "PUT"},
+};
+
+START_TEST(test_drive_http_url)
+{
+  const struct http_url_case *u = &http_url_cases[_i];
+  char *yml = lc_xasprintf(HEAD "    drive:\n      http: %s\n"
+                                "      requests: 1\n",
+                           u->value);
+  struct lc_config cfg = LC_CONFIG_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  ck_assert_msg(lc_config_parse(&cfg, CFG_PATH, yml, strlen(yml), &err) == 0,
+                "%s", err.msg ? err.msg : "");
+  ck_assert_str_eq(cfg.checks[0].http.target, u->target);
+  ck_assert_uint_eq(cfg.checks[0].http.port, u->port);
+  ck_assert_str_eq(cfg.checks[0].http.method, u->method);
+  ck_assert_uint_eq(cfg.checks[0].http.concurrency, 1);
+  ck_assert_uint_eq(cfg.checks[0].http.ready_timeout_ms, 10000);
+  ck_assert_uint_eq(cfg.checks[0].http.max_failed, 0);
+  ck_assert_ptr_nonnull(cfg.checks[0].http.headers);
+  lc_config_release(&cfg);
+  free(yml);
+}
+END_TEST
+
+START_TEST(test_drive_signal)
+{
+  static const char yml[] =
+      HEAD "    node_args: [\"--heapsnapshot-signal=SIGUSR2\"]\n"
+           "    drive: { signal: SIGUSR2, every: 2s }\n"
+           "  - name: b\n    script: b.js\n"
+           "    drive: { signal: USR1 }\n";
+  struct lc_config cfg = LC_CONFIG_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  ck_assert_int_eq(lc_config_parse(&cfg, CFG_PATH, yml, strlen(yml), &err), 0);
+  ck_assert_int_eq(cfg.checks[0].drive, LC_DRIVE_SIGNAL);
+  ck_assert_int_eq(cfg.checks[0].signo, SIGUSR2);
+  ck_assert_uint_eq(cfg.checks[0].every_ms, 2000);
+  ck_assert_uint_eq(cfg.checks[0].signal_mark.line, 6);
+  ck_assert_uint_eq(cfg.checks[0].signal_mark.col, 22);
+  ck_assert_int_eq(cfg.checks[1].drive, LC_DRIVE_SIGNAL);
+  ck_assert_int_eq(cfg.checks[1].signo, SIGUSR1);
+  ck_assert_uint_eq(cfg.checks[1].every_ms, 500);
+  lc_config_release(&cfg);
+}
+END_TEST
+
 struct bad_case {
   const char *yml;
   size_t len; /* 0: strlen(yml) */
@@ -607,15 +744,108 @@ static const struct bad_case bad_cases[] = {
      "'every' must be at most 525600m (a year); got '525601m'"},
     {HEAD "    timeout: [1s]\n", 0, 5, 14,
      "'timeout' must be a duration like 500ms, 2s or 1m; got a list"},
-    {HEAD "    drive: { call: run, times: 100 }\n", 0, 5, 14,
-     "drive mode 'call' is not supported yet; expected 'every'"},
-    {HEAD "    drive:\n      signal: SIGUSR2\n", 0, 6, 7,
-     "drive mode 'signal' is not supported yet; expected 'every'"},
+    /* drive modes */
+    {HEAD "    drive: { call: run }\n", 0, 5, 12,
+     "drive 'call' is missing 'times'"},
+    {HEAD "    drive: { call: run, times: 0 }\n", 0, 5, 32,
+     "'times' must be a whole number ≥ 1; got '0'"},
+    {HEAD "    drive: { call: run, times: 1000001 }\n", 0, 5, 32,
+     "'times' must be at most 1000000; got '1000001'"},
+    {HEAD "    drive: { call: run, times: 5, every: 1s }\n", 0, 5, 35,
+     "'every' does not apply to drive mode 'call'; it belongs to drive "
+     "modes 'every' and 'signal'"},
+    {HEAD "    drive: { call: run, http: /, times: 1 }\n", 0, 5, 25,
+     "drive has both 'call' and 'http'; expected exactly one of: every, "
+     "call, http, signal"},
+    {HEAD "    drive: { every: 1s, times: 5 }\n", 0, 5, 25,
+     "'times' does not apply to drive mode 'every'; it belongs to drive "
+     "mode 'call'"},
+    {HEAD "    drive: { call: [run], times: 5 }\n", 0, 5, 20,
+     "'call' must be the name of an exported function; got a list"},
+    {HEAD "    drive: { call: run, times: 5, setup: \"\" }\n", 0, 5, 42,
+     "'setup' must be the name of an exported function; got ''"},
+    {HEAD "    drive: { http: / }\n", 0, 5, 12,
+     "drive 'http' is missing 'requests'"},
+    {HEAD "    drive: { http: /, requests: 5, port: 0 }\n", 0, 5, 42,
+     "'port' must be a port number from 1 to 65535 or 'auto'; got '0'"},
+    {HEAD "    drive: { http: /, requests: 5, port: \"80\" }\n", 0, 5, 42,
+     "'port' must be a port number from 1 to 65535 or 'auto'; got a quoted "
+     "string '80'"},
+    {HEAD "    drive: { http: \"http://example.com/\", requests: 5 }\n", 0, 5,
+     20,
+     "'http' must be on 127.0.0.1 (leakcheck sends requests over loopback "
+     "only); got host 'example.com'"},
+    {HEAD "    drive: { http: \"http://localhost:8080/\", requests: 5 }\n", 0,
+     5, 20,
+     "'http' must be on 127.0.0.1 (leakcheck sends requests over loopback "
+     "only); got host 'localhost'"},
+    {HEAD "    drive: { http: \"http://127.0.0.1.evil.com/\", requests: 5 }\n",
+     0, 5, 20,
+     "'http' must be on 127.0.0.1 (leakcheck sends requests over loopback "
+     "only); got host '127.0.0.1.evil.com'"},
+    {HEAD "    drive: { http: \"https://127.0.0.1/\", requests: 5 }\n", 0, 5,
+     20, "'http' must be plain http on 127.0.0.1; got 'https://127.0.0.1/'"},
+    {HEAD "    drive: { http: items, requests: 5 }\n", 0, 5, 20,
+     "'http' must be a path starting with '/' or http://127.0.0.1:PORT/path; "
+     "got 'items'"},
+    {HEAD "    drive: { http: \"http://127.0.0.1:99999/\", requests: 5 }\n", 0,
+     5, 20,
+     "'http' has an invalid port; expected 1 to 65535 in "
+     "'http://127.0.0.1:99999/'"},
+    {HEAD "    drive: { http: \"http://127.0.0.1:/\", requests: 5 }\n", 0, 5,
+     20,
+     "'http' has an invalid port; expected 1 to 65535 in "
+     "'http://127.0.0.1:/'"},
+    {HEAD "    drive: { http: /a b, requests: 5 }\n", 0, 5, 20,
+     "'http' must not contain spaces, control characters or '#'; "
+     "percent-encode them; got '/a b'"},
+    {HEAD "    drive: { http: /, requests: 5, method: FETCH }\n", 0, 5, 44,
+     "'method' must be one of GET, POST, PUT, PATCH, DELETE; got 'FETCH'"},
+    {HEAD "    drive: { http: /, requests: 5, method: GET, body: x }\n", 0, 5,
+     44, "method GET sends no body; expected POST, PUT or PATCH with 'body'"},
+    {HEAD "    drive: { http: /, requests: 5, body: { a: 1 } }\n", 0, 5, 42,
+     "'body' must be a string (write JSON as a quoted or block string); got "
+     "a mapping"},
+    {HEAD "    drive: { http: /, requests: 5, concurrency: 1000 }\n", 0, 5, 49,
+     "'concurrency' must be at most 256; got '1000'"},
+    {HEAD "    drive: { http: \"http://127.0.0.1:80/\", port: 81, requests: 5 "
+          "}\n",
+     0, 5, 50, "'port' 81 differs from port 80 in 'http'; give it once"},
+    {HEAD "    drive: { http: /, requests: 5, headers: { \"a b\": c } }\n", 0,
+     5, 47, "invalid HTTP header name 'a b'; expected letters, digits and '-'"},
+    {HEAD "    drive: { http: /, requests: 5, headers: [a] }\n", 0, 5, 45,
+     "'headers' must be a mapping of Name: value; got a list"},
+    {HEAD "    drive: { http: /, requests: 5, ready_timeout: 0s }\n", 0, 5, 51,
+     "'ready_timeout' must be greater than 0; got '0s'"},
+    {HEAD "    drive: { http: /, requests: 5, max_failed_requests: -1 }\n", 0,
+     5, 57, "'max_failed_requests' must be a whole number ≥ 0; got '-1'"},
+    {HEAD "    drive: { signal: SIGFOO }\n", 0, 5, 22,
+     "'signal' must be a signal name like SIGUSR2; got 'SIGFOO'"},
+    {HEAD "    drive: { signal: SIGKILL }\n", 0, 5, 22,
+     "'signal' cannot be SIGKILL: a program cannot handle it; expected a "
+     "signal like SIGUSR2"},
+    {HEAD "    drive: { signal: USR2, requests: 5 }\n", 0, 5, 28,
+     "'requests' does not apply to drive mode 'signal'; it belongs to drive "
+     "mode 'http'"},
+    {HEAD "    drive: { signal: SIGUSR2, call: run }\n", 0, 5, 31,
+     "drive has both 'signal' and 'call'; expected exactly one of: every, "
+     "call, http, signal"},
+    {HEAD "    node_args: [--heapsnapshot-signal=SIGUSR1]\n"
+          "    drive: { signal: SIGUSR2 }\n",
+     0, 6, 22,
+     "drive 'signal' is SIGUSR2 but node_args has "
+     "'--heapsnapshot-signal=SIGUSR1'; expected the same signal"},
     {HEAD "    drive: { evry: 1s }\n", 0, 5, 14,
      "unknown key 'evry' in drive; did you mean 'every'?"},
     {HEAD "    drive: { often: 1s }\n", 0, 5, 14,
-     "unknown key 'often' in drive; expected one of: every"},
-    {HEAD "    drive: {}\n", 0, 5, 12, "drive is missing 'every'"},
+     "unknown key 'often' in drive; expected one of: every, call, times, "
+     "setup, http, requests, concurrency, method, body, headers, port, "
+     "ready_timeout, max_failed_requests, signal"},
+    {HEAD "    drive: { requets: 1 }\n", 0, 5, 14,
+     "unknown key 'requets' in drive; did you mean 'requests'?"},
+    {HEAD "    drive: {}\n", 0, 5, 12,
+     "drive is missing its mode; expected one of: every, call, http, "
+     "signal"},
     {HEAD "    drive: 500ms\n", 0, 5, 12,
      "'drive' must be a mapping like { every: 500ms }; got '500ms'"},
     {HEAD "    drive: { every: 0ms }\n", 0, 5, 21,
@@ -934,6 +1164,12 @@ config_suite(void)
   tcase_add_loop_test(tc, test_dirs, 0,
                       sizeof(dir_cases) / sizeof(dir_cases[0]));
   tcase_add_test(tc, test_load);
+  tcase_add_test(tc, test_drive_call);
+  tcase_add_test(tc, test_drive_call_defaults);
+  tcase_add_test(tc, test_drive_http);
+  tcase_add_loop_test(tc, test_drive_http_url, 0,
+                      sizeof(http_url_cases) / sizeof(http_url_cases[0]));
+  tcase_add_test(tc, test_drive_signal);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("invalid");

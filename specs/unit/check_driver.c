@@ -737,6 +737,539 @@ START_TEST(idle_heap_is_stable)
 }
 END_TEST
 
+/* --- drive modes ---------------------------------------------------------- */
+
+/* A module for `call`: one kept object per call of leak(); idle() and
+ * idleAsync() keep nothing. */
+static const char call_module[] =
+    "'use strict';\n"
+    "const kept = [];\n"
+    "let setups = 0;\n"
+    "exports.setup = async () => { setups++; };\n"
+    "exports.leak = function () { kept.push({ n: kept.length }); };\n"
+    "exports.idle = () => {};\n"
+    "exports.idleAsync = async () => { await null; };\n"
+    "exports.throwsAt3 = function () {\n"
+    "  if (kept.push(1) === 3) throw new RangeError('third call');\n"
+    "};\n"
+    "exports.rejects = () => Promise.reject(new Error('async failure'));\n"
+    "exports.notfn = 42;\n"
+    "exports.badSetup = () => { throw new Error('setup failed'); };\n"
+    "exports.setups = () => { if (setups !== 1) throw new Error('setups ' +"
+    " setups); };\n";
+
+/* The agent must not grow per call: with an export that keeps nothing,
+ * snapshots 1..5 have the same node count.  Snapshot 0 (after the first
+ * batch; the default warmup) may hold a few more: V8 drops some compiled
+ * code after the first collections. */
+START_TEST(call_idle_export_is_flat)
+{
+  static const char *const exports[] = {"idle", "idleAsync"};
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *path = fixture("mod.js", call_module);
+  int fds = count_fds();
+  unsigned i;
+
+  check_for(&c, "mod.js", path);
+  c.drive = LC_DRIVE_CALL;
+  c.call = (char *)exports[_i];
+  c.call_times = 50;
+  c.snapshots = 6;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err),
+                   0);
+  ck_assert_uint_eq(s.calls, 6);
+  ck_assert_int_le(s.node_count[1], s.node_count[0]);
+  for (i = 2; i < 6; i++)
+    ck_assert_msg(s.node_count[i] == s.node_count[1],
+                  "%s: node_count[%u] = %ld, node_count[1] = %ld", exports[_i],
+                  i, s.node_count[i], s.node_count[1]);
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+/* One kept object per call: the node count grows the same from one
+ * snapshot to the next; setup ran once. */
+START_TEST(call_leak_grows_per_batch)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *path = fixture("mod.js", call_module);
+  int fds = count_fds();
+  long d1, d2;
+
+  check_for(&c, "mod.js", path);
+  c.drive = LC_DRIVE_CALL;
+  c.call = (char *)"leak";
+  c.call_times = 40;
+  c.snapshots = 4;
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err),
+                   0);
+  ck_assert_uint_eq(s.calls, 4);
+  d1 = s.node_count[2] - s.node_count[1];
+  d2 = s.node_count[3] - s.node_count[2];
+  ck_assert_int_ge(d1, 40);
+  ck_assert_int_eq(d1, d2);
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  lc_run_info_release(&info);
+
+  /* setup ran exactly once before the calls. */
+  c.call = (char *)"setups";
+  ck_assert_int_eq(lc_driver_run(&c, "leakcheck.yml", NULL, NULL, &info, &err),
+                   0);
+  assert_clean(&info, fds);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+struct call_fault {
+  const char *export_name, *setup;
+  const char *msg;        /* expected err.msg */
+  const char *stderr_has; /* the stack, when something threw */
+  int has_path;           /* err points at `call:` in the config */
+};
+
+static const struct call_fault call_faults[] = {
+    {"nope", NULL,
+     "'mod.js' has no export 'nope'; its exports are: setup, leak, idle, "
+     "idleAsync, throwsAt3, rejects, notfn, badSetup, setups",
+     NULL, 1},
+    {"notfn", NULL, "export 'notfn' of 'mod.js' is a number, not a function",
+     NULL, 1},
+    {"throwsAt3", NULL,
+     "call 3 of 5 to 'throwsAt3' before snapshot 0 threw: RangeError: third "
+     "call, at exports.throwsAt3 (",
+     "RangeError: third call\n    at exports.throwsAt3", 0},
+    {"rejects", NULL,
+     "call 1 of 5 to 'rejects' before snapshot 0 threw: Error: async "
+     "failure, at exports.rejects (",
+     "Error: async failure", 0},
+    {"idle", "badSetup", "setup export 'badSetup' threw: Error: setup failed",
+     "Error: setup failed", 0},
+    {"idle", "missingSetup",
+     "'mod.js' has no export 'missingSetup' (setup); its exports are:", NULL,
+     1},
+};
+
+START_TEST(call_faults_are_reported)
+{
+  const struct call_fault *f = &call_faults[_i];
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  char *path = fixture("mod.js", call_module);
+  int fds = count_fds();
+
+  check_for(&c, "mod.js", path);
+  c.drive = LC_DRIVE_CALL;
+  c.call = (char *)f->export_name;
+  c.call_setup = (char *)f->setup;
+  c.call_mark.line = 7;
+  c.call_mark.col = 20;
+  c.call_times = 5;
+  ck_assert_int_eq(
+      lc_driver_run(&c, "leakcheck.yml", record, NULL, &info, &err), -1);
+  ck_assert_int_eq(err.code, LC_EPROGRAM);
+  ck_assert_msg(!strncmp(err.msg, f->msg, strlen(f->msg)), "got '%s'", err.msg);
+  if (f->has_path) {
+    ck_assert_str_eq(err.path, "leakcheck.yml");
+    ck_assert_uint_eq(err.line, 7);
+    ck_assert_uint_eq(err.col, 20);
+  } else {
+    ck_assert_ptr_null(err.path);
+  }
+  if (f->stderr_has)
+    ck_assert_msg(strstr(info.stderr_tail.buf, f->stderr_has), "stderr: '%s'",
+                  info.stderr_tail.buf);
+  /* The agent's own frames are cut from the stack. */
+  ck_assert_ptr_null(strstr(info.stderr_tail.buf, "agent.cjs"));
+  ck_assert_uint_eq(info.snapshots_done, 0);
+  assert_clean(&info, fds);
+  free(path);
+  lc_err_release(&err);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+/* ES modules: .mjs, and a .js under "type": "module"; default exports. */
+struct esm_case {
+  const char *file, *text, *export_name;
+};
+
+static const struct esm_case esm_cases[] = {
+    {"mod.mjs",
+     "let n = 0;\nexport function run() { n++; }\n"
+     "export async function setup() { await 0; }\n",
+     "run"},
+    {"esm/mod.js", "export default async function () {}\n", "default"},
+    {"cjs.cjs", "module.exports = function () {};\n", "default"},
+    {"tla.mjs", "await null;\nexport const run = () => {};\n", "run"},
+};
+
+START_TEST(call_loads_es_modules)
+{
+  const struct esm_case *e = &esm_cases[_i];
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *dir = join(work, "esm"), *path;
+  ck_assert_int_eq(mkdir(dir, 0700), 0);
+  free(fixture("esm/package.json", "{\"type\": \"module\"}\n"));
+  path = fixture(e->file, e->text);
+  check_for(&c, (char *)e->file, path);
+  c.drive = LC_DRIVE_CALL;
+  c.call = (char *)e->export_name;
+  c.call_times = 3;
+  c.snapshots = 2;
+  ck_assert_msg(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err) ==
+                    0,
+                "%s: %s; stderr: %s", e->file, err.msg ? err.msg : "",
+                info.stderr_tail.buf);
+  ck_assert_uint_eq(s.calls, 2);
+  free(s.dir_seen);
+  free(path);
+  free(dir);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+/* A server counting its requests, printing the count when stopped. */
+static const char http_server[] =
+    "'use strict';\n"
+    "const http = require('http');\n"
+    "let served = 0;\n"
+    "const server = http.createServer((req, res) => {\n"
+    "  served++;\n"
+    "  res.statusCode = req.url === '/missing' ? 404 : 200;\n"
+    "  res.end('ok');\n"
+    "});\n"
+    "server.listen(0, '127.0.0.1', () =>\n"
+    "  console.log('Listening on http://127.0.0.1:' + "
+    "server.address().port + '/'));\n"
+    "process.on('SIGTERM', () => { console.log('served ' + served); "
+    "process.exit(0); });\n";
+
+START_TEST(http_requests_between_snapshots)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *path = fixture("server.js", http_server);
+  char *headers[] = {NULL};
+  int fds = count_fds();
+
+  check_for(&c, "server.js", path);
+  c.drive = LC_DRIVE_HTTP;
+  c.http.target = (char *)"/ok";
+  c.http.method = (char *)"GET";
+  c.http.headers = headers;
+  c.http.requests = 17;
+  c.http.concurrency = 3;
+  c.http.ready_timeout_ms = 10000;
+  c.snapshots = 3;
+  ck_assert_msg(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err) ==
+                    0,
+                "%s", err.msg ? err.msg : "");
+  ck_assert_uint_eq(s.calls, 3);
+  ck_assert_uint_eq(info.requests, 51);
+  ck_assert_uint_eq(info.failed_requests, 0);
+  ck_assert_ptr_nonnull(strstr(info.note.buf, "51 requests sent to "
+                                              "127.0.0.1:"));
+  ck_assert_ptr_nonnull(strstr(info.note.buf, "all answered 2xx"));
+  /* The server counted them too. */
+  ck_assert_msg(strstr(info.stdout_tail.buf, "served 51\n"), "stdout: %s",
+                info.stdout_tail.buf);
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+struct http_fault {
+  const char *script;
+  const char *target;
+  unsigned port;
+  uint64_t max_failed;
+  const char *msg;
+};
+
+static const struct http_fault http_faults[] = {
+    {"setInterval(() => {}, 1000);\n", "/", 0, 0,
+     "the server printed no port within 800ms (ready_timeout)"},
+    {"setInterval(() => {}, 1000);\n", "/", 1, 0,
+     "the server did not accept connections on 127.0.0.1:1 within 800ms "
+     "(ready_timeout)"},
+    {http_server, "/missing", 0, 0,
+     "1 of 1 requests (GET /missing) failed, more than max_failed_requests "
+     "0: 1 x HTTP 404"},
+    {http_server, "/missing", 0, 2,
+     "3 of 3 requests (GET /missing) failed, more than max_failed_requests "
+     "2: 3 x HTTP 404"},
+    {"'use strict';\n"
+     "const server = require('http').createServer((req, res) => {\n"
+     "  process.kill(process.pid, 'SIGKILL');\n"
+     "});\n"
+     "server.listen(0, '127.0.0.1', () => console.log('listening on port ' +"
+     " server.address().port));\n",
+     "/", 0, 0,
+     "the server was killed by signal SIGKILL (9) after 0 of 3 snapshots, "
+     "while leakcheck was sending requests ("},
+};
+
+START_TEST(http_faults_are_reported)
+{
+  const struct http_fault *f = &http_faults[_i];
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  char *path = fixture("server.js", f->script);
+  char *headers[] = {NULL};
+  int fds = count_fds();
+  uint64_t t0 = now_ms();
+
+  check_for(&c, "server.js", path);
+  c.drive = LC_DRIVE_HTTP;
+  c.http.target = (char *)f->target;
+  c.http.method = (char *)"GET";
+  c.http.headers = headers;
+  c.http.requests = 10;
+  c.http.port = f->port;
+  c.http.max_failed = f->max_failed;
+  c.http.ready_timeout_ms = 800;
+  ck_assert_int_eq(
+      lc_driver_run(&c, "leakcheck.yml", record, NULL, &info, &err), -1);
+  ck_assert_int_eq(err.code, LC_EPROGRAM);
+  ck_assert_msg(strstr(err.msg, f->msg), "got '%s'", err.msg);
+  ck_assert_uint_lt(now_ms() - t0, 8000);
+  assert_clean(&info, fds);
+  free(path);
+  lc_err_release(&err);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+/* Dumps the program writes itself: node's --heapsnapshot-signal (into the
+ * diagnostic dir leakcheck adds), and a stand-in for the heapdump module
+ * (heapdump-A.B.heapsnapshot in the cwd, moved away by leakcheck). */
+struct signal_case {
+  const char *script;
+  const char *node_arg;
+};
+
+static const struct signal_case signal_cases[] = {
+    {"setInterval(() => {}, 20);\n", "--heapsnapshot-signal=SIGUSR2"},
+    {"const v8 = require('v8');\n"
+     "process.on('SIGUSR2', () => {\n"
+     "  const t = process.hrtime.bigint();\n"
+     "  v8.writeHeapSnapshot('heapdump-' + (t / 1000000n) + '.' +"
+     " (t % 1000000n) + '.heapsnapshot');\n"
+     "});\n"
+     "setInterval(() => {}, 20);\n",
+     NULL},
+};
+
+static int
+dumps_in(const char *dir)
+{
+  int n = 0;
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  ck_assert_ptr_nonnull(d);
+  while ((de = readdir(d)) != NULL)
+    n += strstr(de->d_name, ".heapsnapshot") != NULL;
+  closedir(d);
+  return n;
+}
+
+START_TEST(signal_dumps_are_picked_up)
+{
+  const struct signal_case *sc = &signal_cases[_i];
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *path = fixture("dumps.js", sc->script);
+  char *node_args[] = {(char *)sc->node_arg, NULL};
+  int fds = count_fds();
+  unsigned i;
+
+  check_for(&c, "dumps.js", path);
+  c.drive = LC_DRIVE_SIGNAL;
+  c.signo = SIGUSR2;
+  c.every_ms = 50;
+  c.snapshots = 3;
+  if (sc->node_arg) {
+    c.node_args = node_args;
+    c.nnode_args = 1;
+  }
+  ck_assert_msg(lc_driver_run(&c, "leakcheck.yml", record, &s, &info, &err) ==
+                    0,
+                "%s", err.msg ? err.msg : "");
+  ck_assert_uint_eq(s.calls, 3);
+  for (i = 0; i < 3; i++) {
+    ck_assert_uint_eq(s.ks[i], i);
+    ck_assert_msg(s.complete[i], "snapshot %u incomplete", i);
+    ck_assert_int_gt(s.node_count[i], 1000);
+  }
+  /* Handed over inside the private dir; nothing left in the cwd. */
+  ck_assert_int_eq(strncmp(s.dir_seen, tmpdir, strlen(tmpdir)), 0);
+  ck_assert_int_eq(dumps_in(work), 0);
+  assert_clean(&info, fds);
+  free(s.dir_seen);
+  free(path);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+START_TEST(signal_faults_are_reported)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  char *path =
+      fixture("quiet.js", _i == 0 ? "process.on('SIGUSR2', () => {});\n"
+                                    "setInterval(() => {}, 1000);\n"
+                                  : "setInterval(() => {}, 1000);\n");
+  int fds = count_fds();
+  uint64_t t0 = now_ms();
+
+  check_for(&c, "quiet.js", path);
+  c.drive = LC_DRIVE_SIGNAL;
+  c.signo = SIGUSR2;
+  c.every_ms = 50;
+  c.timeout_ms = 1500;
+  ck_assert_int_eq(
+      lc_driver_run(&c, "leakcheck.yml", record, NULL, &info, &err), -1);
+  ck_assert_int_eq(err.code, LC_EPROGRAM);
+  if (_i == 0)
+    ck_assert_msg(strstr(err.msg, "timed out after 1500ms with 0 of 3 "
+                                  "snapshots taken; no dump appeared after "
+                                  "SIGUSR2 (snapshot 0): watched '"),
+                  "got '%s'", err.msg);
+  else
+    ck_assert_msg(strstr(err.msg, "the program was killed by signal SIGUSR2 "
+                                  "(12) after 0 of 3 snapshots; it does not "
+                                  "handle SIGUSR2"),
+                  "got '%s'", err.msg);
+  ck_assert_uint_lt(now_ms() - t0, 1500 + 2500);
+  assert_clean(&info, fds);
+  free(path);
+  lc_err_release(&err);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+/* analyze: existing files reach the callback in the order given, through
+ * links that the callback may remove without touching the originals. */
+static int
+replay_record(void *ctx, unsigned k, const char *path, struct lc_err *err)
+{
+  struct seen *s = ctx;
+  char buf[16] = {0};
+  int fd = open(path, O_RDONLY);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_gt(read(fd, buf, sizeof(buf) - 1), 0);
+  close(fd);
+  s->node_count[k] = strtol(buf, NULL, 10);
+  s->ks[s->calls++] = k;
+  unlink(path);
+  if ((int)k == s->fail_at) {
+    /* What main.c's callback does with a file it cannot parse. */
+    lc_err_set(err, LC_EINPUT, path, 0, 0, "bad file");
+    err->code = LC_EPROGRAM;
+    return -1;
+  }
+  return 0;
+}
+
+START_TEST(replay_hands_over_existing_files)
+{
+  struct lc_check c;
+  struct lc_run_info info = LC_RUN_INFO_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  struct seen s = SEEN_INIT;
+  char *files[3];
+  int fds = count_fds();
+  unsigned i;
+
+  files[0] = fixture("b.heapsnapshot", "20");
+  files[1] = fixture("a.heapsnapshot", "10");
+  files[2] = fixture("c.heapsnapshot", "30");
+  check_for(&c, "x.js", files[0]);
+  ck_assert_int_eq(
+      lc_driver_replay(&c, files, 3, replay_record, &s, &info, &err), 0);
+  ck_assert_uint_eq(s.calls, 3);
+  ck_assert_int_eq(s.node_count[0], 20);
+  ck_assert_int_eq(s.node_count[1], 10);
+  ck_assert_int_eq(s.node_count[2], 30);
+  ck_assert_uint_eq(info.snapshots_done, 3);
+  for (i = 0; i < 3; i++)
+    ck_assert_int_eq(access(files[i], R_OK), 0);
+  ck_assert_int_eq(leftover_temp_dirs(), 0);
+
+  /* A file the callback cannot use: an input error naming it. */
+  memset(&s, 0, sizeof(s));
+  s.fail_at = 1;
+  ck_assert_int_eq(
+      lc_driver_replay(&c, files, 3, replay_record, &s, &info, &err), -1);
+  ck_assert_int_eq(err.code, LC_EINPUT);
+  ck_assert_str_eq(err.path, files[1]);
+  ck_assert_str_eq(err.msg, "bad file");
+  ck_assert_uint_eq(s.calls, 2);
+  ck_assert_int_eq(access(files[1], R_OK), 0);
+  ck_assert_int_eq(leftover_temp_dirs(), 0);
+  ck_assert_int_eq(count_fds(), fds);
+  for (i = 0; i < 3; i++)
+    free(files[i]);
+  lc_err_release(&err);
+  lc_run_info_release(&info);
+}
+END_TEST
+
+START_TEST(describe_names_the_drive)
+{
+  struct lc_check c;
+  char *d;
+  memset(&c, 0, sizeof(c));
+  c.snapshots = 5;
+  c.every_ms = 500;
+  d = lc_driver_describe(&c);
+  ck_assert_str_eq(d, "5 snapshots, every 500ms");
+  free(d);
+  c.drive = LC_DRIVE_CALL;
+  c.call = (char *)"run";
+  c.call_times = 25;
+  d = lc_driver_describe(&c);
+  ck_assert_str_eq(d, "5 snapshots, 25 calls of 'run' before each");
+  free(d);
+  c.drive = LC_DRIVE_HTTP;
+  c.http.requests = 100;
+  c.http.method = (char *)"POST";
+  c.http.target = (char *)"/items";
+  d = lc_driver_describe(&c);
+  ck_assert_str_eq(d, "5 snapshots, 100 requests to POST /items before each");
+  free(d);
+  c.drive = LC_DRIVE_SIGNAL;
+  c.signo = SIGUSR2;
+  c.every_ms = 2000;
+  d = lc_driver_describe(&c);
+  ck_assert_str_eq(d, "5 snapshots by SIGUSR2, every 2s");
+  free(d);
+}
+END_TEST
+
 static Suite *
 driver_suite(void)
 {
@@ -759,6 +1292,25 @@ driver_suite(void)
   tcase_add_test(tc, args_env_and_cwd_reach_the_program);
   tcase_add_test(tc, es_module_entry_works);
   tcase_add_test(tc, idle_heap_is_stable);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("drive");
+  tcase_set_timeout(tc, 60);
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_loop_test(tc, call_idle_export_is_flat, 0, 2);
+  tcase_add_test(tc, call_leak_grows_per_batch);
+  tcase_add_loop_test(tc, call_faults_are_reported, 0,
+                      (int)(sizeof(call_faults) / sizeof(call_faults[0])));
+  tcase_add_loop_test(tc, call_loads_es_modules, 0,
+                      (int)(sizeof(esm_cases) / sizeof(esm_cases[0])));
+  tcase_add_test(tc, http_requests_between_snapshots);
+  tcase_add_loop_test(tc, http_faults_are_reported, 0,
+                      (int)(sizeof(http_faults) / sizeof(http_faults[0])));
+  tcase_add_loop_test(tc, signal_dumps_are_picked_up, 0,
+                      (int)(sizeof(signal_cases) / sizeof(signal_cases[0])));
+  tcase_add_loop_test(tc, signal_faults_are_reported, 0, 2);
+  tcase_add_test(tc, replay_hands_over_existing_files);
+  tcase_add_test(tc, describe_names_the_drive);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,0 +1,162 @@
+# drive: { http: PATH, requests: N, ... }: leakcheck starts the server,
+# waits until it accepts connections on 127.0.0.1 (port from its output or
+# from the config), and sends N requests itself between two snapshots.  A
+# server that keeps one object per request grows by exactly N per
+# interval, and counts exactly snapshots x N requests itself; a clean
+# server passes.  Faults: a server that never listens, one that dies under
+# load, answers outside 2xx beyond the budget (exit 3 with the counts), a
+# host other than 127.0.0.1 (exit 2).  Nothing is left running.
+. "$(dirname "$0")/lib.sh"
+
+cp "$SRC/examples/server.js" .
+cat > quiet.js <<'JS'
+console.log('warming up, not listening yet');
+setInterval(() => {}, 1000);
+JS
+cat > dies.js <<'JS'
+'use strict';
+const http = require('http');
+let served = 0;
+const server = http.createServer((req, res) => {
+  if (++served === 60) process.kill(process.pid, 'SIGKILL');
+  res.end('ok');
+});
+server.listen(0, '127.0.0.1', () => console.log('Listening on port ' + server.address().port));
+JS
+cat > flaky.js <<'JS'
+'use strict';
+const http = require('http');
+let n = 0;
+const server = http.createServer((req, res) => {
+  n++;
+  res.statusCode = n % 10 === 0 ? 503 : n % 7 === 0 ? 404 : 200;
+  res.end();
+});
+server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port + '/'));
+JS
+port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+
+cat > leakcheck.yml <<YML
+version: 1
+checks:
+  - name: leak
+    script: server.js
+    drive: { http: /orders, method: POST, body: '{"qty": 1}', requests: 25, concurrency: 3 }
+    snapshots: 4
+    assert:
+      - constructor: AuditEntry
+        max_growth: 0
+  - name: leak-fixed-port
+    script: server.js
+    env: { PORT: "$port" }
+    drive: { http: "http://127.0.0.1:$port/orders?src=e2e", method: POST, requests: 10 }
+    snapshots: 3
+    assert:
+      - constructor: AuditEntry
+        max_growth: 0
+  - name: clean
+    script: server.js
+    drive: { http: /health, requests: 50, concurrency: 4 }
+    snapshots: 5
+  - name: never-listens
+    script: quiet.js
+    drive: { http: /, requests: 5, ready_timeout: 1500ms }
+  - name: wrong-port
+    script: quiet.js
+    drive: { http: /, requests: 5, ready_timeout: 1s, port: $port }
+  - name: dies
+    script: dies.js
+    drive: { http: /, requests: 25, concurrency: 2 }
+  - name: errors-over-budget
+    script: flaky.js
+    drive: { http: /, requests: 30, max_failed_requests: 2 }
+  - name: errors-in-budget
+    script: flaky.js
+    drive: { http: /, requests: 30, max_failed_requests: 100 }
+    snapshots: 3
+    assert:
+      - total: true
+        max_growth_bytes: 1MB
+YML
+
+interval_steps() {
+  local line prev="" out=""
+  line=$(xpath "$1" "string(//testcase[@name=\"$2\"]/failure)" | grep 'counts:' | head -1)
+  for n in $(echo "$line" | sed 's/counts://; s/[()]//g'); do
+    [ -n "$prev" ] && out="$out $((n - prev))"
+    prev=$n
+  done
+  echo $out
+}
+
+run_lc --check leak --junit leak.xml
+expect_eq "leak: exit code" "$CODE" 1
+expect_contains "leak: progress line" "$ERR" \
+  "running 'leak' (4 snapshots, 25 requests to POST /orders before each)"
+expect_eq "leak: one AuditEntry per request" \
+  "$(interval_steps leak.xml 'AuditEntry: max_growth 0')" "25 25 25"
+expect_contains "leak: leakcheck's count" "$ERR" "'leak': 100 requests sent to 127.0.0.1:"
+expect_contains "leak: all answered" "$ERR" "all answered 2xx"
+expect_contains "leak: the server's own count" \
+  "$(xpath leak.xml 'string(//testsuite/system-out)')" "served 100 requests"
+
+run_lc --check leak-fixed-port --junit fixed.xml
+expect_eq "fixed port: exit code" "$CODE" 1
+expect_eq "fixed port: one per request" \
+  "$(interval_steps fixed.xml 'AuditEntry: max_growth 0')" "10 10"
+expect_contains "fixed port: the port" "$ERR" "30 requests sent to 127.0.0.1:$port"
+expect_contains "fixed port: the server's count" \
+  "$(xpath fixed.xml 'string(//testsuite/system-out)')" "served 30 requests"
+
+# The default assertion: no constructor rises steadily (V8's own code,
+# optimised as the load goes on, has its budget).
+run_lc --check clean --junit clean.xml
+expect_eq "clean: exit code" "$CODE" 0
+expect_eq "clean: no failures" "$(xpath clean.xml 'string(/testsuites/@failures)')" 0
+expect_contains "clean: the server's count" \
+  "$(xpath clean.xml 'string(//testsuite/system-out)')" "served 250 requests"
+
+started=$(date +%s)
+run_lc --check never-listens --junit never.xml
+expect_eq "never listens: exit code" "$CODE" 3
+expect_contains "never listens: message" "$(xpath never.xml 'string(//testcase[1]/error/@message)')" \
+  "the server printed no port within 1500ms (ready_timeout)"
+expect_eq "never listens: bounded wait" "$(( $(date +%s) - started < 10 ))" 1
+
+run_lc --check wrong-port --junit wrong.xml
+expect_eq "nothing on the port: exit code" "$CODE" 3
+expect_contains "nothing on the port: message" "$OUT" \
+  "the server did not accept connections on 127.0.0.1:$port within 1s (ready_timeout)"
+
+run_lc --check dies --junit dies.xml
+expect_eq "dies under load: exit code" "$CODE" 3
+expect_contains "dies under load: message" "$(xpath dies.xml 'string(//testcase[1]/error/@message)')" \
+  "the server was killed by signal SIGKILL (9) after 2 of 5 snapshots, while leakcheck was sending requests ("
+
+run_lc --check errors-over-budget --junit over.xml
+expect_eq "non-2xx over budget: exit code" "$CODE" 3
+expect_contains "non-2xx over budget: counts" "$(xpath over.xml 'string(//testcase[1]/error/@message)')" \
+  "3 of 14 requests (GET /) failed, more than max_failed_requests 2: 2 x HTTP 404, 1 x HTTP 503"
+
+run_lc --check errors-in-budget --junit in.xml
+expect_eq "non-2xx within budget: exit code" "$CODE" 0
+expect_contains "non-2xx within budget: counted and reported" "$ERR" \
+  "90 requests sent to 127.0.0.1:"
+expect_contains "non-2xx within budget: by status" "$ERR" \
+  "20 failed: 11 x HTTP 404, 9 x HTTP 503"
+
+# Loopback only: any other host is a configuration error.
+cat > remote.yml <<'YML'
+version: 1
+checks:
+  - name: remote
+    script: server.js
+    drive: { http: "http://10.0.0.1:80/", requests: 5 }
+YML
+run_lc -c remote.yml --junit remote.xml
+expect_eq "other host: exit code" "$CODE" 2
+expect_contains "other host: message" "$ERR" \
+  "remote.yml:5:20: 'http' must be on 127.0.0.1 (leakcheck sends requests over loopback only); got host '10.0.0.1'"
+
+no_leftovers
+finish
