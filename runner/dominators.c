@@ -58,16 +58,29 @@ lc_weakmap_edge(const struct lc_snapshot *s, uint32_t e, uint32_t *table_id,
     t--;
   if (t == end - 1)
     return 0;
+  /* A table id beyond any node id still makes a WeakMap name (DevTools
+   * compares it as a number): 0, which no node has, stands for it. */
   for (k = 0; t + k < end - 1; k++) {
     id = id * 10 + (uint64_t)(t[k] - '0');
-    if (id > UINT32_MAX)
-      return 0;
+    if (id > UINT32_MAX) {
+      id = 0;
+      break;
+    }
   }
   if ((size_t)(t - mid) < sizeof(wm_table) - 1 ||
       memcmp(t - (sizeof(wm_table) - 1), wm_table, sizeof(wm_table) - 1) != 0)
     return 0;
-  /* mid .. the table suffix must read "K @1) -> value (V @2)". */
+  /* mid .. the table suffix must read "K @1) -> value (V @2)", where K and
+   * V are matched by JavaScript's `.`, which stops at line terminators. */
   midlen = (size_t)(t - (sizeof(wm_table) - 1) - mid);
+  for (k = 0; k < midlen; k++) {
+    unsigned char c = (unsigned char)mid[k];
+    if (c == '\n' || c == '\r' ||
+        (c == 0xE2 && k + 2 < midlen && (unsigned char)mid[k + 1] == 0x80 &&
+         ((unsigned char)mid[k + 2] == 0xA8 ||
+          (unsigned char)mid[k + 2] == 0xA9)))
+      return 0;
+  }
   if (midlen < 1 || mid[midlen - 1] != ')' ||
       !ends_with_at_id(mid, midlen - 1))
     return 0;
@@ -646,8 +659,9 @@ lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
   uint32_t *hops, v = node;
   size_t n = 0, cap = 16;
   long i;
-  if (!g->bfs_edge || node >= s->node_count ||
-      (node != 0 && g->bfs_edge[node] == UINT32_MAX)) {
+  /* Reached by the BFS: through an edge, or as a user root itself. */
+  if (!g->bfs_edge || !g->distance || node >= s->node_count ||
+      g->distance[node] == LC_DISTANCE_NONE) {
     lc_buf_addstr(out, "unreachable from the roots");
     return -1;
   }
@@ -677,7 +691,8 @@ lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
     add_node(out, s, s->edge_to[e], class_of, ctx);
   }
   free(hops);
-  return (long)n;
+  /* The edges shown: the root's own edge to where the path starts is not. */
+  return n && v == 0 ? (long)n - 1 : (long)n;
 }
 
 int

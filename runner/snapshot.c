@@ -1007,6 +1007,7 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
 
   init_cclass();
   memset(&h, 0, sizeof(h));
+  memset(&nj, 0, sizeof(nj));
   memset(s, 0, sizeof(*s));
   s->path = lc_xstrdup(name);
 

@@ -85,8 +85,9 @@ void lc_graph_release(struct lc_graph *g);
  * bottom to top, as one line:
  *   global @5 → registry (property) → Array @41 → [17] (element) → Session @99
  * Node names are DevTools class names (`class_of` gives them, may be NULL
- * for raw names); weak edges are never used.  Returns the number of hops,
- * or -1 (and appends "unreachable") when no path exists. */
+ * for raw names); weak edges are never used.  Returns the number of edges
+ * shown, or -1 (and appends "unreachable from the roots") when the BFS
+ * never reached `node`. */
 long lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
                    uint32_t node,
                    const char *(*class_of)(void *ctx, uint32_t node),
