@@ -558,34 +558,17 @@ build_argv(const struct lc_check *check, const char *node, const char *agent,
   return argv;
 }
 
-/* Appends `s` as a JSON string. */
-static void
-json_quote(struct lc_buf *b, const char *s)
-{
-  lc_buf_addch(b, '"');
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\')
-      lc_buf_addf(b, "\\%c", c);
-    else if (c < 0x20)
-      lc_buf_addf(b, "\\u%04x", c);
-    else
-      lc_buf_addch(b, (char)c);
-  }
-  lc_buf_addch(b, '"');
-}
-
 /* LEAKCHECK_AGENT_CALL: what the agent loads and calls, as JSON. */
 static char *
 call_env(const struct lc_check *check, const char *script)
 {
   struct lc_buf b = LC_BUF_INIT;
   lc_buf_addstr(&b, "LEAKCHECK_AGENT_CALL={\"module\":");
-  json_quote(&b, script);
+  lc_buf_add_json_string(&b, script);
   lc_buf_addstr(&b, ",\"export\":");
-  json_quote(&b, check->call ? check->call : "default");
+  lc_buf_add_json_string(&b, check->call ? check->call : "default");
   lc_buf_addstr(&b, ",\"setup\":");
-  json_quote(&b, check->call_setup ? check->call_setup : "setup");
+  lc_buf_add_json_string(&b, check->call_setup ? check->call_setup : "setup");
   lc_buf_addf(&b, ",\"setupRequired\":%s}",
               check->call_setup ? "true" : "false");
   return lc_buf_detach(&b, NULL);

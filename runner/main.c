@@ -127,22 +127,6 @@ usage_error(const char *fmt, ...)
 
 /* ---- summary FILE --------------------------------------------------------- */
 
-static void
-json_string(struct lc_buf *out, const char *s)
-{
-  lc_buf_addch(out, '"');
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\')
-      lc_buf_addf(out, "\\%c", c);
-    else if (c < 0x20)
-      lc_buf_addf(out, "\\u%04x", c);
-    else
-      lc_buf_addch(out, (char)c);
-  }
-  lc_buf_addch(out, '"');
-}
-
 /* DevTools shows "-" for these distances. */
 static int
 distance_shown(int32_t d)
@@ -217,15 +201,15 @@ cmd_summary(int argc, char **argv)
   n = sum.nrows;
   if (json) {
     lc_buf_addstr(&out, "{\"file\": ");
-    json_string(&out, argv[optind]);
+    lc_buf_add_json_string(&out, argv[optind]);
     lc_buf_addf(&out, ", \"node_count\": %u, \"edge_count\": %u, "
                 "\"total_size\": %" PRIu64 ", \"rows\": [",
                 s.node_count, s.edge_count, sum.total_size);
     for (i = 0; i < n; i++) {
       lc_buf_addstr(&out, i ? ",\n  {\"key\": " : "\n  {\"key\": ");
-      json_string(&out, sum.rows[i].key);
+      lc_buf_add_json_string(&out, sum.rows[i].key);
       lc_buf_addstr(&out, ", \"name\": ");
-      json_string(&out, sum.rows[i].name);
+      lc_buf_add_json_string(&out, sum.rows[i].name);
       lc_buf_addf(&out, ", \"count\": %" PRIu64 ", \"self_size\": %" PRIu64
                   ", \"retained_size\": %" PRIu64 ", \"distance\": ",
                   sum.rows[i].count, sum.rows[i].self_size,
@@ -331,16 +315,16 @@ cmd_diff(int argc, char **argv)
   n = cmp.nrows;
   if (json) {
     lc_buf_addstr(&out, "{\"base\": ");
-    json_string(&out, argv[optind]);
+    lc_buf_add_json_string(&out, argv[optind]);
     lc_buf_addstr(&out, ", \"file\": ");
-    json_string(&out, argv[optind + 1]);
+    lc_buf_add_json_string(&out, argv[optind + 1]);
     lc_buf_addstr(&out, ", \"rows\": [");
     for (i = 0; i < n; i++) {
       const struct lc_compare_row *r = &cmp.rows[i];
       lc_buf_addstr(&out, i ? ",\n  {\"key\": " : "\n  {\"key\": ");
-      json_string(&out, r->key);
+      lc_buf_add_json_string(&out, r->key);
       lc_buf_addstr(&out, ", \"name\": ");
-      json_string(&out, r->name);
+      lc_buf_add_json_string(&out, r->name);
       lc_buf_addf(&out, ", \"new\": %" PRIu64 ", \"deleted\": %" PRIu64
                   ", \"delta\": %" PRId64 ", \"alloc_size\": %" PRIu64
                   ", \"freed_size\": %" PRIu64 ", \"size_delta\": %" PRId64

@@ -299,36 +299,12 @@ utf16_len(const char *s, size_t n)
   return len;
 }
 
-/* JSON.stringify of a string, for property names containing , ' " { }. */
-static void
-json_quote(struct lc_buf *out, const char *s)
-{
-  lc_buf_addch(out, '"');
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    switch (c) {
-    case '"': lc_buf_addstr(out, "\\\""); break;
-    case '\\': lc_buf_addstr(out, "\\\\"); break;
-    case '\b': lc_buf_addstr(out, "\\b"); break;
-    case '\f': lc_buf_addstr(out, "\\f"); break;
-    case '\n': lc_buf_addstr(out, "\\n"); break;
-    case '\r': lc_buf_addstr(out, "\\r"); break;
-    case '\t': lc_buf_addstr(out, "\\t"); break;
-    default:
-      if (c < 0x20)
-        lc_buf_addf(out, "\\u%04x", c);
-      else
-        lc_buf_addch(out, (char)c);
-    }
-  }
-  lc_buf_addch(out, '"');
-}
-
 static void
 format_property(struct lc_buf *out, const char *name)
 {
+  /* Names with , ' " { } are written as JSON.stringify does. */
   if (strpbrk(name, ",'\"{}"))
-    json_quote(out, name);
+    lc_buf_add_json_string(out, name);
   else
     lc_buf_addstr(out, name);
 }

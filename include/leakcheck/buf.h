@@ -74,6 +74,11 @@ void lc_buf_addf(struct lc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void lc_buf_vaddf(struct lc_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Appends `s` as a JSON string, the way JavaScript's JSON.stringify writes
+ * it: quotes, \" \\ \b \f \n \r \t, other control characters as \u00xx,
+ * everything else (UTF-8 included) as is. */
+void lc_buf_add_json_string(struct lc_buf *b, const char *s);
+
 /* Gives the string away: the caller owns and frees the result, `b` is left
  * initialised (empty).  Never returns NULL. */
 char *lc_buf_detach(struct lc_buf *b, size_t *len);
