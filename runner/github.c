@@ -274,22 +274,6 @@ label_of(const struct lc_check *ck, size_t i, struct lc_buf *tmp)
   return tmp->buf;
 }
 
-/* Start of the last `max` lines of `s`. */
-static const char *
-tail_lines(const char *s, size_t max)
-{
-  const char *p = s + strlen(s);
-  size_t n = 0;
-  if (p > s && p[-1] == '\n')
-    p--;
-  while (p > s) {
-    if (p[-1] == '\n' && ++n == max)
-      break;
-    p--;
-  }
-  return p;
-}
-
 /* Cuts `b` to at most `max` bytes on a UTF-8 boundary, ending it with
  * `mark` (which must be shorter than `max`). */
 static void
@@ -395,7 +379,7 @@ annotate_broken(struct lc_buf *out, const char *file,
   lc_buf_addstr(msg, r->error ? r->error : "the program broke");
   if (r->stderr_tail && *r->stderr_tail) {
     lc_buf_addstr(msg, "\n\nlast lines of stderr:\n");
-    lc_buf_addstr(msg, tail_lines(r->stderr_tail, 10));
+    lc_buf_addstr(msg, lc_tail_lines(r->stderr_tail, 10));
     while (msg->len && msg->buf[msg->len - 1] == '\n')
       lc_buf_setlen(msg, msg->len - 1);
   }
@@ -696,7 +680,7 @@ summary_check(struct summary *s, const struct lc_config *cfg,
       return -1;
     if (r->stderr_tail && *r->stderr_tail) {
       lc_buf_addstr(p, "Last lines of stderr:\n\n");
-      md_block(p, tail_lines(r->stderr_tail, TAIL_LINES));
+      md_block(p, lc_tail_lines(r->stderr_tail, TAIL_LINES));
     }
     return flush(s);
   }

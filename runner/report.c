@@ -312,10 +312,8 @@ add_clean_str(struct lc_buf *out, const char *s)
     add_clean(out, s, strlen(s));
 }
 
-/* Start of the last `max` lines of `s` (a final newline ends the last line
- * rather than starting an empty one). */
-static const char *
-tail_lines(const char *s, size_t max)
+const char *
+lc_tail_lines(const char *s, size_t max)
 {
   const char *p = s + strlen(s);
   size_t n = 0;
@@ -537,7 +535,7 @@ lc_report_text(struct lc_buf *out, const struct lc_config *cfg,
       add_clean_str(out, r->error ? r->error : "the program broke");
       lc_buf_addch(out, '\n');
       if (r->stderr_tail && *r->stderr_tail)
-        add_prefixed_lines(out, tail_lines(r->stderr_tail, TAIL_LINES), "  | ",
+        add_prefixed_lines(out, lc_tail_lines(r->stderr_tail, TAIL_LINES), "  | ",
                            1);
       continue;
     }
@@ -701,7 +699,7 @@ error_text(struct lc_buf *t, const struct lc_check_result *r)
   lc_buf_addf(t, "%s\n", r->error ? r->error : "the program broke");
   if (r->stderr_tail && *r->stderr_tail) {
     lc_buf_addf(t, "\nlast lines of stderr:\n");
-    add_prefixed_lines(t, tail_lines(r->stderr_tail, TAIL_LINES), "", 0);
+    add_prefixed_lines(t, lc_tail_lines(r->stderr_tail, TAIL_LINES), "", 0);
   }
 }
 

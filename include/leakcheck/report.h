@@ -115,6 +115,11 @@ void lc_report_junit_ex(struct lc_buf *out, const struct lc_config *cfg,
  * above U+10FFFF, stray or missing continuation bytes).  In attributes
  * TAB LF CR become &#9; &#10; &#13;, in text they stay raw.  DEL and C1
  * characters are valid XML and are kept. */
+/* The start of the last `max` lines of `s` (a final newline ends the last
+ * line rather than starting an empty one): the tail of program output that
+ * reports show. */
+const char *lc_tail_lines(const char *s, size_t max);
+
 void lc_xml_escape(struct lc_buf *out, const char *s, size_t len, int attr);
 
 /* Writes `data` to `path` atomically: a temporary file "PATH.tmp.XXXXXX"
