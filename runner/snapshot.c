@@ -8,6 +8,7 @@
  * reported, never tracked per line.
  */
 #define JSMN_STATIC
+#define JSMN_STRICT
 #include "leakcheck/snapshot.h"
 
 #include <errno.h>
@@ -302,31 +303,32 @@ struct header {
   int have_node_count, have_edge_count;
 };
 
-/* Index just past token t and all its children. */
+static int
+tok_ok(const struct header *h, int t)
+{
+  return t >= 0 && t < h->ntok;
+}
+
+/* Index just past token t and all its descendants (jsmn writes tokens in
+ * pre-order; an object's size counts its keys, a key's its value).  Never
+ * past ntok; iterative, so deep nesting cannot exhaust the stack. */
 static int
 tok_skip(const struct header *h, int t)
 {
-  int end = t + 1;
-  int i, n = h->tok[t].size;
-  if (h->tok[t].type == JSMN_OBJECT) {
-    for (i = 0; i < n; i++) {
-      end = tok_skip(h, end);     /* key */
-      end = tok_skip(h, end);     /* value */
-    }
-  } else if (h->tok[t].type == JSMN_ARRAY) {
-    for (i = 0; i < n; i++)
-      end = tok_skip(h, end);
-  } else if (h->tok[t].type == JSMN_STRING && n > 0) {
-    /* a key: its value follows and is skipped by the object loop */
+  long remaining = 1;
+  int i = t;
+  while (remaining > 0 && tok_ok(h, i)) {
+    remaining += h->tok[i].size - 1;
+    i++;
   }
-  return end;
+  return i;
 }
 
 static int
 tok_eq(const struct header *h, int t, const char *s)
 {
   size_t n = strlen(s);
-  return h->tok[t].type == JSMN_STRING &&
+  return tok_ok(h, t) && h->tok[t].type == JSMN_STRING &&
          (size_t)(h->tok[t].end - h->tok[t].start) == n &&
          memcmp(h->js + h->tok[t].start, s, n) == 0;
 }
@@ -341,10 +343,14 @@ tok_dup(const struct header *h, int t)
 static int
 tok_uint(const struct header *h, int t, uint64_t *out)
 {
-  const char *s = h->js + h->tok[t].start;
-  size_t n = (size_t)(h->tok[t].end - h->tok[t].start), i;
+  const char *s;
+  size_t n, i;
   uint64_t v = 0;
-  if (h->tok[t].type != JSMN_PRIMITIVE || n == 0)
+  if (!tok_ok(h, t) || h->tok[t].type != JSMN_PRIMITIVE)
+    return -1;
+  s = h->js + h->tok[t].start;
+  n = (size_t)(h->tok[t].end - h->tok[t].start);
+  if (n == 0)
     return -1;
   for (i = 0; i < n; i++) {
     if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - 9) / 10)
@@ -361,11 +367,12 @@ tok_names(const struct header *h, int t, char **names, unsigned max,
           unsigned *n)
 {
   int i, c;
-  if (h->tok[t].type != JSMN_ARRAY || (unsigned)h->tok[t].size > max)
+  if (!tok_ok(h, t) || h->tok[t].type != JSMN_ARRAY ||
+      (unsigned)h->tok[t].size > max || *n != 0)
     return -1;
   c = t + 1;
   for (i = 0; i < h->tok[t].size; i++) {
-    if (h->tok[c].type != JSMN_STRING)
+    if (!tok_ok(h, c) || h->tok[c].type != JSMN_STRING)
       return -1;
     names[i] = tok_dup(h, c);
     (*n)++;
@@ -389,11 +396,12 @@ static int
 tok_enum_at(const struct header *h, int t, int at, char ***out, unsigned *n)
 {
   int i, c = t + 1;
-  if (h->tok[t].type != JSMN_ARRAY || at < 0 || at >= h->tok[t].size)
+  if (!tok_ok(h, t) || h->tok[t].type != JSMN_ARRAY || at < 0 ||
+      at >= h->tok[t].size || *out)
     return -1;
   for (i = 0; i < at; i++)
     c = tok_skip(h, c);
-  if (h->tok[c].type != JSMN_ARRAY || h->tok[c].size > 255)
+  if (!tok_ok(h, c) || h->tok[c].type != JSMN_ARRAY || h->tok[c].size > 255)
     return -1;
   *out = lc_xcalloc((size_t)h->tok[c].size + 1, sizeof(char *));
   *n = 0;
@@ -444,7 +452,7 @@ parse_header(struct reader *r, size_t s, size_t e, struct header *h)
     return fail(r, s, "malformed snapshot header; expected %s",
                 "a JSON object");
   t = 1;
-  for (i = 0; i < h->tok[0].size; i++) {
+  for (i = 0; i < h->tok[0].size && tok_ok(h, t); i++) {
     int v = t + 1;
     if (tok_eq(h, t, "meta"))
       meta = v;
@@ -455,7 +463,7 @@ parse_header(struct reader *r, size_t s, size_t e, struct header *h)
     else if (tok_eq(h, t, "extra_native_bytes") &&
              tok_uint(h, v, &h->extra_native_bytes) < 0)
       bad = "'extra_native_bytes' to be an unsigned integer";
-    t = tok_skip(h, v);
+    t = tok_skip(h, t); /* the key and its value */
   }
   if (!bad && meta < 0)
     bad = "'snapshot.meta'";
@@ -463,29 +471,30 @@ parse_header(struct reader *r, size_t s, size_t e, struct header *h)
     bad = "'snapshot.node_count' (an unsigned integer)";
   if (!bad && !h->have_edge_count)
     bad = "'snapshot.edge_count' (an unsigned integer)";
-  if (!bad && h->tok[meta].type != JSMN_OBJECT)
+  if (!bad && (!tok_ok(h, meta) || h->tok[meta].type != JSMN_OBJECT))
     bad = "'snapshot.meta' to be an object";
   if (bad)
     return fail(r, s, "malformed snapshot header; expected %s", bad);
 
   t = meta + 1;
-  for (i = 0; i < h->tok[meta].size && !bad; i++) {
+  for (i = 0; i < h->tok[meta].size && !bad && tok_ok(h, t); i++) {
     int v = t + 1;
     if (tok_eq(h, t, "node_fields")) {
       if (tok_names(h, v, h->node_fields, LC_FIELDS_MAX, &h->nf) < 0)
-        bad = "'meta.node_fields' to be an array of strings";
+        bad = "'meta.node_fields' once, as an array of at most 64 strings";
     } else if (tok_eq(h, t, "edge_fields")) {
       if (tok_names(h, v, h->edge_fields, LC_FIELDS_MAX, &h->ef) < 0)
-        bad = "'meta.edge_fields' to be an array of strings";
+        bad = "'meta.edge_fields' once, as an array of at most 64 strings";
     } else if (tok_eq(h, t, "location_fields")) {
       if (tok_names(h, v, h->loc_fields, LC_FIELDS_MAX, &h->lf) < 0)
-        bad = "'meta.location_fields' to be an array of strings";
+        bad = "'meta.location_fields' once, as an array of at most 64 "
+              "strings";
     } else if (tok_eq(h, t, "node_types")) {
       nt_tok = v;
     } else if (tok_eq(h, t, "edge_types")) {
       et_tok = v;
     }
-    t = tok_skip(h, v);
+    t = tok_skip(h, t);
   }
   if (bad)
     return fail(r, s, "malformed snapshot header; expected %s", bad);
@@ -1049,6 +1058,15 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
     r.pos = hr.pos;
   }
 
+  /* Every value takes at least two bytes (a digit and a comma): counts the
+   * file cannot hold are refused before anything is allocated for them. */
+  if (h.node_count * h.nf > len / 2 + 1 || h.edge_count * h.ef > len / 2 + 1) {
+    fail(&r, hs, "node_count %llu and edge_count %llu do not fit in a file "
+         "of %zu bytes; expected the counts of the arrays that follow",
+         (unsigned long long)h.node_count, (unsigned long long)h.edge_count,
+         len);
+    goto fail;
+  }
   s->node_count = (uint32_t)h.node_count;
   s->edge_count = (uint32_t)h.edge_count;
   s->extra_native_bytes = h.extra_native_bytes;

