@@ -14,7 +14,7 @@ for p in build-essential cmake pkg-config libyaml-dev libjsmn-dev libcurl4-opens
 done
 if [ "$want_tests" = 1 ]; then
   # git and pre-commit run the hook tests; npm installs the action validator.
-  for p in check libxml2-utils git pre-commit; do
+  for p in check libxml2-utils git pre-commit clang-format; do
     have_pkg "$p" || need+=("$p")
   done
   command -v npm >/dev/null 2>&1 || need+=(npm)

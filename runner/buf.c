@@ -187,13 +187,27 @@ lc_buf_add_json_string(struct lc_buf *b, const char *s)
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
     switch (c) {
-    case '"': lc_buf_addstr(b, "\\\""); break;
-    case '\\': lc_buf_addstr(b, "\\\\"); break;
-    case '\b': lc_buf_addstr(b, "\\b"); break;
-    case '\f': lc_buf_addstr(b, "\\f"); break;
-    case '\n': lc_buf_addstr(b, "\\n"); break;
-    case '\r': lc_buf_addstr(b, "\\r"); break;
-    case '\t': lc_buf_addstr(b, "\\t"); break;
+    case '"':
+      lc_buf_addstr(b, "\\\"");
+      break;
+    case '\\':
+      lc_buf_addstr(b, "\\\\");
+      break;
+    case '\b':
+      lc_buf_addstr(b, "\\b");
+      break;
+    case '\f':
+      lc_buf_addstr(b, "\\f");
+      break;
+    case '\n':
+      lc_buf_addstr(b, "\\n");
+      break;
+    case '\r':
+      lc_buf_addstr(b, "\\r");
+      break;
+    case '\t':
+      lc_buf_addstr(b, "\\t");
+      break;
     default:
       if (c < 0x20)
         lc_buf_addf(b, "\\u%04x", c);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
+
 #include "leakcheck/banned.h"
 
 #define NONE UINT32_MAX
@@ -119,7 +120,8 @@ diff_row(struct lc_compare_row *out, const struct lc_snapshot *base,
 void
 lc_compare_build(struct lc_compare *c, const struct lc_snapshot *base,
                  const struct lc_summary *base_sum,
-                 const struct lc_snapshot *cur, const struct lc_summary *cur_sum)
+                 const struct lc_snapshot *cur,
+                 const struct lc_summary *cur_sum)
 {
   struct members mb, mc;
   size_t r, k, alloc = 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
+
 #include "leakcheck/banned.h"
 
 static const char wm_key[] = " / part of key (";
@@ -81,8 +82,7 @@ lc_weakmap_edge(const struct lc_snapshot *s, uint32_t e, uint32_t *table_id,
           (unsigned char)mid[k + 2] == 0xA9)))
       return 0;
   }
-  if (midlen < 1 || mid[midlen - 1] != ')' ||
-      !ends_with_at_id(mid, midlen - 1))
+  if (midlen < 1 || mid[midlen - 1] != ')' || !ends_with_at_id(mid, midlen - 1))
     return 0;
   for (k = 0; k + sizeof(wm_value) - 1 <= midlen; k++) {
     const char *v;
@@ -197,7 +197,8 @@ mark_essential(struct lc_graph *g, const struct lc_snapshot *s)
   }
 }
 
-/* ---- dominators ----------------------------------------------------------- */
+/* ---- dominators -----------------------------------------------------------
+ */
 
 /* Lengauer-Tarjan over vertices numbered 1..n (vertex = ordinal + 1), with 0
  * as "none", as in the paper. */
@@ -370,7 +371,8 @@ build_dominators(struct lc_graph *g, const struct lc_snapshot *s,
   free(t.next_edge);
 }
 
-/* ---- distances ------------------------------------------------------------ */
+/* ---- distances ------------------------------------------------------------
+ */
 
 /* A set of WeakMap pair names (the shared part), for the distance filter:
  * the first edge of each pair is skipped, the second passes. */
@@ -532,8 +534,8 @@ build_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
   c.s = s;
   c.dist = lc_xmalloc(((size_t)n + 1) * sizeof(int32_t));
   /* Each node is queued once per pass at most, plus repeated roots. */
-  c.queue = lc_xmalloc(((size_t)n + s->node_first_edge[1] + 1) *
-                       sizeof(uint32_t));
+  c.queue =
+      lc_xmalloc(((size_t)n + s->node_first_edge[1] + 1) * sizeof(uint32_t));
   for (i = 0; i < n; i++)
     c.dist[i] = LC_DISTANCE_NONE;
   if (paths) {
@@ -591,9 +593,9 @@ add_node(struct lc_buf *out, const struct lc_snapshot *s, uint32_t v,
 static void
 add_edge(struct lc_buf *out, const struct lc_snapshot *s, uint32_t e)
 {
-  static const char *const type[] = {"context", "element", "property",
-                                     "internal", "hidden", "shortcut",
-                                     "weak", "edge"};
+  static const char *const type[] = {"context",  "element", "property",
+                                     "internal", "hidden",  "shortcut",
+                                     "weak",     "edge"};
   uint8_t t = s->edge_type[e];
   if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
     lc_buf_addf(out, "[%u]", s->edge_name[e]);

@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
+
 #include "leakcheck/banned.h"
 
-static int err_vset(struct lc_err *err, enum lc_err_code code,
-                    const char *path, const char *fmt, va_list ap)
+static int err_vset(struct lc_err *err, enum lc_err_code code, const char *path,
+                    const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
 
 static int
@@ -59,8 +60,8 @@ lc_err_set_at(struct lc_err *err, enum lc_err_code code, const char *path,
 }
 
 int
-lc_err_errno(struct lc_err *err, int errnum, const char *path,
-             const char *fmt, ...)
+lc_err_errno(struct lc_err *err, int errnum, const char *path, const char *fmt,
+             ...)
 {
   struct lc_buf b = LC_BUF_INIT;
   va_list ap;

@@ -31,10 +31,16 @@
 #include "leakcheck/snapshot.h"
 #include "leakcheck/summary.h"
 #include "leakcheck/verdict.h"
+
 #include "leakcheck/banned.h"
 
-enum { EXIT_PASS = 0, EXIT_LEAK = 1, EXIT_USAGE = 2, EXIT_BROKEN = 3,
-       EXIT_INTERRUPTED = 130 };
+enum {
+  EXIT_PASS = 0,
+  EXIT_LEAK = 1,
+  EXIT_USAGE = 2,
+  EXIT_BROKEN = 3,
+  EXIT_INTERRUPTED = 130
+};
 
 enum keep_policy { KEEP_NEVER, KEEP_FAILED, KEEP_ALWAYS };
 
@@ -125,7 +131,8 @@ usage_error(const char *fmt, ...)
   return EXIT_USAGE;
 }
 
-/* ---- summary FILE --------------------------------------------------------- */
+/* ---- summary FILE ---------------------------------------------------------
+ */
 
 /* DevTools shows "-" for these distances. */
 static int
@@ -202,7 +209,8 @@ cmd_summary(int argc, char **argv)
   if (json) {
     lc_buf_addstr(&out, "{\"file\": ");
     lc_buf_add_json_string(&out, argv[optind]);
-    lc_buf_addf(&out, ", \"node_count\": %u, \"edge_count\": %u, "
+    lc_buf_addf(&out,
+                ", \"node_count\": %u, \"edge_count\": %u, "
                 "\"total_size\": %" PRIu64 ", \"rows\": [",
                 s.node_count, s.edge_count, sum.total_size);
     for (i = 0; i < n; i++) {
@@ -210,7 +218,8 @@ cmd_summary(int argc, char **argv)
       lc_buf_add_json_string(&out, sum.rows[i].key);
       lc_buf_addstr(&out, ", \"name\": ");
       lc_buf_add_json_string(&out, sum.rows[i].name);
-      lc_buf_addf(&out, ", \"count\": %" PRIu64 ", \"self_size\": %" PRIu64
+      lc_buf_addf(&out,
+                  ", \"count\": %" PRIu64 ", \"self_size\": %" PRIu64
                   ", \"retained_size\": %" PRIu64 ", \"distance\": ",
                   sum.rows[i].count, sum.rows[i].self_size,
                   sum.rows[i].retained_size);
@@ -232,9 +241,9 @@ cmd_summary(int argc, char **argv)
                 "%");
     for (i = 0; i < n; i++) {
       const struct lc_summary_row *r = &sum.rows[i];
-      double pct = sum.total_size ? 100.0 * (double)r->self_size /
-                                        (double)sum.total_size
-                                  : 0.0;
+      double pct = sum.total_size
+                       ? 100.0 * (double)r->self_size / (double)sum.total_size
+                       : 0.0;
       double rpct = sum.total_size ? 100.0 * (double)r->retained_size /
                                          (double)sum.total_size
                                    : 0.0;
@@ -243,9 +252,11 @@ cmd_summary(int argc, char **argv)
         snprintf(d, sizeof(d), "%d", (int)r->distance);
       else
         snprintf(d, sizeof(d), "-");
-      lc_buf_addf(&out, "%-40s %8s %9" PRIu64 " %12" PRIu64 " %6.1f%% %12"
-                  PRIu64 " %6.1f%%\n", r->name, d, r->count, r->self_size, pct,
-                  r->retained_size, rpct);
+      lc_buf_addf(&out,
+                  "%-40s %8s %9" PRIu64 " %12" PRIu64 " %6.1f%% %12" PRIu64
+                  " %6.1f%%\n",
+                  r->name, d, r->count, r->self_size, pct, r->retained_size,
+                  rpct);
     }
     if (n < sum.nrows)
       lc_buf_addf(&out, "... %zu more rows (--top 0 shows all)\n",
@@ -325,11 +336,12 @@ cmd_diff(int argc, char **argv)
       lc_buf_add_json_string(&out, r->key);
       lc_buf_addstr(&out, ", \"name\": ");
       lc_buf_add_json_string(&out, r->name);
-      lc_buf_addf(&out, ", \"new\": %" PRIu64 ", \"deleted\": %" PRIu64
+      lc_buf_addf(&out,
+                  ", \"new\": %" PRIu64 ", \"deleted\": %" PRIu64
                   ", \"delta\": %" PRId64 ", \"alloc_size\": %" PRIu64
-                  ", \"freed_size\": %" PRIu64 ", \"size_delta\": %" PRId64
-                  "}", r->added, r->deleted, r->delta, r->alloc_size,
-                  r->freed_size, r->size_delta);
+                  ", \"freed_size\": %" PRIu64 ", \"size_delta\": %" PRId64 "}",
+                  r->added, r->deleted, r->delta, r->alloc_size, r->freed_size,
+                  r->size_delta);
     }
     lc_buf_addstr(&out, "\n]}\n");
   } else {
@@ -342,9 +354,10 @@ cmd_diff(int argc, char **argv)
                 "Size Delta");
     for (i = 0; i < n; i++) {
       const struct lc_compare_row *r = &cmp.rows[i];
-      lc_buf_addf(&out, "%-40s %8" PRIu64 " %8" PRIu64 " %+8" PRId64
-                  " %12" PRIu64 " %12" PRIu64 " %+12" PRId64 "\n", r->name,
-                  r->added, r->deleted, r->delta, r->alloc_size,
+      lc_buf_addf(&out,
+                  "%-40s %8" PRIu64 " %8" PRIu64 " %+8" PRId64 " %12" PRIu64
+                  " %12" PRIu64 " %+12" PRId64 "\n",
+                  r->name, r->added, r->deleted, r->delta, r->alloc_size,
                   r->freed_size, r->size_delta);
     }
     if (n < cmp.nrows)
@@ -361,7 +374,8 @@ cmd_diff(int argc, char **argv)
   return ret;
 }
 
-/* ---- run ------------------------------------------------------------------- */
+/* ---- run -------------------------------------------------------------------
+ */
 
 struct run_ctx {
   const struct lc_check *check;
@@ -574,8 +588,8 @@ explain_findings(struct run_ctx *ctx, struct lc_check_result *res)
       if (v == UINT32_MAX)
         continue;
       lc_format_bytes(rs, sizeof(rs), (int64_t)g.retained[v], 0);
-      lc_buf_addf(&b, "%s @%u (%s, retained %s) is held by:\n  ",
-                  f->row->name, ctx->last.node_id[v],
+      lc_buf_addf(&b, "%s @%u (%s, retained %s) is held by:\n  ", f->row->name,
+                  ctx->last.node_id[v],
                   (ctx->last.node_id[v] & 1) &&
                           ctx->last.node_id[v] >
                               ctx->series->max_id[ctx->series->warmup]
@@ -868,7 +882,8 @@ cmd_run(int argc, char **argv)
       else {
         free(only);
         return usage_error("--keep-snapshots expects never, failed or "
-                           "always; got '%s'", optarg);
+                           "always; got '%s'",
+                           optarg);
       }
       break;
     case 'D':
@@ -881,7 +896,8 @@ cmd_run(int argc, char **argv)
       if (lc_shard_parse(optarg, &shard_i, &shard_n) < 0) {
         free(only);
         return usage_error("--shard expects I/N, whole numbers with "
-                           "1 <= I <= N; got '%s'", optarg);
+                           "1 <= I <= N; got '%s'",
+                           optarg);
       }
       break;
     case OPT_JUNIT_PROFILE:
@@ -892,7 +908,8 @@ cmd_run(int argc, char **argv)
       else {
         free(only);
         return usage_error("--junit-profile expects default or jenkins; "
-                           "got '%s'", optarg);
+                           "got '%s'",
+                           optarg);
       }
       break;
     case OPT_NO_JUNIT:
@@ -913,7 +930,7 @@ cmd_run(int argc, char **argv)
   if (analyze_mode && (nonly != 1 || optind >= argc)) {
     free(only);
     return usage_error("%s", "'analyze' expects one --check NAME and "
-                       "snapshot files or directories");
+                             "snapshot files or directories");
   }
   if (!analyze_mode && optind < argc) {
     free(only);
@@ -928,8 +945,9 @@ cmd_run(int argc, char **argv)
   }
   for (i = 0; i < nonly; i++) {
     if (!lc_config_find(&cfg, only[i])) {
-      fprintf(stderr, "leakcheck: %s: no check named '%s'; the checks are:",
-              cfg.path, only[i]);
+      fprintf(stderr,
+              "leakcheck: %s: no check named '%s'; the checks are:", cfg.path,
+              only[i]);
       for (j = 0; j < cfg.nchecks; j++)
         fprintf(stderr, "%s %s", j ? "," : "", cfg.checks[j].name);
       fputc('\n', stderr);
@@ -942,8 +960,8 @@ cmd_run(int argc, char **argv)
     /* Our own copy of the config: the check takes as many snapshots as
      * there are files. */
     struct lc_check *ck = (struct lc_check *)lc_config_find(&cfg, only[0]);
-    if (lc_analyze_collect(&analyze_in, argv + optind,
-                           (size_t)(argc - optind), &err) < 0 ||
+    if (lc_analyze_collect(&analyze_in, argv + optind, (size_t)(argc - optind),
+                           &err) < 0 ||
         lc_analyze_fit(ck, &analyze_in, &err) < 0) {
       print_err(&err);
       lc_err_release(&err);
@@ -1035,9 +1053,9 @@ cmd_run(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-  if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-                    strcmp(argv[1], "-h") == 0 ||
-                    strcmp(argv[1], "help") == 0)) {
+  if (argc >= 2 &&
+      (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+       strcmp(argv[1], "help") == 0)) {
     fputs(usage_text, stdout);
     return EXIT_PASS;
   }

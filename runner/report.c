@@ -535,8 +535,8 @@ lc_report_text(struct lc_buf *out, const struct lc_config *cfg,
       add_clean_str(out, r->error ? r->error : "the program broke");
       lc_buf_addch(out, '\n');
       if (r->stderr_tail && *r->stderr_tail)
-        add_prefixed_lines(out, lc_tail_lines(r->stderr_tail, TAIL_LINES), "  | ",
-                           1);
+        add_prefixed_lines(out, lc_tail_lines(r->stderr_tail, TAIL_LINES),
+                           "  | ", 1);
       continue;
     }
     for (i = 0; i < ck->nasserts; i++)

@@ -12,9 +12,9 @@
 #include "leakcheck/snapshot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,22 +24,32 @@
 #include <jsmn.h>
 
 #include "leakcheck/buf.h"
+
 #include "leakcheck/banned.h"
 
 /* The header object is small (≈1 KB); anything this large is not one. */
 #define LC_HEADER_MAX (1u << 20)
 #define LC_FIELDS_MAX 64
 
-static const char *const node_type_names[] = {
-    "hidden",       "array",          "string", "object",
-    "code",         "closure",        "regexp", "number",
-    "native",       "synthetic",      "concatenated string",
-    "sliced string", "symbol",        "bigint", "object shape",
-    "wasm object"};
+static const char *const node_type_names[] = {"hidden",
+                                              "array",
+                                              "string",
+                                              "object",
+                                              "code",
+                                              "closure",
+                                              "regexp",
+                                              "number",
+                                              "native",
+                                              "synthetic",
+                                              "concatenated string",
+                                              "sliced string",
+                                              "symbol",
+                                              "bigint",
+                                              "object shape",
+                                              "wasm object"};
 
 static const char *const edge_type_names[] = {
-    "context", "element", "property", "internal",
-    "hidden",  "shortcut", "weak"};
+    "context", "element", "property", "internal", "hidden", "shortcut", "weak"};
 
 /* Character classes for the scanners. */
 enum { C_OTHER, C_WS, C_DIGIT };
@@ -58,7 +68,7 @@ init_cclass(void)
 
 struct reader {
   const char *name;
-  const char *p;   /* start of data */
+  const char *p; /* start of data */
   size_t len;
   size_t pos;
   struct lc_err *err;
@@ -120,8 +130,10 @@ expect_char(struct reader *r, char c, const char *what)
 {
   skip_ws(r);
   if (r->pos >= r->len)
-    return fail(r, r->pos, "unexpected end of file; expected %s "
-                "(the file is truncated: was the writer killed?)", what);
+    return fail(r, r->pos,
+                "unexpected end of file; expected %s "
+                "(the file is truncated: was the writer killed?)",
+                what);
   if (r->p[r->pos] != c)
     return fail(r, r->pos, "unexpected character; expected %s", what);
   r->pos++;
@@ -153,8 +165,10 @@ raw_string(struct reader *r, size_t *s, size_t *e)
     }
     i = k + 1;
   }
-  return fail(r, r->len, "unexpected end of file inside a string; "
-              "expected %s", "'\"'");
+  return fail(r, r->len,
+              "unexpected end of file inside a string; "
+              "expected %s",
+              "'\"'");
 }
 
 /*
@@ -198,8 +212,7 @@ skip_value(struct reader *r)
       while (r->pos < r->len && strchr(",]} \n\r\t", r->p[r->pos]) == NULL)
         r->pos++;
       if (r->pos == st)
-        return fail(r, st, "unexpected character; expected %s",
-                    "a JSON value");
+        return fail(r, st, "unexpected character; expected %s", "a JSON value");
     }
     if (!depth)
       return 0;
@@ -216,8 +229,8 @@ typedef int (*store_fn)(void *ctx, uint64_t i, uint64_t v, size_t at);
 /* Inlined at each call site, so that `store` is a direct call the compiler
  * can inline too: this loop is most of the parse time. */
 static inline __attribute__((always_inline)) int
-scan_uint_array(struct reader *r, const char *what, store_fn store,
-                void *ctx, uint64_t *count)
+scan_uint_array(struct reader *r, const char *what, store_fn store, void *ctx,
+                uint64_t *count)
 {
   const unsigned char *p = (const unsigned char *)r->p;
   size_t i, n = r->len;
@@ -249,12 +262,15 @@ scan_uint_array(struct reader *r, const char *what, store_fn store,
     }
     if (i == st) {
       if (i >= n)
-        return fail(r, i, "unexpected end of file in %s; the file is "
-                    "truncated (was the writer killed?)", what);
+        return fail(r, i,
+                    "unexpected end of file in %s; the file is "
+                    "truncated (was the writer killed?)",
+                    what);
       r->pos = i;
       return lc_err_set_at(r->err, LC_EINPUT, r->name, i,
                            "unexpected character in %s; expected an "
-                           "unsigned integer", what);
+                           "unsigned integer",
+                           what);
     }
     if (store(ctx, k, v, st) < 0)
       return -1;
@@ -264,8 +280,10 @@ scan_uint_array(struct reader *r, const char *what, store_fn store,
     while (i < n && cclass[p[i]] == C_WS)
       i++;
     if (i >= n)
-      return fail(r, i, "unexpected end of file in %s; the file is "
-                  "truncated (was the writer killed?)", what);
+      return fail(r, i,
+                  "unexpected end of file in %s; the file is "
+                  "truncated (was the writer killed?)",
+                  what);
     if (p[i] == ',') {
       i++;
       continue;
@@ -552,7 +570,8 @@ store_node(void *vctx, uint64_t i, uint64_t v, size_t at)
   if (i >= c->limit)
     return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
                          "'nodes' has more values than node_count (%u) "
-                         "times %u fields", s->node_count, c->nf);
+                         "times %u fields",
+                         s->node_count, c->nf);
   if (col != c->f_self && v > UINT32_MAX)
     return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
                          "node field value %llu out of range; expected "
@@ -562,8 +581,8 @@ store_node(void *vctx, uint64_t i, uint64_t v, size_t at)
     if (v >= c->n_types)
       return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
                            "node type %llu out of range; expected "
-                           "less than %u", (unsigned long long)v,
-                           c->n_types);
+                           "less than %u",
+                           (unsigned long long)v, c->n_types);
     s->node_type_raw[c->ord] = (uint8_t)v;
   } else if (col == c->f_name) {
     s->node_name[c->ord] = (uint32_t)v;
@@ -578,7 +597,8 @@ store_node(void *vctx, uint64_t i, uint64_t v, size_t at)
     if (v > 2)
       return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
                            "detachedness %llu out of range; expected 0, "
-                           "1 or 2", (unsigned long long)v);
+                           "1 or 2",
+                           (unsigned long long)v);
     s->node_detachedness[c->ord] = (uint8_t)v;
   }
   if (++c->col == c->nf) {
@@ -609,12 +629,14 @@ store_edge(void *vctx, uint64_t i, uint64_t v, size_t at)
   if (i >= c->limit)
     return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
                          "'edges' has more values than edge_count (%u) "
-                         "times %u fields", s->edge_count, c->ef);
+                         "times %u fields",
+                         s->edge_count, c->ef);
   if (col == c->f_type) {
     if (v >= c->n_types)
       return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
                            "edge type %llu out of range; expected less "
-                           "than %u", (unsigned long long)v, c->n_types);
+                           "than %u",
+                           (unsigned long long)v, c->n_types);
     s->edge_type[c->ord] = c->type_map[v];
   } else if (col == c->f_name) {
     if (v > UINT32_MAX)
@@ -678,7 +700,8 @@ store_loc(void *vctx, uint64_t i, uint64_t v, size_t at)
     if (v % c->nf != 0 || v / c->nf >= s->node_count)
       return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
                            "location object index %llu is not a node "
-                           "index", (unsigned long long)v);
+                           "index",
+                           (unsigned long long)v);
     s->node_loc[v / c->nf] = k;
   } else if (col == c->f_script) {
     s->loc_script[k] = (uint32_t)v;
@@ -771,14 +794,38 @@ decode_string(const char *p, size_t s, size_t e, char *o, size_t *bad)
       return (size_t)-1;
     }
     switch (p[i + 1]) {
-    case '"': o[w++] = '"'; i += 2; break;
-    case '\\': o[w++] = '\\'; i += 2; break;
-    case '/': o[w++] = '/'; i += 2; break;
-    case 'b': o[w++] = '\b'; i += 2; break;
-    case 'f': o[w++] = '\f'; i += 2; break;
-    case 'n': o[w++] = '\n'; i += 2; break;
-    case 'r': o[w++] = '\r'; i += 2; break;
-    case 't': o[w++] = '\t'; i += 2; break;
+    case '"':
+      o[w++] = '"';
+      i += 2;
+      break;
+    case '\\':
+      o[w++] = '\\';
+      i += 2;
+      break;
+    case '/':
+      o[w++] = '/';
+      i += 2;
+      break;
+    case 'b':
+      o[w++] = '\b';
+      i += 2;
+      break;
+    case 'f':
+      o[w++] = '\f';
+      i += 2;
+      break;
+    case 'n':
+      o[w++] = '\n';
+      i += 2;
+      break;
+    case 'r':
+      o[w++] = '\r';
+      i += 2;
+      break;
+    case 't':
+      o[w++] = '\t';
+      i += 2;
+      break;
     case 'u': {
       int u = read_u16(p + i + 2, e - i - 2);
       uint32_t cp;
@@ -832,8 +879,10 @@ scan_strings(struct reader *r, struct lc_snapshot *s)
       size_t bs, be, bad = 0, n;
       skip_ws(r);
       if (r->pos >= r->len)
-        return fail(r, r->pos, "unexpected end of file in 'strings'; the "
-                    "file is truncated (was the writer killed?)%s", "");
+        return fail(r, r->pos,
+                    "unexpected end of file in 'strings'; the "
+                    "file is truncated (was the writer killed?)%s",
+                    "");
       if (raw_string(r, &bs, &be) < 0)
         return -1;
       n = decode_string(r->p, bs, be, s->arena + w, &bad);
@@ -850,8 +899,10 @@ scan_strings(struct reader *r, struct lc_snapshot *s)
       s->arena[w++] = '\0';
       skip_ws(r);
       if (r->pos >= r->len)
-        return fail(r, r->pos, "unexpected end of file in 'strings'; the "
-                    "file is truncated (was the writer killed?)%s", "");
+        return fail(r, r->pos,
+                    "unexpected end of file in 'strings'; the "
+                    "file is truncated (was the writer killed?)%s",
+                    "");
       if (r->p[r->pos] == ',') {
         r->pos++;
         continue;
@@ -860,8 +911,10 @@ scan_strings(struct reader *r, struct lc_snapshot *s)
         r->pos++;
         break;
       }
-      return fail(r, r->pos, "unexpected character in 'strings'; "
-                  "expected %s", "',' or ']'");
+      return fail(r, r->pos,
+                  "unexpected character in 'strings'; "
+                  "expected %s",
+                  "',' or ']'");
     }
   }
   LC_ALLOC_GROW(s->string_off, (size_t)k + 1, alloc_off);
@@ -906,8 +959,8 @@ struct sections {
 };
 
 static int
-finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum,
-       int have[3], const struct sections *at)
+finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum, int have[3],
+       const struct sections *at)
 {
   uint32_t i;
   uint64_t acc = 0;
@@ -916,7 +969,8 @@ finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum,
     if (!have[i])
       return lc_err_set_at(r->err, LC_EINPUT, r->name, at->end_at,
                            "missing '%s' array; expected a complete V8 "
-                           "heap snapshot", sec[i]);
+                           "heap snapshot",
+                           sec[i]);
   if (edge_sum != s->edge_count)
     return lc_err_set_at(r->err, LC_EINPUT, r->name, at->nodes_at,
                          "the nodes' edge counts add up to %llu but "
@@ -933,8 +987,8 @@ finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum,
     if (s->node_name[i] >= s->string_count)
       return lc_err_set_at(r->err, LC_EINPUT, r->name, at->nodes_at,
                            "node %u names string %u but there are only "
-                           "%u strings", i, s->node_name[i],
-                           s->string_count);
+                           "%u strings",
+                           i, s->node_name[i], s->string_count);
     s->node_type[i] = map_type(s->type_names[s->node_type_raw[i]],
                                node_type_names, 16, LC_NT_OTHER);
   }
@@ -944,8 +998,8 @@ finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum,
         s->edge_name[i] >= s->string_count)
       return lc_err_set_at(r->err, LC_EINPUT, r->name, at->edges_at,
                            "edge %u names string %u but there are only "
-                           "%u strings", i, s->edge_name[i],
-                           s->string_count);
+                           "%u strings",
+                           i, s->edge_name[i], s->string_count);
   }
   return 0;
 }
@@ -1022,7 +1076,8 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
 
   skip_ws(&r);
   if (r.pos >= len) {
-    lc_err_set_at(err, LC_EINPUT, name, 0, "empty file; expected a V8 heap "
+    lc_err_set_at(err, LC_EINPUT, name, 0,
+                  "empty file; expected a V8 heap "
                   "snapshot (a JSON object starting with '{\"snapshot\"')");
     goto fail;
   }
@@ -1030,7 +1085,8 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       read_key(&r, &ks, &ke) < 0)
     goto fail;
   if (!key_is(&r, ks, ke, "snapshot")) {
-    lc_err_set_at(err, LC_EINPUT, name, ks - 1, "expected the key "
+    lc_err_set_at(err, LC_EINPUT, name, ks - 1,
+                  "expected the key "
                   "'snapshot' first (is this a V8 heap snapshot?)");
     goto fail;
   }
@@ -1061,9 +1117,12 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
   /* Every value takes at least two bytes (a digit and a comma): counts the
    * file cannot hold are refused before anything is allocated for them. */
   if (h.node_count * h.nf > len / 2 + 1 || h.edge_count * h.ef > len / 2 + 1) {
-    fail(&r, hs, "node_count %llu and edge_count %llu do not fit in a file "
-         "of %zu bytes; expected the counts of the arrays that follow",
+    fail(&r, len,
+         "the header promises %llu nodes and %llu edges, which "
+         "need at least %llu bytes, but the file has %zu; expected a "
+         "complete file (was the writer killed?)",
          (unsigned long long)h.node_count, (unsigned long long)h.edge_count,
+         (unsigned long long)(h.node_count * h.nf + h.edge_count * h.ef) * 2,
          len);
     goto fail;
   }
@@ -1080,8 +1139,7 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
   s->node_name = lc_xcalloc(s->node_count + 1, sizeof(uint32_t));
   s->node_id = lc_xcalloc(s->node_count + 1, sizeof(uint32_t));
   s->node_self_size = lc_xcalloc(s->node_count + 1, sizeof(uint64_t));
-  s->node_first_edge = lc_xcalloc((size_t)s->node_count + 1,
-                                  sizeof(uint32_t));
+  s->node_first_edge = lc_xcalloc((size_t)s->node_count + 1, sizeof(uint32_t));
   s->node_detachedness = lc_xcalloc(s->node_count + 1, 1);
   s->node_loc = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint32_t));
   for (i = 0; i < s->node_count; i++)
@@ -1093,8 +1151,10 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
   for (;;) {
     skip_ws(&r);
     if (r.pos >= len) {
-      fail(&r, r.pos, "unexpected end of file; expected %s (the file is "
-           "truncated: was the writer killed?)", "',' or '}'");
+      fail(&r, r.pos,
+           "unexpected end of file; expected %s (the file is "
+           "truncated: was the writer killed?)",
+           "',' or '}'");
       goto fail;
     }
     if (r.p[r.pos] == '}') {
@@ -1115,8 +1175,10 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
         (key_is(&r, ks, ke, "edges") && have[1]) ||
         (key_is(&r, ks, ke, "strings") && have[2]) ||
         (key_is(&r, ks, ke, "locations") && have_loc)) {
-      lc_err_set_at(err, LC_EINPUT, name, ks - 1, "duplicate key '%.*s'; "
-                    "expected each section once", (int)(ke - ks), r.p + ks);
+      lc_err_set_at(err, LC_EINPUT, name, ks - 1,
+                    "duplicate key '%.*s'; "
+                    "expected each section once",
+                    (int)(ke - ks), r.p + ks);
       goto fail;
     }
     if (key_is(&r, ks, ke, "nodes")) {
@@ -1168,17 +1230,19 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       c.f_to = field_index(h.edge_fields, h.ef, "to_node");
       c.n_types = h.n_edge_types;
       for (i = 0; i < h.n_edge_types; i++)
-        c.type_map[i] = map_type(h.edge_types[i], edge_type_names, 7,
-                                 LC_ET_OTHER);
+        c.type_map[i] =
+            map_type(h.edge_types[i], edge_type_names, 7, LC_ET_OTHER);
       c.limit = (uint64_t)s->edge_count * h.ef;
       at.edges_at = r.pos;
       if (scan_uint_array(&r, "'edges'", store_edge, &c, &count) < 0)
         goto fail;
       if (count != c.limit) {
-        lc_err_set_at(err, LC_EINPUT, name, r.pos - 1, "'edges' has %llu "
+        lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
+                      "'edges' has %llu "
                       "values; expected edge_count %u times %u fields = "
-                      "%llu", (unsigned long long)count, s->edge_count,
-                      h.ef, (unsigned long long)c.limit);
+                      "%llu",
+                      (unsigned long long)count, s->edge_count, h.ef,
+                      (unsigned long long)c.limit);
         goto fail;
       }
       have[1] = 1;
@@ -1197,7 +1261,8 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
         goto fail;
       have_loc = 1;
       if (count % h.lf) {
-        lc_err_set_at(err, LC_EINPUT, name, r.pos - 1, "'locations' has "
+        lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
+                      "'locations' has "
                       "%llu values; expected a multiple of %u",
                       (unsigned long long)count, h.lf);
         goto fail;
@@ -1275,7 +1340,8 @@ lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
   }
   if (st.st_size == 0) {
     close(fd);
-    return lc_err_set_at(err, LC_EINPUT, path, 0, "empty file; expected a "
+    return lc_err_set_at(err, LC_EINPUT, path, 0,
+                         "empty file; expected a "
                          "V8 heap snapshot (a JSON object starting with "
                          "'{\"snapshot\"')");
   }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
+
 #include "leakcheck/banned.h"
 
 #define NONE UINT32_MAX
@@ -117,19 +118,19 @@ propagate_dom_state(const struct lc_snapshot *s, uint8_t *state)
   attached = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
   detached = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 
-#define PROCESS(ord, st)                                                      \
-  do {                                                                        \
-    uint32_t o_ = (ord);                                                      \
-    if (!visited[o_]) {                                                       \
-      visited[o_] = 1;                                                        \
-      if (s->node_type[o_] == LC_NT_NATIVE) {                                 \
-        state[o_] = (st);                                                     \
-        if ((st) == 1)                                                        \
-          attached[na++] = o_;                                                \
-        else if ((st) == 2)                                                   \
-          detached[nd++] = o_;                                                \
-      }                                                                       \
-    }                                                                         \
+#define PROCESS(ord, st)                                                       \
+  do {                                                                         \
+    uint32_t o_ = (ord);                                                       \
+    if (!visited[o_]) {                                                        \
+      visited[o_] = 1;                                                         \
+      if (s->node_type[o_] == LC_NT_NATIVE) {                                  \
+        state[o_] = (st);                                                      \
+        if ((st) == 1)                                                         \
+          attached[na++] = o_;                                                 \
+        else if ((st) == 2)                                                    \
+          detached[nd++] = o_;                                                 \
+      }                                                                        \
+    }                                                                          \
   } while (0)
 
   for (i = 0; i < n; i++)
@@ -187,9 +188,8 @@ reattribute_shallow(const struct lc_snapshot *s, uint64_t *self)
   for (i = 0; i < n; i++) {
     uint8_t t = s->node_type[i];
     if (t == LC_NT_HIDDEN || t == LC_NT_ARRAY ||
-        (t == LC_NT_NATIVE &&
-         strcmp(lc_snapshot_str(s, s->node_name[i]),
-                "system / ExternalStringData") == 0)) {
+        (t == LC_NT_NATIVE && strcmp(lc_snapshot_str(s, s->node_name[i]),
+                                     "system / ExternalStringData") == 0)) {
       owner[i] = unvisited;
     } else {
       owner[i] = i;
@@ -310,7 +310,7 @@ format_property(struct lc_buf *out, const char *name)
 }
 
 struct candidate {
-  uint32_t name;   /* index in the names map */
+  uint32_t name; /* index in the names map */
   uint32_t count;
   uint32_t order;  /* first seen */
   uint32_t *props; /* property ids */
@@ -462,8 +462,8 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
   def_class = lc_xcalloc(ndefs, sizeof(uint32_t));
   for (i = 0; i < ndefs; i++) {
     uint32_t j;
-    def_class[i] = strmap_intern(classes, defs[i].name, strlen(defs[i].name),
-                                 NULL);
+    def_class[i] =
+        strmap_intern(classes, defs[i].name, strlen(defs[i].name), NULL);
     def_props[i] = lc_xcalloc(defs[i].nprops + 1, sizeof(uint32_t));
     for (j = 0; j < defs[i].nprops; j++)
       def_props[i][j] = strmap_intern(&props, defs[i].props[j],
@@ -521,10 +521,10 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
 static int
 cmp_row_index(const void *a, const void *b, void *rows)
 {
-  const struct lc_summary_row *x = (const struct lc_summary_row *)rows +
-                                   *(const uint32_t *)a;
-  const struct lc_summary_row *y = (const struct lc_summary_row *)rows +
-                                   *(const uint32_t *)b;
+  const struct lc_summary_row *x =
+      (const struct lc_summary_row *)rows + *(const uint32_t *)a;
+  const struct lc_summary_row *y =
+      (const struct lc_summary_row *)rows + *(const uint32_t *)b;
   if (x->self_size != y->self_size)
     return x->self_size > y->self_size ? -1 : 1;
   return strcmp(x->key, y->key);
@@ -595,10 +595,9 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
    * class, plus the location for located objects. */
   type_class = lc_xmalloc(256 * sizeof(uint32_t));
   memset(type_class, 0xff, 256 * sizeof(uint32_t));
-  name_class = lc_xmalloc(((size_t)s->string_count * 2 + 2) *
-                          sizeof(uint32_t));
-  memset(name_class, 0xff, ((size_t)s->string_count * 2 + 2) *
-                               sizeof(uint32_t));
+  name_class = lc_xmalloc(((size_t)s->string_count * 2 + 2) * sizeof(uint32_t));
+  memset(name_class, 0xff,
+         ((size_t)s->string_count * 2 + 2) * sizeof(uint32_t));
 
   /* Row keys, interned; rows are created in first-seen order. */
   for (n = 0; n < s->node_count; n++) {

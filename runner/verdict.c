@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leakcheck/banned.h"
 #include "leakcheck/buf.h"
+
+#include "leakcheck/banned.h"
 
 #define SLOT_EMPTY UINT32_MAX
 
@@ -147,8 +148,7 @@ int
 lc_row_is_internal(const char *name)
 {
   static const char *const internal[] = {"(compiled code)", "(object shape)",
-                                         "(system)", "(array)",
-                                         "(synthetic)"};
+                                         "(system)", "(array)", "(synthetic)"};
   size_t i;
   for (i = 0; i < sizeof(internal) / sizeof(internal[0]); i++)
     if (strcmp(name, internal[i]) == 0)
@@ -180,8 +180,8 @@ lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
   uint32_t v, max = 0;
   struct lc_big_objects *b;
   uint32_t *row_map;
-  ser->max_id = lc_reallocarray_or_die(ser->max_id, ser->nsnap,
-                                       sizeof(*ser->max_id));
+  ser->max_id =
+      lc_reallocarray_or_die(ser->max_id, ser->nsnap, sizeof(*ser->max_id));
   ser->big = lc_reallocarray_or_die(ser->big, ser->nsnap, sizeof(*ser->big));
   b = &ser->big[k];
   memset(b, 0, sizeof(*b));
@@ -192,8 +192,7 @@ lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
     uint32_t id = s->node_id[v];
     if ((id & 1) && id > max)
       max = id;
-    if (sum->node_row[v] == UINT32_MAX ||
-        sum->node_self[v] < LC_BIG_OBJECT ||
+    if (sum->node_row[v] == UINT32_MAX || sum->node_self[v] < LC_BIG_OBJECT ||
         s->node_type[v] == LC_NT_STRING ||
         s->node_type[v] == LC_NT_CONS_STRING ||
         s->node_type[v] == LC_NT_SLICED_STRING || !(id & 1))
@@ -430,8 +429,10 @@ result_message(const struct lc_assert_result *r, const struct judge *j)
       lc_buf_addf(&b, "V8 internals grew by %s over %zu snapshots", g,
                   measured);
     else
-      lc_buf_addf(&b, "%s @%u grew by %s over %zu snapshots without new "
-                  "objects", f->row->name, f->object_id, g, measured);
+      lc_buf_addf(&b,
+                  "%s @%u grew by %s over %zu snapshots without new "
+                  "objects",
+                  f->row->name, f->object_id, g, measured);
     lc_buf_addstr(&b, "; ");
     add_rules(&b, r->a, f->failed_rules);
     if (r->nfindings > 1)
@@ -538,7 +539,8 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
           prev = cur->size;
       }
       if (!ok || o->row == SLOT_EMPTY || ignored[o->row] ||
-          prev < o->size + LC_OBJECT_GROWTH_MIN || prev < o->size + o->size / 10)
+          prev < o->size + LC_OBJECT_GROWTH_MIN ||
+          prev < o->size + o->size / 10)
         continue;
       {
         struct lc_finding f;
@@ -557,8 +559,8 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
   }
   for (i = 0; i < ser->nrows; i++)
     if (!ignored[i] && lc_row_is_internal(ser->rows[i].name))
-      internal += diff_i64(ser->rows[i].size[j->last],
-                           ser->rows[i].size[j->first]);
+      internal +=
+          diff_i64(ser->rows[i].size[j->last], ser->rows[i].size[j->first]);
   r->internals_growth_bytes = internal;
   if (internal > LC_INTERNALS_BUDGET) {
     struct lc_finding f;
@@ -586,8 +588,8 @@ eval_rows(struct lc_assert_result *r, const struct lc_series *ser,
     f.size = row->size;
     if (r->a->is_default && lc_row_is_internal(row->name))
       continue; /* judged by the internals budget instead */
-    f.failed_rules = judge_rules(r->a, j, row->count, row->size,
-                                 row->survivors, &f.growth, &f.growth_bytes);
+    f.failed_rules = judge_rules(r->a, j, row->count, row->size, row->survivors,
+                                 &f.growth, &f.growth_bytes);
     if (r->nmatched == 0 || f.growth > r->growth)
       r->growth = f.growth;
     if (r->nmatched == 0 || f.growth_bytes > r->growth_bytes)

@@ -33,7 +33,10 @@ struct lc_analyze_input {
                         e.g. "by the timestamps in their names" */
 };
 
-#define LC_ANALYZE_INPUT_INIT {NULL, 0, NULL}
+#define LC_ANALYZE_INPUT_INIT                                                  \
+  {                                                                            \
+    NULL, 0, NULL                                                              \
+  }
 
 /* Collects the files named by `args`: each a .heapsnapshot file (any name)
  * or a directory, whose *.heapsnapshot entries are taken (not recursive).

@@ -19,7 +19,10 @@ struct lc_buf {
 };
 
 extern char lc_buf_empty[];
-#define LC_BUF_INIT {lc_buf_empty, 0, 0}
+#define LC_BUF_INIT                                                            \
+  {                                                                            \
+    lc_buf_empty, 0, 0                                                         \
+  }
 
 /* Allocation that never returns NULL: on exhaustion it prints a message to
  * stderr and aborts.  Use for small, program-sized allocations; sizes derived
@@ -30,8 +33,7 @@ void *lc_xrealloc(void *ptr, size_t size);
 char *lc_xstrdup(const char *s);
 char *lc_xstrndup(const char *s, size_t n);
 /* Returns a new string formatted like printf; the caller frees it. */
-char *lc_xasprintf(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+char *lc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Nonzero when a * b does not fit in size_t. */
 static inline int
@@ -42,15 +44,15 @@ lc_mul_overflows(size_t a, size_t b)
 
 /* Grows the array `x` (of `alloc` elements) so that it holds at least `nr`
  * elements, by 1.5x steps; `alloc` is updated.  Aborts on overflow. */
-#define LC_ALLOC_GROW(x, nr, alloc)                                           \
-  do {                                                                        \
-    if ((size_t)(nr) > (alloc)) {                                             \
-      size_t lc_ag_n_ = (alloc) < 16 ? 16 : (alloc) + (alloc) / 2;           \
-      if (lc_ag_n_ < (size_t)(nr))                                            \
-        lc_ag_n_ = (size_t)(nr);                                              \
-      (x) = lc_reallocarray_or_die((x), lc_ag_n_, sizeof(*(x)));              \
-      (alloc) = lc_ag_n_;                                                     \
-    }                                                                         \
+#define LC_ALLOC_GROW(x, nr, alloc)                                            \
+  do {                                                                         \
+    if ((size_t)(nr) > (alloc)) {                                              \
+      size_t lc_ag_n_ = (alloc) < 16 ? 16 : (alloc) + (alloc) / 2;             \
+      if (lc_ag_n_ < (size_t)(nr))                                             \
+        lc_ag_n_ = (size_t)(nr);                                               \
+      (x) = lc_reallocarray_or_die((x), lc_ag_n_, sizeof(*(x)));               \
+      (alloc) = lc_ag_n_;                                                      \
+    }                                                                          \
   } while (0)
 
 /* realloc(ptr, n * size) with an overflow check; aborts on failure. */

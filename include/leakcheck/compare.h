@@ -14,11 +14,11 @@
 #include "leakcheck/summary.h"
 
 struct lc_compare_row {
-  char *key;  /* DevTools row key */
-  char *name; /* class name (the current snapshot's, else the base's) */
-  uint64_t added;      /* #New */
-  uint64_t deleted;    /* #Deleted */
-  int64_t delta;       /* #Delta = added - deleted */
+  char *key;        /* DevTools row key */
+  char *name;       /* class name (the current snapshot's, else the base's) */
+  uint64_t added;   /* #New */
+  uint64_t deleted; /* #Deleted */
+  int64_t delta;    /* #Delta = added - deleted */
   uint64_t alloc_size; /* Alloc. Size: current self sizes of new ids */
   uint64_t freed_size; /* Freed Size: base self sizes of deleted ids */
   int64_t size_delta;  /* Size Delta = alloc - freed */
@@ -30,7 +30,10 @@ struct lc_compare {
   size_t nrows;
 };
 
-#define LC_COMPARE_INIT {0}
+#define LC_COMPARE_INIT                                                        \
+  {                                                                            \
+    0                                                                          \
+  }
 
 /* Compares `cur` with `base`.  `cur_sum` is cur's summary; `base_sum` must
  * be base's summary built with lc_summary_build_with(…, cur_sum, …), so that

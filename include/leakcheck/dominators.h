@@ -28,19 +28,22 @@ struct lc_graph {
   uint32_t *first_retainer;
   uint32_t *retainer_node;
   uint8_t *retainer_essential;
-  uint8_t *page_owned;   /* per node: 1 when page-owned (§3 step 2) */
-  uint8_t *essential;    /* bitset over edges (§3 step 3) */
-  uint32_t *idom;        /* per node: immediate dominator (root: itself) */
-  uint64_t *retained;    /* per node: retained size */
-  uint32_t *dfs_order;   /* private: DFS order until retained is set */
+  uint8_t *page_owned; /* per node: 1 when page-owned (§3 step 2) */
+  uint8_t *essential;  /* bitset over edges (§3 step 3) */
+  uint32_t *idom;      /* per node: immediate dominator (root: itself) */
+  uint64_t *retained;  /* per node: retained size */
+  uint32_t *dfs_order; /* private: DFS order until retained is set */
   uint32_t dfs_count;
-  int32_t *distance;     /* per node: DevTools distance */
+  int32_t *distance; /* per node: DevTools distance */
   /* LC_GRAPH_PATHS: per node, the edge through which the distance BFS
    * first reached it (UINT32_MAX for the root and unreached nodes). */
   uint32_t *bfs_edge;
 };
 
-#define LC_GRAPH_INIT {0}
+#define LC_GRAPH_INIT                                                          \
+  {                                                                            \
+    0                                                                          \
+  }
 
 /* What lc_graph_build computes. */
 enum {
@@ -90,8 +93,8 @@ void lc_graph_release(struct lc_graph *g);
  * never reached `node`. */
 long lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
                    uint32_t node,
-                   const char *(*class_of)(void *ctx, uint32_t node),
-                   void *ctx, struct lc_buf *out);
+                   const char *(*class_of)(void *ctx, uint32_t node), void *ctx,
+                   struct lc_buf *out);
 
 /* Nonzero when edge e is an essential edge. */
 static inline int
@@ -104,7 +107,7 @@ lc_graph_essential(const struct lc_graph *g, uint32_t e)
  * ("N / part of key (… @1) -> value (… @2) pair in WeakMap (table @3)"),
  * returns 1 and sets *table_id and *dup (the text after the leading
  * number, shared by both edges of the pair); else 0. */
-int lc_weakmap_edge(const struct lc_snapshot *s, uint32_t e,
-                    uint32_t *table_id, const char **dup);
+int lc_weakmap_edge(const struct lc_snapshot *s, uint32_t e, uint32_t *table_id,
+                    const char **dup);
 
 #endif

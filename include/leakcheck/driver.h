@@ -61,8 +61,8 @@ typedef int (*lc_snapshot_fn)(void *ctx, unsigned k, const char *path,
 struct lc_run_info {
   struct lc_buf stdout_tail; /* last 64 KiB of the program's stdout */
   struct lc_buf stderr_tail; /* last 64 KiB of its stderr */
-  int exited;      /* the program ended on its own before we stopped it */
-  int exit_code;   /* its exit status, or 128+N for death by signal N */
+  int exited;    /* the program ended on its own before we stopped it */
+  int exit_code; /* its exit status, or 128+N for death by signal N */
   unsigned snapshots_done;
   int pgid; /* the program's process group (= its pid), 0 when never
                started; the whole group has been killed (SIGKILL) and the
@@ -76,7 +76,9 @@ struct lc_run_info {
 };
 
 #define LC_RUN_INFO_INIT                                                       \
-  {LC_BUF_INIT, LC_BUF_INIT, 0, 0, 0, 0, 0, 0, LC_BUF_INIT}
+  {                                                                            \
+    LC_BUF_INIT, LC_BUF_INIT, 0, 0, 0, 0, 0, 0, LC_BUF_INIT                    \
+  }
 
 void lc_run_info_release(struct lc_run_info *info);
 
@@ -117,8 +119,8 @@ char *lc_driver_describe(const struct lc_check *check);
  * `fn` becomes LC_EINPUT: the input is at fault, not a program),
  * LC_ESYSTEM, LC_EINTERRUPT.  info->snapshots_done counts the files
  * used. */
-int lc_driver_replay(const struct lc_check *check, char *const *files,
-                     size_t n, lc_snapshot_fn fn, void *ctx,
-                     struct lc_run_info *info, struct lc_err *err);
+int lc_driver_replay(const struct lc_check *check, char *const *files, size_t n,
+                     lc_snapshot_fn fn, void *ctx, struct lc_run_info *info,
+                     struct lc_err *err);
 
 #endif

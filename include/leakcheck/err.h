@@ -8,25 +8,28 @@
 /* What kind of failure; main.c maps it to the exit code. */
 enum lc_err_code {
   LC_OK = 0,
-  LC_EUSAGE,     /* bad command line (exit 2) */
-  LC_ECONFIG,    /* leakcheck.yml is invalid (exit 2) */
-  LC_EINPUT,     /* an input file is unreadable or malformed (exit 2) */
-  LC_EPROGRAM,   /* the program under test broke (exit 3) */
-  LC_ESYSTEM,    /* an operating-system call failed (exit 2) */
-  LC_EINTERRUPT  /* SIGINT/SIGTERM reached leakcheck (exit 130) */
+  LC_EUSAGE,    /* bad command line (exit 2) */
+  LC_ECONFIG,   /* leakcheck.yml is invalid (exit 2) */
+  LC_EINPUT,    /* an input file is unreadable or malformed (exit 2) */
+  LC_EPROGRAM,  /* the program under test broke (exit 3) */
+  LC_ESYSTEM,   /* an operating-system call failed (exit 2) */
+  LC_EINTERRUPT /* SIGINT/SIGTERM reached leakcheck (exit 130) */
 };
 
 struct lc_err {
   enum lc_err_code code;
-  char *msg;            /* owned; NULL when no error */
-  char *path;           /* owned; file the error is about, or NULL */
-  unsigned long line;   /* 1-based; 0 when unknown */
-  unsigned long col;    /* 1-based; 0 when unknown */
+  char *msg;                 /* owned; NULL when no error */
+  char *path;                /* owned; file the error is about, or NULL */
+  unsigned long line;        /* 1-based; 0 when unknown */
+  unsigned long col;         /* 1-based; 0 when unknown */
   unsigned long long offset; /* byte offset in `path` when has_offset */
   int has_offset;
 };
 
-#define LC_ERR_INIT {LC_OK, 0, 0, 0, 0, 0, 0}
+#define LC_ERR_INIT                                                            \
+  {                                                                            \
+    LC_OK, 0, 0, 0, 0, 0, 0                                                    \
+  }
 
 /* Fills `err` (if not NULL and not already set: the first failure wins) and
  * returns -1, so that callers can write `return lc_err_set(...)`. */

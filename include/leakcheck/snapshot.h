@@ -58,18 +58,18 @@ struct lc_snapshot {
   int has_detachedness;        /* the file has a detachedness field */
 
   /* Node columns, each node_count long, indexed by node ordinal. */
-  uint8_t *node_type;       /* enum lc_node_type */
-  uint8_t *node_type_raw;   /* index into type_names */
-  uint32_t *node_name;      /* string index */
+  uint8_t *node_type;     /* enum lc_node_type */
+  uint8_t *node_type_raw; /* index into type_names */
+  uint32_t *node_name;    /* string index */
   uint32_t *node_id;
   uint64_t *node_self_size;
-  uint32_t *node_first_edge; /* node_count + 1 entries: prefix sums */
+  uint32_t *node_first_edge;  /* node_count + 1 entries: prefix sums */
   uint8_t *node_detachedness; /* 0 unknown, 1 attached, 2 detached */
 
   /* Edge columns, each edge_count long, grouped by source node. */
-  uint8_t *edge_type;         /* enum lc_edge_type */
-  uint32_t *edge_name;        /* string index, or the element/hidden index */
-  uint32_t *edge_to;          /* target node ordinal (not ordinal * NF) */
+  uint8_t *edge_type;  /* enum lc_edge_type */
+  uint32_t *edge_name; /* string index, or the element/hidden index */
+  uint32_t *edge_to;   /* target node ordinal (not ordinal * NF) */
 
   /* Strings, decoded into one arena. */
   uint32_t string_count;
@@ -86,7 +86,10 @@ struct lc_snapshot {
   uint32_t type_count;
 };
 
-#define LC_SNAPSHOT_INIT {0}
+#define LC_SNAPSHOT_INIT                                                       \
+  {                                                                            \
+    0                                                                          \
+  }
 
 /* Reads and parses the file at `path`.  Returns 0, or -1 with `err` filled
  * (LC_EINPUT, naming the file and byte offset and what was expected) and `s`
@@ -95,8 +98,8 @@ int lc_snapshot_read(struct lc_snapshot *s, const char *path,
                      struct lc_err *err);
 
 /* Same, from memory; `name` is used in messages.  `data` is not kept. */
-int lc_snapshot_parse(struct lc_snapshot *s, const char *name,
-                      const char *data, size_t len, struct lc_err *err);
+int lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
+                      size_t len, struct lc_err *err);
 
 void lc_snapshot_release(struct lc_snapshot *s);
 

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "leakcheck/err.h"
 #include "leakcheck/dominators.h"
+#include "leakcheck/err.h"
 #include "leakcheck/snapshot.h"
 
 struct lc_summary_row {
@@ -21,8 +21,8 @@ struct lc_summary_row {
   uint64_t self_size; /* shallow size, after reattribution */
   /* Filled by lc_summary_add_graph; 0 and LC_DISTANCE_NONE before. */
   uint64_t retained_size; /* DevTools' Retained Size column */
-  int32_t distance; /* min over members; DevTools shows "-" when it is
-                       negative or >= LC_DISTANCE_BASE_SYSTEM */
+  int32_t distance;       /* min over members; DevTools shows "-" when it is
+                             negative or >= LC_DISTANCE_BASE_SYSTEM */
 };
 
 /* An inferred plain-object interface: objects whose property set includes
@@ -36,7 +36,7 @@ struct lc_interface {
 struct lc_summary {
   struct lc_summary_row *rows; /* sorted by self_size desc, then key */
   size_t nrows;
-  uint64_t total_size;  /* sum of shallow sizes + extra_native_bytes */
+  uint64_t total_size; /* sum of shallow sizes + extra_native_bytes */
   uint32_t node_count;
   uint32_t edge_count;
   /* Per node ordinal: its row index, or UINT32_MAX when the node is not
@@ -49,7 +49,10 @@ struct lc_summary {
   size_t nifaces;
 };
 
-#define LC_SUMMARY_INIT {0}
+#define LC_SUMMARY_INIT                                                        \
+  {                                                                            \
+    0                                                                          \
+  }
 
 /* Builds the Summary of `s`.  Returns 0 (never fails on a snapshot that
  * lc_snapshot_parse accepted). */

@@ -45,7 +45,7 @@ struct lc_series {
   uint32_t *max_id; /* [nsnap]: highest odd (JavaScript heap) node id of
                        each snapshot, from lc_series_add_objects */
   struct lc_big_objects *big; /* [nsnap], from lc_series_add_objects */
-  size_t warmup; /* index of the first measured snapshot */
+  size_t warmup;              /* index of the first measured snapshot */
   struct lc_series_row *rows;
   size_t nrows, rows_alloc;
   uint64_t *total_count; /* [nsnap], over every row */
@@ -55,7 +55,10 @@ struct lc_series {
   size_t nslots;
 };
 
-#define LC_SERIES_INIT {0}
+#define LC_SERIES_INIT                                                         \
+  {                                                                            \
+    0                                                                          \
+  }
 
 /* Appends one snapshot's rows to the series as snapshot number ser->nsnap
  * (key, name, count and self_size are copied; `sum` is not kept).  Rows are
@@ -77,8 +80,7 @@ void lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
  * interval, the members allocated in that interval, so steady growth can
  * ignore churn and in-flight work.  Needs lc_series_add_objects for every
  * snapshot. */
-void lc_series_set_survivors(struct lc_series *ser,
-                             const struct lc_snapshot *s,
+void lc_series_set_survivors(struct lc_series *ser, const struct lc_snapshot *s,
                              const struct lc_summary *sum);
 
 /* The index of the row with `key`, or -1. */
@@ -116,16 +118,16 @@ enum lc_rule {
 struct lc_finding {
   const struct lc_series_row *row; /* NULL for a total assertion and the
                                       internals budget */
-  uint32_t object_id; /* LC_RULE_OBJECT_GROWTH: the growing object */
+  uint32_t object_id;    /* LC_RULE_OBJECT_GROWTH: the growing object */
   const uint64_t *count; /* [nsnap]: the row's counts, or the total's */
   const uint64_t *size;  /* [nsnap] */
   unsigned failed_rules; /* LC_RULE_* bits that failed */
-  int64_t growth;       /* objects, first → last measured */
-  int64_t growth_bytes; /* bytes, first → last measured */
-  char *why; /* owned, may be NULL: why the row grows, several lines
-                without a trailing newline: the shortest retainer path from
-                a GC root to one new object that survived, its retained
-                size.  Filled after evaluation, by the analysis stage. */
+  int64_t growth;        /* objects, first → last measured */
+  int64_t growth_bytes;  /* bytes, first → last measured */
+  char *why;             /* owned, may be NULL: why the row grows, several lines
+                            without a trailing newline: the shortest retainer path from
+                            a GC root to one new object that survived, its retained
+                            size.  Filled after evaluation, by the analysis stage. */
 };
 
 /*
@@ -162,17 +164,17 @@ struct lc_assert_result {
   struct lc_finding *findings; /* failing rows, worst first (bytes, then
                                   objects, then key) */
   size_t nfindings;
-  size_t nmatched;      /* rows the pattern matched (1 for a total) */
-  int64_t growth;       /* worst growth among matched rows (total: the
-                           total's), objects; 0 when nothing matched */
-  int64_t growth_bytes; /* worst, bytes */
-  uint64_t *total_count; /* owned, [nsnap]: total assertions only (else
-                            NULL), sums over the rows not ignored */
-  uint64_t *total_size;  /* owned, [nsnap] */
+  size_t nmatched;                /* rows the pattern matched (1 for a total) */
+  int64_t growth;                 /* worst growth among matched rows (total: the
+                                     total's), objects; 0 when nothing matched */
+  int64_t growth_bytes;           /* worst, bytes */
+  uint64_t *total_count;          /* owned, [nsnap]: total assertions only (else
+                                     NULL), sums over the rows not ignored */
+  uint64_t *total_size;           /* owned, [nsnap] */
   int64_t internals_growth_bytes; /* default assertion: growth of the V8
                                      internals rows, judged against
                                      LC_INTERNALS_BUDGET */
-  char *message;        /* owned one-line summary, see above */
+  char *message;                  /* owned one-line summary, see above */
 };
 
 /* Evaluates every assertion of `check` on `ser` (which must have at least

@@ -33,7 +33,14 @@ expect_eq "table: 5 rows + header" "$(printf '%s\n' "$OUT" | grep -c '%$')" 6
 head -c 100000 a.heapsnapshot > cut.heapsnapshot
 run_lc summary cut.heapsnapshot
 expect_eq "truncated: exit code" "$CODE" 2
-expect_contains "truncated: message" "$ERR" "cut.heapsnapshot: byte 100000: unexpected end of file in 'nodes'"
+expect_contains "truncated: message" "$ERR" "cut.heapsnapshot: byte 100000: the header promises"
+expect_contains "truncated: says why" "$ERR" "(was the writer killed?)"
+# Cut inside the strings instead: the arrays are complete, the end is not.
+size=$(stat -c %s a.heapsnapshot)
+head -c $((size - 20)) a.heapsnapshot > cut2.heapsnapshot
+run_lc summary cut2.heapsnapshot
+expect_eq "truncated strings: exit code" "$CODE" 2
+expect_contains "truncated strings: message" "$ERR" "unexpected end of file"
 : > empty.heapsnapshot
 run_lc summary empty.heapsnapshot
 expect_eq "empty: exit code" "$CODE" 2

@@ -286,8 +286,9 @@ static const struct bad_case bad_cases[] = {
      "array of at most 64 strings", 12},
     {META24 "\"node_count\":4000000000,\"edge_count\":0},\"nodes\":[],"
      "\"edges\":[],\"strings\":[]}",
-     "node_count 4000000000 and edge_count 0 do not fit in a file of 629 "
-     "bytes; expected the counts of the arrays that follow", 12},
+     "the header promises 4000000000 nodes and 0 edges, which need at least "
+     "48000000000 bytes, but the file has 629; expected a complete file "
+     "(was the writer killed?)", 629},
 };
 
 START_TEST(bad_input)
