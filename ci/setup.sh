@@ -69,7 +69,12 @@ if [ "$want_tests" = 1 ]; then
     fi
   done
   devtools=${LEAKCHECK_DEVTOOLS_DIR:-$root/build-test/devtools}
-  if ! log=$(bash "$root/specs/devtools/setup.sh" "$devtools" 2>&1); then
+  # The DevTools worker wants a recent Node (Debian's nodejs 18 is too old
+  # for it): build and check it with the newest one just installed.
+  dt_path=$PATH
+  [ -x "$versions/24/node_modules/$node_pkg/bin/node" ] &&
+    dt_path="$versions/24/node_modules/$node_pkg/bin:$PATH"
+  if ! log=$(PATH="$dt_path" bash "$root/specs/devtools/setup.sh" "$devtools" 2>&1); then
     printf '%s\n' "$log" >&2
     echo "setup: the DevTools cross-check bundle did not build" >&2
     exit 1

@@ -25,6 +25,15 @@ case "$(uname -m)" in
   *) PKG=node-linux-unknown ;;
 esac
 started=$(date +%s)
+# The DevTools worker wants a recent Node (Debian's nodejs 18 lacks what it
+# uses): the newest one ci/setup.sh installed, else the node on PATH.
+DT_NODE=node
+for v in 24 22 20; do
+  if [ -x "$VERSIONS_DIR/$v/node_modules/$PKG/bin/node" ]; then
+    DT_NODE="$VERSIONS_DIR/$v/node_modules/$PKG/bin/node"
+    break
+  fi
+done
 
 if [ ! -f "$LEAKCHECK_DEVTOOLS_DIR/heap-snapshot-worker.mjs" ]; then
   if [ "${CI:-}" = true ]; then
@@ -76,9 +85,9 @@ compare() {
   fi
   printf '%s\n' "$OUT" >"$lc_out"
   if [ "$mode" = diff ]; then
-    timeout 120 node --max-old-space-size=4096 "$DEVTOOLS" --diff "$@" >"$dt_out" 2>"$WORK/dt.err"
+    timeout 120 "$DT_NODE" --max-old-space-size=4096 "$DEVTOOLS" --diff "$@" >"$dt_out" 2>"$WORK/dt.err"
   else
-    timeout 120 node --max-old-space-size=4096 "$DEVTOOLS" "$@" >"$dt_out" 2>"$WORK/dt.err"
+    timeout 120 "$DT_NODE" --max-old-space-size=4096 "$DEVTOOLS" "$@" >"$dt_out" 2>"$WORK/dt.err"
   fi
   if [ $? != 0 ]; then
     fail "$what: devtools-summary failed: $(tail -3 "$WORK/dt.err")"
