@@ -4,6 +4,7 @@
  * for the other end of the protocol).
  */
 #include "leakcheck/driver.h"
+#include "leakcheck/fsutil.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -1290,57 +1291,6 @@ is_dump_name(const char *name)
          ends_with(name, ".heapsnapshot") && !strchr(name, '/');
 }
 
-/* Moves `from` to `to`, copying when they are on different file
- * systems. */
-static int
-move_file(const char *from, const char *to, struct lc_err *err)
-{
-  int in, out;
-  char buf[1 << 16];
-  ssize_t n;
-  if (rename(from, to) == 0)
-    return 0;
-  if (errno != EXDEV)
-    return lc_err_errno(err, errno, from, "cannot move the program's dump");
-  in = open(from, O_RDONLY | O_CLOEXEC);
-  if (in < 0)
-    return lc_err_errno(err, errno, from, "cannot read the program's dump");
-  out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (out < 0) {
-    int e = errno;
-    close(in);
-    return lc_err_errno(err, e, to, "cannot move the program's dump");
-  }
-  while ((n = read(in, buf, sizeof(buf))) != 0) {
-    char *p = buf;
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      break;
-    while (n > 0) {
-      ssize_t w = write(out, p, (size_t)n);
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0) {
-        n = -1;
-        break;
-      }
-      p += w;
-      n -= w;
-    }
-    if (n < 0)
-      break;
-  }
-  close(in);
-  if (close(out) < 0 || n < 0) {
-    int e = errno;
-    unlink(to);
-    return lc_err_errno(err, e, to, "cannot move the program's dump");
-  }
-  unlink(from);
-  return 0;
-}
-
 static const struct watch *
 watch_of(const struct run *r, int wd)
 {
@@ -1382,7 +1332,7 @@ dump_seen(struct run *r, const struct watch *w, const char *name)
     return 0;
   }
   to = lc_xasprintf("%s/%u.heapsnapshot", r->dir, r->next);
-  rc = move_file(from, to, r->err);
+  rc = lc_move_file(from, to, 0600, 1, r->err);
   free(from);
   free(to);
   if (rc < 0)

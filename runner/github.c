@@ -196,33 +196,6 @@ lc_github_display_path(const char *config_path, const char *workspace)
 
 /* ---- shared pieces ----------------------------------------------------- */
 
-/* "Foo" or, for a class defined in a script, "Foo [12,3,4]" (as the
- * terminal report writes it), unescaped. */
-static void
-add_row_name(struct lc_buf *out, const struct lc_finding *f)
-{
-  const char *key, *name;
-  size_t klen, nlen;
-  if (!f->row) {
-    lc_buf_addstr(out, "total");
-    return;
-  }
-  key = f->row->key;
-  name = f->row->name;
-  lc_buf_addstr(out, name);
-  klen = strlen(key);
-  nlen = strlen(name);
-  if (klen > nlen && key[klen - nlen - 1] == ',' &&
-      strcmp(key + klen - nlen, name) == 0)
-    klen -= nlen + 1;
-  else if (strcmp(key, name) == 0)
-    klen = 0;
-  if (klen) {
-    lc_buf_addstr(out, " [");
-    lc_buf_add(out, key, klen);
-    lc_buf_addch(out, ']');
-  }
-}
 
 static void
 add_growth(struct lc_buf *out, int64_t objects, int64_t bytes)
@@ -354,7 +327,7 @@ annotate_failed(struct lc_buf *out, const char *file,
   lc_buf_addstr(msg, ar->message ? ar->message : "assertion failed");
   if (f) {
     lc_buf_addstr(msg, "\n\n");
-    add_row_name(msg, f);
+    lc_finding_name(msg, f);
     lc_buf_addstr(msg, ": ");
     add_growth(msg, f->growth, f->growth_bytes);
     lc_buf_addstr(msg, "\n  counts: ");
@@ -596,7 +569,7 @@ summary_row(struct summary *s, const struct lc_check_result *r,
 {
   struct lc_buf name = LC_BUF_INIT;
   struct lc_buf *p = &s->piece;
-  add_row_name(&name, f);
+  lc_finding_name(&name, f);
   lc_buf_addstr(p, "| ");
   md_text(p, name.buf, name.len);
   lc_buf_addstr(p, " | ");
@@ -740,7 +713,7 @@ summary_check(struct summary *s, const struct lc_config *cfg,
         continue;
       paths++;
       lc_buf_reset(tmp);
-      add_row_name(tmp, fi);
+      lc_finding_name(tmp, fi);
       lc_buf_addstr(p, "Retainer path of ");
       md_text(p, tmp->buf, tmp->len);
       lc_buf_addstr(p, ":\n\n");

@@ -25,6 +25,7 @@
 #include "leakcheck/dominators.h"
 #include "leakcheck/driver.h"
 #include "leakcheck/err.h"
+#include "leakcheck/fsutil.h"
 #include "leakcheck/github.h"
 #include "leakcheck/report.h"
 #include "leakcheck/shard.h"
@@ -389,79 +390,6 @@ struct run_ctx {
 };
 
 static int
-mkdir_p(const char *path, struct lc_err *err)
-{
-  char *p = lc_xstrdup(path), *q;
-  for (q = p + 1; *q; q++) {
-    if (*q != '/')
-      continue;
-    *q = '\0';
-    if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-      int e = errno;
-      lc_err_errno(err, e, p, "cannot create directory");
-      free(p);
-      return -1;
-    }
-    *q = '/';
-  }
-  if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-    int e = errno;
-    lc_err_errno(err, e, p, "cannot create directory");
-    free(p);
-    return -1;
-  }
-  free(p);
-  return 0;
-}
-
-/* Moves `from` to `to`, copying across file systems. */
-static int
-move_file(const char *from, const char *to, struct lc_err *err)
-{
-  int in, out;
-  char buf[1 << 16];
-  ssize_t n;
-  if (rename(from, to) == 0)
-    return 0;
-  if (errno != EXDEV)
-    return lc_err_errno(err, errno, to, "cannot keep snapshot");
-  in = open(from, O_RDONLY | O_CLOEXEC);
-  if (in < 0)
-    return lc_err_errno(err, errno, from, "cannot read snapshot");
-  out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (out < 0) {
-    int e = errno;
-    close(in);
-    return lc_err_errno(err, e, to, "cannot keep snapshot");
-  }
-  while ((n = read(in, buf, sizeof(buf))) > 0) {
-    char *p = buf;
-    while (n > 0) {
-      ssize_t w = write(out, p, (size_t)n);
-      if (w < 0) {
-        int e = errno;
-        if (e == EINTR)
-          continue;
-        close(in);
-        close(out);
-        unlink(to);
-        return lc_err_errno(err, e, to, "cannot keep snapshot");
-      }
-      p += w;
-      n -= w;
-    }
-  }
-  close(in);
-  if (close(out) < 0 || n < 0) {
-    int e = errno;
-    unlink(to);
-    return lc_err_errno(err, e, to, "cannot keep snapshot");
-  }
-  unlink(from);
-  return 0;
-}
-
-static int
 on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
 {
   struct run_ctx *ctx = vctx;
@@ -487,7 +415,8 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   }
   if (ctx->keep != KEEP_NEVER) {
     char *to = lc_xasprintf("%s/%u.heapsnapshot", ctx->keep_dir, k + 1);
-    if (mkdir_p(ctx->keep_dir, err) < 0 || move_file(path, to, err) < 0)
+    if (lc_mkdir_p(ctx->keep_dir, err) < 0 ||
+        lc_move_file(path, to, 0644, 0, err) < 0)
       ret = -1;
     free(to);
   } else {
@@ -1012,7 +941,7 @@ cmd_run(int argc, char **argv)
       lc_report_junit_ex(&out, &cfg, res, nres, profile);
       if (slash && slash != dir) {
         *slash = '\0';
-        mkdir_p(dir, &werr);
+        lc_mkdir_p(dir, &werr);
       }
       free(dir);
       if (werr.code != LC_OK ||

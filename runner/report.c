@@ -350,35 +350,14 @@ add_prefixed_lines(struct lc_buf *out, const char *s, const char *prefix,
   }
 }
 
-/* "Foo" or, for a class defined in a script, "Foo [12,3,4]": two classes of
- * one name stay apart. */
+/* The finding's name (lc_finding_name), control characters removed. */
 static void
 add_row_name(struct lc_buf *out, const struct lc_finding *f)
 {
-  const char *key, *name;
-  size_t klen, nlen;
-  if (!f->row) {
-    lc_buf_addstr(out, f->failed_rules & LC_RULE_INTERNALS ? "V8 internals"
-                                                           : "total");
-    return;
-  }
-  key = f->row->key;
-  name = f->row->name;
-  add_clean_str(out, name);
-  if (f->object_id)
-    lc_buf_addf(out, " @%u", f->object_id);
-  klen = strlen(key);
-  nlen = strlen(name);
-  if (klen > nlen && key[klen - nlen - 1] == ',' &&
-      strcmp(key + klen - nlen, name) == 0)
-    klen -= nlen + 1;
-  else if (strcmp(key, name) == 0)
-    klen = 0;
-  if (klen) {
-    lc_buf_addstr(out, " [");
-    add_clean(out, key, klen);
-    lc_buf_addch(out, ']');
-  }
+  struct lc_buf raw = LC_BUF_INIT;
+  lc_finding_name(&raw, f);
+  add_clean(out, raw.buf, raw.len);
+  lc_buf_release(&raw);
 }
 
 /* The table of one finding, lines starting with `indent`:

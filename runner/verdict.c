@@ -656,6 +656,36 @@ lc_verdict_eval(const struct lc_check *check, const struct lc_series *ser,
 }
 
 void
+lc_finding_name(struct lc_buf *out, const struct lc_finding *f)
+{
+  const char *key, *name;
+  size_t klen, nlen;
+  if (!f->row) {
+    lc_buf_addstr(out, f->failed_rules & LC_RULE_INTERNALS ? "V8 internals"
+                                                           : "total");
+    return;
+  }
+  key = f->row->key;
+  name = f->row->name;
+  lc_buf_addstr(out, name);
+  if (f->object_id)
+    lc_buf_addf(out, " @%u", f->object_id);
+  /* The location part of the key, when it has one. */
+  klen = strlen(key);
+  nlen = strlen(name);
+  if (klen > nlen && key[klen - nlen - 1] == ',' &&
+      strcmp(key + klen - nlen, name) == 0)
+    klen -= nlen + 1;
+  else if (strcmp(key, name) == 0)
+    klen = 0;
+  if (klen) {
+    lc_buf_addstr(out, " [");
+    lc_buf_add(out, key, klen);
+    lc_buf_addch(out, ']');
+  }
+}
+
+void
 lc_verdict_free(struct lc_assert_result *res, size_t n)
 {
   size_t i;

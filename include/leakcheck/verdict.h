@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "leakcheck/buf.h"
 #include "leakcheck/config.h"
 #include "leakcheck/summary.h"
 
@@ -192,6 +193,12 @@ size_t lc_verdict_eval(const struct lc_check *check,
                        struct lc_assert_result **out);
 
 void lc_verdict_free(struct lc_assert_result *res, size_t n);
+
+/* Appends the name reports give a finding, unescaped: "Session", with the
+ * constructor's location when the class has one ("Session [109,6,13]": two
+ * classes of one name stay apart), "Array @123" for one growing object,
+ * "total" or "V8 internals". */
+void lc_finding_name(struct lc_buf *out, const struct lc_finding *f);
 
 /* Formats a byte count in the units of leakcheck.yml (1024-based) into
  * `dst` (always NUL-terminated, truncated to dstlen): below 1 KB "512 B",
