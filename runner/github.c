@@ -196,7 +196,6 @@ lc_github_display_path(const char *config_path, const char *workspace)
 
 /* ---- shared pieces ----------------------------------------------------- */
 
-
 static void
 add_growth(struct lc_buf *out, int64_t objects, int64_t bytes)
 {
