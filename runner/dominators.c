@@ -101,6 +101,49 @@ lc_weakmap_edge(const struct lc_snapshot *s, uint32_t e, uint32_t *table_id,
   return 0;
 }
 
+/* ---- names the rules look for, by string index -------------------------- */
+
+enum {
+  NAME_SLOPPY_FUNCTION_MAP = 1,
+  NAME_NATIVE_CONTEXT = 2,
+  NAME_MAP_DESCRIPTORS = 4,
+  NAME_NOT_WEAKMAP = 8, /* an edge name known not to be a WeakMap pair */
+  NAME_WEAKMAP = 16     /* ... known to be one */
+};
+
+/* One flag byte per string, so that the per-edge rules compare bytes, not
+ * strings (DevTools caches the WeakMap test per name the same way). */
+static uint8_t *
+name_flags(const struct lc_snapshot *s)
+{
+  uint8_t *f = lc_xcalloc((size_t)s->string_count + 1, 1);
+  uint32_t i;
+  for (i = 0; i < s->string_count; i++) {
+    const char *t = lc_snapshot_str(s, i);
+    if (t[0] == 's' && strcmp(t, "sloppy_function_map") == 0)
+      f[i] |= NAME_SLOPPY_FUNCTION_MAP;
+    else if (t[0] == 's' && strcmp(t, "system / NativeContext") == 0)
+      f[i] |= NAME_NATIVE_CONTEXT;
+    else if (t[0] == '(' && strcmp(t, "(map descriptors)") == 0)
+      f[i] |= NAME_MAP_DESCRIPTORS;
+  }
+  return f;
+}
+
+/* lc_weakmap_edge for internal edges, remembering "no" per name. */
+static int
+weakmap_edge_cached(const struct lc_snapshot *s, uint8_t *flags, uint32_t e,
+                    uint32_t *table, const char **dup)
+{
+  uint32_t n = s->edge_name[e];
+  if (flags[n] & NAME_NOT_WEAKMAP)
+    return 0;
+  if (lc_weakmap_edge(s, e, table, dup))
+    return 1;
+  flags[n] |= NAME_NOT_WEAKMAP;
+  return 0;
+}
+
 /* ---- retainers ---------------------------------------------------------- */
 
 static void
@@ -172,7 +215,7 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
 }
 
 static void
-mark_essential(struct lc_graph *g, const struct lc_snapshot *s)
+mark_essential(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags)
 {
   uint32_t v, e;
   g->essential = lc_xcalloc(((size_t)s->edge_count + 8) / 8, 1);
@@ -181,7 +224,8 @@ mark_essential(struct lc_graph *g, const struct lc_snapshot *s)
       uint8_t t = s->edge_type[e];
       uint32_t to = s->edge_to[e], table;
       const char *dup;
-      if (t == LC_ET_INTERNAL && lc_weakmap_edge(s, e, &table, &dup) &&
+      if (t == LC_ET_INTERNAL &&
+          weakmap_edge_cached(s, flags, e, &table, &dup) &&
           s->node_id[v] == table)
         continue;
       if (t == LC_ET_WEAK || to == v)
@@ -465,6 +509,7 @@ struct bfs_ctx {
   uint32_t *via; /* may be NULL: the edge that reached each node */
   uint32_t *queue;
   struct nameset pending;
+  uint8_t *flags; /* name_flags() */
 };
 
 /* DevTools' distance filter (JSHeapSnapshot.calculateDistances). */
@@ -475,12 +520,10 @@ bfs_filter(struct bfs_ctx *c, uint32_t v, uint32_t e)
   uint8_t vt = s->node_type[v];
   uint8_t et = s->edge_type[e];
   if (vt == LC_NT_HIDDEN && et != LC_ET_ELEMENT && et != LC_ET_HIDDEN &&
-      strcmp(lc_snapshot_str(s, s->edge_name[e]), "sloppy_function_map") == 0 &&
-      strcmp(lc_snapshot_str(s, s->node_name[v]), "system / NativeContext") ==
-          0)
+      (c->flags[s->edge_name[e]] & NAME_SLOPPY_FUNCTION_MAP) &&
+      (c->flags[s->node_name[v]] & NAME_NATIVE_CONTEXT))
     return 0;
-  if (vt == LC_NT_ARRAY &&
-      strcmp(lc_snapshot_str(s, s->node_name[v]), "(map descriptors)") == 0) {
+  if (vt == LC_NT_ARRAY && (c->flags[s->node_name[v]] & NAME_MAP_DESCRIPTORS)) {
     long long index;
     int ok;
     if (et == LC_ET_ELEMENT || et == LC_ET_HIDDEN) {
@@ -494,7 +537,7 @@ bfs_filter(struct bfs_ctx *c, uint32_t v, uint32_t e)
   if (et == LC_ET_INTERNAL) {
     uint32_t table;
     const char *dup;
-    if (lc_weakmap_edge(s, e, &table, &dup))
+    if (weakmap_edge_cached(s, c->flags, e, &table, &dup))
       return nameset_toggle(&c->pending, dup);
   }
   return 1;
@@ -523,7 +566,8 @@ bfs(struct bfs_ctx *c, size_t len)
 }
 
 static void
-build_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
+build_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths,
+                uint8_t *flags)
 {
   struct bfs_ctx c;
   uint32_t n = s->node_count, i, e;
@@ -532,6 +576,7 @@ build_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
     return;
   memset(&c, 0, sizeof(c));
   c.s = s;
+  c.flags = flags;
   c.dist = lc_xmalloc(((size_t)n + 1) * sizeof(int32_t));
   /* Each node is queued once per pass at most, plus repeated roots. */
   c.queue =
@@ -701,17 +746,20 @@ int
 lc_graph_build(struct lc_graph *g, const struct lc_snapshot *s,
                const uint64_t *self, unsigned what, struct lc_err *err)
 {
+  uint8_t *flags;
   (void)err;
   memset(g, 0, sizeof(*g));
   g->node_count = s->node_count;
+  flags = name_flags(s);
   if (what & LC_GRAPH_DOMINATORS) {
     mark_page_owned(g, s);
-    mark_essential(g, s);
+    mark_essential(g, s, flags);
     build_retainers(g, s);
     build_dominators(g, s, self);
   }
   if (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS))
-    build_distances(g, s, (what & LC_GRAPH_PATHS) != 0);
+    build_distances(g, s, (what & LC_GRAPH_PATHS) != 0, flags);
+  free(flags);
   return 0;
 }
 

@@ -547,6 +547,12 @@ copy_interfaces(struct lc_summary *sum, const struct lc_summary *from)
   }
 }
 
+/* A cached row key of a located object. */
+#define LOC_CACHE 4096
+struct loc_key {
+  uint32_t script, line, col, cls, row;
+};
+
 int
 lc_summary_build(struct lc_summary *sum, const struct lc_snapshot *s,
                  struct lc_err *err)
@@ -563,7 +569,8 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
   uint32_t *class_of, *row_of_key, *order;
   struct strmap classes = {0}, keys = {0};
   struct lc_buf b = LC_BUF_INIT;
-  size_t nrows, rows_alloc = 0, class_row_alloc = 0, class_row_n = 0;
+  size_t nrows, rows_alloc = 0, class_row_alloc = 0, class_row_n = 0, i2;
+  struct loc_key *loc_cache, *loc_slot = NULL;
   uint32_t *type_class, *name_class, *class_row = NULL;
   (void)err;
 
@@ -599,6 +606,10 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
   memset(name_class, 0xff,
          ((size_t)s->string_count * 2 + 2) * sizeof(uint32_t));
 
+  loc_cache = lc_xmalloc(LOC_CACHE * sizeof(*loc_cache));
+  for (i2 = 0; i2 < LOC_CACHE; i2++)
+    loc_cache[i2].row = NONE;
+
   /* Row keys, interned; rows are created in first-seen order. */
   for (n = 0; n < s->node_count; n++) {
     const char *cls;
@@ -630,6 +641,29 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
         goto counted;
       }
     }
+    if (located) {
+      /* Located rows: a direct-mapped cache on the key's numbers, so that
+       * most objects skip formatting and hashing their key text. */
+      uint32_t l = s->node_loc[n];
+      struct loc_key *slot;
+      uint64_t h = (uint64_t)s->loc_script[l] * 0x9E3779B97F4A7C15ULL ^
+                   (uint64_t)s->loc_line[l] * 0xC2B2AE3D27D4EB4FULL ^
+                   (uint64_t)s->loc_col[l] * 0x165667B19E3779F9ULL ^
+                   (uint64_t)class_of[n] * 0x27D4EB2F165667C5ULL;
+      slot = &loc_cache[(h >> 40) & (LOC_CACHE - 1)];
+      if (slot->row != NONE && slot->script == s->loc_script[l] &&
+          slot->line == s->loc_line[l] && slot->col == s->loc_col[l] &&
+          slot->cls == class_of[n]) {
+        k = slot->row;
+        goto counted;
+      }
+      slot->script = s->loc_script[l];
+      slot->line = s->loc_line[l];
+      slot->col = s->loc_col[l];
+      slot->cls = class_of[n];
+      slot->row = NONE;
+      loc_slot = slot;
+    }
     cls = classes.keys[class_of[n]];
     lc_buf_reset(&b);
     if (located) {
@@ -642,6 +676,8 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
     k = strmap_intern(&keys, b.buf, b.len, &added);
     if (!located)
       class_row[class_of[n]] = k;
+    else
+      loc_slot->row = k;
     if (added) {
       LC_ALLOC_GROW(sum->rows, keys.n, rows_alloc);
       sum->rows[k].key = NULL; /* filled below from keys */
@@ -691,6 +727,7 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
   free(class_of);
   free(type_class);
   free(name_class);
+  free(loc_cache);
   free(class_row);
   strmap_release(&classes);
   strmap_release(&keys);
