@@ -135,6 +135,32 @@ usage_error(const char *fmt, ...)
 /* ---- summary FILE ---------------------------------------------------------
  */
 
+/* --top N: returns 0, or -1 after printing the usage error. */
+static int
+parse_top(const char *arg, long *top)
+{
+  char *end;
+  errno = 0;
+  *top = strtol(arg, &end, 10);
+  if (errno || *end || *top < 0) {
+    usage_error("--top expects a whole number >= 0; got '%s'", arg);
+    return -1;
+  }
+  return 0;
+}
+
+/* Reads a snapshot file; on failure prints the error and returns -1. */
+static int
+read_snapshot(struct lc_snapshot *s, const char *path)
+{
+  struct lc_err err = LC_ERR_INIT;
+  if (lc_snapshot_read(s, path, &err) == 0)
+    return 0;
+  print_err(&err);
+  lc_err_release(&err);
+  return -1;
+}
+
 /* DevTools shows "-" for these distances. */
 static int
 distance_shown(int32_t d)
@@ -159,14 +185,10 @@ cmd_summary(int argc, char **argv)
   size_t i, n;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    char *end;
     switch (c) {
     case 't':
-      errno = 0;
-      top = strtol(optarg, &end, 10);
-      if (errno || *end || top < 0)
-        return usage_error("--top expects a whole number >= 0; got '%s'",
-                           optarg);
+      if (parse_top(optarg, &top) < 0)
+        return EXIT_USAGE;
       break;
     case 'j':
       json = 1;
@@ -183,11 +205,8 @@ cmd_summary(int argc, char **argv)
   }
   if (argc - optind != 1)
     return usage_error("%s", "'summary' expects exactly one snapshot file");
-  if (lc_snapshot_read(&s, argv[optind], &err) < 0) {
-    print_err(&err);
-    lc_err_release(&err);
+  if (read_snapshot(&s, argv[optind]) < 0)
     return EXIT_USAGE;
-  }
   if (parse_only) {
     /* For the benchmark: the cost of reading the file alone. */
     printf("%u nodes, %u edges, %u strings\n", s.node_count, s.edge_count,
@@ -289,17 +308,13 @@ cmd_diff(int argc, char **argv)
   size_t i, n;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    char *end;
     switch (c) {
     case 'j':
       json = 1;
       break;
     case 't':
-      errno = 0;
-      top = strtol(optarg, &end, 10);
-      if (errno || *end || top < 0)
-        return usage_error("--top expects a whole number >= 0; got '%s'",
-                           optarg);
+      if (parse_top(optarg, &top) < 0)
+        return EXIT_USAGE;
       break;
     case 'h':
       fputs(usage_text, stdout);
@@ -310,14 +325,9 @@ cmd_diff(int argc, char **argv)
   }
   if (argc - optind != 2)
     return usage_error("%s", "'diff' expects two snapshot files: BASE FILE");
-  if (lc_snapshot_read(&base, argv[optind], &err) < 0) {
-    print_err(&err);
-    lc_err_release(&err);
+  if (read_snapshot(&base, argv[optind]) < 0)
     return EXIT_USAGE;
-  }
-  if (lc_snapshot_read(&cur, argv[optind + 1], &err) < 0) {
-    print_err(&err);
-    lc_err_release(&err);
+  if (read_snapshot(&cur, argv[optind + 1]) < 0) {
     lc_snapshot_release(&base);
     return EXIT_USAGE;
   }
