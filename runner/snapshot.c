@@ -6,6 +6,12 @@
  * dedicated scanners below, which write straight into column arrays sized
  * from the header's counts.  Positions are kept as byte offsets and only
  * reported, never tracked per line.
+ *
+ * Two threads share the work: one reads the nodes array and then the first
+ * part of the edges array, the other the rest of the edges and everything
+ * after them (see nodes_job and plan_split).  Either way the result, and
+ * the error reported (the one at the earliest byte), are those of a reading
+ * from the first byte to the last.
  */
 #define JSMN_STATIC
 #define JSMN_STRICT
@@ -22,6 +28,9 @@
 #include <unistd.h>
 
 #include <jsmn.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "leakcheck/buf.h"
 
@@ -79,7 +88,7 @@ struct reader {
   size_t dropped;
 };
 
-#define LC_DROP_STEP ((size_t)32 << 20)
+#define LC_DROP_STEP ((size_t)2 << 20)
 
 /* Gives back the whole pages of the mapping before `pos`. */
 static void
@@ -220,83 +229,169 @@ skip_value(struct reader *r)
 }
 
 /*
- * The integer-array scanner.  Calls `store(ctx, i, value)` for the i-th
- * number.  Numbers are unsigned decimals without sign or exponent, as V8
- * writes them; values above 2^64-1 are rejected.
+ * The integer-array scanner.  An array is read a row at a time: `w` values
+ * (one node, edge or location), which `store` checks and stores together.
+ * Numbers are unsigned decimals without sign or exponent, as V8 writes
+ * them; values above 2^64-1 are rejected.  Errors name the byte where a
+ * value-by-value reading fails first: before an error found after some
+ * values of a row, those values are checked, in order.
  */
-typedef int (*store_fn)(void *ctx, uint64_t i, uint64_t v, size_t at);
 
-/* Inlined at each call site, so that `store` is a direct call the compiler
- * can inline too: this loop is most of the parse time. */
-static inline __attribute__((always_inline)) int
-scan_uint_array(struct reader *r, const char *what, store_fn store, void *ctx,
-                uint64_t *count)
+/* Stores row `row`, whose `m` values are v (starting at bytes st); when
+ * m < w (the row broke off) only checks them.  Returns 0, or -1 with the
+ * error of the first bad value. */
+typedef int (*row_fn)(void *ctx, uint64_t row, const uint64_t *v,
+                      const size_t *st, unsigned m);
+/* Fills the error for a value at `at` beyond the rows the array may hold. */
+typedef int (*more_fn)(void *ctx, size_t at);
+
+enum { V_OK, V_EOF, V_CHAR, V_LARGE };
+
+/* Reads a value after optional blanks, with the overflow check the fast
+ * path leaves out.  Returns V_OK with *stp at its first digit, or the kind
+ * of error with *ip at the byte to report. */
+static int
+slow_value(const unsigned char *p, size_t n, size_t *ip, size_t *stp,
+           uint64_t *vp)
 {
-  const unsigned char *p = (const unsigned char *)r->p;
-  size_t i, n = r->len;
-  uint64_t k = 0;
-  if (expect_char(r, '[', "'[' starting the array") < 0)
-    return -1;
-  i = r->pos;
+  size_t i = *ip, s;
+  uint64_t v = 0;
   while (i < n && cclass[p[i]] == C_WS)
     i++;
-  if (i < n && p[i] == ']') {
-    r->pos = i + 1;
-    *count = 0;
-    return 0;
-  }
-  for (;;) {
-    uint64_t v = 0;
-    size_t st;
-    while (i < n && cclass[p[i]] == C_WS)
-      i++;
-    st = i;
-    while (i < n && cclass[p[i]] == C_DIGIT) {
-      unsigned d = p[i] - '0';
-      if (v > (UINT64_MAX - d) / 10) {
-        r->pos = st;
-        return fail(r, st, "number too large in %s", what);
-      }
-      v = v * 10 + d;
-      i++;
+  s = i;
+  while (i < n && cclass[p[i]] == C_DIGIT) {
+    unsigned d = p[i] - '0';
+    if (v > (UINT64_MAX - d) / 10) {
+      *ip = s;
+      return V_LARGE;
     }
-    if (i == st) {
+    v = v * 10 + d;
+    i++;
+  }
+  *ip = i;
+  if (i == s)
+    return i >= n ? V_EOF : V_CHAR;
+  *stp = s;
+  *vp = v;
+  return V_OK;
+}
+
+static int
+value_error(struct reader *r, const char *what, int kind, size_t at)
+{
+  r->pos = at;
+  if (kind == V_LARGE)
+    return fail(r, at, "number too large in %s", what);
+  if (kind == V_EOF)
+    return fail(r, at,
+                "unexpected end of file in %s; the file is "
+                "truncated (was the writer killed?)",
+                what);
+  return fail(r, at, "unexpected character in %s; expected an unsigned integer",
+              what);
+}
+
+/* Expects the '[' of an array; returns 1 when the array is empty (and read),
+ * 0 when values follow, -1 on error. */
+static int
+open_array(struct reader *r)
+{
+  if (expect_char(r, '[', "'[' starting the array") < 0)
+    return -1;
+  skip_ws(r);
+  if (r->pos < r->len && r->p[r->pos] == ']') {
+    r->pos++;
+    return 1;
+  }
+  return 0;
+}
+
+/*
+ * Reads rows `row`, `row` + 1, … from r->pos, the start of a value.  The
+ * array may hold `rows_max` rows; with `stop` the scan ends after them
+ * (just past the comma that follows) and else a further value is an error.
+ * *count is the number of values of the array up to where it stopped,
+ * counting the `row` * w before r->pos.  Inlined at each call site with
+ * constant w and store: this loop is most of the parse time.
+ */
+static inline __attribute__((always_inline)) int
+scan_rows(struct reader *r, const char *what, unsigned w, uint64_t row,
+          uint64_t rows_max, int stop, row_fn store, more_fn more, void *ctx,
+          uint64_t *count)
+{
+  const unsigned char *p = (const unsigned char *)r->p;
+  size_t i = r->pos, n = r->len;
+  uint64_t v[LC_FIELDS_MAX];
+  size_t st[LC_FIELDS_MAX];
+  unsigned j, d;
+  int kind;
+  for (;; row++) {
+    if (row >= rows_max) {
+      if (stop) {
+        r->pos = i;
+        *count = row * w;
+        drop_behind(r, i);
+        return 0;
+      }
+      kind = slow_value(p, n, &i, &st[0], &v[0]);
+      if (kind != V_OK)
+        return value_error(r, what, kind, i);
+      r->pos = st[0];
+      return more(ctx, st[0]);
+    }
+    for (j = 0; j < w; j++) {
+      size_t s = i;
+      uint64_t x = 0;
+      while (i < n && (d = (unsigned)(p[i] - '0')) < 10) {
+        x = x * 10 + d;
+        i++;
+      }
+      /* No digit here (blanks first?), or too many to skip the overflow
+       * check: read it again carefully. */
+      if (i - s - 1 >= 19) {
+        i = s;
+        kind = slow_value(p, n, &i, &s, &x);
+        if (kind != V_OK) {
+          if (store(ctx, row, v, st, j) < 0)
+            return -1;
+          return value_error(r, what, kind, i);
+        }
+      }
+      v[j] = x;
+      st[j] = s;
+      if (i < n && p[i] == ',') {
+        i++;
+        continue;
+      }
+      while (i < n && cclass[p[i]] == C_WS)
+        i++;
+      if (i < n && p[i] == ',') {
+        i++;
+        continue;
+      }
+      /* The end of the array, or an error: the values so far first. */
+      if (store(ctx, row, v, st, j + 1) < 0)
+        return -1;
       if (i >= n)
         return fail(r, i,
                     "unexpected end of file in %s; the file is "
                     "truncated (was the writer killed?)",
                     what);
+      if (p[i] == ']') {
+        r->pos = i + 1;
+        *count = row * w + j + 1;
+        drop_behind(r, i);
+        return 0;
+      }
       r->pos = i;
       return lc_err_set_at(r->err, LC_EINPUT, r->name, i,
-                           "unexpected character in %s; expected an "
-                           "unsigned integer",
+                           "unexpected character in %s; expected ',' or ']'",
                            what);
     }
-    if (store(ctx, k, v, st) < 0)
+    if (store(ctx, row, v, st, w) < 0)
       return -1;
-    k++;
     if (r->can_drop && i - r->dropped > LC_DROP_STEP)
       drop_behind(r, i);
-    while (i < n && cclass[p[i]] == C_WS)
-      i++;
-    if (i >= n)
-      return fail(r, i,
-                  "unexpected end of file in %s; the file is "
-                  "truncated (was the writer killed?)",
-                  what);
-    if (p[i] == ',') {
-      i++;
-      continue;
-    }
-    if (p[i] == ']') {
-      r->pos = i + 1;
-      *count = k;
-      return 0;
-    }
-    r->pos = i;
-    return lc_err_set_at(r->err, LC_EINPUT, r->name, i,
-                         "unexpected character in %s; expected ',' or ']'",
-                         what);
   }
 }
 
@@ -400,7 +495,7 @@ tok_names(const struct header *h, int t, char **names, unsigned max,
 }
 
 static int
-field_index(char **fields, unsigned n, const char *name)
+field_index(char *const *fields, unsigned n, const char *name)
 {
   unsigned i;
   for (i = 0; i < n; i++)
@@ -555,57 +650,118 @@ struct node_ctx {
   unsigned nf;
   int f_type, f_name, f_id, f_self, f_edges, f_det;
   uint32_t n_types;
-  uint64_t limit; /* node_count * nf */
+  uint8_t type_map[256]; /* the file's node type → enum lc_node_type */
   uint64_t edge_sum;
-  unsigned col;
-  uint32_t ord;
+  uint32_t max_name; /* the largest node name, checked in finish() */
 };
 
 static int
-store_node(void *vctx, uint64_t i, uint64_t v, size_t at)
+node_more(void *vctx, size_t at)
 {
   struct node_ctx *c = vctx;
-  struct lc_snapshot *s = c->s;
-  int col = (int)c->col;
-  if (i >= c->limit)
-    return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
-                         "'nodes' has more values than node_count (%u) "
-                         "times %u fields",
-                         s->node_count, c->nf);
-  if (col != c->f_self && v > UINT32_MAX)
-    return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
-                         "node field value %llu out of range; expected "
-                         "an unsigned 32-bit integer",
-                         (unsigned long long)v);
-  if (col == c->f_type) {
-    if (v >= c->n_types)
-      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+  return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+                       "'nodes' has more values than node_count (%u) "
+                       "times %u fields",
+                       c->s->node_count, c->nf);
+}
+
+/* Checks the first m values of a node in order; returns the first error. */
+static __attribute__((noinline, cold)) int
+node_check(struct node_ctx *c, const uint64_t *v, const size_t *st, unsigned m)
+{
+  unsigned j;
+  for (j = 0; j < m; j++) {
+    int col = (int)j;
+    if (col != c->f_self && v[j] > UINT32_MAX)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "node field value %llu out of range; expected "
+                           "an unsigned 32-bit integer",
+                           (unsigned long long)v[j]);
+    if (col == c->f_type && v[j] >= c->n_types)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
                            "node type %llu out of range; expected "
                            "less than %u",
-                           (unsigned long long)v, c->n_types);
-    s->node_type_raw[c->ord] = (uint8_t)v;
-  } else if (col == c->f_name) {
-    s->node_name[c->ord] = (uint32_t)v;
-  } else if (col == c->f_id) {
-    s->node_id[c->ord] = (uint32_t)v;
-  } else if (col == c->f_self) {
-    s->node_self_size[c->ord] = v;
-  } else if (col == c->f_edges) {
-    s->node_first_edge[c->ord] = (uint32_t)v; /* a count for now */
-    c->edge_sum += v;
-  } else if (col == c->f_det) {
-    if (v > 2)
-      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+                           (unsigned long long)v[j], c->n_types);
+    if (col == c->f_det && v[j] > 2)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
                            "detachedness %llu out of range; expected 0, "
                            "1 or 2",
-                           (unsigned long long)v);
-    s->node_detachedness[c->ord] = (uint8_t)v;
-  }
-  if (++c->col == c->nf) {
-    c->col = 0;
-    c->ord++;
+                           (unsigned long long)v[j]);
   }
   return 0;
+}
+
+/* One node; nf and the field positions are constants where inlined.  The
+ * edge counts become prefix sums (node_first_edge) as they are read. */
+static inline __attribute__((always_inline)) int
+node_row(struct node_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
+         unsigned m, unsigned nf, int f_type, int f_name, int f_id, int f_self,
+         int f_edges, int f_det)
+{
+  struct lc_snapshot *s = c->s;
+  uint64_t wide = 0;
+  uint32_t ord = (uint32_t)row, name;
+  unsigned j;
+  if (m != nf)
+    return node_check(c, v, st, m);
+  for (j = 0; j < nf; j++)
+    if ((int)j != f_self)
+      wide |= v[j];
+  if (wide > UINT32_MAX || v[f_type] >= c->n_types ||
+      (f_det >= 0 && v[f_det] > 2))
+    return node_check(c, v, st, m);
+  s->node_type[ord] = c->type_map[v[f_type]];
+  if (s->node_type_raw)
+    s->node_type_raw[ord] = (uint8_t)v[f_type];
+  name = (uint32_t)v[f_name];
+  s->node_name[ord] = name;
+  c->max_name = name > c->max_name ? name : c->max_name;
+  s->node_id[ord] = (uint32_t)v[f_id];
+  s->node_self_size[ord] = v[f_self];
+  s->node_first_edge[ord] = (uint32_t)c->edge_sum;
+  c->edge_sum += v[f_edges];
+  if (f_det >= 0)
+    s->node_detachedness[ord] = (uint8_t)v[f_det];
+  return 0;
+}
+
+/* Node 18-20 (7 fields, trace_node_id at 5) and Node 21+ (6 fields). */
+static inline __attribute__((always_inline)) int
+node_row7(void *c, uint64_t row, const uint64_t *v, const size_t *st,
+          unsigned m)
+{
+  return node_row(c, row, v, st, m, 7, 0, 1, 2, 3, 4, 6);
+}
+
+static inline __attribute__((always_inline)) int
+node_row6(void *c, uint64_t row, const uint64_t *v, const size_t *st,
+          unsigned m)
+{
+  return node_row(c, row, v, st, m, 6, 0, 1, 2, 3, 4, 5);
+}
+
+static inline __attribute__((always_inline)) int
+node_row_any(void *vctx, uint64_t row, const uint64_t *v, const size_t *st,
+             unsigned m)
+{
+  struct node_ctx *c = vctx;
+  return node_row(c, row, v, st, m, c->nf, c->f_type, c->f_name, c->f_id,
+                  c->f_self, c->f_edges, c->f_det);
+}
+
+/* Reads the nodes array's values from r->pos (after its '['). */
+static int
+scan_nodes(struct reader *r, struct node_ctx *c, uint64_t *count)
+{
+  uint64_t n = c->s->node_count;
+  int std = c->f_type == 0 && c->f_name == 1 && c->f_id == 2 &&
+            c->f_self == 3 && c->f_edges == 4;
+  if (std && c->nf == 7 && c->f_det == 6)
+    return scan_rows(r, "'nodes'", 7, 0, n, 0, node_row7, node_more, c, count);
+  if (std && c->nf == 6 && c->f_det == 5)
+    return scan_rows(r, "'nodes'", 6, 0, n, 0, node_row6, node_more, c, count);
+  return scan_rows(r, "'nodes'", c->nf, 0, n, 0, node_row_any, node_more, c,
+                   count);
 }
 
 struct edge_ctx {
@@ -615,49 +771,106 @@ struct edge_ctx {
   int f_type, f_name, f_to;
   uint32_t n_types;
   uint8_t type_map[256]; /* the file's edge type → enum lc_edge_type */
-  uint64_t limit;
-  unsigned col;
-  uint32_t ord;
+  uint8_t named[256];    /* 1 when the type's name_or_index is a string */
+  uint32_t max_name;     /* the largest string name, checked in finish() */
 };
 
 static int
-store_edge(void *vctx, uint64_t i, uint64_t v, size_t at)
+edge_more(void *vctx, size_t at)
 {
   struct edge_ctx *c = vctx;
-  struct lc_snapshot *s = c->s;
-  int col = (int)c->col;
-  if (i >= c->limit)
-    return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
-                         "'edges' has more values than edge_count (%u) "
-                         "times %u fields",
-                         s->edge_count, c->ef);
-  if (col == c->f_type) {
-    if (v >= c->n_types)
-      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+  return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+                       "'edges' has more values than edge_count (%u) "
+                       "times %u fields",
+                       c->s->edge_count, c->ef);
+}
+
+static __attribute__((noinline, cold)) int
+edge_check(struct edge_ctx *c, const uint64_t *v, const size_t *st, unsigned m)
+{
+  const struct lc_snapshot *s = c->s;
+  unsigned j;
+  for (j = 0; j < m; j++) {
+    int col = (int)j;
+    if (col == c->f_type && v[j] >= c->n_types)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
                            "edge type %llu out of range; expected less "
                            "than %u",
-                           (unsigned long long)v, c->n_types);
-    s->edge_type[c->ord] = c->type_map[v];
-  } else if (col == c->f_name) {
-    if (v > UINT32_MAX)
-      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+                           (unsigned long long)v[j], c->n_types);
+    if (col == c->f_name && v[j] > UINT32_MAX)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
                            "edge name %llu out of range",
-                           (unsigned long long)v);
-    s->edge_name[c->ord] = (uint32_t)v;
-  } else if (col == c->f_to) {
-    if (v % c->nf != 0 || v / c->nf >= s->node_count)
-      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+                           (unsigned long long)v[j]);
+    if (col == c->f_to && (v[j] % c->nf != 0 || v[j] / c->nf >= s->node_count))
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
                            "edge target %llu is not a node index; expected "
                            "a multiple of %u below %llu",
-                           (unsigned long long)v, c->nf,
+                           (unsigned long long)v[j], c->nf,
                            (unsigned long long)s->node_count * c->nf);
-    s->edge_to[c->ord] = (uint32_t)(v / c->nf);
-  }
-  if (++c->col == c->ef) {
-    c->col = 0;
-    c->ord++;
   }
   return 0;
+}
+
+static inline __attribute__((always_inline)) int
+edge_row(struct edge_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
+         unsigned m, unsigned ef, unsigned nf, int f_type, int f_name, int f_to)
+{
+  struct lc_snapshot *s = c->s;
+  uint64_t t, name, to;
+  uint32_t ord = (uint32_t)row, named;
+  if (m != ef)
+    return edge_check(c, v, st, m);
+  t = v[f_type];
+  name = v[f_name];
+  to = v[f_to];
+  if (t >= c->n_types || name > UINT32_MAX || to % nf != 0 ||
+      to / nf >= s->node_count)
+    return edge_check(c, v, st, m);
+  s->edge_type[ord] = c->type_map[t];
+  s->edge_name[ord] = (uint32_t)name;
+  s->edge_to[ord] = (uint32_t)(to / nf);
+  named = c->named[t] ? (uint32_t)name : 0;
+  c->max_name = named > c->max_name ? named : c->max_name;
+  return 0;
+}
+
+static inline __attribute__((always_inline)) int
+edge_row7(void *c, uint64_t row, const uint64_t *v, const size_t *st,
+          unsigned m)
+{
+  return edge_row(c, row, v, st, m, 3, 7, 0, 1, 2);
+}
+
+static inline __attribute__((always_inline)) int
+edge_row6(void *c, uint64_t row, const uint64_t *v, const size_t *st,
+          unsigned m)
+{
+  return edge_row(c, row, v, st, m, 3, 6, 0, 1, 2);
+}
+
+static inline __attribute__((always_inline)) int
+edge_row_any(void *vctx, uint64_t row, const uint64_t *v, const size_t *st,
+             unsigned m)
+{
+  struct edge_ctx *c = vctx;
+  return edge_row(c, row, v, st, m, c->ef, c->nf, c->f_type, c->f_name,
+                  c->f_to);
+}
+
+/* Reads edges from r->pos, the start of edge `row`, on (see scan_rows). */
+static int
+scan_edges(struct reader *r, struct edge_ctx *c, uint64_t row,
+           uint64_t rows_max, int stop, uint64_t *count)
+{
+  int std = c->ef == 3 && c->f_type == 0 && c->f_name == 1 && c->f_to == 2;
+  if (std && c->nf == 7)
+    return scan_rows(r, "'edges'", 3, row, rows_max, stop, edge_row7, edge_more,
+                     c, count);
+  if (std && c->nf == 6)
+    return scan_rows(r, "'edges'", 3, row, rows_max, stop, edge_row6, edge_more,
+                     c, count);
+  return scan_rows(r, "'edges'", c->ef, row, rows_max, stop, edge_row_any,
+                   edge_more, c, count);
 }
 
 struct loc_ctx {
@@ -665,56 +878,135 @@ struct loc_ctx {
   struct reader *r;
   unsigned lf, nf;
   int f_obj, f_script, f_line, f_col;
-  uint32_t alloc;
-  unsigned col;
+  /* The records in file order, 4 values each: node, script, line, col. */
+  uint32_t *rec;
+  size_t n, alloc;
 };
 
 static int
-store_loc(void *vctx, uint64_t i, uint64_t v, size_t at)
+loc_more(void *vctx, size_t at)
 {
-  struct loc_ctx *c = vctx;
-  struct lc_snapshot *s = c->s;
-  int col = (int)c->col;
-  uint32_t k = s->loc_count;
-  (void)i;
-  if (v > UINT32_MAX)
-    return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
-                         "location value %llu out of range",
-                         (unsigned long long)v);
-  if (c->col == 0) {
-    if (k == UINT32_MAX)
-      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+  (void)vctx;
+  (void)at;
+  return -1; /* never called: locations have no count */
+}
+
+static __attribute__((noinline, cold)) int
+loc_check(struct loc_ctx *c, const uint64_t *v, const size_t *st, unsigned m)
+{
+  unsigned j;
+  for (j = 0; j < m; j++) {
+    if (v[j] > UINT32_MAX)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "location value %llu out of range",
+                           (unsigned long long)v[j]);
+    if (j == 0 && c->n == UINT32_MAX)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
                            "too many locations%s", "");
-    if (k >= c->alloc) {
-      size_t a = c->alloc;
-      LC_ALLOC_GROW(s->loc_script, (size_t)k + 1, a);
-      a = c->alloc;
-      LC_ALLOC_GROW(s->loc_line, (size_t)k + 1, a);
-      a = c->alloc;
-      LC_ALLOC_GROW(s->loc_col, (size_t)k + 1, a);
-      c->alloc = (uint32_t)(a > UINT32_MAX ? UINT32_MAX : a);
-    }
-    s->loc_script[k] = s->loc_line[k] = s->loc_col[k] = 0;
-  }
-  if (col == c->f_obj) {
-    if (v % c->nf != 0 || v / c->nf >= s->node_count)
-      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+    if ((int)j == c->f_obj &&
+        (v[j] % c->nf != 0 || v[j] / c->nf >= c->s->node_count))
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
                            "location object index %llu is not a node "
                            "index",
-                           (unsigned long long)v);
-    s->node_loc[v / c->nf] = k;
-  } else if (col == c->f_script) {
-    s->loc_script[k] = (uint32_t)v;
-  } else if (col == c->f_line) {
-    s->loc_line[k] = (uint32_t)v;
-  } else if (col == c->f_col) {
-    s->loc_col[k] = (uint32_t)v;
-  }
-  if (++c->col == c->lf) {
-    c->col = 0;
-    s->loc_count++;
+                           (unsigned long long)v[j]);
   }
   return 0;
+}
+
+static inline __attribute__((always_inline)) int
+loc_row(struct loc_ctx *c, const uint64_t *v, const size_t *st, unsigned m,
+        unsigned lf, unsigned nf, int f_obj, int f_script, int f_line,
+        int f_col)
+{
+  uint64_t wide = 0, obj;
+  uint32_t *rec;
+  unsigned j;
+  if (m != lf || c->n == UINT32_MAX)
+    return loc_check(c, v, st, m);
+  for (j = 0; j < lf; j++)
+    wide |= v[j];
+  obj = f_obj >= 0 ? v[f_obj] : 0;
+  if (wide > UINT32_MAX || obj % nf != 0 || obj / nf >= c->s->node_count)
+    return loc_check(c, v, st, m);
+  LC_ALLOC_GROW(c->rec, (c->n + 1) * 4, c->alloc);
+  rec = c->rec + c->n * 4;
+  rec[0] = (uint32_t)(obj / nf);
+  rec[1] = f_script >= 0 ? (uint32_t)v[f_script] : 0;
+  rec[2] = f_line >= 0 ? (uint32_t)v[f_line] : 0;
+  rec[3] = f_col >= 0 ? (uint32_t)v[f_col] : 0;
+  c->n++;
+  return 0;
+}
+
+static inline __attribute__((always_inline)) int
+loc_row7(void *c, uint64_t row, const uint64_t *v, const size_t *st, unsigned m)
+{
+  (void)row;
+  return loc_row(c, v, st, m, 4, 7, 0, 1, 2, 3);
+}
+
+static inline __attribute__((always_inline)) int
+loc_row6(void *c, uint64_t row, const uint64_t *v, const size_t *st, unsigned m)
+{
+  (void)row;
+  return loc_row(c, v, st, m, 4, 6, 0, 1, 2, 3);
+}
+
+static inline __attribute__((always_inline)) int
+loc_row_any(void *vctx, uint64_t row, const uint64_t *v, const size_t *st,
+            unsigned m)
+{
+  struct loc_ctx *c = vctx;
+  (void)row;
+  return loc_row(c, v, st, m, c->lf, c->nf, c->f_obj, c->f_script, c->f_line,
+                 c->f_col);
+}
+
+static int
+scan_locations(struct reader *r, struct loc_ctx *c, uint64_t *count)
+{
+  uint64_t max = UINT64_MAX / c->lf;
+  int std = c->lf == 4 && c->f_obj == 0 && c->f_script == 1 && c->f_line == 2 &&
+            c->f_col == 3;
+  if (std && c->nf == 7)
+    return scan_rows(r, "'locations'", 4, 0, max, 0, loc_row7, loc_more, c,
+                     count);
+  if (std && c->nf == 6)
+    return scan_rows(r, "'locations'", 4, 0, max, 0, loc_row6, loc_more, c,
+                     count);
+  return scan_rows(r, "'locations'", c->lf, 0, max, 0, loc_row_any, loc_more, c,
+                   count);
+}
+
+/* Turns the records into the per-node table: a bit per located node, the
+ * rank per word, and the location arrays in node order.  Records are
+ * applied in file order, so a node's last record wins. */
+static void
+build_locations(struct lc_snapshot *s, const struct loc_ctx *c)
+{
+  size_t words = ((size_t)s->node_count + 63) / 64 + 1, i;
+  uint32_t acc = 0;
+  s->loc_bits = lc_xcalloc(words, sizeof(uint64_t));
+  s->loc_rank = lc_xmalloc(words * sizeof(uint32_t));
+  for (i = 0; i < c->n; i++) {
+    uint32_t node = c->rec[i * 4];
+    s->loc_bits[node >> 6] |= UINT64_C(1) << (node & 63);
+  }
+  for (i = 0; i < words; i++) {
+    s->loc_rank[i] = acc;
+    acc += (uint32_t)__builtin_popcountll(s->loc_bits[i]);
+  }
+  s->loc_count = acc;
+  s->loc_script = lc_xmalloc(((size_t)acc + 1) * sizeof(uint32_t));
+  s->loc_line = lc_xmalloc(((size_t)acc + 1) * sizeof(uint32_t));
+  s->loc_col = lc_xmalloc(((size_t)acc + 1) * sizeof(uint32_t));
+  for (i = 0; i < c->n; i++) {
+    const uint32_t *rec = c->rec + i * 4;
+    uint32_t k = lc_snapshot_loc(s, rec[0]);
+    s->loc_script[k] = rec[1];
+    s->loc_line[k] = rec[2];
+    s->loc_col[k] = rec[3];
+  }
 }
 
 /* ---- strings ------------------------------------------------------------ */
@@ -917,6 +1209,7 @@ scan_strings(struct reader *r, struct lc_snapshot *s)
                   "',' or ']'");
     }
   }
+  drop_behind(r, r->pos);
   LC_ALLOC_GROW(s->string_off, (size_t)k + 1, alloc_off);
   s->string_off[k] = w;
   s->string_count = k;
@@ -952,18 +1245,20 @@ key_is(const struct reader *r, size_t ks, size_t ke, const char *k)
   return ke - ks == n && memcmp(r->p + ks, k, n) == 0;
 }
 
-/* Validates cross-references once everything is read. */
 /* Byte offsets of the sections, for errors found after reading them. */
 struct sections {
   size_t nodes_at, edges_at, end_at;
 };
 
+/* Validates cross-references once everything is read.  The largest names
+ * seen while reading tell whether any can be out of range; only then are
+ * the columns searched for the first one. */
 static int
-finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum, int have[3],
+finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum,
+       uint32_t node_max_name, uint32_t edge_max_name, int have[3],
        const struct sections *at)
 {
   uint32_t i;
-  uint64_t acc = 0;
   static const char *const sec[3] = {"nodes", "edges", "strings"};
   for (i = 0; i < 3; i++)
     if (!have[i])
@@ -976,50 +1271,120 @@ finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum, int have[3],
                          "the nodes' edge counts add up to %llu but "
                          "edge_count is %u; expected them equal",
                          (unsigned long long)edge_sum, s->edge_count);
-  /* Turn per-node edge counts into prefix sums. */
-  for (i = 0; i < s->node_count; i++) {
-    uint32_t c = s->node_first_edge[i];
-    s->node_first_edge[i] = (uint32_t)acc;
-    acc += c;
-  }
-  s->node_first_edge[s->node_count] = (uint32_t)acc;
-  for (i = 0; i < s->node_count; i++) {
-    if (s->node_name[i] >= s->string_count)
-      return lc_err_set_at(r->err, LC_EINPUT, r->name, at->nodes_at,
-                           "node %u names string %u but there are only "
-                           "%u strings",
-                           i, s->node_name[i], s->string_count);
-    s->node_type[i] = map_type(s->type_names[s->node_type_raw[i]],
-                               node_type_names, 16, LC_NT_OTHER);
-  }
-  for (i = 0; i < s->edge_count; i++) {
-    uint8_t t = s->edge_type[i];
-    if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
-        s->edge_name[i] >= s->string_count)
-      return lc_err_set_at(r->err, LC_EINPUT, r->name, at->edges_at,
-                           "edge %u names string %u but there are only "
-                           "%u strings",
-                           i, s->edge_name[i], s->string_count);
-  }
+  /* node_first_edge already holds the prefix sums. */
+  s->node_first_edge[s->node_count] = (uint32_t)edge_sum;
+  if (node_max_name >= s->string_count)
+    for (i = 0; i < s->node_count; i++)
+      if (s->node_name[i] >= s->string_count)
+        return lc_err_set_at(r->err, LC_EINPUT, r->name, at->nodes_at,
+                             "node %u names string %u but there are only "
+                             "%u strings",
+                             i, s->node_name[i], s->string_count);
+  if (edge_max_name >= s->string_count)
+    for (i = 0; i < s->edge_count; i++) {
+      uint8_t t = s->edge_type[i];
+      if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
+          s->edge_name[i] >= s->string_count)
+        return lc_err_set_at(r->err, LC_EINPUT, r->name, at->edges_at,
+                             "edge %u names string %u but there are only "
+                             "%u strings",
+                             i, s->edge_name[i], s->string_count);
+    }
   return 0;
 }
 
-/* Reading the nodes array, possibly on a thread of its own (its reader
- * has a private error). */
+/*
+ * Reading the nodes array, possibly on a thread of its own (its reader
+ * has a private error).  On a thread, the main thread jumps to the "edges"
+ * key that follows the nodes array and reads the edges meanwhile.  As the
+ * edges array is about twice as long as the nodes array, the main thread
+ * also hands this job the first rows of it (`tell`, under `mu`): both then
+ * finish at about the same time.
+ */
 struct nodes_job {
   struct reader r;
   struct lc_err err;
   struct node_ctx c;
   uint64_t count;
   int rc;
+  int threaded; /* wait to be told, then check the end and read the edges */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int told;
+  size_t next_key;    /* the key the main thread jumped to, 0 if none */
+  size_t e1_at;       /* the edges this job reads: from here … */
+  size_t e1_end;      /* … to just past the comma after row e1_rows - 1 */
+  uint64_t e1_rows;   /* 0: none */
+  struct edge_ctx ec; /* for them */
+  struct reader er;
 };
 
 static void *
 nodes_job(void *arg)
 {
   struct nodes_job *j = arg;
-  j->rc = scan_uint_array(&j->r, "'nodes'", store_node, &j->c, &j->count);
+  uint64_t limit = (uint64_t)j->c.s->node_count * j->c.nf, count;
+  int empty = open_array(&j->r);
+  j->count = 0;
+  j->rc = empty < 0 ? -1 : empty ? 0 : scan_nodes(&j->r, &j->c, &j->count);
+  if (j->rc == 0 && j->count != limit)
+    j->rc = lc_err_set_at(&j->err, LC_EINPUT, j->r.name, j->r.pos - 1,
+                          "'nodes' has %llu values; expected node_count %u "
+                          "times %u fields = %llu",
+                          (unsigned long long)j->count, j->c.s->node_count,
+                          j->c.nf, (unsigned long long)limit);
+  if (j->rc < 0 || !j->threaded)
+    return NULL;
+  pthread_mutex_lock(&j->mu);
+  while (!j->told)
+    pthread_cond_wait(&j->cv, &j->mu);
+  pthread_mutex_unlock(&j->mu);
+  if (j->next_key) {
+    /* The nodes array must end right before the key jumped to. */
+    skip_ws(&j->r);
+    if (j->r.pos < j->r.len && j->r.p[j->r.pos] == ',')
+      j->r.pos++;
+    skip_ws(&j->r);
+    if (j->r.pos != j->next_key) {
+      j->rc = fail(&j->r, j->r.pos,
+                   "unexpected character after 'nodes'; expected %s",
+                   "',' and the next key");
+      return NULL;
+    }
+  }
+  if (j->e1_rows) {
+    j->er = j->r;
+    j->er.pos = j->e1_at;
+    drop_from(&j->er, j->e1_at);
+    j->ec.r = &j->er;
+    j->rc = scan_edges(&j->er, &j->ec, 0, j->e1_rows, 1, &count);
+    /* The part holds e1_rows rows' commas and nothing but values, commas
+     * and blanks: read without error, it ends where it was cut, unless the
+     * file changed under us (pages read twice). */
+    if (j->rc == 0 && j->er.pos != j->e1_end)
+      j->rc = fail(&j->er, j->er.pos,
+                   "the file changed while it was read; expected %s",
+                   "a file that is complete before it is read");
+  }
   return NULL;
+}
+
+/* Tells the nodes job where the main thread went and which edges rows are
+ * its own; only the first call counts. */
+static void
+nodes_tell(struct nodes_job *j, size_t next_key, size_t e1_at, size_t e1_end,
+           uint64_t e1_rows)
+{
+  pthread_mutex_lock(&j->mu);
+  if (!j->told) {
+    j->next_key = next_key;
+    j->e1_at = e1_at;
+    j->e1_end = e1_end;
+    j->e1_rows = e1_rows;
+    j->told = 1;
+    pthread_cond_signal(&j->cv);
+  }
+  pthread_mutex_unlock(&j->mu);
 }
 
 /* Checks a finished nodes job; moves its error into r->err. */
@@ -1032,14 +1397,116 @@ nodes_done(struct nodes_job *j, struct reader *r, uint64_t *edge_sum)
     memset(&j->err, 0, sizeof(j->err));
     return -1;
   }
-  if (j->count != j->c.limit)
-    return lc_err_set_at(r->err, LC_EINPUT, r->name, j->r.pos - 1,
-                         "'nodes' has %llu values; expected node_count %u "
-                         "times %u fields = %llu",
-                         (unsigned long long)j->count, j->c.s->node_count,
-                         j->c.nf, (unsigned long long)j->c.limit);
   *edge_sum = j->c.edge_sum;
   return 0;
+}
+
+/* The offset of the "edges" key when it comes right after the array that
+ * starts at `from`, else 0.  That is the nodes array: it holds only digits,
+ * commas and blanks, so it ends at the first ']'.  The pages searched are
+ * given back, as the nodes thread reads them again anyway. */
+static size_t
+edges_key_after(const struct reader *r, size_t from)
+{
+  struct reader sr = *r;
+  const char *q = NULL;
+  size_t i = from;
+  drop_from(&sr, from);
+  while (i < r->len && !q) {
+    size_t n = r->len - i < LC_DROP_STEP ? r->len - i : LC_DROP_STEP;
+    q = memchr(r->p + i, ']', n);
+    i += n;
+    if (!q)
+      drop_behind(&sr, i);
+  }
+  if (!q)
+    return 0;
+  sr.pos = (size_t)(q - r->p) + 1;
+  skip_ws(&sr);
+  if (sr.pos >= sr.len || sr.p[sr.pos] != ',')
+    return 0;
+  sr.pos++;
+  skip_ws(&sr);
+  if (sr.len - sr.pos < 7 || memcmp(sr.p + sr.pos, "\"edges\"", 7) != 0)
+    return 0;
+  return sr.pos;
+}
+
+/* The number of commas in p[0, n); *close is set when there is a ']'. */
+static uint64_t
+count_commas(const char *p, size_t n, int *close)
+{
+  uint64_t total = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(','), bracket = _mm_set1_epi8(']');
+  __m128i closes = _mm_setzero_si128();
+  while (n - i >= 16) {
+    /* Byte counters, summed before any can reach 256. */
+    __m128i acc = _mm_setzero_si128();
+    size_t end = n - i > 16 * 255 ? i + 16 * 255 : n;
+    for (; end - i >= 16; i += 16) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, comma));
+      closes = _mm_or_si128(closes, _mm_cmpeq_epi8(x, bracket));
+    }
+    acc = _mm_sad_epu8(acc, _mm_setzero_si128());
+    total += (uint64_t)_mm_cvtsi128_si32(acc) +
+             (uint64_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc));
+  }
+  *close = _mm_movemask_epi8(closes) != 0;
+#else
+  *close = 0;
+#endif
+  for (; i < n; i++) {
+    total += p[i] == ',';
+    *close |= p[i] == ']';
+  }
+  return total;
+}
+
+/*
+ * Plans the split of the edges array, whose values start at r->pos, for a
+ * nodes array of `nodes_len` bytes read meanwhile on the nodes thread: the
+ * nodes thread also reads rows [0, rows) of the edges, the main thread the
+ * rest.  The part is sized so that both threads read about as many bytes
+ * (the main thread also has what follows the edges).  The main thread
+ * needs its first row's index: the commas of the part, counted here (far
+ * faster than reading the values).  The part must hold only digits, commas
+ * and blanks and end right after a row's comma, else there is no split (0)
+ * and the main thread reads all, reporting what it finds.
+ */
+static uint64_t
+plan_split(const struct reader *r, size_t nodes_len, unsigned w,
+           uint64_t rows_max, size_t *end)
+{
+  const unsigned char *p = (const unsigned char *)r->p;
+  struct reader sr = *r;
+  size_t b0 = r->pos, rest = r->len - r->pos, i, e;
+  uint64_t commas = 0;
+  int close = 0;
+  if (rest <= nodes_len)
+    return 0;
+  e = b0 + (rest - nodes_len) / 2;
+  drop_from(&sr, b0);
+  for (i = b0; i < e && !close;) {
+    size_t n = e - i < LC_DROP_STEP ? e - i : LC_DROP_STEP;
+    commas += count_commas(r->p + i, n, &close);
+    i += n;
+    drop_behind(&sr, i);
+  }
+  if (close)
+    return 0;
+  /* On to just past the comma that ends a row. */
+  while (commas == 0 || commas % w != 0 || p[i - 1] != ',') {
+    if (i >= r->len || (p[i] != ',' && cclass[p[i]] == C_OTHER))
+      return 0;
+    commas += p[i++] == ',';
+  }
+  if (commas / w >= rows_max)
+    return 0;
+  *end = i;
+  return commas / w;
 }
 
 static int parse(struct lc_snapshot *s, const char *name, const char *data,
@@ -1050,6 +1517,28 @@ lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
                   size_t len, struct lc_err *err)
 {
   return parse(s, name, data, len, 0, err);
+}
+
+static void
+edge_ctx_init(struct edge_ctx *c, struct lc_snapshot *s, struct reader *r,
+              const struct header *h)
+{
+  unsigned i;
+  memset(c, 0, sizeof(*c));
+  c->s = s;
+  c->r = r;
+  c->ef = h->ef;
+  c->nf = h->nf;
+  c->f_type = field_index(h->edge_fields, h->ef, "type");
+  c->f_name = field_index(h->edge_fields, h->ef, "name_or_index");
+  c->f_to = field_index(h->edge_fields, h->ef, "to_node");
+  c->n_types = h->n_edge_types;
+  for (i = 0; i < h->n_edge_types; i++) {
+    c->type_map[i] =
+        map_type(h->edge_types[i], edge_type_names, 7, LC_ET_OTHER);
+    c->named[i] =
+        c->type_map[i] != LC_ET_ELEMENT && c->type_map[i] != LC_ET_HIDDEN;
+  }
 }
 
 static int
@@ -1064,7 +1553,9 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
   struct sections at = {0, 0, 0};
   struct nodes_job nj;
   pthread_t nodes_thread;
-  int nodes_threaded = 0, key_pending = 0;
+  int nodes_threaded = 0, key_pending = 0, nj_sync = 0, rc;
+  uint32_t edge_max_name = 0;
+  uint8_t node_tmap[256];
   size_t nodes_next_key = 0;
   uint32_t i;
 
@@ -1135,15 +1626,27 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
   h.node_types = NULL;
 
   s->node_type = lc_xcalloc(s->node_count + 1, 1);
-  s->node_type_raw = lc_xcalloc(s->node_count + 1, 1);
+  {
+    /* The raw type column is kept only when node_type loses information:
+     * a name we do not know, or two names mapped alike. */
+    unsigned seen = 0;
+    int keep_raw = 0;
+    for (i = 0; i < h.n_node_types; i++) {
+      uint8_t t = map_type(s->type_names[i], node_type_names, 16, LC_NT_OTHER);
+      node_tmap[i] = t;
+      if (t == LC_NT_OTHER || (seen >> t & 1))
+        keep_raw = 1;
+      seen |= 1u << t;
+      s->raw_type_of[t] = (uint8_t)i;
+    }
+    if (keep_raw)
+      s->node_type_raw = lc_xcalloc(s->node_count + 1, 1);
+  }
   s->node_name = lc_xcalloc(s->node_count + 1, sizeof(uint32_t));
   s->node_id = lc_xcalloc(s->node_count + 1, sizeof(uint32_t));
   s->node_self_size = lc_xcalloc(s->node_count + 1, sizeof(uint64_t));
   s->node_first_edge = lc_xcalloc((size_t)s->node_count + 1, sizeof(uint32_t));
   s->node_detachedness = lc_xcalloc(s->node_count + 1, 1);
-  s->node_loc = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint32_t));
-  for (i = 0; i < s->node_count; i++)
-    s->node_loc[i] = UINT32_MAX;
   s->edge_type = lc_xcalloc(s->edge_count + 1, 1);
   s->edge_name = lc_xcalloc(s->edge_count + 1, sizeof(uint32_t));
   s->edge_to = lc_xcalloc(s->edge_count + 1, sizeof(uint32_t));
@@ -1182,7 +1685,6 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       goto fail;
     }
     if (key_is(&r, ks, ke, "nodes")) {
-      const char *q;
       memset(&nj, 0, sizeof(nj));
       nj.r = r;
       nj.r.err = &nj.err;
@@ -1197,57 +1699,77 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       nj.c.f_edges = field_index(h.node_fields, h.nf, "edge_count");
       nj.c.f_det = field_index(h.node_fields, h.nf, "detachedness");
       nj.c.n_types = h.n_node_types;
-      nj.c.limit = (uint64_t)s->node_count * h.nf;
+      memcpy(nj.c.type_map, node_tmap, sizeof(node_tmap));
+      edge_ctx_init(&nj.ec, s, NULL, &h);
       at.nodes_at = r.pos;
       have[0] = 1;
-      /* The nodes array holds only digits, commas and blanks, so the next
-       * "edges" key can be found without reading it: the edges (the bulk
-       * of the file) are then read on this thread while another reads
-       * the nodes. */
-      q = len - r.pos > 64 ? memmem(r.p + r.pos, len - r.pos, "\"edges\"", 7)
-                           : NULL;
-      if (q && pthread_create(&nodes_thread, NULL, nodes_job, &nj) == 0) {
+      /* The nodes are read on a thread of their own while this one finds
+       * the "edges" key after them and reads the edges. */
+      pthread_mutex_init(&nj.mu, NULL);
+      pthread_cond_init(&nj.cv, NULL);
+      nj_sync = 1;
+      nj.threaded = 1;
+      if (pthread_create(&nodes_thread, NULL, nodes_job, &nj) == 0) {
         nodes_threaded = 1;
-        nodes_next_key = (size_t)(q - r.p);
-        r.pos = nodes_next_key;
-        drop_from(&r, r.pos);
-        key_pending = 1;
-        continue;
+        nodes_next_key = edges_key_after(&r, r.pos);
+        if (nodes_next_key) {
+          r.pos = nodes_next_key;
+          drop_from(&r, r.pos);
+          key_pending = 1;
+          continue;
+        }
+        /* No "edges" right after: on from the nodes array's end. */
+        nodes_tell(&nj, 0, 0, 0, 0);
+        pthread_join(nodes_thread, NULL);
+        nodes_threaded = 0;
+      } else {
+        nj.threaded = 0;
+        nodes_job(&nj);
       }
-      nodes_job(&nj);
-      r.pos = nj.r.pos;
       if (nodes_done(&nj, &r, &edge_sum) < 0)
         goto fail;
+      r.pos = nj.r.pos;
+      if (nj.r.dropped > r.dropped)
+        r.dropped = nj.r.dropped;
     } else if (key_is(&r, ks, ke, "edges")) {
       struct edge_ctx c;
-      memset(&c, 0, sizeof(c));
-      c.s = s;
-      c.r = &r;
-      c.ef = h.ef;
-      c.nf = h.nf;
-      c.f_type = field_index(h.edge_fields, h.ef, "type");
-      c.f_name = field_index(h.edge_fields, h.ef, "name_or_index");
-      c.f_to = field_index(h.edge_fields, h.ef, "to_node");
-      c.n_types = h.n_edge_types;
-      for (i = 0; i < h.n_edge_types; i++)
-        c.type_map[i] =
-            map_type(h.edge_types[i], edge_type_names, 7, LC_ET_OTHER);
-      c.limit = (uint64_t)s->edge_count * h.ef;
+      uint64_t row0 = 0, e1_rows = 0;
+      size_t e1_end = 0;
+      int empty;
+      edge_ctx_init(&c, s, &r, &h);
       at.edges_at = r.pos;
-      if (scan_uint_array(&r, "'edges'", store_edge, &c, &count) < 0)
+      empty = open_array(&r);
+      if (empty < 0)
         goto fail;
-      if (count != c.limit) {
+      if (nodes_threaded && !nj.told) {
+        /* Right after the nodes: the nodes thread takes the first part. */
+        if (!empty)
+          e1_rows = plan_split(&r, nodes_next_key - at.nodes_at, h.ef,
+                               s->edge_count, &e1_end);
+        nodes_tell(&nj, nodes_next_key, r.pos, e1_end, e1_rows);
+        if (e1_rows) {
+          r.pos = e1_end;
+          drop_from(&r, r.pos);
+          row0 = e1_rows;
+        }
+      }
+      count = 0;
+      if (!empty && scan_edges(&r, &c, row0, s->edge_count, 0, &count) < 0)
+        goto fail;
+      if (count != (uint64_t)s->edge_count * h.ef) {
         lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
                       "'edges' has %llu "
                       "values; expected edge_count %u times %u fields = "
                       "%llu",
                       (unsigned long long)count, s->edge_count, h.ef,
-                      (unsigned long long)c.limit);
+                      (unsigned long long)s->edge_count * h.ef);
         goto fail;
       }
+      edge_max_name = c.max_name;
       have[1] = 1;
     } else if (key_is(&r, ks, ke, "locations") && h.lf) {
       struct loc_ctx c;
+      int empty;
       memset(&c, 0, sizeof(c));
       c.s = s;
       c.r = &r;
@@ -1257,16 +1779,21 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       c.f_script = field_index(h.loc_fields, h.lf, "script_id");
       c.f_line = field_index(h.loc_fields, h.lf, "line");
       c.f_col = field_index(h.loc_fields, h.lf, "column");
-      if (scan_uint_array(&r, "'locations'", store_loc, &c, &count) < 0)
+      count = 0;
+      empty = open_array(&r);
+      rc = empty < 0 ? -1 : empty ? 0 : scan_locations(&r, &c, &count);
+      if (rc == 0 && count % h.lf) {
+        rc = lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
+                           "'locations' has "
+                           "%llu values; expected a multiple of %u",
+                           (unsigned long long)count, h.lf);
+      }
+      if (rc == 0 && c.f_obj >= 0)
+        build_locations(s, &c);
+      free(c.rec);
+      if (rc < 0)
         goto fail;
       have_loc = 1;
-      if (count % h.lf) {
-        lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
-                      "'locations' has "
-                      "%llu values; expected a multiple of %u",
-                      (unsigned long long)count, h.lf);
-        goto fail;
-      }
     } else if (key_is(&r, ks, ke, "strings")) {
       if (scan_strings(&r, s) < 0)
         goto fail;
@@ -1284,27 +1811,25 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
   }
   if (nodes_threaded) {
     nodes_threaded = 0;
+    nodes_tell(&nj, nodes_next_key, 0, 0, 0);
     pthread_join(nodes_thread, NULL);
     if (nodes_done(&nj, &r, &edge_sum) < 0)
       goto fail;
-    /* The nodes array must end right before the key we jumped to. */
-    skip_ws(&nj.r);
-    if (nj.r.pos < len && nj.r.p[nj.r.pos] == ',')
-      nj.r.pos++;
-    skip_ws(&nj.r);
-    if (nj.r.pos != nodes_next_key) {
-      fail(&r, nj.r.pos, "unexpected character after 'nodes'; expected %s",
-           "',' and the next key");
-      goto fail;
-    }
   }
-  if (finish(&r, s, edge_sum, have, &at) < 0)
+  if (finish(&r, s, edge_sum, nj.c.max_name,
+             nj.ec.max_name > edge_max_name ? nj.ec.max_name : edge_max_name,
+             have, &at) < 0)
     goto fail;
+  if (nj_sync) {
+    pthread_cond_destroy(&nj.cv);
+    pthread_mutex_destroy(&nj.mu);
+  }
   header_release(&h);
   return 0;
 
 fail:
   if (nodes_threaded) {
+    nodes_tell(&nj, 0, 0, 0, 0);
     pthread_join(nodes_thread, NULL);
     /* The earlier of the two errors is the one to report. */
     if (nj.err.code != LC_OK && err && nj.err.offset < err->offset) {
@@ -1312,6 +1837,10 @@ fail:
       *err = nj.err;
       memset(&nj.err, 0, sizeof(nj.err));
     }
+  }
+  if (nj_sync) {
+    pthread_cond_destroy(&nj.cv);
+    pthread_mutex_destroy(&nj.mu);
   }
   lc_err_release(&nj.err);
   header_release(&h);
@@ -1377,7 +1906,8 @@ lc_snapshot_release(struct lc_snapshot *s)
   free(s->edge_to);
   free(s->string_off);
   free(s->arena);
-  free(s->node_loc);
+  free(s->loc_bits);
+  free(s->loc_rank);
   free(s->loc_script);
   free(s->loc_line);
   free(s->loc_col);
@@ -1388,8 +1918,40 @@ lc_snapshot_release(struct lc_snapshot *s)
   memset(s, 0, sizeof(*s));
 }
 
+#define LC_DROP(p)                                                             \
+  do {                                                                         \
+    free(p);                                                                   \
+    (p) = NULL;                                                                \
+  } while (0)
+
+void
+lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
+{
+  if (what & LC_SNAPSHOT_DROP_NAMES) {
+    LC_DROP(s->node_name);
+    LC_DROP(s->node_id);
+    LC_DROP(s->node_detachedness);
+    LC_DROP(s->node_type_raw);
+    LC_DROP(s->edge_name);
+    LC_DROP(s->arena);
+    LC_DROP(s->string_off);
+    s->string_count = 0;
+    LC_DROP(s->loc_bits);
+    LC_DROP(s->loc_rank);
+    LC_DROP(s->loc_script);
+    LC_DROP(s->loc_line);
+    LC_DROP(s->loc_col);
+    s->loc_count = 0;
+  }
+  if (what & LC_SNAPSHOT_DROP_EDGES) {
+    LC_DROP(s->edge_to);
+    LC_DROP(s->edge_type);
+    LC_DROP(s->node_first_edge);
+  }
+}
+
 const char *
 lc_snapshot_type_name(const struct lc_snapshot *s, uint32_t node)
 {
-  return s->type_names[s->node_type_raw[node]];
+  return s->type_names[lc_snapshot_type_raw(s, node)];
 }

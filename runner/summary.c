@@ -623,7 +623,7 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
       if (t == LC_NT_OBJECT || t == LC_NT_NATIVE)
         cache = &name_class[(size_t)s->node_name[n] * 2 + (state[n] == 2)];
       else
-        cache = &type_class[s->node_type_raw[n]];
+        cache = &type_class[lc_snapshot_type_raw(s, n)];
       if (*cache == NONE) {
         lc_buf_reset(&b);
         node_class_into(&b, s, n, state[n] == 2);
@@ -631,7 +631,7 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
       }
       class_of[n] = *cache;
     }
-    located = s->node_type[n] == LC_NT_OBJECT && s->node_loc[n] != NONE;
+    located = s->node_type[n] == LC_NT_OBJECT && lc_snapshot_loc(s, n) != NONE;
     if (!located) {
       LC_ALLOC_GROW(class_row, (size_t)class_of[n] + 1, class_row_alloc);
       while (class_row_n <= class_of[n])
@@ -644,7 +644,7 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
     if (located) {
       /* Located rows: a direct-mapped cache on the key's numbers, so that
        * most objects skip formatting and hashing their key text. */
-      uint32_t l = s->node_loc[n];
+      uint32_t l = lc_snapshot_loc(s, n);
       struct loc_key *slot;
       uint64_t h = (uint64_t)s->loc_script[l] * 0x9E3779B97F4A7C15ULL ^
                    (uint64_t)s->loc_line[l] * 0xC2B2AE3D27D4EB4FULL ^
@@ -667,7 +667,7 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
     cls = classes.keys[class_of[n]];
     lc_buf_reset(&b);
     if (located) {
-      uint32_t l = s->node_loc[n];
+      uint32_t l = lc_snapshot_loc(s, n);
       lc_buf_addf(&b, "%u,%u,%u,%s", s->loc_script[l], s->loc_line[l],
                   s->loc_col[l], cls);
     } else {

@@ -58,9 +58,12 @@ struct lc_snapshot {
   int has_detachedness;        /* the file has a detachedness field */
 
   /* Node columns, each node_count long, indexed by node ordinal. */
-  uint8_t *node_type;     /* enum lc_node_type */
-  uint8_t *node_type_raw; /* index into type_names */
-  uint32_t *node_name;    /* string index */
+  uint8_t *node_type; /* enum lc_node_type */
+  /* The index into type_names; NULL when node_type says as much, i.e. when
+   * every name in the file's enum is a distinct known type: raw_type_of
+   * then maps node_type back.  Use lc_snapshot_type_raw(). */
+  uint8_t *node_type_raw;
+  uint32_t *node_name; /* string index */
   uint32_t *node_id;
   uint64_t *node_self_size;
   uint32_t *node_first_edge;  /* node_count + 1 entries: prefix sums */
@@ -76,14 +79,20 @@ struct lc_snapshot {
   uint64_t *string_off; /* string_count + 1 offsets into `arena` */
   char *arena;          /* each string NUL-terminated */
 
-  /* Locations: per node ordinal, the index into loc_* or UINT32_MAX. */
-  uint32_t *node_loc;
-  uint32_t loc_count;
+  /* Locations, one per located node, in node order: a node's entry is the
+   * last one the file gives for it.  loc_bits has a bit per node (set when
+   * it has a location) and loc_rank, per 64-bit word of loc_bits, the
+   * number of bits set in the words before it; lc_snapshot_loc() turns a
+   * node into its index.  All NULL without a 'locations' array. */
+  uint64_t *loc_bits;
+  uint32_t *loc_rank;
+  uint32_t loc_count;                        /* located nodes */
   uint32_t *loc_script, *loc_line, *loc_col; /* 0-based line and column */
 
   /* The file's node type enum, e.g. "hidden", "array", … */
   char **type_names;
   uint32_t type_count;
+  uint8_t raw_type_of[LC_NT_OTHER + 1]; /* when node_type_raw is NULL */
 };
 
 #define LC_SNAPSHOT_INIT                                                       \
@@ -101,13 +110,56 @@ int lc_snapshot_read(struct lc_snapshot *s, const char *path,
 int lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
                       size_t len, struct lc_err *err);
 
+/* Frees everything `s` owns and zeroes it; also after lc_snapshot_drop(). */
 void lc_snapshot_release(struct lc_snapshot *s);
+
+/* For lc_snapshot_drop(): node_name, node_id, node_detachedness,
+ * node_type_raw, edge_name, the strings (arena and string_off;
+ * string_count becomes 0) and the locations (loc_*; loc_count becomes 0). */
+#define LC_SNAPSHOT_DROP_NAMES 1u
+/* For lc_snapshot_drop(): edge_to, edge_type and node_first_edge. */
+#define LC_SNAPSHOT_DROP_EDGES 2u
+
+/*
+ * Frees the parts of `s` named by `what` (an OR of LC_SNAPSHOT_DROP_*) and
+ * sets their pointers to NULL, so that a one-shot report can give memory
+ * back between its phases.  Afterwards only node_count, edge_count,
+ * node_type, node_self_size, the type names and the columns not dropped
+ * are valid; lc_snapshot_str(), lc_snapshot_type_raw() and
+ * lc_snapshot_type_name() need what DROP_NAMES frees (lc_snapshot_loc()
+ * then finds no location).  Dropping twice is harmless and
+ * lc_snapshot_release() still frees the rest.
+ */
+void lc_snapshot_drop(struct lc_snapshot *s, unsigned what);
 
 /* The string with index i (i < string_count). */
 static inline const char *
 lc_snapshot_str(const struct lc_snapshot *s, uint32_t i)
 {
   return s->arena + s->string_off[i];
+}
+
+/* The index into loc_script, loc_line and loc_col of the node's location,
+ * or UINT32_MAX when it has none.  O(1): a bit test and a popcount. */
+static inline uint32_t
+lc_snapshot_loc(const struct lc_snapshot *s, uint32_t node)
+{
+  uint64_t w, below;
+  if (!s->loc_bits)
+    return UINT32_MAX;
+  w = s->loc_bits[node >> 6];
+  if (!((w >> (node & 63)) & 1))
+    return UINT32_MAX;
+  below = w & ((UINT64_C(1) << (node & 63)) - 1);
+  return s->loc_rank[node >> 6] + (uint32_t)__builtin_popcountll(below);
+}
+
+/* The node's type as an index into type_names (the file's own number). */
+static inline uint8_t
+lc_snapshot_type_raw(const struct lc_snapshot *s, uint32_t node)
+{
+  return s->node_type_raw ? s->node_type_raw[node]
+                          : s->raw_type_of[s->node_type[node]];
 }
 
 /* The node type's name as written in the file ("object", "closure", …). */

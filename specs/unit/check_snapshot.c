@@ -11,6 +11,8 @@
 #include "leakcheck/snapshot.h"
 #include "leakcheck/summary.h"
 
+#include "snapbuild.h"
+
 /* The Node 20 meta block (7 node fields, 16 node types). */
 #define META20                                                                \
   "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","       \
@@ -327,6 +329,416 @@ START_TEST(bad_edge_target)
 }
 END_TEST
 
+/* Locations: written out of node order, some nodes twice (the last one in
+ * the file wins), across several 64-node words of the bitset. */
+static const struct tl loc_table[] = {
+    {100, 1, 2, 3},  {5, 4, 5, 6},     {100, 7, 8, 9},    {64, 10, 11, 12},
+    {0, 13, 14, 15}, {63, 16, 17, 18}, {129, 19, 20, 21}, {5, 22, 23, 24}};
+
+START_TEST(locations_by_node)
+{
+  static struct tn nodes[130];
+  static const unsigned located[] = {0, 5, 63, 64, 100, 129};
+  static const unsigned want[][3] = {{13, 14, 15}, {22, 23, 24}, {16, 17, 18},
+                                     {10, 11, 12}, {7, 8, 9},    {19, 20, 21}};
+  struct tsnap t = {NULL, 0, NOARR, ARR(loc_table)};
+  struct lc_snapshot s;
+  unsigned i, j = 0, prev = 0;
+  for (i = 0; i < 130; i++) {
+    nodes[i].type = "object";
+    nodes[i].name = "Obj";
+    nodes[i].id = 2 * i + 1;
+    nodes[i].self = 8;
+  }
+  t.n = nodes;
+  t.nn = 130;
+  load(&s, &t, "loc", _i ? 24 : 20);
+  ck_assert_uint_eq(s.loc_count, 6);
+  for (i = 0; i < 130; i++) {
+    uint32_t l = lc_snapshot_loc(&s, i);
+    if (j < 6 && located[j] == i) {
+      ck_assert_uint_lt(l, s.loc_count);
+      ck_assert(j == 0 || l > prev); /* in node order */
+      ck_assert_uint_eq(s.loc_script[l], want[j][0]);
+      ck_assert_uint_eq(s.loc_line[l], want[j][1]);
+      ck_assert_uint_eq(s.loc_col[l], want[j][2]);
+      prev = l;
+      j++;
+    } else {
+      ck_assert_uint_eq(l, UINT32_MAX);
+    }
+  }
+  lc_snapshot_release(&s);
+}
+END_TEST
+
+/* No locations at all: every lookup says none. */
+START_TEST(locations_none)
+{
+  static const struct tn nodes[] = {{"synthetic", "", 1, 0},
+                                    {"object", "A", 3, 16}};
+  struct tsnap t = {ARR(nodes), NOARR, NOARR};
+  struct lc_snapshot s;
+  load(&s, &t, "noloc", 24);
+  ck_assert_uint_eq(s.loc_count, 0);
+  ck_assert_uint_eq(lc_snapshot_loc(&s, 0), UINT32_MAX);
+  ck_assert_uint_eq(lc_snapshot_loc(&s, 1), UINT32_MAX);
+  lc_snapshot_release(&s);
+}
+END_TEST
+
+/* Known, distinct type names: no raw column; the file's numbers and names
+ * still come back. */
+START_TEST(type_raw_not_kept)
+{
+  static const struct tn nodes[] = {{"synthetic", "", 1, 0},
+                                    {"object", "A", 3, 16},
+                                    {"closure", "f", 5, 32},
+                                    {"object shape", "", 7, 8}};
+  struct tsnap t = {ARR(nodes), NOARR, NOARR};
+  struct lc_snapshot s;
+  load(&s, &t, "raw", _i ? 24 : 20);
+  ck_assert_ptr_null(s.node_type_raw);
+  ck_assert_uint_eq(s.node_type[2], LC_NT_CLOSURE);
+  ck_assert_uint_eq(lc_snapshot_type_raw(&s, 0), 9);
+  ck_assert_uint_eq(lc_snapshot_type_raw(&s, 1), 3);
+  ck_assert_uint_eq(lc_snapshot_type_raw(&s, 3), 14);
+  ck_assert_str_eq(lc_snapshot_type_name(&s, 2), "closure");
+  ck_assert_str_eq(lc_snapshot_type_name(&s, 3), "object shape");
+  lc_snapshot_release(&s);
+}
+END_TEST
+
+/* A type name we do not know, or two names that map alike: the raw column
+ * is kept and the names are the file's. */
+static const char *const odd_types[] = {
+    "\"hidden\",\"object\",\"future thing\"", /* unknown */
+    "\"hidden\",\"object\",\"object\"",       /* mapped alike */
+};
+
+START_TEST(type_raw_kept)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  lc_buf_addf(&b,
+              "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\","
+              "\"id\",\"self_size\",\"edge_count\"],\"node_types\":[[%s],"
+              "\"string\",\"number\",\"number\",\"number\"],"
+              "\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],"
+              "\"edge_types\":[[\"context\",\"element\"],\"string_or_number\","
+              "\"node\"]},\"node_count\":3,\"edge_count\":0},"
+              "\"nodes\":[0,0,1,0,0,1,0,3,8,0,2,0,5,8,0],\"edges\":[],"
+              "\"strings\":[\"\"]}",
+              odd_types[_i]);
+  ck_assert_int_eq(lc_snapshot_parse(&s, "odd", b.buf, b.len, &err), 0);
+  ck_assert_ptr_nonnull(s.node_type_raw);
+  ck_assert_uint_eq(lc_snapshot_type_raw(&s, 1), 1);
+  ck_assert_uint_eq(lc_snapshot_type_raw(&s, 2), 2);
+  ck_assert_uint_eq(s.node_type[1], LC_NT_OBJECT);
+  if (_i == 0) {
+    ck_assert_uint_eq(s.node_type[2], LC_NT_OTHER);
+    ck_assert_str_eq(lc_snapshot_type_name(&s, 2), "future thing");
+  } else {
+    ck_assert_uint_eq(s.node_type[2], LC_NT_OBJECT);
+    ck_assert_str_eq(lc_snapshot_type_name(&s, 2), "object");
+  }
+  ck_assert_str_eq(lc_snapshot_type_name(&s, 0), "hidden");
+  lc_snapshot_release(&s);
+  lc_buf_release(&b);
+}
+END_TEST
+
+/* Dropping parts keeps the rest valid; dropping again and releasing
+ * afterwards free nothing twice (run under ASan). */
+static const unsigned drop_orders[][2] = {
+    {LC_SNAPSHOT_DROP_NAMES, LC_SNAPSHOT_DROP_EDGES},
+    {LC_SNAPSHOT_DROP_EDGES, LC_SNAPSHOT_DROP_NAMES},
+    {LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_EDGES, 0},
+    {LC_SNAPSHOT_DROP_NAMES, 0},
+    {LC_SNAPSHOT_DROP_EDGES, 0},
+    {0, 0},
+};
+
+START_TEST(drop_then_release)
+{
+  const unsigned *order = drop_orders[_i];
+  unsigned dropped = 0, k;
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  ck_assert_int_eq(
+      lc_snapshot_parse(&s, "small", small20, sizeof(small20) - 1, &err), 0);
+  ck_assert_uint_eq(s.loc_count, 1);
+  for (k = 0; k < 2; k++) {
+    lc_snapshot_drop(&s, order[k]);
+    dropped |= order[k];
+    lc_snapshot_drop(&s, order[k]); /* twice is harmless */
+    ck_assert_uint_eq(s.node_count, 12);
+    ck_assert_uint_eq(s.edge_count, 12);
+    ck_assert_uint_eq(s.node_type[4], LC_NT_OBJECT);
+    ck_assert_uint_eq(s.node_self_size[1], 100);
+    if (dropped & LC_SNAPSHOT_DROP_NAMES) {
+      ck_assert_ptr_null(s.node_name);
+      ck_assert_ptr_null(s.node_id);
+      ck_assert_ptr_null(s.node_detachedness);
+      ck_assert_ptr_null(s.node_type_raw);
+      ck_assert_ptr_null(s.edge_name);
+      ck_assert_ptr_null(s.arena);
+      ck_assert_ptr_null(s.string_off);
+      ck_assert_ptr_null(s.loc_script);
+      ck_assert_uint_eq(s.string_count, 0);
+      ck_assert_uint_eq(s.loc_count, 0);
+      ck_assert_uint_eq(lc_snapshot_loc(&s, 4), UINT32_MAX);
+    } else {
+      ck_assert_str_eq(lc_snapshot_str(&s, s.node_name[4]), "Keep");
+      ck_assert_uint_eq(s.edge_name[1], 11);
+      ck_assert_uint_eq(s.loc_line[lc_snapshot_loc(&s, 4)], 1);
+    }
+    if (dropped & LC_SNAPSHOT_DROP_EDGES) {
+      ck_assert_ptr_null(s.edge_to);
+      ck_assert_ptr_null(s.edge_type);
+      ck_assert_ptr_null(s.node_first_edge);
+    } else {
+      ck_assert_uint_eq(s.edge_to[0], 1);
+      ck_assert_uint_eq(s.edge_type[0], LC_ET_SHORTCUT);
+      ck_assert_uint_eq(s.node_first_edge[2], 7);
+    }
+  }
+  lc_snapshot_release(&s);
+  ck_assert_ptr_null(s.node_type);
+  lc_snapshot_release(&s); /* a released snapshot releases again */
+}
+END_TEST
+
+/*
+ * Many edges from few nodes: the edges array is read partly by the nodes
+ * thread, partly by the main thread.  The result and every error must be
+ * those of a reading from the first byte to the last.
+ */
+#define SPLIT_NODES 5
+#define SPLIT_EDGES 600
+
+static const char *const split_types[] = {
+    "property", "element", "internal", "hidden", "weak", "context", "shortcut"};
+static const char *const split_names[] = {"a", "bb", "ccc", "length", "x"};
+static const char *const split_index[] = {"0", "7", "42", "1000", "65535"};
+
+/* Edge i of the split snapshot; sources in node order. */
+static struct te
+split_edge(unsigned i)
+{
+  struct te e;
+  e.from = i * SPLIT_NODES / SPLIT_EDGES;
+  e.type = split_types[(i * 5 + i / 7) % 7];
+  e.name = (strcmp(e.type, "element") == 0 || strcmp(e.type, "hidden") == 0)
+               ? split_index[i % 5]
+               : split_names[(i / 3) % 5];
+  e.to = (i * 7 + 3) % SPLIT_NODES;
+  return e;
+}
+
+static void
+split_text(struct lc_buf *b, int layout)
+{
+  static const struct tn nodes[SPLIT_NODES] = {{"synthetic", "", 1, 0},
+                                               {"object", "A", 3, 16},
+                                               {"array", "", 5, 32},
+                                               {"closure", "f", 7, 40},
+                                               {"object", "B", 9, 8}};
+  static struct te edges[SPLIT_EDGES];
+  struct tsnap t = {nodes, SPLIT_NODES, edges, SPLIT_EDGES, NOARR};
+  unsigned i;
+  for (i = 0; i < SPLIT_EDGES; i++)
+    edges[i] = split_edge(i);
+  build_json(b, &t, layout);
+}
+
+START_TEST(split_edges_read)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  unsigned i;
+  split_text(&b, _i ? 24 : 20);
+  ck_assert_int_eq(lc_snapshot_parse(&s, "split", b.buf, b.len, &err), 0);
+  ck_assert_uint_eq(s.edge_count, SPLIT_EDGES);
+  for (i = 0; i < SPLIT_EDGES; i++) {
+    struct te e = split_edge(i);
+    unsigned t = type_index(edge_types, 7, e.type);
+    ck_assert_uint_eq(s.edge_type[i], t);
+    ck_assert_uint_eq(s.edge_to[i], e.to);
+    if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
+      ck_assert_uint_eq(s.edge_name[i], strtoul(e.name, NULL, 10));
+    else
+      ck_assert_str_eq(lc_snapshot_str(&s, s.edge_name[i]), e.name);
+  }
+  for (i = 0; i <= SPLIT_NODES; i++)
+    ck_assert_uint_eq(s.node_first_edge[i],
+                      (i * SPLIT_EDGES + SPLIT_NODES - 1) / SPLIT_NODES);
+  lc_snapshot_release(&s);
+  lc_buf_release(&b);
+}
+END_TEST
+
+/* The byte offsets of the values of the array after `key`. */
+static size_t
+array_values(const char *text, const char *key, size_t *at, size_t max)
+{
+  const char *p = strstr(text, key);
+  size_t n = 0;
+  ck_assert_ptr_nonnull(p);
+  p = strchr(p, '[') + 1;
+  while (*p != ']') {
+    while (*p == ',' || *p == '\n' || *p == ' ')
+      p++;
+    ck_assert_uint_lt(n, max);
+    at[n++] = (size_t)(p - text);
+    while (*p >= '0' && *p <= '9')
+      p++;
+  }
+  return n;
+}
+
+/* `text` with the value at `at` replaced by `with`. */
+static char *
+replace_value(const char *text, size_t len, size_t at, const char *with,
+              size_t *out_len)
+{
+  size_t end = at, wl = strlen(with);
+  char *m;
+  while (text[end] >= '0' && text[end] <= '9')
+    end++;
+  m = malloc(len - (end - at) + wl + 1);
+  memcpy(m, text, at);
+  memcpy(m + at, with, wl);
+  memcpy(m + at + wl, text + end, len - end + 1);
+  *out_len = len - (end - at) + wl;
+  return m;
+}
+
+static void
+expect_error(const char *text, size_t len, const char *msg, size_t offset)
+{
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  ck_assert_int_eq(lc_snapshot_parse(&s, "split", text, len, &err), -1);
+  ck_assert_int_eq(err.code, LC_EINPUT);
+  ck_assert_str_eq(err.msg, msg);
+  ck_assert_uint_eq(err.offset, offset);
+  lc_err_release(&err);
+}
+
+/* A bad value anywhere in the edges array is reported at its own byte,
+ * with the message of its column, whichever thread reads it. */
+START_TEST(split_edge_errors)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  static size_t at[SPLIT_EDGES * 3];
+  unsigned nf = _i ? 6 : 7, k;
+  char target[160];
+  split_text(&b, _i ? 24 : 20);
+  ck_assert_uint_eq(array_values(b.buf, "\"edges\"", at, SPLIT_EDGES * 3),
+                    SPLIT_EDGES * 3);
+  snprintf(target, sizeof(target),
+           "edge target 1 is not a node index; expected a multiple of %u "
+           "below %u",
+           nf, SPLIT_NODES * nf);
+  for (k = 0; k < SPLIT_EDGES * 3; k++) {
+    static const char *const bad[3] = {"7", "4294967296", "1"};
+    static const char *const msg[2] = {
+        "edge type 7 out of range; expected less than 7",
+        "edge name 4294967296 out of range"};
+    size_t len;
+    char *m = replace_value(b.buf, b.len, at[k], bad[k % 3], &len);
+    expect_error(m, len, k % 3 == 2 ? target : msg[k % 3], at[k]);
+    free(m);
+    m = replace_value(b.buf, b.len, at[k], "x", &len);
+    expect_error(m, len,
+                 "unexpected character in 'edges'; expected an unsigned "
+                 "integer",
+                 at[k]);
+    free(m);
+  }
+  lc_buf_release(&b);
+}
+END_TEST
+
+/* With several errors, the first in the file is the one reported, in the
+ * nodes or in either part of the edges. */
+START_TEST(split_first_error_wins)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  static size_t at[SPLIT_EDGES * 3], nat[SPLIT_NODES * 7];
+  size_t len, len2, last = SPLIT_EDGES * 3 - 1;
+  char *m, *m2;
+  split_text(&b, 20);
+  array_values(b.buf, "\"edges\"", at, SPLIT_EDGES * 3);
+  array_values(b.buf, "\"nodes\"", nat, SPLIT_NODES * 7);
+  /* The last node's type and the first edge's type. */
+  m = replace_value(b.buf, b.len, at[0], "9", &len);
+  m2 = replace_value(m, len, nat[(SPLIT_NODES - 1) * 7], "99", &len2);
+  expect_error(m2, len2, "node type 99 out of range; expected less than 16",
+               nat[(SPLIT_NODES - 1) * 7]);
+  free(m2);
+  /* The first and the last edge. */
+  m2 = replace_value(m, len, at[last], "1", &len2);
+  expect_error(m2, len2, "edge type 9 out of range; expected less than 7",
+               at[0]);
+  free(m2);
+  free(m);
+  /* A value missing at the end of the nodes, a bad edge after them. */
+  m = replace_value(b.buf, b.len, at[last], "1", &len);
+  last = SPLIT_NODES * 7 - 1;
+  memmove(m + nat[last] - 1, m + nat[last] + 1, len - nat[last]);
+  expect_error(m, len - 2,
+               "'nodes' has 34 values; expected node_count 5 times 7 "
+               "fields = 35",
+               nat[last] - 1);
+  free(m);
+  lc_buf_release(&b);
+}
+END_TEST
+
+/* Fields in an order of their own (no fast path), no newlines. */
+START_TEST(split_odd_field_order)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  unsigned i, n = 40, e = 400;
+  lc_buf_addstr(&b, "{\"snapshot\":{\"meta\":{\"node_fields\":[\"name\","
+                    "\"self_size\",\"edge_count\",\"id\",\"type\"],"
+                    "\"node_types\":[\"string\",\"number\",\"number\","
+                    "\"number\",[\"hidden\",\"object\"]],\"edge_fields\":["
+                    "\"to_node\",\"extra\",\"type\",\"name_or_index\"],"
+                    "\"edge_types\":[\"node\",\"number\",[\"element\","
+                    "\"property\"],\"string_or_number\"]},");
+  lc_buf_addf(&b, "\"node_count\":%u,\"edge_count\":%u},\"nodes\":[", n, e);
+  for (i = 0; i < n; i++)
+    lc_buf_addf(&b, "%s%u,%u,%u,%u,%u", i ? "," : "", i % 2, 100 + i,
+                i < n - 1 ? e / (n - 1) + (i < e % (n - 1)) : 0, 2 * i + 1,
+                i % 2);
+  lc_buf_addstr(&b, "],\"edges\":[");
+  for (i = 0; i < e; i++)
+    lc_buf_addf(&b, "%s%u,%u,%u,%u", i ? "," : "", (i * 13 % n) * 5, i, i % 2,
+                i % 2 ? 1 : i);
+  lc_buf_addstr(&b, "],\"strings\":[\"\",\"p\"]}");
+  ck_assert_int_eq(lc_snapshot_parse(&s, "odd", b.buf, b.len, &err), 0);
+  for (i = 0; i < n; i++) {
+    ck_assert_uint_eq(s.node_self_size[i], 100 + i);
+    ck_assert_uint_eq(s.node_id[i], 2 * i + 1);
+    ck_assert_uint_eq(s.node_type[i], i % 2 ? LC_NT_OBJECT : LC_NT_HIDDEN);
+  }
+  for (i = 0; i < e; i++) {
+    ck_assert_uint_eq(s.edge_to[i], i * 13 % n);
+    ck_assert_uint_eq(s.edge_type[i], i % 2 ? LC_ET_PROPERTY : LC_ET_ELEMENT);
+    ck_assert_uint_eq(s.edge_name[i], i % 2 ? 1 : i);
+  }
+  ck_assert_uint_eq(s.node_first_edge[n], e);
+  lc_snapshot_release(&s);
+  lc_buf_release(&b);
+}
+END_TEST
 START_TEST(read_missing_file)
 {
   struct lc_snapshot s;
@@ -376,6 +788,16 @@ snapshot_suite(void)
   tcase_add_loop_test(tc, bad_input, 0,
                       sizeof(bad_cases) / sizeof(bad_cases[0]));
   tcase_add_test(tc, bad_edge_target);
+  tcase_add_loop_test(tc, locations_by_node, 0, 2);
+  tcase_add_test(tc, locations_none);
+  tcase_add_loop_test(tc, type_raw_not_kept, 0, 2);
+  tcase_add_loop_test(tc, type_raw_kept, 0, 2);
+  tcase_add_loop_test(tc, drop_then_release, 0,
+                      sizeof(drop_orders) / sizeof(drop_orders[0]));
+  tcase_add_loop_test(tc, split_edges_read, 0, 2);
+  tcase_add_loop_test(tc, split_edge_errors, 0, 2);
+  tcase_add_test(tc, split_first_error_wins);
+  tcase_add_test(tc, split_odd_field_order);
   tcase_add_test(tc, read_missing_file);
   tcase_add_test(tc, every_truncation_rejected);
   suite_add_tcase(s, tc);
