@@ -1929,7 +1929,6 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
 {
   if (what & LC_SNAPSHOT_DROP_NAMES) {
     LC_DROP(s->node_name);
-    LC_DROP(s->node_id);
     LC_DROP(s->node_detachedness);
     LC_DROP(s->node_type_raw);
     LC_DROP(s->edge_name);
@@ -1943,6 +1942,8 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
     LC_DROP(s->loc_col);
     s->loc_count = 0;
   }
+  if (what & LC_SNAPSHOT_DROP_IDS)
+    LC_DROP(s->node_id);
   if (what & LC_SNAPSHOT_DROP_EDGES) {
     LC_DROP(s->edge_to);
     LC_DROP(s->edge_type);

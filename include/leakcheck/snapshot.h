@@ -113,12 +113,14 @@ int lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
 /* Frees everything `s` owns and zeroes it; also after lc_snapshot_drop(). */
 void lc_snapshot_release(struct lc_snapshot *s);
 
-/* For lc_snapshot_drop(): node_name, node_id, node_detachedness,
- * node_type_raw, edge_name, the strings (arena and string_off;
- * string_count becomes 0) and the locations (loc_*; loc_count becomes 0). */
+/* For lc_snapshot_drop(): node_name, node_detachedness, node_type_raw,
+ * edge_name, the strings (arena and string_off; string_count becomes 0)
+ * and the locations (loc_*; loc_count becomes 0). */
 #define LC_SNAPSHOT_DROP_NAMES 1u
 /* For lc_snapshot_drop(): edge_to, edge_type and node_first_edge. */
 #define LC_SNAPSHOT_DROP_EDGES 2u
+/* For lc_snapshot_drop(): node_id (which a Comparison still needs). */
+#define LC_SNAPSHOT_DROP_IDS 4u
 
 /*
  * Frees the parts of `s` named by `what` (an OR of LC_SNAPSHOT_DROP_*) and

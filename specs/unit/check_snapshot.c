@@ -457,6 +457,8 @@ static const unsigned drop_orders[][2] = {
     {LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_EDGES, 0},
     {LC_SNAPSHOT_DROP_NAMES, 0},
     {LC_SNAPSHOT_DROP_EDGES, 0},
+    {LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_EDGES, LC_SNAPSHOT_DROP_IDS},
+    {LC_SNAPSHOT_DROP_IDS, LC_SNAPSHOT_DROP_NAMES},
     {0, 0},
 };
 
@@ -479,7 +481,6 @@ START_TEST(drop_then_release)
     ck_assert_uint_eq(s.node_self_size[1], 100);
     if (dropped & LC_SNAPSHOT_DROP_NAMES) {
       ck_assert_ptr_null(s.node_name);
-      ck_assert_ptr_null(s.node_id);
       ck_assert_ptr_null(s.node_detachedness);
       ck_assert_ptr_null(s.node_type_raw);
       ck_assert_ptr_null(s.edge_name);
@@ -494,6 +495,10 @@ START_TEST(drop_then_release)
       ck_assert_uint_eq(s.edge_name[1], 11);
       ck_assert_uint_eq(s.loc_line[lc_snapshot_loc(&s, 4)], 1);
     }
+    if (dropped & LC_SNAPSHOT_DROP_IDS)
+      ck_assert_ptr_null(s.node_id);
+    else
+      ck_assert_uint_eq(s.node_id[11], 23);
     if (dropped & LC_SNAPSHOT_DROP_EDGES) {
       ck_assert_ptr_null(s.edge_to);
       ck_assert_ptr_null(s.edge_type);
