@@ -1,7 +1,6 @@
 /*
- * Retainers, essential edges, dominators (Lengauer-Tarjan, the simple
- * version of the paper, with DevTools' handling of nodes the root does not
- * reach) and distances.  See dominators.h.
+ * Essential edges, dominators (Semi-NCA, with DevTools' handling of nodes
+ * the root does not reach) and distances.  See dominators.h.
  */
 #include "leakcheck/dominators.h"
 
@@ -9,6 +8,7 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
+#include "leakcheck/trace.h"
 
 #include "leakcheck/banned.h"
 
@@ -144,30 +144,24 @@ weakmap_edge_cached(const struct lc_snapshot *s, uint8_t *flags, uint32_t e,
   return 0;
 }
 
-/* ---- retainers ---------------------------------------------------------- */
+/* ---- bitsets ------------------------------------------------------------ */
+
+static uint8_t *
+bits_new(size_t n)
+{
+  return lc_xcalloc(n / 8 + 1, 1);
+}
+
+static int
+bit_get(const uint8_t *b, size_t i)
+{
+  return (b[i >> 3] >> (i & 7)) & 1;
+}
 
 static void
-build_retainers(struct lc_graph *g, const struct lc_snapshot *s)
+bit_set(uint8_t *b, size_t i)
 {
-  uint32_t n = s->node_count, e, v, *fill;
-  g->first_retainer = lc_xcalloc((size_t)n + 2, sizeof(uint32_t));
-  g->retainer_node = lc_xmalloc(((size_t)s->edge_count + 1) * sizeof(uint32_t));
-  g->retainer_essential = lc_xcalloc(((size_t)s->edge_count + 8) / 8, 1);
-  for (e = 0; e < s->edge_count; e++)
-    g->first_retainer[s->edge_to[e] + 1]++;
-  for (v = 0; v < n; v++)
-    g->first_retainer[v + 1] += g->first_retainer[v];
-  fill = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-  memcpy(fill, g->first_retainer, (size_t)n * sizeof(uint32_t));
-  for (v = 0; v < n; v++) {
-    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-      uint32_t slot = fill[s->edge_to[e]]++;
-      g->retainer_node[slot] = v;
-      if (lc_graph_essential(g, e))
-        g->retainer_essential[slot >> 3] |= (uint8_t)(1u << (slot & 7));
-    }
-  }
-  free(fill);
+  b[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
 /* ---- page-owned flag and essential edges -------------------------------- */
@@ -185,10 +179,12 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
 {
   uint32_t n = s->node_count, *stack, e;
   size_t sp = 0;
-  g->page_owned = lc_xcalloc((size_t)n + 1, 1);
+  g->page_owned = bits_new(n);
   if (!n)
     return;
-  stack = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+  /* Sized for the worst case; only the pages the walk uses are touched. */
+  stack =
+      lc_xmalloc(((size_t)n + s->node_first_edge[1] + 1) * sizeof(uint32_t));
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
     uint32_t t = s->edge_to[e];
     if (s->edge_type[e] == LC_ET_ELEMENT) {
@@ -197,28 +193,32 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
     } else if (s->edge_type[e] != LC_ET_SHORTCUT) {
       continue;
     }
-    /* A node may be seeded twice; visiting it twice is harmless. */
+    if (bit_get(g->page_owned, t))
+      continue;
     stack[sp++] = t;
-    g->page_owned[t] = 1;
+    bit_set(g->page_owned, t);
   }
   while (sp) {
     uint32_t v = stack[--sp];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
       uint32_t t = s->edge_to[e];
-      if (g->page_owned[t] || s->edge_type[e] == LC_ET_WEAK)
+      if (bit_get(g->page_owned, t) || s->edge_type[e] == LC_ET_WEAK)
         continue;
-      g->page_owned[t] = 1;
+      bit_set(g->page_owned, t);
       stack[sp++] = t;
     }
   }
   free(stack);
 }
 
+/* Sets g->essential, and g->retained_by (nodes with an essential
+ * retainer), which the dominator DFS needs. */
 static void
 mark_essential(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags)
 {
   uint32_t v, e;
-  g->essential = lc_xcalloc(((size_t)s->edge_count + 8) / 8, 1);
+  g->essential = bits_new(s->edge_count);
+  g->retained_by = bits_new(s->node_count);
   for (v = 0; v < s->node_count; v++) {
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
       uint8_t t = s->edge_type[e];
@@ -233,199 +233,23 @@ mark_essential(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags)
       if (v != 0) {
         if (t == LC_ET_SHORTCUT)
           continue;
-        if (g->page_owned[to] && !g->page_owned[v])
+        if (lc_graph_page_owned(g, to) && !lc_graph_page_owned(g, v))
           continue;
       }
-      g->essential[e >> 3] |= (uint8_t)(1u << (e & 7));
+      bit_set(g->essential, e);
+      bit_set(g->retained_by, to);
     }
   }
 }
 
-/* ---- dominators -----------------------------------------------------------
- */
+/* ---- the distance filter, decided per edge ------------------------------ */
 
-/* Lengauer-Tarjan over vertices numbered 1..n (vertex = ordinal + 1), with 0
- * as "none", as in the paper. */
-struct lt {
-  uint32_t *parent, *ancestor, *vertex, *label, *semi, *dom;
-  uint32_t *bucket_head, *bucket_next, *next_edge, *stack;
-  uint32_t n; /* vertices numbered so far */
-};
-
-static void
-lt_dfs(struct lt *t, const struct lc_graph *g, const struct lc_snapshot *s,
-       uint32_t root)
-{
-  uint32_t v = root;
-  t->next_edge[root - 1] = s->node_first_edge[root - 1];
-  while (v) {
-    uint32_t vn, vo = v - 1;
-    if (!t->semi[v]) {
-      t->semi[v] = ++t->n;
-      t->vertex[t->n] = t->label[v] = v;
-    }
-    vn = t->parent[v];
-    for (; t->next_edge[vo] < s->node_first_edge[vo + 1]; t->next_edge[vo]++) {
-      uint32_t e = t->next_edge[vo], w;
-      if (!lc_graph_essential(g, e))
-        continue;
-      w = s->edge_to[e] + 1;
-      if (!t->semi[w]) {
-        t->parent[w] = v;
-        t->next_edge[w - 1] = s->node_first_edge[w - 1];
-        vn = w;
-        break;
-      }
-    }
-    v = vn;
-  }
-}
-
-static void
-lt_compress(struct lt *t, uint32_t v)
-{
-  uint32_t sp = 0;
-  while (t->ancestor[t->ancestor[v]]) {
-    t->stack[++sp] = v;
-    v = t->ancestor[v];
-  }
-  while (sp) {
-    uint32_t w = t->stack[sp--];
-    if (t->semi[t->label[t->ancestor[w]]] < t->semi[t->label[w]])
-      t->label[w] = t->label[t->ancestor[w]];
-    t->ancestor[w] = t->ancestor[t->ancestor[w]];
-  }
-}
-
-static uint32_t
-lt_eval(struct lt *t, uint32_t v)
-{
-  if (!t->ancestor[v])
-    return v;
-  lt_compress(t, v);
-  return t->label[v];
-}
-
-static int
-retainer_essential(const struct lc_graph *g, uint32_t r)
-{
-  return (g->retainer_essential[r >> 3] >> (r & 7)) & 1;
-}
-
-static int
-only_weak_retainers(const struct lc_graph *g, uint32_t o)
-{
-  uint32_t r;
-  for (r = g->first_retainer[o]; r < g->first_retainer[o + 1]; r++)
-    if (retainer_essential(g, r))
-      return 0;
-  return 1;
-}
-
-static void
-build_dominators(struct lc_graph *g, const struct lc_snapshot *s,
-                 const uint64_t *self)
-{
-  uint32_t n = s->node_count, i, r = 1;
-  size_t len = (size_t)n + 1;
-  struct lt t;
-  if (!n)
-    return;
-  t.parent = lc_xcalloc(len, sizeof(uint32_t));
-  t.ancestor = lc_xcalloc(len, sizeof(uint32_t));
-  t.vertex = lc_xcalloc(len, sizeof(uint32_t));
-  t.label = lc_xcalloc(len, sizeof(uint32_t));
-  t.semi = lc_xcalloc(len, sizeof(uint32_t));
-  t.dom = lc_xcalloc(len, sizeof(uint32_t));
-  t.bucket_head = lc_xcalloc(len, sizeof(uint32_t));
-  t.bucket_next = lc_xcalloc(len, sizeof(uint32_t));
-  /* next_edge serves the DFS only, the compression stack the main loop
-   * only: one array for both. */
-  t.next_edge = lc_xcalloc(len + 1, sizeof(uint32_t));
-  t.stack = t.next_edge;
-  t.n = 0;
-
-  lt_dfs(&t, g, s, r);
-  /* Nodes with only weak retainers hang under the root, in ordinal order;
-   * then what is left (cliques retaining one another), one by one. */
-  if (t.n < n)
-    for (i = 1; i <= n; i++)
-      if (!t.semi[i] && only_weak_retainers(g, i - 1)) {
-        t.parent[i] = r;
-        lt_dfs(&t, g, s, i);
-      }
-  if (t.n < n)
-    for (i = 1; i <= n; i++)
-      if (!t.semi[i]) {
-        t.parent[i] = r;
-        t.semi[i] = ++t.n;
-        t.vertex[t.n] = t.label[i] = i;
-      }
-
-  for (i = t.n; i >= 2; i--) {
-    uint32_t w = t.vertex[i], wo = w - 1, k, p, v, next;
-    int orphan = 1;
-    for (k = g->first_retainer[wo]; k < g->first_retainer[wo + 1]; k++) {
-      uint32_t u;
-      if (!retainer_essential(g, k))
-        continue;
-      orphan = 0;
-      u = lt_eval(&t, g->retainer_node[k] + 1);
-      if (t.semi[u] < t.semi[w])
-        t.semi[w] = t.semi[u];
-    }
-    if (orphan)
-      t.semi[w] = t.semi[r];
-    /* add w to bucket(vertex[semi[w]]); each vertex is in one bucket */
-    v = t.vertex[t.semi[w]];
-    t.bucket_next[w] = t.bucket_head[v];
-    t.bucket_head[v] = w;
-    p = t.parent[w];
-    t.ancestor[w] = p; /* link(parent[w], w) */
-    for (v = t.bucket_head[p]; v; v = next) {
-      uint32_t u = lt_eval(&t, v);
-      next = t.bucket_next[v];
-      t.dom[v] = t.semi[u] < t.semi[v] ? u : p;
-    }
-    t.bucket_head[p] = 0;
-  }
-  t.dom[0] = t.dom[r] = r;
-  for (i = 2; i <= t.n; i++) {
-    uint32_t w = t.vertex[i];
-    if (t.dom[w] != t.vertex[t.semi[w]])
-      t.dom[w] = t.dom[t.dom[w]];
-  }
-
-  /* dom becomes idom by ordinal, in place; vertex (the DFS order) is kept
-   * for summing retained sizes bottom-up. */
-  for (i = 0; i < n; i++)
-    t.dom[i] = t.dom[i + 1] - 1;
-  g->idom = lc_xrealloc(t.dom, len * sizeof(uint32_t));
-  g->dfs_order = t.vertex;
-  g->dfs_count = t.n;
-  if (self)
-    lc_graph_retained(g, self);
-
-  free(t.parent);
-  free(t.ancestor);
-  free(t.label);
-  free(t.semi);
-  free(t.bucket_head);
-  free(t.bucket_next);
-  free(t.next_edge);
-}
-
-/* ---- distances ------------------------------------------------------------
- */
-
-/* A set of WeakMap pair names (the shared part), for the distance filter:
- * the first edge of each pair is skipped, the second passes. */
-struct nameset {
-  const char **slot; /* NULL empty, tomb for deleted */
+/* Interned strings (the shared text of a WeakMap pair's two edge names). */
+struct strids {
+  const char **slot;
+  uint32_t *id;
   size_t nslots, used;
 };
-
-static const char tomb[] = "";
 
 static uint64_t
 hash_str(const char *s)
@@ -438,48 +262,39 @@ hash_str(const char *s)
   return h;
 }
 
-/* Toggles `name`: returns 1 when it was present (and is now removed), 0
- * when it was absent (and is now added). */
-static int
-nameset_toggle(struct nameset *ns, const char *name)
+static uint32_t
+strids_get(struct strids *m, const char *name)
 {
-  size_t j, first_free = (size_t)-1;
-  if ((ns->used + 1) * 2 > ns->nslots) {
-    struct nameset big;
+  size_t j;
+  if ((m->used + 1) * 2 > m->nslots) {
+    struct strids big;
     size_t k;
-    big.nslots = ns->nslots ? ns->nslots * 2 : 64;
+    big.nslots = m->nslots ? m->nslots * 2 : 64;
     big.slot = lc_xcalloc(big.nslots, sizeof(char *));
-    big.used = 0;
-    for (k = 0; k < ns->nslots; k++) {
-      const char *x = ns->slot[k];
-      if (x && x != tomb) {
-        size_t m = hash_str(x) & (big.nslots - 1);
-        while (big.slot[m])
-          m = (m + 1) & (big.nslots - 1);
-        big.slot[m] = x;
-        big.used++;
-      }
+    big.id = lc_xcalloc(big.nslots, sizeof(uint32_t));
+    big.used = m->used;
+    for (k = 0; k < m->nslots; k++) {
+      if (!m->slot[k])
+        continue;
+      j = hash_str(m->slot[k]) & (big.nslots - 1);
+      while (big.slot[j])
+        j = (j + 1) & (big.nslots - 1);
+      big.slot[j] = m->slot[k];
+      big.id[j] = m->id[k];
     }
-    free(ns->slot);
-    *ns = big;
+    free(m->slot);
+    free(m->id);
+    *m = big;
   }
-  j = hash_str(name) & (ns->nslots - 1);
-  while (ns->slot[j]) {
-    if (ns->slot[j] == tomb) {
-      if (first_free == (size_t)-1)
-        first_free = j;
-    } else if (strcmp(ns->slot[j], name) == 0) {
-      ns->slot[j] = tomb;
-      return 1;
-    }
-    j = (j + 1) & (ns->nslots - 1);
+  j = hash_str(name) & (m->nslots - 1);
+  while (m->slot[j]) {
+    if (strcmp(m->slot[j], name) == 0)
+      return m->id[j];
+    j = (j + 1) & (m->nslots - 1);
   }
-  if (first_free == (size_t)-1) {
-    first_free = j;
-    ns->used++;
-  }
-  ns->slot[first_free] = name;
-  return 0;
+  m->slot[j] = name;
+  m->id[j] = (uint32_t)m->used++;
+  return m->id[j];
 }
 
 /* JavaScript's parseInt(name, 10) for the (map descriptors) rule; returns 0
@@ -503,44 +318,313 @@ js_parse_int(const char *s, long long *out)
   return any;
 }
 
+/*
+ * DevTools' distance filter (JSHeapSnapshot.calculateDistances) needs names;
+ * it is decided here, once per edge, so that the BFS itself reads only the
+ * edges: dist_skip marks edges the filter always refuses, WeakMap pair edges
+ * are listed with their pair's number (the BFS lets the second edge of a
+ * pair it meets pass, not the first), and root_seed marks the root's edges
+ * to the user roots the BFS starts from.
+ */
+static void
+mark_distance_rules(struct lc_graph *g, const struct lc_snapshot *s,
+                    uint8_t *flags)
+{
+  uint32_t v, e;
+  size_t cap = 0;
+  struct strids pairs = {0};
+  g->dist_skip = bits_new(s->edge_count);
+  g->root_seed = bits_new(s->node_count ? s->node_first_edge[1] : 0);
+  if (s->node_count)
+    for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
+      uint32_t t = s->edge_to[e];
+      if (s->node_type[t] != LC_NT_SYNTHETIC || is_dom_trees_root(s, t))
+        bit_set(g->root_seed, e);
+    }
+  for (v = 0; v < s->node_count; v++) {
+    uint8_t vt = s->node_type[v];
+    int sloppy = vt == LC_NT_HIDDEN &&
+                 (flags[s->node_name[v]] & NAME_NATIVE_CONTEXT) != 0;
+    int descriptors = vt == LC_NT_ARRAY &&
+                      (flags[s->node_name[v]] & NAME_MAP_DESCRIPTORS) != 0;
+    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
+      uint8_t et = s->edge_type[e];
+      int named = et != LC_ET_ELEMENT && et != LC_ET_HIDDEN;
+      uint32_t table;
+      const char *dup;
+      if (et == LC_ET_WEAK)
+        continue; /* never followed anyway */
+      if (sloppy && named &&
+          (flags[s->edge_name[e]] & NAME_SLOPPY_FUNCTION_MAP)) {
+        bit_set(g->dist_skip, e);
+      } else if (descriptors) {
+        long long index = s->edge_name[e];
+        int ok = 1;
+        if (named)
+          ok = js_parse_int(lc_snapshot_str(s, s->edge_name[e]), &index);
+        if (ok && index >= 2 && index % 3 == 1)
+          bit_set(g->dist_skip, e);
+      } else if (et == LC_ET_INTERNAL &&
+                 weakmap_edge_cached(s, flags, e, &table, &dup)) {
+        size_t had = cap;
+        LC_ALLOC_GROW(g->pair_edge, g->npair_edges + 1, cap);
+        if (cap != had)
+          g->pair_of = lc_xrealloc(g->pair_of, cap * sizeof(uint32_t));
+        g->pair_edge[g->npair_edges] = e;
+        g->pair_of[g->npair_edges++] = strids_get(&pairs, dup);
+      }
+    }
+  }
+  g->npairs = (uint32_t)pairs.used;
+  free(pairs.slot);
+  free(pairs.id);
+}
+
+/* The pair number of WeakMap pair edge e, or UINT32_MAX. */
+static uint32_t
+pair_of_edge(const struct lc_graph *g, uint32_t e)
+{
+  size_t lo = 0, hi = g->npair_edges;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (g->pair_edge[mid] < e)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < g->npair_edges && g->pair_edge[lo] == e ? g->pair_of[lo]
+                                                      : UINT32_MAX;
+}
+
+void
+lc_graph_mark(struct lc_graph *g, const struct lc_snapshot *s, unsigned what)
+{
+  uint8_t *flags = name_flags(s);
+  g->node_count = s->node_count;
+  if (what & LC_GRAPH_DOMINATORS) {
+    mark_page_owned(g, s);
+    mark_essential(g, s, flags);
+  }
+  if (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS))
+    mark_distance_rules(g, s, flags);
+  free(flags);
+  lc_trace("graph: marked");
+}
+
+/* ---- dominators -----------------------------------------------------------
+ *
+ * Semi-NCA (Georgiadis; as in LLVM) over vertices numbered in DFS preorder
+ * 1..n, 0 meaning none.  lc_graph_dominators_begin numbers the vertices and
+ * turns the essential edges into predecessor lists in that numbering, after
+ * which the snapshot's edges are no longer needed; lc_graph_dominators_end
+ * computes semidominators with path compression, then each immediate
+ * dominator as the nearest common ancestor of parent and semidominator.
+ */
+struct lc_graph_dom {
+  uint32_t n;                  /* vertices numbered */
+  uint32_t *vertex;            /* preorder number → ordinal */
+  uint32_t *parent;            /* DFS tree parent (a number); becomes idom */
+  uint32_t *pred_start, *pred; /* n + 2 starts; numbers */
+};
+
+/* Depth-first from ordinal `from` over essential edges, numbering what it
+ * reaches; pre[] maps ordinals to numbers. */
+static void
+dom_dfs(struct lc_graph_dom *d, const struct lc_graph *g,
+        const struct lc_snapshot *s, uint32_t *pre, uint32_t *stack_v,
+        uint32_t *stack_e, uint32_t from, uint32_t parent)
+{
+  size_t sp = 0;
+  pre[from] = ++d->n;
+  d->vertex[d->n] = from;
+  d->parent[d->n] = parent;
+  stack_v[sp] = from;
+  stack_e[sp++] = s->node_first_edge[from];
+  while (sp) {
+    uint32_t v = stack_v[sp - 1], e = stack_e[sp - 1],
+             end = s->node_first_edge[v + 1];
+    for (; e < end; e++) {
+      uint32_t w = s->edge_to[e];
+      if (!pre[w] && lc_graph_essential(g, e))
+        break;
+    }
+    if (e == end) {
+      sp--;
+      continue;
+    }
+    stack_e[sp - 1] = e + 1;
+    {
+      uint32_t w = s->edge_to[e];
+      pre[w] = ++d->n;
+      d->vertex[d->n] = w;
+      d->parent[d->n] = pre[v];
+      stack_v[sp] = w;
+      stack_e[sp++] = s->node_first_edge[w];
+    }
+  }
+}
+
+void
+lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
+{
+  uint32_t n = s->node_count, i, v, e, *pre, *stack_v, *stack_e;
+  size_t len = (size_t)n + 2;
+  struct lc_graph_dom *d;
+  if (!n || !g->essential)
+    return;
+  d = lc_xcalloc(1, sizeof(*d));
+  g->dom = d;
+  pre = lc_xcalloc(len, sizeof(uint32_t));
+  d->vertex = lc_xmalloc(len * sizeof(uint32_t));
+  d->parent = lc_xmalloc(len * sizeof(uint32_t));
+  /* Sized for the deepest walk; only the pages it reaches are touched. */
+  stack_v = lc_xmalloc(len * sizeof(uint32_t));
+  stack_e = lc_xmalloc(len * sizeof(uint32_t));
+  d->n = 0;
+  dom_dfs(d, g, s, pre, stack_v, stack_e, 0, 0);
+  /* Nodes with only weak retainers hang under the root, in ordinal order;
+   * then what is left (cliques retaining one another), one by one. */
+  if (d->n < n)
+    for (i = 0; i < n; i++)
+      if (!pre[i] && !bit_get(g->retained_by, i))
+        dom_dfs(d, g, s, pre, stack_v, stack_e, i, 1);
+  free(stack_v);
+  free(stack_e);
+  if (d->n < n)
+    for (i = 0; i < n; i++)
+      if (!pre[i]) {
+        pre[i] = ++d->n;
+        d->vertex[d->n] = i;
+        d->parent[d->n] = 1;
+      }
+  free(g->retained_by);
+  g->retained_by = NULL;
+
+  /* Predecessor lists by number: count, turn counts into ends, then fill
+   * backwards so that each end becomes its list's start. */
+  d->pred_start = lc_xcalloc(len, sizeof(uint32_t));
+  for (e = 0; e < s->edge_count; e++)
+    if (lc_graph_essential(g, e))
+      d->pred_start[pre[s->edge_to[e]]]++;
+  for (i = 1; i <= n + 1; i++)
+    d->pred_start[i] += d->pred_start[i - 1];
+  d->pred = lc_xmalloc(((size_t)d->pred_start[n] + 1) * sizeof(uint32_t));
+  for (v = 0; v < n; v++) {
+    uint32_t pv = pre[v];
+    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++)
+      if (lc_graph_essential(g, e))
+        d->pred[--d->pred_start[pre[s->edge_to[e]]]] = pv;
+  }
+  free(pre);
+}
+
+/* Path compression for eval(); `stack` has room for every vertex. */
+static void
+dom_compress(uint32_t *ancestor, uint32_t *label, const uint32_t *semi,
+             uint32_t *stack, uint32_t v)
+{
+  uint32_t sp = 0;
+  while (ancestor[ancestor[v]]) {
+    stack[sp++] = v;
+    v = ancestor[v];
+  }
+  while (sp) {
+    uint32_t w = stack[--sp];
+    if (semi[label[ancestor[w]]] < semi[label[w]])
+      label[w] = label[ancestor[w]];
+    ancestor[w] = ancestor[ancestor[w]];
+  }
+}
+
+void
+lc_graph_dominators_end(struct lc_graph *g, const uint64_t *self)
+{
+  struct lc_graph_dom *d = g->dom;
+  uint32_t n, w, i, *semi, *label, *ancestor, *stack, *idom;
+  size_t len;
+  if (!d)
+    return;
+  n = d->n;
+  len = (size_t)n + 2;
+  semi = lc_xmalloc(len * sizeof(uint32_t));
+  label = lc_xmalloc(len * sizeof(uint32_t));
+  ancestor = lc_xcalloc(len, sizeof(uint32_t));
+  stack = lc_xmalloc(len * sizeof(uint32_t)); /* touched as deep as used */
+  for (i = 0; i <= n; i++)
+    semi[i] = label[i] = i;
+  for (w = n; w >= 2; w--) {
+    uint32_t k, s = w, p = d->pred_start[w], q = d->pred_start[w + 1];
+    if (p == q)
+      s = 1; /* only weak retainers: under the root */
+    for (k = p; k < q; k++) {
+      uint32_t v = d->pred[k], u = v;
+      if (ancestor[v]) {
+        dom_compress(ancestor, label, semi, stack, v);
+        u = label[v];
+      }
+      if (semi[u] < s)
+        s = semi[u];
+    }
+    semi[w] = s;
+    ancestor[w] = d->parent[w];
+  }
+  free(stack);
+  free(ancestor);
+  free(label);
+  free(d->pred);
+  free(d->pred_start);
+  /* idom(w): from the parent, up the dominators found so far, to the first
+   * vertex numbered no higher than the semidominator.  In place: parent
+   * becomes idom, in increasing order. */
+  idom = d->parent;
+  idom[1] = 1;
+  for (w = 2; w <= n; w++) {
+    uint32_t x = idom[w];
+    while (x > semi[w])
+      x = idom[x];
+    idom[w] = x;
+  }
+  free(semi);
+  /* By ordinal; the DFS order is kept for summing retained sizes. */
+  g->idom = lc_xmalloc(((size_t)g->node_count + 1) * sizeof(uint32_t));
+  for (w = 1; w <= n; w++)
+    g->idom[d->vertex[w]] = d->vertex[idom[w]];
+  free(idom);
+  g->dfs_order = d->vertex;
+  g->dfs_count = n;
+  free(d);
+  g->dom = NULL;
+  if (self)
+    lc_graph_retained(g, self);
+}
+
+/* ---- distances ------------------------------------------------------------
+ */
+
 struct bfs_ctx {
+  const struct lc_graph *g;
   const struct lc_snapshot *s;
   int32_t *dist;
   uint32_t *via; /* may be NULL: the edge that reached each node */
   uint32_t *queue;
-  struct nameset pending;
-  uint8_t *flags; /* name_flags() */
+  uint8_t *pending; /* per WeakMap pair: one of its edges was refused */
 };
 
-/* DevTools' distance filter (JSHeapSnapshot.calculateDistances). */
+/* DevTools' distance filter, from the per-edge decisions of
+ * mark_distance_rules. */
 static int
-bfs_filter(struct bfs_ctx *c, uint32_t v, uint32_t e)
+bfs_filter(struct bfs_ctx *c, uint32_t e)
 {
-  const struct lc_snapshot *s = c->s;
-  uint8_t vt = s->node_type[v];
-  uint8_t et = s->edge_type[e];
-  if (vt == LC_NT_HIDDEN && et != LC_ET_ELEMENT && et != LC_ET_HIDDEN &&
-      (c->flags[s->edge_name[e]] & NAME_SLOPPY_FUNCTION_MAP) &&
-      (c->flags[s->node_name[v]] & NAME_NATIVE_CONTEXT))
+  uint32_t pair;
+  if (bit_get(c->g->dist_skip, e))
     return 0;
-  if (vt == LC_NT_ARRAY && (c->flags[s->node_name[v]] & NAME_MAP_DESCRIPTORS)) {
-    long long index;
-    int ok;
-    if (et == LC_ET_ELEMENT || et == LC_ET_HIDDEN) {
-      index = s->edge_name[e];
-      ok = 1;
-    } else {
-      ok = js_parse_int(lc_snapshot_str(s, s->edge_name[e]), &index);
-    }
-    return !ok || index < 2 || index % 3 != 1;
-  }
-  if (et == LC_ET_INTERNAL) {
-    uint32_t table;
-    const char *dup;
-    if (weakmap_edge_cached(s, c->flags, e, &table, &dup))
-      return nameset_toggle(&c->pending, dup);
-  }
-  return 1;
+  if (!c->g->npair_edges || c->s->edge_type[e] != LC_ET_INTERNAL)
+    return 1;
+  pair = pair_of_edge(c->g, e);
+  if (pair == UINT32_MAX)
+    return 1;
+  c->pending[pair >> 3] ^= (uint8_t)(1u << (pair & 7));
+  return !bit_get(c->pending, pair);
 }
 
 static void
@@ -555,7 +639,7 @@ bfs(struct bfs_ctx *c, size_t len)
       uint32_t t = s->edge_to[e];
       if (s->edge_type[e] == LC_ET_WEAK || c->dist[t] != LC_DISTANCE_NONE)
         continue;
-      if (!bfs_filter(c, v, e))
+      if (!bfs_filter(c, e))
         continue;
       c->dist[t] = d;
       if (c->via)
@@ -565,22 +649,22 @@ bfs(struct bfs_ctx *c, size_t len)
   }
 }
 
-static void
-build_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths,
-                uint8_t *flags)
+void
+lc_graph_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
 {
   struct bfs_ctx c;
   uint32_t n = s->node_count, i, e;
   size_t len = 0;
-  if (!n)
+  if (!n || !g->dist_skip)
     return;
   memset(&c, 0, sizeof(c));
+  c.g = g;
   c.s = s;
-  c.flags = flags;
   c.dist = lc_xmalloc(((size_t)n + 1) * sizeof(int32_t));
   /* Each node is queued once per pass at most, plus repeated roots. */
   c.queue =
       lc_xmalloc(((size_t)n + s->node_first_edge[1] + 1) * sizeof(uint32_t));
+  c.pending = bits_new(g->npairs);
   for (i = 0; i < n; i++)
     c.dist[i] = LC_DISTANCE_NONE;
   if (paths) {
@@ -589,7 +673,7 @@ build_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths,
   }
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
     uint32_t t = s->edge_to[e];
-    if (s->node_type[t] != LC_NT_SYNTHETIC || is_dom_trees_root(s, t)) {
+    if (bit_get(g->root_seed, e)) {
       c.dist[t] = 1;
       c.queue[len++] = t;
     }
@@ -601,7 +685,8 @@ build_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths,
   g->distance = c.dist;
   g->bfs_edge = c.via;
   free(c.queue);
-  free(c.pending.slot);
+  free(c.pending);
+  lc_trace("graph: distances");
 }
 
 /* The edge's source node: edges are grouped by source, in node order. */
@@ -661,7 +746,7 @@ lc_graph_retained(struct lc_graph *g, const uint64_t *self)
     g->retained[i] = self[i];
   /* Children before their dominator: reverse DFS order. */
   for (i = g->dfs_count; i > 1; i--) {
-    uint32_t o = g->dfs_order[i] - 1;
+    uint32_t o = g->dfs_order[i];
     g->retained[g->idom[o]] += g->retained[o];
   }
   free(g->dfs_order);
@@ -746,31 +831,37 @@ int
 lc_graph_build(struct lc_graph *g, const struct lc_snapshot *s,
                const uint64_t *self, unsigned what, struct lc_err *err)
 {
-  uint8_t *flags;
   (void)err;
   memset(g, 0, sizeof(*g));
-  g->node_count = s->node_count;
-  flags = name_flags(s);
-  if (what & LC_GRAPH_DOMINATORS) {
-    mark_page_owned(g, s);
-    mark_essential(g, s, flags);
-    build_retainers(g, s);
-    build_dominators(g, s, self);
-  }
+  lc_graph_mark(g, s, what);
+  if (what & LC_GRAPH_MARK_ONLY)
+    return 0;
   if (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS))
-    build_distances(g, s, (what & LC_GRAPH_PATHS) != 0, flags);
-  free(flags);
+    lc_graph_distances(g, s, (what & LC_GRAPH_PATHS) != 0);
+  if (what & LC_GRAPH_DOMINATORS) {
+    lc_graph_dominators_begin(g, s);
+    lc_graph_dominators_end(g, self);
+  }
   return 0;
 }
 
 void
 lc_graph_release(struct lc_graph *g)
 {
-  free(g->first_retainer);
-  free(g->retainer_essential);
-  free(g->retainer_node);
+  if (g->dom) {
+    free(g->dom->vertex);
+    free(g->dom->parent);
+    free(g->dom->pred_start);
+    free(g->dom->pred);
+    free(g->dom);
+  }
   free(g->page_owned);
   free(g->essential);
+  free(g->retained_by);
+  free(g->dist_skip);
+  free(g->root_seed);
+  free(g->pair_edge);
+  free(g->pair_of);
   free(g->idom);
   free(g->dfs_order);
   free(g->retained);

@@ -31,6 +31,7 @@
 #include "leakcheck/shard.h"
 #include "leakcheck/snapshot.h"
 #include "leakcheck/summary.h"
+#include "leakcheck/trace.h"
 #include "leakcheck/verdict.h"
 
 #include "leakcheck/banned.h"
@@ -205,8 +206,10 @@ cmd_summary(int argc, char **argv)
   }
   if (argc - optind != 1)
     return usage_error("%s", "'summary' expects exactly one snapshot file");
+  lc_trace("start");
   if (read_snapshot(&s, argv[optind]) < 0)
     return EXIT_USAGE;
+  lc_trace("parsed");
   if (parse_only) {
     /* For the benchmark: the cost of reading the file alone. */
     printf("%u nodes, %u edges, %u strings\n", s.node_count, s.edge_count,
@@ -215,15 +218,33 @@ cmd_summary(int argc, char **argv)
     return EXIT_PASS;
   }
   {
-    /* Dominators and distances on a second thread while this one builds
-     * the summary; retained sizes need the summary's adjusted sizes. */
+    /* Each step gives memory back as soon as it is done with it, so that
+     * the peak stays below the file's size: the graph's marking (the part
+     * that reads names) runs on a second thread while this one builds the
+     * summary; then names go, distances are folded into the rows at once,
+     * and the edges go as soon as the dominator step has its predecessor
+     * lists. */
     struct lc_graph g;
     struct lc_graph_job job;
-    lc_graph_start(&job, &g, &s, LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES);
-    lc_summary_build(&sum, &s, &err);
-    lc_graph_finish(&job, sum.node_self);
-    lc_summary_add_graph(&sum, &s, &g);
+    lc_graph_start(&job, &g, &s,
+                   LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES |
+                       LC_GRAPH_MARK_ONLY);
+    lc_summary_build_taking(&sum, &s, NULL, &err);
+    lc_trace("summary built");
+    lc_graph_finish(&job, NULL);
+    lc_snapshot_drop(&s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_IDS);
+    lc_graph_distances(&g, &s, 0);
+    lc_summary_add_distances(&sum, g.distance);
+    free(g.distance);
+    g.distance = NULL;
+    lc_graph_dominators_begin(&g, &s);
+    lc_trace("graph: dominators begun");
+    lc_snapshot_drop(&s, LC_SNAPSHOT_DROP_EDGES);
+    lc_graph_dominators_end(&g, sum.node_self);
+    lc_trace("graph: dominators");
+    lc_summary_add_retained(&sum, &g);
     lc_graph_release(&g);
+    lc_trace("retained sizes");
   }
   n = sum.nrows;
   if (json) {
@@ -325,15 +346,23 @@ cmd_diff(int argc, char **argv)
   }
   if (argc - optind != 2)
     return usage_error("%s", "'diff' expects two snapshot files: BASE FILE");
-  if (read_snapshot(&base, argv[optind]) < 0)
+  /* The current snapshot first: its interfaces name the base's objects
+   * too.  Each snapshot keeps only what the Comparison reads (node ids,
+   * beside its summary), so the two are never whole in memory at once. */
+  if (read_snapshot(&cur, argv[optind + 1]) < 0)
     return EXIT_USAGE;
-  if (read_snapshot(&cur, argv[optind + 1]) < 0) {
-    lc_snapshot_release(&base);
+  lc_summary_build_taking(&csum, &cur, NULL, &err);
+  lc_snapshot_drop(&cur, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_EDGES);
+  if (read_snapshot(&base, argv[optind]) < 0) {
+    lc_summary_release(&csum);
+    lc_snapshot_release(&cur);
     return EXIT_USAGE;
   }
-  lc_summary_build(&csum, &cur, &err);
-  lc_summary_build_with(&bsum, &base, &csum, &err);
+  lc_summary_build_taking(&bsum, &base, &csum, &err);
+  lc_snapshot_drop(&base, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_EDGES);
+  lc_trace("summaries built");
   lc_compare_build(&cmp, &base, &bsum, &cur, &csum);
+  lc_trace("compared");
   n = cmp.nrows;
   if (json) {
     lc_buf_addstr(&out, "{\"base\": ");
@@ -411,7 +440,7 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
     err->code = LC_EPROGRAM;
     return -1;
   }
-  lc_summary_build(&sum, &s, err);
+  lc_summary_build_taking(&sum, &s, NULL, err);
   lc_series_add(ctx->series, &sum);
   lc_series_add_objects(ctx->series, &s, &sum);
   if (k + 1 == ctx->check->snapshots) {

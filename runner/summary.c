@@ -553,16 +553,39 @@ struct loc_key {
   uint32_t script, line, col, cls, row;
 };
 
+static int build(struct lc_summary *sum, const struct lc_snapshot *s,
+                 const struct lc_summary *defs, uint64_t *self);
+
 int
 lc_summary_build(struct lc_summary *sum, const struct lc_snapshot *s,
                  struct lc_err *err)
 {
-  return lc_summary_build_with(sum, s, NULL, err);
+  (void)err;
+  return build(sum, s, NULL, NULL);
 }
 
 int
 lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
                       const struct lc_summary *defs, struct lc_err *err)
+{
+  (void)err;
+  return build(sum, s, defs, NULL);
+}
+
+int
+lc_summary_build_taking(struct lc_summary *sum, struct lc_snapshot *s,
+                        const struct lc_summary *defs, struct lc_err *err)
+{
+  uint64_t *self = s->node_self_size;
+  (void)err;
+  s->node_self_size = NULL;
+  return build(sum, s, defs, self);
+}
+
+/* `self`, when not NULL, is the snapshot's self-size array, taken over. */
+static int
+build(struct lc_summary *sum, const struct lc_snapshot *s,
+      const struct lc_summary *defs, uint64_t *self)
 {
   uint32_t n, i;
   uint8_t *state;
@@ -572,14 +595,17 @@ lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
   size_t nrows, rows_alloc = 0, class_row_alloc = 0, class_row_n = 0, i2;
   struct loc_key *loc_cache, *loc_slot = NULL;
   uint32_t *type_class, *name_class, *class_row = NULL;
-  (void)err;
 
   memset(sum, 0, sizeof(*sum));
   sum->node_count = s->node_count;
   sum->edge_count = s->edge_count;
-  sum->node_self = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint64_t));
-  memcpy(sum->node_self, s->node_self_size,
-         (size_t)s->node_count * sizeof(uint64_t));
+  if (self) {
+    sum->node_self = self;
+  } else {
+    sum->node_self = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint64_t));
+    memcpy(sum->node_self, s->node_self_size,
+           (size_t)s->node_count * sizeof(uint64_t));
+  }
   sum->node_row = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint32_t));
 
   state = lc_xcalloc(s->node_count + 1, 1);
@@ -744,32 +770,41 @@ lc_summary_drop_nodes(struct lc_summary *sum)
 }
 
 void
-lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
-                     const struct lc_graph *g)
+lc_summary_add_distances(struct lc_summary *sum, const int32_t *distance)
 {
-  uint32_t n = s->node_count, v, *first, *kids, *stack;
+  uint32_t v;
+  uint8_t *seen;
+  size_t i;
+  if (!sum->node_row)
+    return;
+  for (i = 0; i < sum->nrows; i++)
+    sum->rows[i].distance = LC_DISTANCE_NONE;
+  if (!distance)
+    return;
+  /* The minimum over a row's members. */
+  seen = lc_xcalloc(sum->nrows + 1, 1);
+  for (v = 0; v < sum->node_count; v++) {
+    uint32_t r = sum->node_row[v];
+    if (r == NONE)
+      continue;
+    if (!seen[r] || distance[v] < sum->rows[r].distance)
+      sum->rows[r].distance = distance[v];
+    seen[r] = 1;
+  }
+  free(seen);
+}
+
+void
+lc_summary_add_retained(struct lc_summary *sum, const struct lc_graph *g)
+{
+  uint32_t n = sum->node_count, v, *first, *kids, *stack;
   uint8_t *active;
   size_t sp = 0, i;
   if (!n || !sum->node_row)
     return;
-  for (i = 0; i < sum->nrows; i++) {
+  for (i = 0; i < sum->nrows; i++)
     sum->rows[i].retained_size = 0;
-    sum->rows[i].distance = LC_DISTANCE_NONE;
-  }
-  /* Distance: the minimum over a row's members. */
-  if (g->distance) {
-    int *seen = lc_xcalloc(sum->nrows + 1, sizeof(int));
-    for (v = 0; v < n; v++) {
-      uint32_t r = sum->node_row[v];
-      if (r == NONE)
-        continue;
-      if (!seen[r] || g->distance[v] < sum->rows[r].distance)
-        sum->rows[r].distance = g->distance[v];
-      seen[r] = 1;
-    }
-    free(seen);
-  }
-  if (!g->idom)
+  if (!g->idom || !g->retained)
     return;
   /* The dominator tree as child lists. */
   first = lc_xcalloc((size_t)n + 2, sizeof(uint32_t));
@@ -812,6 +847,15 @@ lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
   free(stack);
   free(first);
   free(kids);
+}
+
+void
+lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
+                     const struct lc_graph *g)
+{
+  (void)s;
+  lc_summary_add_distances(sum, g->distance);
+  lc_summary_add_retained(sum, g);
 }
 
 void

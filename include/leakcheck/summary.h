@@ -66,11 +66,27 @@ int lc_summary_build(struct lc_summary *sum, const struct lc_snapshot *s,
 int lc_summary_build_with(struct lc_summary *sum, const struct lc_snapshot *s,
                           const struct lc_summary *defs, struct lc_err *err);
 
+/* lc_summary_build_with (`defs` may be NULL: infer), taking the snapshot's
+ * self sizes instead of copying them: s->node_self_size becomes
+ * sum->node_self (adjusted in place) and is NULL afterwards, so no other
+ * summary can be built from `s`.  Saves 8 bytes per node for callers that
+ * build one summary per snapshot. */
+int lc_summary_build_taking(struct lc_summary *sum, struct lc_snapshot *s,
+                            const struct lc_summary *defs, struct lc_err *err);
+
 /* Fills every row's retained_size and distance from `g` (built with
  * LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES from the same snapshot and
- * sum->node_self).  Needs the per-node arrays (not dropped). */
+ * sum->node_self).  Needs the per-node arrays (not dropped); `s` is not
+ * read. */
 void lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
                           const struct lc_graph *g);
+
+/* The two halves of lc_summary_add_graph, so that a caller can free the
+ * distances before the dominators are computed.  `distance` (per node, as
+ * lc_graph's) may be NULL: every row's distance becomes LC_DISTANCE_NONE.
+ * lc_summary_add_retained leaves retained sizes 0 when g has none. */
+void lc_summary_add_distances(struct lc_summary *sum, const int32_t *distance);
+void lc_summary_add_retained(struct lc_summary *sum, const struct lc_graph *g);
 
 /* Frees the per-node arrays, keeping the rows (for a series that outlives
  * the snapshot). */
