@@ -614,7 +614,9 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   propagate_dom_state(s, state);
   reattribute_shallow(s, sum->node_self);
 
-  class_of = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint32_t));
+  /* node_row holds each node's class until the loop below replaces it
+   * with the row: one array of 4 bytes per node less at the peak. */
+  class_of = sum->node_row;
   for (n = 0; n < s->node_count; n++)
     class_of[n] = NONE;
   if (defs)
@@ -641,10 +643,11 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
     const char *cls;
     uint32_t k, *cache = NULL;
     int added, located;
+    uint32_t cid = class_of[n];
     sum->node_row[n] = NONE;
     if (!sum->node_self[n])
       continue;
-    if (class_of[n] == NONE) {
+    if (cid == NONE) {
       uint8_t t = s->node_type[n];
       if (t == LC_NT_OBJECT || t == LC_NT_NATIVE)
         cache = &name_class[(size_t)s->node_name[n] * 2 + (state[n] == 2)];
@@ -655,15 +658,15 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
         node_class_into(&b, s, n, state[n] == 2);
         *cache = strmap_intern(&classes, b.buf, b.len, NULL);
       }
-      class_of[n] = *cache;
+      cid = *cache;
     }
     located = s->node_type[n] == LC_NT_OBJECT && lc_snapshot_loc(s, n) != NONE;
     if (!located) {
-      LC_ALLOC_GROW(class_row, (size_t)class_of[n] + 1, class_row_alloc);
-      while (class_row_n <= class_of[n])
+      LC_ALLOC_GROW(class_row, (size_t)cid + 1, class_row_alloc);
+      while (class_row_n <= cid)
         class_row[class_row_n++] = NONE;
-      if (class_row[class_of[n]] != NONE) {
-        k = class_row[class_of[n]];
+      if (class_row[cid] != NONE) {
+        k = class_row[cid];
         goto counted;
       }
     }
@@ -675,22 +678,22 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
       uint64_t h = (uint64_t)s->loc_script[l] * 0x9E3779B97F4A7C15ULL ^
                    (uint64_t)s->loc_line[l] * 0xC2B2AE3D27D4EB4FULL ^
                    (uint64_t)s->loc_col[l] * 0x165667B19E3779F9ULL ^
-                   (uint64_t)class_of[n] * 0x27D4EB2F165667C5ULL;
+                   (uint64_t)cid * 0x27D4EB2F165667C5ULL;
       slot = &loc_cache[(h >> 40) & (LOC_CACHE - 1)];
       if (slot->row != NONE && slot->script == s->loc_script[l] &&
           slot->line == s->loc_line[l] && slot->col == s->loc_col[l] &&
-          slot->cls == class_of[n]) {
+          slot->cls == cid) {
         k = slot->row;
         goto counted;
       }
       slot->script = s->loc_script[l];
       slot->line = s->loc_line[l];
       slot->col = s->loc_col[l];
-      slot->cls = class_of[n];
+      slot->cls = cid;
       slot->row = NONE;
       loc_slot = slot;
     }
-    cls = classes.keys[class_of[n]];
+    cls = classes.keys[cid];
     lc_buf_reset(&b);
     if (located) {
       uint32_t l = lc_snapshot_loc(s, n);
@@ -701,7 +704,7 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
     }
     k = strmap_intern(&keys, b.buf, b.len, &added);
     if (!located)
-      class_row[class_of[n]] = k;
+      class_row[cid] = k;
     else
       loc_slot->row = k;
     if (added) {
@@ -750,7 +753,6 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
 
   lc_buf_release(&b);
   free(state);
-  free(class_of);
   free(type_class);
   free(name_class);
   free(loc_cache);
