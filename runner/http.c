@@ -11,6 +11,7 @@
 #include "leakcheck/http.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -23,6 +24,96 @@
 #include <unistd.h>
 
 #include "leakcheck/banned.h"
+
+/*
+ * libcurl is loaded when the http drive mode first needs it.  Linked in,
+ * it brings its TLS, SSH, Kerberos and LDAP libraries (26 in all) into
+ * every run of leakcheck, which costs about 5.5 MB of resident memory and
+ * their start-up code even for `leakcheck summary`, for a mode that only
+ * speaks plain HTTP to 127.0.0.1.
+ */
+static struct {
+  void *lib;
+  CURLcode (*global_init)(long);
+  void (*global_cleanup)(void);
+  struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+  void (*slist_free_all)(struct curl_slist *);
+  CURLM *(*multi_init)(void);
+  CURLMcode (*multi_setopt)(CURLM *, CURLMoption, ...);
+  CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+  CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+  CURLMcode (*multi_cleanup)(CURLM *);
+  CURLMsg *(*multi_info_read)(CURLM *, int *);
+  CURLMcode (*multi_socket_action)(CURLM *, curl_socket_t, int, int *);
+  const char *(*multi_strerror)(CURLMcode);
+  CURL *(*easy_init)(void);
+  CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+  CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+  void (*easy_cleanup)(CURL *);
+  const char *(*easy_strerror)(CURLcode);
+} cu;
+
+/* Loads libcurl once; returns 0, or -1 with `err` set. */
+static int
+load_curl(struct lc_err *err)
+{
+  static const char *const sonames[] = {"libcurl.so.4", "libcurl-gnutls.so.4"};
+  const struct {
+    const char *name;
+    void *slot; /* a function pointer in `cu` */
+  } syms[] = {
+      {"curl_global_init", &cu.global_init},
+      {"curl_global_cleanup", &cu.global_cleanup},
+      {"curl_slist_append", &cu.slist_append},
+      {"curl_slist_free_all", &cu.slist_free_all},
+      {"curl_multi_init", &cu.multi_init},
+      {"curl_multi_setopt", &cu.multi_setopt},
+      {"curl_multi_add_handle", &cu.multi_add_handle},
+      {"curl_multi_remove_handle", &cu.multi_remove_handle},
+      {"curl_multi_cleanup", &cu.multi_cleanup},
+      {"curl_multi_info_read", &cu.multi_info_read},
+      {"curl_multi_socket_action", &cu.multi_socket_action},
+      {"curl_multi_strerror", &cu.multi_strerror},
+      {"curl_easy_init", &cu.easy_init},
+      {"curl_easy_setopt", &cu.easy_setopt},
+      {"curl_easy_getinfo", &cu.easy_getinfo},
+      {"curl_easy_cleanup", &cu.easy_cleanup},
+      {"curl_easy_strerror", &cu.easy_strerror},
+  };
+  const char *why = NULL;
+  size_t i;
+  void *lib = NULL;
+  if (cu.lib)
+    return 0;
+  for (i = 0; i < sizeof(sonames) / sizeof(sonames[0]) && !lib; i++) {
+    lib = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
+    if (!lib && !why)
+      why = lc_xstrdup(dlerror());
+  }
+  if (!lib) {
+    lc_err_set(err, LC_ESYSTEM, NULL, 0, 0,
+               "the http drive mode needs libcurl: %s; install the Debian "
+               "package 'libcurl4'",
+               why ? why : "not found");
+    free((char *)why);
+    return -1;
+  }
+  free((char *)why);
+  for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+    void *f = dlsym(lib, syms[i].name);
+    if (!f) {
+      lc_err_set(err, LC_ESYSTEM, NULL, 0, 0,
+                 "the libcurl found lacks %s; expected libcurl 7.x or 8.x",
+                 syms[i].name);
+      dlclose(lib);
+      return -1;
+    }
+    /* POSIX lets a dlsym result be used as a function pointer. */
+    memcpy(syms[i].slot, &f, sizeof(f));
+  }
+  cu.lib = lib;
+  return 0;
+}
 
 #define CONNECT_TIMEOUT_MS 5000L
 #define MAX_KINDS 8 /* distinct failure kinds kept; the rest are "other" */
@@ -117,7 +208,7 @@ setup_easy(struct lc_http *h, CURL *e)
 #define SET(opt, val)                                                          \
   do {                                                                         \
     if (rc == CURLE_OK)                                                        \
-      rc = curl_easy_setopt(e, opt, val);                                      \
+      rc = cu.easy_setopt(e, opt, val);                                        \
   } while (0)
   SET(CURLOPT_URL, h->url);
   /* Loopback only: no proxy (whatever the environment says), no redirect,
@@ -152,7 +243,9 @@ lc_http_new(const struct lc_http_drive *d, unsigned port, struct lc_err *err)
 {
   struct lc_http *h;
   size_t i;
-  if (curl_global_init(CURL_GLOBAL_NOTHING) != CURLE_OK) {
+  if (load_curl(err) < 0)
+    return NULL;
+  if (cu.global_init(CURL_GLOBAL_NOTHING) != CURLE_OK) {
     lc_err_set(err, LC_ESYSTEM, NULL, 0, 0, "cannot initialise libcurl");
     return NULL;
   }
@@ -164,29 +257,29 @@ lc_http_new(const struct lc_http_drive *d, unsigned port, struct lc_err *err)
   h->easy = lc_xcalloc(h->neasy, sizeof(*h->easy));
   h->in_multi = lc_xcalloc(h->neasy, 1);
   /* An empty "Expect:" stops curl from waiting for 100-continue. */
-  h->headers = curl_slist_append(NULL, "Expect:");
+  h->headers = cu.slist_append(NULL, "Expect:");
   for (i = 0; h->headers && i < d->nheaders; i++) {
-    struct curl_slist *n = curl_slist_append(h->headers, d->headers[i]);
+    struct curl_slist *n = cu.slist_append(h->headers, d->headers[i]);
     if (!n) {
-      curl_slist_free_all(h->headers);
+      cu.slist_free_all(h->headers);
       h->headers = NULL;
     }
     h->headers = n;
   }
-  h->multi = curl_multi_init();
+  h->multi = cu.multi_init();
   if (!h->multi || !h->headers)
     goto fail;
-  if (curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket) ||
-      curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h) ||
-      curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer) ||
-      curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h) ||
-      curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-                        (long)h->neasy) ||
-      curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)h->neasy) ||
-      curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING))
+  if (cu.multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket) ||
+      cu.multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h) ||
+      cu.multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer) ||
+      cu.multi_setopt(h->multi, CURLMOPT_TIMERDATA, h) ||
+      cu.multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                      (long)h->neasy) ||
+      cu.multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)h->neasy) ||
+      cu.multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING))
     goto fail;
   for (i = 0; i < h->neasy; i++) {
-    h->easy[i] = curl_easy_init();
+    h->easy[i] = cu.easy_init();
     if (!h->easy[i] || setup_easy(h, h->easy[i]) < 0)
       goto fail;
   }
@@ -208,18 +301,18 @@ lc_http_free(struct lc_http *h)
     if (!h->easy[i])
       continue;
     if (h->in_multi[i])
-      curl_multi_remove_handle(h->multi, h->easy[i]);
-    curl_easy_cleanup(h->easy[i]);
+      cu.multi_remove_handle(h->multi, h->easy[i]);
+    cu.easy_cleanup(h->easy[i]);
   }
   if (h->multi)
-    curl_multi_cleanup(h->multi);
-  curl_slist_free_all(h->headers);
+    cu.multi_cleanup(h->multi);
+  cu.slist_free_all(h->headers);
   free(h->easy);
   free(h->in_multi);
   free(h->socks);
   free(h->url);
   free(h);
-  curl_global_cleanup();
+  cu.global_cleanup();
 }
 
 /* Adds idle handles while the batch has requests left to start. */
@@ -230,7 +323,7 @@ start_more(struct lc_http *h)
   for (i = 0; i < h->neasy && h->to_start; i++) {
     if (h->in_multi[i])
       continue;
-    if (curl_multi_add_handle(h->multi, h->easy[i]) != CURLM_OK)
+    if (cu.multi_add_handle(h->multi, h->easy[i]) != CURLM_OK)
       break;
     h->in_multi[i] = 1;
     h->to_start--;
@@ -258,7 +351,7 @@ lc_http_abort(struct lc_http *h)
   unsigned i;
   for (i = 0; i < h->neasy; i++)
     if (h->in_multi[i]) {
-      curl_multi_remove_handle(h->multi, h->easy[i]);
+      cu.multi_remove_handle(h->multi, h->easy[i]);
       h->in_multi[i] = 0;
     }
   h->to_start = 0;
@@ -309,18 +402,18 @@ collect(struct lc_http *h)
 {
   CURLMsg *m;
   int left;
-  while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+  while ((m = cu.multi_info_read(h->multi, &left)) != NULL) {
     CURL *e = m->easy_handle;
     CURLcode code = m->data.result;
     long status = 0;
     unsigned i;
     if (m->msg != CURLMSG_DONE)
       continue;
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    cu.easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     for (i = 0; i < h->neasy; i++)
       if (h->easy[i] == e)
         break;
-    curl_multi_remove_handle(h->multi, e);
+    cu.multi_remove_handle(h->multi, e);
     if (i < h->neasy)
       h->in_multi[i] = 0;
     h->in_flight--;
@@ -353,14 +446,14 @@ lc_http_perform(struct lc_http *h, struct pollfd *pf, size_t n,
       ev |= CURL_CSELECT_OUT;
     if (pf[i].revents & (POLLERR | POLLHUP | POLLNVAL))
       ev |= CURL_CSELECT_ERR;
-    mc = curl_multi_socket_action(h->multi, pf[i].fd, ev, &running);
+    mc = cu.multi_socket_action(h->multi, pf[i].fd, ev, &running);
     if (mc != CURLM_OK)
       goto fail;
     collect(h);
   }
   if (h->timer_at != UINT64_MAX && now_ms() >= h->timer_at) {
     h->timer_at = UINT64_MAX;
-    mc = curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    mc = cu.multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     if (mc != CURLM_OK)
       goto fail;
   }
@@ -369,7 +462,7 @@ lc_http_perform(struct lc_http *h, struct pollfd *pf, size_t n,
 fail:
   return lc_err_set(err, LC_ESYSTEM, NULL, 0, 0,
                     "libcurl failed while sending requests: %s",
-                    curl_multi_strerror(mc));
+                    cu.multi_strerror(mc));
 }
 
 void
@@ -408,7 +501,7 @@ code_words(CURLcode code)
   case CURLE_WEIRD_SERVER_REPLY:
     return "not an HTTP answer";
   default:
-    return curl_easy_strerror(code);
+    return cu.easy_strerror(code);
   }
 }
 
