@@ -18,7 +18,7 @@ measure() { # prints "seconds peak_kb" for a command
   cat "$dir/time.txt"
 }
 
-printf '%-8s %10s %12s %10s %12s %10s %12s %10s\n' target file_MB nodes parse_MB/s summary_s rss_MB diff_s diff_rss_MB
+printf '%-8s %10s %12s %10s %12s %10s %9s %10s %12s\n' target file_MB nodes parse_MB/s summary_s rss_MB rss/file diff_s diff_rss_MB
 for mb in "${sizes[@]}"; do
   a="$dir/bench-$mb-a.heapsnapshot" b="$dir/bench-$mb-b.heapsnapshot"
   for f in "$a" "$b"; do
@@ -32,5 +32,6 @@ for mb in "${sizes[@]}"; do
   read -r ds drss < <(measure "$bin" diff --top 1 "$a" "$b")
   awk -v t="$mb" -v sz="$size" -v n="$nodes" -v ps="$ps" -v ss="$ss" -v srss="$srss" -v ds="$ds" -v drss="$drss" 'BEGIN {
     mbs = sz / 1048576; tput = (ps > 0) ? mbs / ps : 0;
-    printf "%-8s %10.1f %12d %10.0f %12.2f %10.0f %12.2f %10.0f\n", t "MB", mbs, n, tput, ss, srss / 1024, ds, drss / 1024 }'
+    printf "%-8s %10.1f %12d %10.0f %12.2f %10.0f %9.2f %10.2f %12.0f\n", t "MB", mbs, n, tput, ss, srss / 1024, srss * 1024 / sz, ds, drss / 1024 }'
 done
+echo "(rss/file: peak RSS of the summary over the file's size; per-phase time and memory: LEAKCHECK_TRACE=1 $bin summary FILE)"
