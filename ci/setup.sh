@@ -18,6 +18,8 @@ if [ "$want_tests" = 1 ]; then
     have_pkg "$p" || need+=("$p")
   done
   command -v npm >/dev/null 2>&1 || need+=(npm)
+  # node-gyp builds the heapdump module with python3 (and build-essential).
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 
@@ -68,6 +70,24 @@ if [ "$want_tests" = 1 ]; then
         --no-fund --loglevel=error "$node_pkg@$ver" >/dev/null
     fi
   done
+  # The real heapdump module (0.3.15, a native addon), built with node-gyp
+  # against the Node 20 just installed (its package ships the headers), for
+  # the tests of snapshots written by heapdump and of `kill -USR2`.
+  hd=${LEAKCHECK_HEAPDUMP_DIR:-$root/build-test/heapdump}
+  node20="$versions/20/node_modules/$node_pkg"
+  if [ -n "$node_pkg" ] && [ ! -f "$hd/node_modules/heapdump/build/Release/addon.node" ]; then
+    echo "setup: building the heapdump module for Node 20 into $hd"
+    mkdir -p "$hd"
+    npm install --prefix "$hd" --no-save --no-package-lock --no-audit \
+      --no-fund --loglevel=error --ignore-scripts heapdump@0.3.15 \
+      node-gyp@10.2.0 >/dev/null
+    if ! log=$(cd "$hd/node_modules/heapdump" && PATH="$node20/bin:$PATH" \
+        node ../node-gyp/bin/node-gyp.js rebuild --nodedir="$node20" 2>&1); then
+      printf '%s\n' "$log" >&2
+      echo "setup: the heapdump module did not build" >&2
+      exit 1
+    fi
+  fi
   devtools=${LEAKCHECK_DEVTOOLS_DIR:-$root/build-test/devtools}
   # The DevTools worker wants a recent Node (Debian's nodejs 18 is too old
   # for it): build and check it with the newest one just installed.

