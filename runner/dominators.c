@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
+#include "leakcheck/strmap.h"
 #include "leakcheck/trace.h"
 
 #include "leakcheck/banned.h"
@@ -182,9 +183,8 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
   g->page_owned = bits_new(n);
   if (!n)
     return;
-  /* Sized for the worst case; only the pages the walk uses are touched. */
-  stack =
-      lc_xmalloc(((size_t)n + s->node_first_edge[1] + 1) * sizeof(uint32_t));
+  /* Each node is pushed once at most. */
+  stack = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
     uint32_t t = s->edge_to[e];
     if (s->edge_type[e] == LC_ET_ELEMENT) {
@@ -244,59 +244,6 @@ mark_essential(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags)
 
 /* ---- the distance filter, decided per edge ------------------------------ */
 
-/* Interned strings (the shared text of a WeakMap pair's two edge names). */
-struct strids {
-  const char **slot;
-  uint32_t *id;
-  size_t nslots, used;
-};
-
-static uint64_t
-hash_str(const char *s)
-{
-  uint64_t h = 1469598103934665603ULL;
-  for (; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-static uint32_t
-strids_get(struct strids *m, const char *name)
-{
-  size_t j;
-  if ((m->used + 1) * 2 > m->nslots) {
-    struct strids big;
-    size_t k;
-    big.nslots = m->nslots ? m->nslots * 2 : 64;
-    big.slot = lc_xcalloc(big.nslots, sizeof(char *));
-    big.id = lc_xcalloc(big.nslots, sizeof(uint32_t));
-    big.used = m->used;
-    for (k = 0; k < m->nslots; k++) {
-      if (!m->slot[k])
-        continue;
-      j = hash_str(m->slot[k]) & (big.nslots - 1);
-      while (big.slot[j])
-        j = (j + 1) & (big.nslots - 1);
-      big.slot[j] = m->slot[k];
-      big.id[j] = m->id[k];
-    }
-    free(m->slot);
-    free(m->id);
-    *m = big;
-  }
-  j = hash_str(name) & (m->nslots - 1);
-  while (m->slot[j]) {
-    if (strcmp(m->slot[j], name) == 0)
-      return m->id[j];
-    j = (j + 1) & (m->nslots - 1);
-  }
-  m->slot[j] = name;
-  m->id[j] = (uint32_t)m->used++;
-  return m->id[j];
-}
-
 /* JavaScript's parseInt(name, 10) for the (map descriptors) rule; returns 0
  * for NaN. */
 static int
@@ -332,7 +279,7 @@ mark_distance_rules(struct lc_graph *g, const struct lc_snapshot *s,
 {
   uint32_t v, e;
   size_t cap = 0;
-  struct strids pairs = {0};
+  struct lc_strmap pairs = LC_STRMAP_INIT;
   g->dist_skip = bits_new(s->edge_count);
   g->root_seed = bits_new(s->node_count ? s->node_first_edge[1] : 0);
   if (s->node_count)
@@ -371,13 +318,13 @@ mark_distance_rules(struct lc_graph *g, const struct lc_snapshot *s,
         if (cap != had)
           g->pair_of = lc_xrealloc(g->pair_of, cap * sizeof(uint32_t));
         g->pair_edge[g->npair_edges] = e;
-        g->pair_of[g->npair_edges++] = strids_get(&pairs, dup);
+        g->pair_of[g->npair_edges++] =
+            lc_strmap_intern(&pairs, dup, strlen(dup), NULL);
       }
     }
   }
-  g->npairs = (uint32_t)pairs.used;
-  free(pairs.slot);
-  free(pairs.id);
+  g->npairs = (uint32_t)pairs.n;
+  lc_strmap_release(&pairs);
 }
 
 /* The pair number of WeakMap pair edge e, or UINT32_MAX. */

@@ -80,7 +80,7 @@ load_curl(struct lc_err *err)
       {"curl_easy_cleanup", &cu.easy_cleanup},
       {"curl_easy_strerror", &cu.easy_strerror},
   };
-  const char *why = NULL;
+  char *why = NULL;
   size_t i;
   void *lib = NULL;
   if (cu.lib)
@@ -95,10 +95,10 @@ load_curl(struct lc_err *err)
                "the http drive mode needs libcurl: %s; install the Debian "
                "package 'libcurl4'",
                why ? why : "not found");
-    free((char *)why);
+    free(why);
     return -1;
   }
-  free((char *)why);
+  free(why);
   for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
     void *f = dlsym(lib, syms[i].name);
     if (!f) {

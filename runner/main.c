@@ -217,35 +217,8 @@ cmd_summary(int argc, char **argv)
     lc_snapshot_release(&s);
     return EXIT_PASS;
   }
-  {
-    /* Each step gives memory back as soon as it is done with it, so that
-     * the peak stays below the file's size: the graph's marking (the part
-     * that reads names) runs on a second thread while this one builds the
-     * summary; then names go, distances are folded into the rows at once,
-     * and the edges go as soon as the dominator step has its predecessor
-     * lists. */
-    struct lc_graph g;
-    struct lc_graph_job job;
-    lc_graph_start(&job, &g, &s,
-                   LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES |
-                       LC_GRAPH_MARK_ONLY);
-    lc_summary_build_taking(&sum, &s, NULL, &err);
-    lc_trace("summary built");
-    lc_graph_finish(&job, NULL);
-    lc_snapshot_drop(&s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_IDS);
-    lc_graph_distances(&g, &s, 0);
-    lc_summary_add_distances(&sum, g.distance);
-    free(g.distance);
-    g.distance = NULL;
-    lc_graph_dominators_begin(&g, &s);
-    lc_trace("graph: dominators begun");
-    lc_snapshot_drop(&s, LC_SNAPSHOT_DROP_EDGES);
-    lc_graph_dominators_end(&g, sum.node_self);
-    lc_trace("graph: dominators");
-    lc_summary_add_retained(&sum, &g);
-    lc_graph_release(&g);
-    lc_trace("retained sizes");
-  }
+  /* Step by step, giving memory back as it goes (see summary.h). */
+  lc_summary_build_spending(&sum, &s, NULL, &err);
   n = sum.nrows;
   if (json) {
     lc_buf_addstr(&out, "{\"file\": ");

@@ -10,99 +10,12 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
+#include "leakcheck/strmap.h"
+#include "leakcheck/trace.h"
 
 #include "leakcheck/banned.h"
 
 #define NONE UINT32_MAX
-
-/* ---- a small string → index map (open addressing, FNV-1a) ------------- */
-
-struct strmap {
-  char **keys;     /* owned, by index */
-  uint32_t *slots; /* index + 1, 0 = empty */
-  size_t n, alloc, nslots;
-};
-
-static uint64_t
-fnv1a(const char *s, size_t len)
-{
-  uint64_t h = 1469598103934665603ULL;
-  size_t i;
-  for (i = 0; i < len; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-static void
-strmap_rehash(struct strmap *m)
-{
-  size_t i, ns = m->nslots ? m->nslots * 2 : 64;
-  free(m->slots);
-  m->slots = lc_xcalloc(ns, sizeof(uint32_t));
-  m->nslots = ns;
-  for (i = 0; i < m->n; i++) {
-    size_t j = fnv1a(m->keys[i], strlen(m->keys[i])) & (ns - 1);
-    while (m->slots[j])
-      j = (j + 1) & (ns - 1);
-    m->slots[j] = (uint32_t)i + 1;
-  }
-}
-
-/* Returns the index of `s` (len bytes), adding it when absent; *added tells
- * which. */
-static uint32_t
-strmap_intern(struct strmap *m, const char *s, size_t len, int *added)
-{
-  size_t j;
-  if ((m->n + 1) * 2 > m->nslots)
-    strmap_rehash(m);
-  j = fnv1a(s, len) & (m->nslots - 1);
-  while (m->slots[j]) {
-    const char *k = m->keys[m->slots[j] - 1];
-    if (strlen(k) == len && memcmp(k, s, len) == 0) {
-      if (added)
-        *added = 0;
-      return m->slots[j] - 1;
-    }
-    j = (j + 1) & (m->nslots - 1);
-  }
-  LC_ALLOC_GROW(m->keys, m->n + 1, m->alloc);
-  m->keys[m->n] = lc_xstrndup(s, len);
-  m->slots[j] = (uint32_t)m->n + 1;
-  if (added)
-    *added = 1;
-  return (uint32_t)m->n++;
-}
-
-/* The index of `s`, or NONE. */
-static uint32_t
-strmap_find(const struct strmap *m, const char *s, size_t len)
-{
-  size_t j;
-  if (!m->nslots)
-    return NONE;
-  j = fnv1a(s, len) & (m->nslots - 1);
-  while (m->slots[j]) {
-    const char *k = m->keys[m->slots[j] - 1];
-    if (strlen(k) == len && memcmp(k, s, len) == 0)
-      return m->slots[j] - 1;
-    j = (j + 1) & (m->nslots - 1);
-  }
-  return NONE;
-}
-
-static void
-strmap_release(struct strmap *m)
-{
-  size_t i;
-  for (i = 0; i < m->n; i++)
-    free(m->keys[i]);
-  free(m->keys);
-  free(m->slots);
-  memset(m, 0, sizeof(*m));
-}
 
 /* ---- step 1: detachedness ---------------------------------------------- */
 
@@ -336,13 +249,13 @@ is_plain_object(const struct lc_snapshot *s, uint32_t n)
 /* The property id of `name` (interned by text, so duplicated entries of
  * the strings table agree). */
 static uint32_t
-prop_id(const struct lc_snapshot *s, uint32_t e, struct strmap *props,
+prop_id(const struct lc_snapshot *s, uint32_t e, struct lc_strmap *props,
         uint32_t *cache)
 {
   uint32_t si = s->edge_name[e];
   if (cache[si] == NONE) {
     const char *t = lc_snapshot_str(s, si);
-    cache[si] = strmap_intern(props, t, strlen(t), NULL);
+    cache[si] = lc_strmap_intern(props, t, strlen(t), NULL);
   }
   return cache[si];
 }
@@ -355,7 +268,7 @@ prop_id(const struct lc_snapshot *s, uint32_t e, struct strmap *props,
 static void
 infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
 {
-  struct strmap names = {0}, props = {0};
+  struct lc_strmap names = {0}, props = {0};
   struct candidate *cands = NULL;
   size_t ncands = 0, acands = 0, i;
   uint32_t *cache, *tmp = NULL;
@@ -399,7 +312,7 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
     if (!k)
       continue;
     lc_buf_addch(&nm, '}');
-    ci = strmap_intern(&names, nm.buf, nm.len, &added);
+    ci = lc_strmap_intern(&names, nm.buf, nm.len, &added);
     if (added) {
       LC_ALLOC_GROW(cands, ncands + 1, acands);
       cands[ncands].name = ci;
@@ -439,8 +352,8 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
   free(cache);
   lc_buf_release(&nm);
   lc_buf_release(&one);
-  strmap_release(&names);
-  strmap_release(&props);
+  lc_strmap_release(&names);
+  lc_strmap_release(&props);
 }
 
 /*
@@ -451,9 +364,9 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
  */
 static void
 apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
-                 size_t ndefs, struct strmap *classes, uint32_t *class_of)
+                 size_t ndefs, struct lc_strmap *classes, uint32_t *class_of)
 {
-  struct strmap props = {0};
+  struct lc_strmap props = {0};
   uint32_t **def_props, *def_class, *cache, *stamp, n;
   size_t i;
   if (!ndefs)
@@ -463,11 +376,11 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
   for (i = 0; i < ndefs; i++) {
     uint32_t j;
     def_class[i] =
-        strmap_intern(classes, defs[i].name, strlen(defs[i].name), NULL);
+        lc_strmap_intern(classes, defs[i].name, strlen(defs[i].name), NULL);
     def_props[i] = lc_xcalloc(defs[i].nprops + 1, sizeof(uint32_t));
     for (j = 0; j < defs[i].nprops; j++)
-      def_props[i][j] = strmap_intern(&props, defs[i].props[j],
-                                      strlen(defs[i].props[j]), NULL);
+      def_props[i][j] = lc_strmap_intern(&props, defs[i].props[j],
+                                         strlen(defs[i].props[j]), NULL);
   }
   /* Names seen only in objects belong to no definition: map them to NONE
    * instead of interning them. */
@@ -484,7 +397,7 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
         continue;
       if (cache[si] == NONE) {
         const char *t = lc_snapshot_str(s, si);
-        cache[si] = strmap_find(&props, t, strlen(t));
+        cache[si] = lc_strmap_find(&props, t, strlen(t));
         if (cache[si] == NONE)
           cache[si] = NONE - 1; /* known absent */
       }
@@ -513,7 +426,7 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
   free(def_class);
   free(cache);
   free(stamp);
-  strmap_release(&props);
+  lc_strmap_release(&props);
 }
 
 /* ---- step 4: rows -------------------------------------------------------- */
@@ -590,7 +503,7 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   uint32_t n, i;
   uint8_t *state;
   uint32_t *class_of, *row_of_key, *order;
-  struct strmap classes = {0}, keys = {0};
+  struct lc_strmap classes = {0}, keys = {0};
   struct lc_buf b = LC_BUF_INIT;
   size_t nrows, rows_alloc = 0, class_row_alloc = 0, class_row_n = 0, i2;
   struct loc_key *loc_cache, *loc_slot = NULL;
@@ -641,7 +554,7 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   /* Row keys, interned; rows are created in first-seen order. */
   for (n = 0; n < s->node_count; n++) {
     const char *cls;
-    uint32_t k, *cache = NULL;
+    uint32_t k, l, *cache = NULL;
     int added, located;
     uint32_t cid = class_of[n];
     sum->node_row[n] = NONE;
@@ -656,11 +569,12 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
       if (*cache == NONE) {
         lc_buf_reset(&b);
         node_class_into(&b, s, n, state[n] == 2);
-        *cache = strmap_intern(&classes, b.buf, b.len, NULL);
+        *cache = lc_strmap_intern(&classes, b.buf, b.len, NULL);
       }
       cid = *cache;
     }
-    located = s->node_type[n] == LC_NT_OBJECT && lc_snapshot_loc(s, n) != NONE;
+    l = s->node_type[n] == LC_NT_OBJECT ? lc_snapshot_loc(s, n) : NONE;
+    located = l != NONE;
     if (!located) {
       LC_ALLOC_GROW(class_row, (size_t)cid + 1, class_row_alloc);
       while (class_row_n <= cid)
@@ -673,7 +587,6 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
     if (located) {
       /* Located rows: a direct-mapped cache on the key's numbers, so that
        * most objects skip formatting and hashing their key text. */
-      uint32_t l = lc_snapshot_loc(s, n);
       struct loc_key *slot;
       uint64_t h = (uint64_t)s->loc_script[l] * 0x9E3779B97F4A7C15ULL ^
                    (uint64_t)s->loc_line[l] * 0xC2B2AE3D27D4EB4FULL ^
@@ -696,13 +609,12 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
     cls = classes.keys[cid];
     lc_buf_reset(&b);
     if (located) {
-      uint32_t l = lc_snapshot_loc(s, n);
       lc_buf_addf(&b, "%u,%u,%u,%s", s->loc_script[l], s->loc_line[l],
                   s->loc_col[l], cls);
     } else {
       lc_buf_addf(&b, ",%s", cls);
     }
-    k = strmap_intern(&keys, b.buf, b.len, &added);
+    k = lc_strmap_intern(&keys, b.buf, b.len, &added);
     if (!located)
       class_row[cid] = k;
     else
@@ -757,8 +669,8 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   free(name_class);
   free(loc_cache);
   free(class_row);
-  strmap_release(&classes);
-  strmap_release(&keys);
+  lc_strmap_release(&classes);
+  lc_strmap_release(&keys);
   return 0;
 }
 
@@ -858,6 +770,36 @@ lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
   (void)s;
   lc_summary_add_distances(sum, g->distance);
   lc_summary_add_retained(sum, g);
+}
+
+int
+lc_summary_build_spending(struct lc_summary *sum, struct lc_snapshot *s,
+                          struct lc_graph *keep, struct lc_err *err)
+{
+  struct lc_graph own, *g = keep ? keep : &own;
+  struct lc_graph_job job;
+  lc_graph_start(&job, g, s,
+                 LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES | LC_GRAPH_MARK_ONLY);
+  lc_summary_build_taking(sum, s, NULL, err);
+  lc_trace("summary built");
+  lc_graph_finish(&job, NULL);
+  lc_snapshot_drop(s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_IDS);
+  lc_graph_distances(g, s, 0);
+  lc_summary_add_distances(sum, g->distance);
+  if (!keep) {
+    free(g->distance);
+    g->distance = NULL;
+  }
+  lc_graph_dominators_begin(g, s);
+  lc_trace("graph: dominators begun");
+  lc_snapshot_drop(s, LC_SNAPSHOT_DROP_EDGES);
+  lc_graph_dominators_end(g, sum->node_self);
+  lc_trace("graph: dominators");
+  lc_summary_add_retained(sum, g);
+  lc_trace("retained sizes");
+  if (!keep)
+    lc_graph_release(g);
+  return 0;
 }
 
 void

@@ -88,6 +88,22 @@ void lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
 void lc_summary_add_distances(struct lc_summary *sum, const int32_t *distance);
 void lc_summary_add_retained(struct lc_summary *sum, const struct lc_graph *g);
 
+/*
+ * The Summary with retained sizes and distances, built the way `leakcheck
+ * summary` does: memory is given back as soon as each step is done with
+ * it, so that the peak stays below the snapshot file's size.  The graph's
+ * marking (the part that reads names) runs on a second thread while the
+ * summary is built, taking s's self sizes; then s's names and ids are
+ * dropped, distances are folded into the rows, and s's edges are dropped
+ * once the dominator step has its predecessor lists.  `s` is spent:
+ * afterwards only its counts, path and node types are valid.
+ * With `keep` NULL the graph is released inside, its distances before the
+ * dominators are computed; else the whole graph is left in *keep (for
+ * tests) and the caller releases it.  Returns 0.
+ */
+int lc_summary_build_spending(struct lc_summary *sum, struct lc_snapshot *s,
+                              struct lc_graph *keep, struct lc_err *err);
+
 /* Frees the per-node arrays, keeping the rows (for a series that outlives
  * the snapshot). */
 void lc_summary_drop_nodes(struct lc_summary *sum);
