@@ -29,22 +29,6 @@
 
 /* ---- text clean-up ----------------------------------------------------- */
 
-/* Length of the ANSI CSI sequence at `p` (ESC [ params final), or 0. */
-static size_t
-csi_len(const unsigned char *p, const unsigned char *end)
-{
-  const unsigned char *q;
-  if (end - p < 3 || p[0] != 0x1b || p[1] != '[')
-    return 0;
-  for (q = p + 2; q < end; q++) {
-    if (*q >= 0x40 && *q <= 0x7e)
-      return (size_t)(q - p) + 1;
-    if (*q < 0x20 || *q > 0x3f)
-      return 0;
-  }
-  return 0;
-}
-
 /* Length of the well-formed UTF-8 sequence at `p` (lead byte >= 0x80), or
  * 0 when it is not one (Unicode table 3-7). */
 static size_t
@@ -92,7 +76,7 @@ add_sane(struct lc_buf *out, const char *s, size_t len)
       }
       continue;
     }
-    if (*p == 0x1b && (n = csi_len(p, end)) != 0) {
+    if (*p == 0x1b && (n = lc_csi_len(p, end)) != 0) {
       p += n;
       continue;
     }
@@ -131,7 +115,7 @@ escape_cmd(struct lc_buf *out, const char *s, size_t len, int property)
       lc_buf_addstr(out, property ? "%2C" : ",");
       break;
     case 0x1b:
-      n = csi_len(p, end);
+      n = lc_csi_len(p, end);
       if (n) {
         p += n;
         continue;

@@ -93,13 +93,11 @@ static const unsigned char xml_class[256] = {
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
-/* Length of the ANSI CSI sequence (ESC [ parameters intermediates final)
- * at `p`, or 0 when `p` does not start a complete one. */
-static size_t
-csi_len(const unsigned char *p, const unsigned char *end)
+size_t
+lc_csi_len(const unsigned char *p, const unsigned char *end)
 {
   const unsigned char *q;
-  if (end - p < 3 || p[1] != '[')
+  if (end - p < 3 || p[0] != 0x1b || p[1] != '[')
     return 0;
   for (q = p + 2; q < end; q++) {
     if (*q >= 0x40 && *q <= 0x7e)
@@ -193,7 +191,7 @@ lc_xml_escape(struct lc_buf *out, const char *s, size_t len, int attr)
       p++;
       break;
     case XC_ESC:
-      n = csi_len(p, end);
+      n = lc_csi_len(p, end);
       if (n) {
         p += n;
         break;
@@ -296,7 +294,7 @@ add_clean(struct lc_buf *out, const char *s, size_t len)
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
   while (p < end) {
     size_t n;
-    if (*p == 0x1b && (n = csi_len(p, end)) != 0) {
+    if (*p == 0x1b && (n = lc_csi_len(p, end)) != 0) {
       p += n;
       continue;
     }

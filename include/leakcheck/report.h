@@ -122,6 +122,11 @@ const char *lc_tail_lines(const char *s, size_t max);
 
 void lc_xml_escape(struct lc_buf *out, const char *s, size_t len, int attr);
 
+/* Length of the ANSI CSI sequence (ESC [ parameters intermediates final)
+ * at `p`, or 0 when `p` does not start a complete one: the colour codes
+ * that program output may carry, which reports drop. */
+size_t lc_csi_len(const unsigned char *p, const unsigned char *end);
+
 /* Writes `data` to `path` atomically: a temporary file "PATH.tmp.XXXXXX"
  * beside it, mode 0644, fsync, rename over `path`.  Returns 0, or -1 with
  * LC_ESYSTEM (path = `path`) in `err`; the temporary file is then removed

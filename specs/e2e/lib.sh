@@ -88,3 +88,19 @@ heapdump_setup() {
   fi
   return 1
 }
+
+# gen_known_heap NODE WAY DIR: writes DIR/a.heapsnapshot and
+# DIR/b.heapsnapshot with gen/known-heap.js run by NODE, the way WAY
+# (write, signal, inspector, or heapdump after heapdump_setup); its stderr
+# goes to DIR/gen.err.  Returns the generator's exit status.
+gen_known_heap() {
+  local gen="$SRC/specs/e2e/gen/known-heap.js"
+  mkdir -p "$3"
+  if [ "$2" = signal ]; then
+    (cd "$3" && timeout 120 "$1" --heapsnapshot-signal=SIGUSR2 \
+      --diagnostic-dir=. "$gen" signal . >gen.out 2>gen.err)
+  else
+    LC_HEAPDUMP=${HEAPDUMP:-} timeout 120 "$1" "$gen" "$2" "$3" \
+      >"$3/gen.out" 2>"$3/gen.err"
+  fi
+}

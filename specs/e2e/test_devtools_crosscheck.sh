@@ -16,7 +16,6 @@
 # with a message (with no Node versions, the `node` on PATH writes the
 # snapshots).
 . "$(dirname "$0")/lib.sh"
-GEN="$SRC/specs/e2e/gen/known-heap.js"
 DEVTOOLS="$SRC/specs/devtools/devtools-summary.mjs"
 export LEAKCHECK_DEVTOOLS_DIR=${LEAKCHECK_DEVTOOLS_DIR:-$SRC/build-test/devtools}
 VERSIONS_DIR=${LEAKCHECK_NODE_VERSIONS:-$SRC/build-test/node-versions}
@@ -130,14 +129,7 @@ for bin in "${nodes[@]}"; do
   fi
   for way in "${ways[@]}"; do
     dir="$WORK/$version-$way"
-    mkdir -p "$dir"
-    if [ "$way" = signal ]; then
-      (cd "$dir" && timeout 120 "$bin" --heapsnapshot-signal=SIGUSR2 \
-        --diagnostic-dir=. "$GEN" signal . >gen.out 2>gen.err)
-    else
-      LC_HEAPDUMP=${HEAPDUMP:-} timeout 120 "$bin" "$GEN" "$way" "$dir" \
-        >"$dir/gen.out" 2>"$dir/gen.err"
-    fi
+    gen_known_heap "$bin" "$way" "$dir"
     code=$?
     if [ "$code" != 0 ]; then
       fail "Node $version ($way): generator exit $code: $(cat "$dir/gen.err")"

