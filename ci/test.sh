@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/ci/setup.sh" --tests
 # The sources follow the committed .clang-format.
-(cd "$root" && clang-format --dry-run --Werror runner/*.c include/leakcheck/*.h)
+(cd "$root" && clang-format --dry-run --Werror runner/*/*.c runner/*/*.h include/leakcheck/*.h)
 build="$root/build-test"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
   -DLEAKCHECK_ASAN=ON -DLEAKCHECK_UBSAN=ON -DLEAKCHECK_WERROR=ON >/dev/null

@@ -16,28 +16,25 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
-#include "leakcheck/compare.h"
-#include "leakcheck/dominators.h"
-#include "leakcheck/snapshot.h"
-#include "leakcheck/summary.h"
+#include "leakcheck/heap.h"
+#include "heap/graph.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-struct class_ctx {
-  const struct lc_snapshot *s;
-  char *last;
-};
-
-static const char *
-class_of(void *ctx, uint32_t node)
+/* Raw names for odd ordinals, DevTools class names for even ones. */
+static void
+class_of(void *ctx, const struct lc_snapshot *s, uint32_t node,
+         struct lc_buf *out)
 {
-  struct class_ctx *c = ctx;
-  free(c->last);
-  c->last = NULL;
-  if (node % 2)
-    return NULL; /* raw names for odd ordinals */
-  c->last = lc_summary_node_class(c->s, node);
-  return c->last;
+  char *name;
+  (void)ctx;
+  if (node % 2) {
+    lc_buf_addstr(out, lc_snapshot_str(s, s->node_name[node]));
+    return;
+  }
+  name = lc_summary_node_class(s, node);
+  lc_buf_addstr(out, name);
+  free(name);
 }
 
 /* The way `leakcheck summary` builds it, dropping the snapshot's parts as
@@ -48,8 +45,9 @@ stepwise(struct lc_snapshot *s, const struct lc_summary *want)
   struct lc_summary sum;
   struct lc_err err = LC_ERR_INIT;
   size_t i;
-  if (lc_summary_build_spending(&sum, s, NULL, &err) != 0)
-    abort();
+  static const struct lc_summary_opts retained = {LC_SUMMARY_RETAINED, NULL,
+                                                  NULL};
+  lc_summary_build(&sum, s, &retained);
   if (sum.nrows != want->nrows || sum.total_size != want->total_size)
     abort();
   for (i = 0; i < sum.nrows; i++) {
@@ -74,12 +72,10 @@ exercise(struct lc_snapshot *s)
   uint32_t v;
   size_t i;
 
-  if (lc_summary_build(&sum, s, &err) != 0)
-    abort(); /* never fails on a parsed snapshot */
-  if (lc_graph_build(&g, s, sum.node_self,
-                     LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES | LC_GRAPH_PATHS,
-                     &err) != 0)
-    abort();
+  struct lc_summary_opts with = {0, NULL, NULL};
+  lc_summary_build(&sum, s, NULL);
+  lc_graph_build(&g, s, sum.node_self,
+                 LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES | LC_GRAPH_PATHS);
   lc_summary_add_graph(&sum, s, &g);
 
   /* Rows add up to the total; the root retains every node's size. */
@@ -103,17 +99,13 @@ exercise(struct lc_snapshot *s)
   /* Retainer paths of a few nodes. */
   for (v = 0; v < s->node_count && v < 8; v++) {
     struct lc_buf out = LC_BUF_INIT;
-    struct class_ctx ctx;
-    ctx.s = s;
-    ctx.last = NULL;
-    lc_graph_path(&g, s, s->node_count - 1 - v, class_of, &ctx, &out);
-    free(ctx.last);
+    lc_graph_path(&g, s, s->node_count - 1 - v, class_of, NULL, &out);
     lc_buf_release(&out);
   }
 
   /* The Comparison view of the snapshot with itself has no changed row. */
-  if (lc_summary_build_with(&base, s, &sum, &err) != 0)
-    abort();
+  with.defs = &sum;
+  lc_summary_build(&base, s, &with);
   if (base.nrows != sum.nrows)
     abort();
   lc_compare_build(&cmp, s, &base, s, &sum);

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "leakcheck/buf.h"
-#include "leakcheck/config.h"
-#include "leakcheck/pattern.h"
+#include "config/config.h"
+#include "config/pattern.h"
 
 #define CFG_PATH "conf/leakcheck.yml"
 

@@ -21,9 +21,8 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
-#include "leakcheck/dominators.h"
-#include "leakcheck/snapshot.h"
-#include "leakcheck/summary.h"
+#include "heap/graph.h"
+#include "leakcheck/heap.h"
 
 /* ---- snapshot builder ---------------------------------------------------- */
 
@@ -577,13 +576,14 @@ static void
 build_all(const struct tcase *c, int layout, int mode, struct lc_snapshot *s,
           struct lc_summary *sum, struct lc_graph *g)
 {
-  struct lc_err err = LC_ERR_INIT;
   unsigned what = LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES | LC_GRAPH_PATHS;
   load(s, &c->snap, c->name, layout);
   if (mode == 3) {
-    /* As `leakcheck summary` does it (lc_summary_build_spending), keeping
-     * the graph to check it; ASan catches a read of a dropped part. */
-    ck_assert_int_eq(lc_summary_build_spending(sum, s, g, &err), 0);
+    /* As `leakcheck summary` does it (LC_SUMMARY_RETAINED), keeping the
+     * graph to check it; ASan catches a read of a dropped part. */
+    struct lc_summary_opts opts = {LC_SUMMARY_RETAINED, NULL, NULL};
+    opts.keep_graph = g;
+    lc_summary_build(sum, s, &opts);
     ck_assert_ptr_null(s->node_self_size);
     ck_assert_ptr_null(s->node_name);
     ck_assert_ptr_null(s->node_id);
@@ -593,12 +593,11 @@ build_all(const struct tcase *c, int layout, int mode, struct lc_snapshot *s,
   if (mode == 2) {
     struct lc_graph_job job;
     lc_graph_start(&job, g, s, what);
-    ck_assert_int_eq(lc_summary_build(sum, s, &err), 0);
+    lc_summary_build(sum, s, NULL);
     lc_graph_finish(&job, sum->node_self);
   } else {
-    ck_assert_int_eq(lc_summary_build(sum, s, &err), 0);
-    ck_assert_int_eq(lc_graph_build(g, s, mode == 0 ? sum->node_self : NULL,
-                                    what, &err), 0);
+    lc_summary_build(sum, s, NULL);
+    lc_graph_build(g, s, mode == 0 ? sum->node_self : NULL, what);
     if (mode == 1)
       lc_graph_retained(g, sum->node_self);
   }
@@ -690,18 +689,15 @@ END_TEST
 
 /* ---- retainer paths ------------------------------------------------------ */
 
-struct class_ctx {
-  const struct lc_snapshot *s;
-  char *last;
-};
-
-static const char *
-class_of(void *ctx, uint32_t node)
+/* DevTools class names, one node at a time (not the summary's rows). */
+static void
+class_of(void *ctx, const struct lc_snapshot *s, uint32_t node,
+         struct lc_buf *out)
 {
-  struct class_ctx *c = ctx;
-  free(c->last);
-  c->last = lc_summary_node_class(c->s, node);
-  return c->last;
+  char *name = lc_summary_node_class(s, node);
+  (void)ctx;
+  lc_buf_addstr(out, name);
+  free(name);
 }
 
 struct path_case {
@@ -755,17 +751,13 @@ check_path(const struct path_case *p, int layout)
   struct lc_summary sum;
   struct lc_graph g;
   struct lc_buf out = LC_BUF_INIT;
-  struct class_ctx ctx;
   long hops;
   build_all(c, layout, 0, &s, &sum, &g);
-  ctx.s = &s;
-  ctx.last = NULL;
   lc_buf_addstr(&out, "> ");
-  hops = lc_graph_path(&g, &s, p->node, p->classes ? class_of : NULL, &ctx,
+  hops = lc_graph_path(&g, &s, p->node, p->classes ? class_of : NULL, NULL,
                        &out);
   ck_assert_str_eq(out.buf + 2, p->text);
   ck_assert_int_eq(hops, p->hops);
-  free(ctx.last);
   lc_buf_release(&out);
   lc_graph_release(&g);
   lc_summary_release(&sum);
@@ -783,11 +775,9 @@ START_TEST(graph_what)
 {
   struct lc_snapshot s;
   struct lc_graph g;
-  struct lc_err err = LC_ERR_INIT;
   const struct tcase *c = &cases[2];
   load(&s, &c->snap, c->name, _i ? 24 : 20);
-  ck_assert_int_eq(lc_graph_build(&g, &s, NULL, LC_GRAPH_DOMINATORS, &err),
-                   0);
+  lc_graph_build(&g, &s, NULL, LC_GRAPH_DOMINATORS);
   ck_assert_ptr_nonnull(g.idom);
   ck_assert_ptr_null(g.distance);
   ck_assert_ptr_null(g.bfs_edge);
@@ -798,8 +788,7 @@ START_TEST(graph_what)
   /* Not asked for: retained sizes need lc_graph_retained. */
   ck_assert_ptr_null(g.retained);
   lc_graph_release(&g);
-  ck_assert_int_eq(lc_graph_build(&g, &s, NULL, LC_GRAPH_DISTANCES, &err),
-                   0);
+  lc_graph_build(&g, &s, NULL, LC_GRAPH_DISTANCES);
   ck_assert_ptr_null(g.idom);
   ck_assert_ptr_nonnull(g.distance);
   ck_assert_ptr_null(g.bfs_edge);

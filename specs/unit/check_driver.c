@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "leakcheck/driver.h"
+#include "run/driver.h"
 
 static char *root;   /* everything this test makes */
 static char *work;   /* scripts; the program's cwd */

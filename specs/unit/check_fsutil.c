@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "leakcheck/buf.h"
-#include "leakcheck/fsutil.h"
+#include "base/fsutil.h"
 
 static char *dir_a, *dir_b;
 

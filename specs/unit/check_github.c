@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "leakcheck/buf.h"
-#include "leakcheck/github.h"
-#include "leakcheck/report.h"
+#include "report/github.h"
+#include "report/report.h"
 
 #define ck_assert_contains(hay, needle)                                        \
   ck_assert_msg(strstr((hay), (needle)) != NULL, "missing:\n%s\n---- in:\n%s", \
@@ -445,7 +445,7 @@ START_TEST(test_summary_exact)
 
   three_checks(&fx);
   lc_buf_addstr(&out, "earlier\n");
-  lc_report_github_summary(&out, &fx.cfg, fx.res, fx.n);
+  lc_report_github_summary(&out, &fx.cfg, fx.res, fx.n, LC_GITHUB_SUMMARY_MAX);
   ck_assert_str_eq(
       out.buf,
       "earlier\n"
@@ -496,7 +496,7 @@ START_TEST(test_summary_escapes_markdown)
   free(fx.res[0].results[0].findings[0].why);
   fx.res[0].results[0].findings[0].why =
       strdup("a ```` fence\x1b[31m red\x1b[0m bell\x07 bad\xff");
-  lc_report_github_summary(&out, &fx.cfg, fx.res, 1);
+  lc_report_github_summary(&out, &fx.cfg, fx.res, 1, LC_GITHUB_SUMMARY_MAX);
   ck_assert_contains(out.buf, "### \xe2\x9d\x8c FAIL: &lt;img src=x&gt;\\|"
                               "\\*\\*b\\*\\*\n\n");
   /* The fence is longer than any run of backticks inside. */
@@ -519,7 +519,7 @@ START_TEST(test_summary_small_budget)
 
   three_checks(&fx);
   /* Room for the heading and the note only. */
-  lc_report_github_summary_max(&out, &fx.cfg, fx.res, fx.n, strlen(head) + 512);
+  lc_report_github_summary(&out, &fx.cfg, fx.res, fx.n, strlen(head) + 512);
   ck_assert_str_eq(out.buf, "## leakcheck: \xf0\x9f\x92\xa5 a program "
                             "broke\n\n3 checks: 1 passed, 1 failed, 1 error. "
                             "Counts in parentheses are warm-up snapshots, "
@@ -539,7 +539,7 @@ START_TEST(test_summary_small_budget)
     longname[3000] = '\0';
     fx.checks[0].name = longname;
     lc_buf_reset(&out);
-    lc_report_github_summary_max(&out, &fx.cfg, fx.res, fx.n, budget);
+    lc_report_github_summary(&out, &fx.cfg, fx.res, fx.n, budget);
     ck_assert_uint_le(out.len, budget);
     ck_assert_str_eq(out.buf + strlen(head),
                      "> **Note:** this summary stops here to stay under "
@@ -551,7 +551,7 @@ START_TEST(test_summary_small_budget)
   }
   lc_buf_reset(&out);
   /* Not even that: nothing. */
-  lc_report_github_summary_max(&out, &fx.cfg, fx.res, fx.n, 100);
+  lc_report_github_summary(&out, &fx.cfg, fx.res, fx.n, 100);
   ck_assert_str_eq(out.buf, "");
   lc_buf_release(&out);
   fixture_release(&fx);
@@ -588,7 +588,7 @@ START_TEST(test_summary_1mib_cap)
       for (f = 0; f < fx.res[c].results[i].nfindings && f < 12; f++)
         fx.res[c].results[i].findings[f].why = lc_xstrdup(why.buf);
   }
-  lc_report_github_summary(&out, &fx.cfg, fx.res, fx.n);
+  lc_report_github_summary(&out, &fx.cfg, fx.res, fx.n, LC_GITHUB_SUMMARY_MAX);
   ck_assert_uint_le(out.len, LC_GITHUB_SUMMARY_MAX);
   ck_assert_uint_gt(out.len, LC_GITHUB_SUMMARY_MAX - 64 * 1024);
   ck_assert_uint_lt(LC_GITHUB_SUMMARY_MAX, 1024 * 1024);
@@ -624,7 +624,7 @@ START_TEST(test_summary_long_block)
     lc_buf_addf(&why, "line %zu\n", i);
   free(fx.res[0].results[0].findings[0].why);
   fx.res[0].results[0].findings[0].why = lc_buf_detach(&why, NULL);
-  lc_report_github_summary(&out, &fx.cfg, fx.res, 1);
+  lc_report_github_summary(&out, &fx.cfg, fx.res, 1, LC_GITHUB_SUMMARY_MAX);
   ck_assert_contains(out.buf, "line 199\nline 200\n... 50 more lines\n```\n");
   ck_assert_ptr_null(strstr(out.buf, "line 201"));
   lc_buf_release(&out);
@@ -698,8 +698,8 @@ START_TEST(test_junit_jenkins_profile)
   struct lc_buf def = LC_BUF_INIT, jen = LC_BUF_INIT;
 
   three_checks(&fx);
-  lc_report_junit_ex(&def, &fx.cfg, fx.res, fx.n, LC_JUNIT_DEFAULT);
-  lc_report_junit_ex(&jen, &fx.cfg, fx.res, fx.n, LC_JUNIT_JENKINS);
+  lc_report_junit(&def, &fx.cfg, fx.res, fx.n, LC_JUNIT_DEFAULT);
+  lc_report_junit(&jen, &fx.cfg, fx.res, fx.n, LC_JUNIT_JENKINS);
   ck_assert_contains(def.buf, "<testsuites name=\"leakcheck\" tests=\"4\" "
                               "failures=\"1\" errors=\"1\" skipped=\"0\" "
                               "time=\"7.500\">\n");
@@ -721,10 +721,6 @@ START_TEST(test_junit_jenkins_profile)
   ck_assert_uint_eq(count_of(jen.buf, "<testsuite name="), 3);
   ck_assert_uint_eq(count_of(jen.buf, " skipped=\"0\""), 3);
   ck_assert_contains(jen.buf, "\nat leakcheck.yml:12:7\n</failure>");
-  /* lc_report_junit is the default profile. */
-  lc_buf_reset(&jen);
-  lc_report_junit(&jen, &fx.cfg, fx.res, fx.n);
-  ck_assert_str_eq(jen.buf, def.buf);
   lc_buf_release(&def);
   lc_buf_release(&jen);
   fixture_release(&fx);

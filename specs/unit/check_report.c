@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "leakcheck/buf.h"
-#include "leakcheck/report.h"
+#include "report/report.h"
 
 /* ---- lc_xml_escape ----------------------------------------------------- */
 
@@ -235,7 +235,7 @@ START_TEST(test_junit_document)
   struct lc_buf out = LC_BUF_INIT;
 
   fixture_init(&fx);
-  lc_report_junit(&out, &fx.cfg, fx.res, 3);
+  lc_report_junit(&out, &fx.cfg, fx.res, 3, LC_JUNIT_DEFAULT);
 
   ck_assert_starts(out.buf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                             "<testsuites name=\"leakcheck\" tests=\"4\" "
@@ -340,7 +340,7 @@ START_TEST(test_junit_skipped)
   fx.res[0].nresults = 0;
   fx.res[0].status = LC_CHECK_SKIPPED;
   fx.res[0].seconds = 0;
-  lc_report_junit(&out, NULL, fx.res, 1);
+  lc_report_junit(&out, NULL, fx.res, 1, LC_JUNIT_DEFAULT);
   ck_assert_contains(out.buf, "<testsuites name=\"leakcheck\" tests=\"2\" "
                               "failures=\"0\" errors=\"0\" skipped=\"2\" "
                               "time=\"0.000\">\n");
@@ -404,7 +404,7 @@ START_TEST(test_junit_xmllint)
   free(fx.res[1].stdout_tail);
   fx.res[1].stdout_tail = strdup("nul\x01 esc\x1b[0m bad\xff\xc0\xaf "
                                  "sur\xed\xa0\x80 ]]> <x/> &amp; \xef\xbf\xbe");
-  lc_report_junit(&out, &fx.cfg, fx.res, 3);
+  lc_report_junit(&out, &fx.cfg, fx.res, 3, LC_JUNIT_DEFAULT);
   dir = make_tmpdir();
   path = lc_xasprintf("%s/junit.xml", dir);
   ck_assert_int_eq(lc_write_file_atomic(path, out.buf, out.len, &err), 0);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leakcheck/shard.h"
+#include "run/shard.h"
 
 static const struct parse_case {
   const char *in;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
-#include "leakcheck/verdict.h"
+#include "verdict/verdict.h"
 
 #define MAXSNAP 6
 #define MAXROWS 6

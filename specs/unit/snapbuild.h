@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "leakcheck/buf.h"
-#include "leakcheck/snapshot.h"
+#include "leakcheck/heap.h"
 
 #define META_HEAD                                                             \
   "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","       \

@@ -1,0 +1,1958 @@
+/*
+ * The snapshot reader: one pass over a .heapsnapshot file.
+ *
+ * The bounded "snapshot" header (meta and counts) goes through jsmn; the big
+ * arrays (nodes, edges, locations) and the strings table go through the
+ * dedicated scanners below, which write straight into column arrays sized
+ * from the header's counts.  Positions are kept as byte offsets and only
+ * reported, never tracked per line.
+ *
+ * Two threads share the work: one reads the nodes array and then the first
+ * part of the edges array, the other the rest of the edges and everything
+ * after them (see nodes_job and plan_split).  Either way the result, and
+ * the error reported (the one at the earliest byte), are those of a reading
+ * from the first byte to the last.
+ */
+#define JSMN_STATIC
+#define JSMN_STRICT
+#include "leakcheck/heap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jsmn.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "leakcheck/buf.h"
+
+#include "base/banned.h"
+
+/* The header object is small (≈1 KB); anything this large is not one. */
+#define LC_HEADER_MAX (1u << 20)
+#define LC_FIELDS_MAX 64
+
+static const char *const node_type_names[] = {"hidden",
+                                              "array",
+                                              "string",
+                                              "object",
+                                              "code",
+                                              "closure",
+                                              "regexp",
+                                              "number",
+                                              "native",
+                                              "synthetic",
+                                              "concatenated string",
+                                              "sliced string",
+                                              "symbol",
+                                              "bigint",
+                                              "object shape",
+                                              "wasm object"};
+
+static const char *const edge_type_names[] = {
+    "context", "element", "property", "internal", "hidden", "shortcut", "weak"};
+
+/* Character classes for the scanners. */
+enum { C_OTHER, C_WS, C_DIGIT };
+static unsigned char cclass[256];
+
+static void
+init_cclass(void)
+{
+  int i;
+  if (cclass['0'] == C_DIGIT)
+    return;
+  for (i = '0'; i <= '9'; i++)
+    cclass[i] = C_DIGIT;
+  cclass[' '] = cclass['\n'] = cclass['\r'] = cclass['\t'] = C_WS;
+}
+
+struct reader {
+  const char *name;
+  const char *p; /* start of data */
+  size_t len;
+  size_t pos;
+  struct lc_err *err;
+  /* For a private file mapping: pages before `dropped` that were read are
+   * given back (MADV_DONTNEED), so a big file never sits in our resident
+   * memory whole.  0 = never (memory that is not a file mapping). */
+  int can_drop;
+  size_t dropped;
+};
+
+#define LC_DROP_STEP ((size_t)2 << 20)
+
+/* Gives back the whole pages of the mapping before `pos`. */
+static void
+drop_behind(struct reader *r, size_t pos)
+{
+  size_t page = 4096, upto = pos & ~(page - 1);
+  if (!r->can_drop || upto <= r->dropped)
+    return;
+  madvise((char *)(uintptr_t)(r->p + r->dropped), upto - r->dropped,
+          MADV_DONTNEED);
+  r->dropped = upto;
+}
+
+/* Starts dropping at the first page boundary after `pos`: the page that
+ * holds `pos` may still be read by another thread. */
+static void
+drop_from(struct reader *r, size_t pos)
+{
+  r->dropped = (pos + 4095) & ~(size_t)4095;
+}
+
+static int fail(struct reader *r, size_t at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Fills r->err with an input error at byte `at`; returns -1. */
+static int
+fail(struct reader *r, size_t at, const char *fmt, ...)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  va_list ap;
+  va_start(ap, fmt);
+  lc_buf_vaddf(&b, fmt, ap);
+  va_end(ap);
+  lc_err_set_at(r->err, LC_EINPUT, r->name, at, "%s", b.buf);
+  lc_buf_release(&b);
+  return -1;
+}
+
+static void
+skip_ws(struct reader *r)
+{
+  while (r->pos < r->len && cclass[(unsigned char)r->p[r->pos]] == C_WS)
+    r->pos++;
+}
+
+static int
+expect_char(struct reader *r, char c, const char *what)
+{
+  skip_ws(r);
+  if (r->pos >= r->len)
+    return fail(r, r->pos,
+                "unexpected end of file; expected %s "
+                "(the file is truncated: was the writer killed?)",
+                what);
+  if (r->p[r->pos] != c)
+    return fail(r, r->pos, "unexpected character; expected %s", what);
+  r->pos++;
+  return 0;
+}
+
+/* Reads a JSON string starting at r->pos (the opening quote) without
+ * decoding; sets [*s, *e) to its raw contents. */
+static int
+raw_string(struct reader *r, size_t *s, size_t *e)
+{
+  size_t i;
+  if (r->pos >= r->len || r->p[r->pos] != '"')
+    return fail(r, r->pos, "expected %s", "a string");
+  i = r->pos + 1;
+  *s = i;
+  while (i < r->len) {
+    const char *q = memchr(r->p + i, '"', r->len - i);
+    size_t bs = 0, k;
+    if (!q)
+      break;
+    k = (size_t)(q - r->p);
+    while (k - bs > *s && r->p[k - bs - 1] == '\\')
+      bs++;
+    if (bs % 2 == 0) {
+      *e = k;
+      r->pos = k + 1;
+      return 0;
+    }
+    i = k + 1;
+  }
+  return fail(r, r->len,
+              "unexpected end of file inside a string; "
+              "expected %s",
+              "'\"'");
+}
+
+/*
+ * Skips any JSON value (used for sections we do not need, like trace_tree).
+ * Iterative, so deep nesting cannot overflow the stack.
+ */
+static int
+skip_value(struct reader *r)
+{
+  size_t depth = 0;
+  skip_ws(r);
+  for (;;) {
+    char c;
+    size_t s, e;
+    skip_ws(r);
+    if (r->pos >= r->len)
+      return fail(r, r->pos, "unexpected end of file; expected %s",
+                  "a JSON value");
+    c = r->p[r->pos];
+    if (c == '"') {
+      if (raw_string(r, &s, &e) < 0)
+        return -1;
+    } else if (c == '[' || c == '{') {
+      depth++;
+      r->pos++;
+      continue;
+    } else if (c == ']' || c == '}') {
+      if (!depth)
+        return fail(r, r->pos, "unexpected character; expected %s",
+                    "a JSON value");
+      depth--;
+      r->pos++;
+    } else if (c == ',' || c == ':') {
+      if (!depth)
+        return fail(r, r->pos, "unexpected character; expected %s",
+                    "a JSON value");
+      r->pos++;
+      continue;
+    } else {
+      size_t st = r->pos;
+      while (r->pos < r->len && strchr(",]} \n\r\t", r->p[r->pos]) == NULL)
+        r->pos++;
+      if (r->pos == st)
+        return fail(r, st, "unexpected character; expected %s", "a JSON value");
+    }
+    if (!depth)
+      return 0;
+  }
+}
+
+/*
+ * The integer-array scanner.  An array is read a row at a time: `w` values
+ * (one node, edge or location), which `store` checks and stores together.
+ * Numbers are unsigned decimals without sign or exponent, as V8 writes
+ * them; values above 2^64-1 are rejected.  Errors name the byte where a
+ * value-by-value reading fails first: before an error found after some
+ * values of a row, those values are checked, in order.
+ */
+
+/* Stores row `row`, whose `m` values are v (starting at bytes st); when
+ * m < w (the row broke off) only checks them.  Returns 0, or -1 with the
+ * error of the first bad value. */
+typedef int (*row_fn)(void *ctx, uint64_t row, const uint64_t *v,
+                      const size_t *st, unsigned m);
+/* Fills the error for a value at `at` beyond the rows the array may hold. */
+typedef int (*more_fn)(void *ctx, size_t at);
+
+enum { V_OK, V_EOF, V_CHAR, V_LARGE };
+
+/* Reads a value after optional blanks, with the overflow check the fast
+ * path leaves out.  Returns V_OK with *stp at its first digit, or the kind
+ * of error with *ip at the byte to report. */
+static int
+slow_value(const unsigned char *p, size_t n, size_t *ip, size_t *stp,
+           uint64_t *vp)
+{
+  size_t i = *ip, s;
+  uint64_t v = 0;
+  while (i < n && cclass[p[i]] == C_WS)
+    i++;
+  s = i;
+  while (i < n && cclass[p[i]] == C_DIGIT) {
+    unsigned d = p[i] - '0';
+    if (v > (UINT64_MAX - d) / 10) {
+      *ip = s;
+      return V_LARGE;
+    }
+    v = v * 10 + d;
+    i++;
+  }
+  *ip = i;
+  if (i == s)
+    return i >= n ? V_EOF : V_CHAR;
+  *stp = s;
+  *vp = v;
+  return V_OK;
+}
+
+static int
+value_error(struct reader *r, const char *what, int kind, size_t at)
+{
+  r->pos = at;
+  if (kind == V_LARGE)
+    return fail(r, at, "number too large in %s", what);
+  if (kind == V_EOF)
+    return fail(r, at,
+                "unexpected end of file in %s; the file is "
+                "truncated (was the writer killed?)",
+                what);
+  return fail(r, at, "unexpected character in %s; expected an unsigned integer",
+              what);
+}
+
+/* Expects the '[' of an array; returns 1 when the array is empty (and read),
+ * 0 when values follow, -1 on error. */
+static int
+open_array(struct reader *r)
+{
+  if (expect_char(r, '[', "'[' starting the array") < 0)
+    return -1;
+  skip_ws(r);
+  if (r->pos < r->len && r->p[r->pos] == ']') {
+    r->pos++;
+    return 1;
+  }
+  return 0;
+}
+
+/*
+ * Reads rows `row`, `row` + 1, … from r->pos, the start of a value.  The
+ * array may hold `rows_max` rows; with `stop` the scan ends after them
+ * (just past the comma that follows) and else a further value is an error.
+ * *count is the number of values of the array up to where it stopped,
+ * counting the `row` * w before r->pos.  Inlined at each call site with
+ * constant w and store: this loop is most of the parse time.
+ */
+static inline __attribute__((always_inline)) int
+scan_rows(struct reader *r, const char *what, unsigned w, uint64_t row,
+          uint64_t rows_max, int stop, row_fn store, more_fn more, void *ctx,
+          uint64_t *count)
+{
+  const unsigned char *p = (const unsigned char *)r->p;
+  size_t i = r->pos, n = r->len;
+  uint64_t v[LC_FIELDS_MAX];
+  size_t st[LC_FIELDS_MAX];
+  unsigned j, d;
+  int kind;
+  for (;; row++) {
+    if (row >= rows_max) {
+      if (stop) {
+        r->pos = i;
+        *count = row * w;
+        drop_behind(r, i);
+        return 0;
+      }
+      kind = slow_value(p, n, &i, &st[0], &v[0]);
+      if (kind != V_OK)
+        return value_error(r, what, kind, i);
+      r->pos = st[0];
+      return more(ctx, st[0]);
+    }
+    for (j = 0; j < w; j++) {
+      size_t s = i;
+      uint64_t x = 0;
+      while (i < n && (d = (unsigned)(p[i] - '0')) < 10) {
+        x = x * 10 + d;
+        i++;
+      }
+      /* No digit here (blanks first?), or too many to skip the overflow
+       * check: read it again carefully. */
+      if (i - s - 1 >= 19) {
+        i = s;
+        kind = slow_value(p, n, &i, &s, &x);
+        if (kind != V_OK) {
+          if (store(ctx, row, v, st, j) < 0)
+            return -1;
+          return value_error(r, what, kind, i);
+        }
+      }
+      v[j] = x;
+      st[j] = s;
+      if (i < n && p[i] == ',') {
+        i++;
+        continue;
+      }
+      while (i < n && cclass[p[i]] == C_WS)
+        i++;
+      if (i < n && p[i] == ',') {
+        i++;
+        continue;
+      }
+      /* The end of the array, or an error: the values so far first. */
+      if (store(ctx, row, v, st, j + 1) < 0)
+        return -1;
+      if (i >= n)
+        return fail(r, i,
+                    "unexpected end of file in %s; the file is "
+                    "truncated (was the writer killed?)",
+                    what);
+      if (p[i] == ']') {
+        r->pos = i + 1;
+        *count = row * w + j + 1;
+        drop_behind(r, i);
+        return 0;
+      }
+      r->pos = i;
+      return lc_err_set_at(r->err, LC_EINPUT, r->name, i,
+                           "unexpected character in %s; expected ',' or ']'",
+                           what);
+    }
+    if (store(ctx, row, v, st, w) < 0)
+      return -1;
+    if (r->can_drop && i - r->dropped > LC_DROP_STEP)
+      drop_behind(r, i);
+  }
+}
+
+/* ---- header (jsmn) ------------------------------------------------------ */
+
+struct header {
+  const char *js;
+  jsmntok_t *tok;
+  int ntok;
+  /* from meta */
+  char *node_fields[LC_FIELDS_MAX];
+  unsigned nf;
+  char *edge_fields[LC_FIELDS_MAX];
+  unsigned ef;
+  char *loc_fields[LC_FIELDS_MAX];
+  unsigned lf;
+  char **node_types; /* the enum at node_fields.indexOf("type") */
+  unsigned n_node_types;
+  char **edge_types;
+  unsigned n_edge_types;
+  uint64_t node_count, edge_count, extra_native_bytes;
+  int have_node_count, have_edge_count;
+};
+
+static int
+tok_ok(const struct header *h, int t)
+{
+  return t >= 0 && t < h->ntok;
+}
+
+/* Index just past token t and all its descendants (jsmn writes tokens in
+ * pre-order; an object's size counts its keys, a key's its value).  Never
+ * past ntok; iterative, so deep nesting cannot exhaust the stack. */
+static int
+tok_skip(const struct header *h, int t)
+{
+  long remaining = 1;
+  int i = t;
+  while (remaining > 0 && tok_ok(h, i)) {
+    remaining += h->tok[i].size - 1;
+    i++;
+  }
+  return i;
+}
+
+static int
+tok_eq(const struct header *h, int t, const char *s)
+{
+  size_t n = strlen(s);
+  return tok_ok(h, t) && h->tok[t].type == JSMN_STRING &&
+         (size_t)(h->tok[t].end - h->tok[t].start) == n &&
+         memcmp(h->js + h->tok[t].start, s, n) == 0;
+}
+
+static char *
+tok_dup(const struct header *h, int t)
+{
+  return lc_xstrndup(h->js + h->tok[t].start,
+                     (size_t)(h->tok[t].end - h->tok[t].start));
+}
+
+static int
+tok_uint(const struct header *h, int t, uint64_t *out)
+{
+  const char *s;
+  size_t n, i;
+  uint64_t v = 0;
+  if (!tok_ok(h, t) || h->tok[t].type != JSMN_PRIMITIVE)
+    return -1;
+  s = h->js + h->tok[t].start;
+  n = (size_t)(h->tok[t].end - h->tok[t].start);
+  if (n == 0)
+    return -1;
+  for (i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - 9) / 10)
+      return -1;
+    v = v * 10 + (uint64_t)(s[i] - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+/* Reads a JSON array of strings (token t) into names (at most max). */
+static int
+tok_names(const struct header *h, int t, char **names, unsigned max,
+          unsigned *n)
+{
+  int i, c;
+  if (!tok_ok(h, t) || h->tok[t].type != JSMN_ARRAY ||
+      (unsigned)h->tok[t].size > max || *n != 0)
+    return -1;
+  c = t + 1;
+  for (i = 0; i < h->tok[t].size; i++) {
+    if (!tok_ok(h, c) || h->tok[c].type != JSMN_STRING)
+      return -1;
+    names[i] = tok_dup(h, c);
+    (*n)++;
+    c = tok_skip(h, c);
+  }
+  return 0;
+}
+
+static int
+field_index(char *const *fields, unsigned n, const char *name)
+{
+  unsigned i;
+  for (i = 0; i < n; i++)
+    if (strcmp(fields[i], name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* The enum at position `at` of a node_types/edge_types array (token t). */
+static int
+tok_enum_at(const struct header *h, int t, int at, char ***out, unsigned *n)
+{
+  int i, c = t + 1;
+  if (!tok_ok(h, t) || h->tok[t].type != JSMN_ARRAY || at < 0 ||
+      at >= h->tok[t].size || *out)
+    return -1;
+  for (i = 0; i < at; i++)
+    c = tok_skip(h, c);
+  if (!tok_ok(h, c) || h->tok[c].type != JSMN_ARRAY || h->tok[c].size > 255)
+    return -1;
+  *out = lc_xcalloc((size_t)h->tok[c].size + 1, sizeof(char *));
+  *n = 0;
+  return tok_names(h, c, *out, 255, n);
+}
+
+static void
+header_release(struct header *h)
+{
+  unsigned i;
+  for (i = 0; i < h->nf; i++)
+    free(h->node_fields[i]);
+  for (i = 0; i < h->ef; i++)
+    free(h->edge_fields[i]);
+  for (i = 0; i < h->lf; i++)
+    free(h->loc_fields[i]);
+  if (h->node_types)
+    for (i = 0; i < h->n_node_types; i++)
+      free(h->node_types[i]);
+  free(h->node_types);
+  if (h->edge_types)
+    for (i = 0; i < h->n_edge_types; i++)
+      free(h->edge_types[i]);
+  free(h->edge_types);
+  free(h->tok);
+}
+
+/* Parses the "snapshot" object's value, which occupies [s, e). */
+static int
+parse_header(struct reader *r, size_t s, size_t e, struct header *h)
+{
+  jsmn_parser jp;
+  int n, i, t, meta = -1, nt_tok = -1, et_tok = -1;
+  int type_at;
+  const char *bad = NULL;
+  h->js = r->p + s;
+  jsmn_init(&jp);
+  n = jsmn_parse(&jp, h->js, e - s, NULL, 0);
+  if (n < 1)
+    return fail(r, s + (n == JSMN_ERROR_INVAL ? jp.pos : 0),
+                "malformed snapshot header; expected %s",
+                "a JSON object with 'meta', 'node_count' and 'edge_count'");
+  h->tok = lc_xcalloc((size_t)n, sizeof(jsmntok_t));
+  h->ntok = n;
+  jsmn_init(&jp);
+  if (jsmn_parse(&jp, h->js, e - s, h->tok, (unsigned)n) != n ||
+      h->tok[0].type != JSMN_OBJECT)
+    return fail(r, s, "malformed snapshot header; expected %s",
+                "a JSON object");
+  t = 1;
+  for (i = 0; i < h->tok[0].size && tok_ok(h, t); i++) {
+    int v = t + 1;
+    if (tok_eq(h, t, "meta"))
+      meta = v;
+    else if (tok_eq(h, t, "node_count"))
+      h->have_node_count = tok_uint(h, v, &h->node_count) == 0;
+    else if (tok_eq(h, t, "edge_count"))
+      h->have_edge_count = tok_uint(h, v, &h->edge_count) == 0;
+    else if (tok_eq(h, t, "extra_native_bytes") &&
+             tok_uint(h, v, &h->extra_native_bytes) < 0)
+      bad = "'extra_native_bytes' to be an unsigned integer";
+    t = tok_skip(h, t); /* the key and its value */
+  }
+  if (!bad && meta < 0)
+    bad = "'snapshot.meta'";
+  if (!bad && !h->have_node_count)
+    bad = "'snapshot.node_count' (an unsigned integer)";
+  if (!bad && !h->have_edge_count)
+    bad = "'snapshot.edge_count' (an unsigned integer)";
+  if (!bad && (!tok_ok(h, meta) || h->tok[meta].type != JSMN_OBJECT))
+    bad = "'snapshot.meta' to be an object";
+  if (bad)
+    return fail(r, s, "malformed snapshot header; expected %s", bad);
+
+  t = meta + 1;
+  for (i = 0; i < h->tok[meta].size && !bad && tok_ok(h, t); i++) {
+    int v = t + 1;
+    if (tok_eq(h, t, "node_fields")) {
+      if (tok_names(h, v, h->node_fields, LC_FIELDS_MAX, &h->nf) < 0)
+        bad = "'meta.node_fields' once, as an array of at most 64 strings";
+    } else if (tok_eq(h, t, "edge_fields")) {
+      if (tok_names(h, v, h->edge_fields, LC_FIELDS_MAX, &h->ef) < 0)
+        bad = "'meta.edge_fields' once, as an array of at most 64 strings";
+    } else if (tok_eq(h, t, "location_fields")) {
+      if (tok_names(h, v, h->loc_fields, LC_FIELDS_MAX, &h->lf) < 0)
+        bad = "'meta.location_fields' once, as an array of at most 64 "
+              "strings";
+    } else if (tok_eq(h, t, "node_types")) {
+      nt_tok = v;
+    } else if (tok_eq(h, t, "edge_types")) {
+      et_tok = v;
+    }
+    t = tok_skip(h, t);
+  }
+  if (bad)
+    return fail(r, s, "malformed snapshot header; expected %s", bad);
+  if (!h->nf || field_index(h->node_fields, h->nf, "type") < 0 ||
+      field_index(h->node_fields, h->nf, "name") < 0 ||
+      field_index(h->node_fields, h->nf, "id") < 0 ||
+      field_index(h->node_fields, h->nf, "self_size") < 0 ||
+      field_index(h->node_fields, h->nf, "edge_count") < 0)
+    return fail(r, s, "malformed snapshot header; expected %s",
+                "'meta.node_fields' with type, name, id, self_size and "
+                "edge_count");
+  if (!h->ef || field_index(h->edge_fields, h->ef, "type") < 0 ||
+      field_index(h->edge_fields, h->ef, "name_or_index") < 0 ||
+      field_index(h->edge_fields, h->ef, "to_node") < 0)
+    return fail(r, s, "malformed snapshot header; expected %s",
+                "'meta.edge_fields' with type, name_or_index and to_node");
+  type_at = field_index(h->node_fields, h->nf, "type");
+  if (nt_tok < 0 ||
+      tok_enum_at(h, nt_tok, type_at, &h->node_types, &h->n_node_types) < 0)
+    return fail(r, s, "malformed snapshot header; expected %s",
+                "'meta.node_types' with the list of type names at the "
+                "position of 'type'");
+  type_at = field_index(h->edge_fields, h->ef, "type");
+  if (et_tok < 0 ||
+      tok_enum_at(h, et_tok, type_at, &h->edge_types, &h->n_edge_types) < 0)
+    return fail(r, s, "malformed snapshot header; expected %s",
+                "'meta.edge_types' with the list of type names at the "
+                "position of 'type'");
+  if (h->node_count >= UINT32_MAX || h->edge_count >= UINT32_MAX)
+    return fail(r, s, "snapshot too large; expected %s",
+                "fewer than 2^32-1 nodes and edges");
+  return 0;
+}
+
+/* ---- array sections ----------------------------------------------------- */
+
+struct node_ctx {
+  struct lc_snapshot *s;
+  struct reader *r;
+  unsigned nf;
+  int f_type, f_name, f_id, f_self, f_edges, f_det;
+  uint32_t n_types;
+  uint8_t type_map[256]; /* the file's node type → enum lc_node_type */
+  uint64_t edge_sum;
+  uint32_t max_name; /* the largest node name, checked in finish() */
+};
+
+static int
+node_more(void *vctx, size_t at)
+{
+  struct node_ctx *c = vctx;
+  return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+                       "'nodes' has more values than node_count (%u) "
+                       "times %u fields",
+                       c->s->node_count, c->nf);
+}
+
+/* Checks the first m values of a node in order; returns the first error. */
+static __attribute__((noinline, cold)) int
+node_check(struct node_ctx *c, const uint64_t *v, const size_t *st, unsigned m)
+{
+  unsigned j;
+  for (j = 0; j < m; j++) {
+    int col = (int)j;
+    if (col != c->f_self && v[j] > UINT32_MAX)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "node field value %llu out of range; expected "
+                           "an unsigned 32-bit integer",
+                           (unsigned long long)v[j]);
+    if (col == c->f_type && v[j] >= c->n_types)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "node type %llu out of range; expected "
+                           "less than %u",
+                           (unsigned long long)v[j], c->n_types);
+    if (col == c->f_det && v[j] > 2)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "detachedness %llu out of range; expected 0, "
+                           "1 or 2",
+                           (unsigned long long)v[j]);
+  }
+  return 0;
+}
+
+/* One node; nf and the field positions are constants where inlined.  The
+ * edge counts become prefix sums (node_first_edge) as they are read. */
+static inline __attribute__((always_inline)) int
+node_row(struct node_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
+         unsigned m, unsigned nf, int f_type, int f_name, int f_id, int f_self,
+         int f_edges, int f_det)
+{
+  struct lc_snapshot *s = c->s;
+  uint64_t wide = 0;
+  uint32_t ord = (uint32_t)row, name;
+  unsigned j;
+  if (m != nf)
+    return node_check(c, v, st, m);
+  for (j = 0; j < nf; j++)
+    if ((int)j != f_self)
+      wide |= v[j];
+  if (wide > UINT32_MAX || v[f_type] >= c->n_types ||
+      (f_det >= 0 && v[f_det] > 2))
+    return node_check(c, v, st, m);
+  s->node_type[ord] = c->type_map[v[f_type]];
+  if (s->node_type_raw)
+    s->node_type_raw[ord] = (uint8_t)v[f_type];
+  name = (uint32_t)v[f_name];
+  s->node_name[ord] = name;
+  c->max_name = name > c->max_name ? name : c->max_name;
+  s->node_id[ord] = (uint32_t)v[f_id];
+  s->node_self_size[ord] = v[f_self];
+  s->node_first_edge[ord] = (uint32_t)c->edge_sum;
+  c->edge_sum += v[f_edges];
+  if (f_det >= 0)
+    s->node_detachedness[ord] = (uint8_t)v[f_det];
+  return 0;
+}
+
+/* Node 18-20 (7 fields, trace_node_id at 5) and Node 21+ (6 fields). */
+static inline __attribute__((always_inline)) int
+node_row7(void *c, uint64_t row, const uint64_t *v, const size_t *st,
+          unsigned m)
+{
+  return node_row(c, row, v, st, m, 7, 0, 1, 2, 3, 4, 6);
+}
+
+static inline __attribute__((always_inline)) int
+node_row6(void *c, uint64_t row, const uint64_t *v, const size_t *st,
+          unsigned m)
+{
+  return node_row(c, row, v, st, m, 6, 0, 1, 2, 3, 4, 5);
+}
+
+static inline __attribute__((always_inline)) int
+node_row_any(void *vctx, uint64_t row, const uint64_t *v, const size_t *st,
+             unsigned m)
+{
+  struct node_ctx *c = vctx;
+  return node_row(c, row, v, st, m, c->nf, c->f_type, c->f_name, c->f_id,
+                  c->f_self, c->f_edges, c->f_det);
+}
+
+/* Reads the nodes array's values from r->pos (after its '['). */
+static int
+scan_nodes(struct reader *r, struct node_ctx *c, uint64_t *count)
+{
+  uint64_t n = c->s->node_count;
+  int std = c->f_type == 0 && c->f_name == 1 && c->f_id == 2 &&
+            c->f_self == 3 && c->f_edges == 4;
+  if (std && c->nf == 7 && c->f_det == 6)
+    return scan_rows(r, "'nodes'", 7, 0, n, 0, node_row7, node_more, c, count);
+  if (std && c->nf == 6 && c->f_det == 5)
+    return scan_rows(r, "'nodes'", 6, 0, n, 0, node_row6, node_more, c, count);
+  return scan_rows(r, "'nodes'", c->nf, 0, n, 0, node_row_any, node_more, c,
+                   count);
+}
+
+struct edge_ctx {
+  struct lc_snapshot *s;
+  struct reader *r;
+  unsigned ef, nf;
+  int f_type, f_name, f_to;
+  uint32_t n_types;
+  uint8_t type_map[256]; /* the file's edge type → enum lc_edge_type */
+  uint8_t named[256];    /* 1 when the type's name_or_index is a string */
+  uint32_t max_name;     /* the largest string name, checked in finish() */
+};
+
+static int
+edge_more(void *vctx, size_t at)
+{
+  struct edge_ctx *c = vctx;
+  return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, at,
+                       "'edges' has more values than edge_count (%u) "
+                       "times %u fields",
+                       c->s->edge_count, c->ef);
+}
+
+static __attribute__((noinline, cold)) int
+edge_check(struct edge_ctx *c, const uint64_t *v, const size_t *st, unsigned m)
+{
+  const struct lc_snapshot *s = c->s;
+  unsigned j;
+  for (j = 0; j < m; j++) {
+    int col = (int)j;
+    if (col == c->f_type && v[j] >= c->n_types)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "edge type %llu out of range; expected less "
+                           "than %u",
+                           (unsigned long long)v[j], c->n_types);
+    if (col == c->f_name && v[j] > UINT32_MAX)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "edge name %llu out of range",
+                           (unsigned long long)v[j]);
+    if (col == c->f_to && (v[j] % c->nf != 0 || v[j] / c->nf >= s->node_count))
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "edge target %llu is not a node index; expected "
+                           "a multiple of %u below %llu",
+                           (unsigned long long)v[j], c->nf,
+                           (unsigned long long)s->node_count * c->nf);
+  }
+  return 0;
+}
+
+static inline __attribute__((always_inline)) int
+edge_row(struct edge_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
+         unsigned m, unsigned ef, unsigned nf, int f_type, int f_name, int f_to)
+{
+  struct lc_snapshot *s = c->s;
+  uint64_t t, name, to;
+  uint32_t ord = (uint32_t)row, named;
+  if (m != ef)
+    return edge_check(c, v, st, m);
+  t = v[f_type];
+  name = v[f_name];
+  to = v[f_to];
+  if (t >= c->n_types || name > UINT32_MAX || to % nf != 0 ||
+      to / nf >= s->node_count)
+    return edge_check(c, v, st, m);
+  s->edge_type[ord] = c->type_map[t];
+  s->edge_name[ord] = (uint32_t)name;
+  s->edge_to[ord] = (uint32_t)(to / nf);
+  named = c->named[t] ? (uint32_t)name : 0;
+  c->max_name = named > c->max_name ? named : c->max_name;
+  return 0;
+}
+
+static inline __attribute__((always_inline)) int
+edge_row7(void *c, uint64_t row, const uint64_t *v, const size_t *st,
+          unsigned m)
+{
+  return edge_row(c, row, v, st, m, 3, 7, 0, 1, 2);
+}
+
+static inline __attribute__((always_inline)) int
+edge_row6(void *c, uint64_t row, const uint64_t *v, const size_t *st,
+          unsigned m)
+{
+  return edge_row(c, row, v, st, m, 3, 6, 0, 1, 2);
+}
+
+static inline __attribute__((always_inline)) int
+edge_row_any(void *vctx, uint64_t row, const uint64_t *v, const size_t *st,
+             unsigned m)
+{
+  struct edge_ctx *c = vctx;
+  return edge_row(c, row, v, st, m, c->ef, c->nf, c->f_type, c->f_name,
+                  c->f_to);
+}
+
+/* Reads edges from r->pos, the start of edge `row`, on (see scan_rows). */
+static int
+scan_edges(struct reader *r, struct edge_ctx *c, uint64_t row,
+           uint64_t rows_max, int stop, uint64_t *count)
+{
+  int std = c->ef == 3 && c->f_type == 0 && c->f_name == 1 && c->f_to == 2;
+  if (std && c->nf == 7)
+    return scan_rows(r, "'edges'", 3, row, rows_max, stop, edge_row7, edge_more,
+                     c, count);
+  if (std && c->nf == 6)
+    return scan_rows(r, "'edges'", 3, row, rows_max, stop, edge_row6, edge_more,
+                     c, count);
+  return scan_rows(r, "'edges'", c->ef, row, rows_max, stop, edge_row_any,
+                   edge_more, c, count);
+}
+
+struct loc_ctx {
+  struct lc_snapshot *s;
+  struct reader *r;
+  unsigned lf, nf;
+  int f_obj, f_script, f_line, f_col;
+  /* The records in file order, 4 values each: node, script, line, col. */
+  uint32_t *rec;
+  size_t n, alloc;
+};
+
+static int
+loc_more(void *vctx, size_t at)
+{
+  (void)vctx;
+  (void)at;
+  return -1; /* never called: locations have no count */
+}
+
+static __attribute__((noinline, cold)) int
+loc_check(struct loc_ctx *c, const uint64_t *v, const size_t *st, unsigned m)
+{
+  unsigned j;
+  for (j = 0; j < m; j++) {
+    if (v[j] > UINT32_MAX)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "location value %llu out of range",
+                           (unsigned long long)v[j]);
+    if (j == 0 && c->n == UINT32_MAX)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "too many locations%s", "");
+    if ((int)j == c->f_obj &&
+        (v[j] % c->nf != 0 || v[j] / c->nf >= c->s->node_count))
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "location object index %llu is not a node "
+                           "index",
+                           (unsigned long long)v[j]);
+  }
+  return 0;
+}
+
+static inline __attribute__((always_inline)) int
+loc_row(struct loc_ctx *c, const uint64_t *v, const size_t *st, unsigned m,
+        unsigned lf, unsigned nf, int f_obj, int f_script, int f_line,
+        int f_col)
+{
+  uint64_t wide = 0, obj;
+  uint32_t *rec;
+  unsigned j;
+  if (m != lf || c->n == UINT32_MAX)
+    return loc_check(c, v, st, m);
+  for (j = 0; j < lf; j++)
+    wide |= v[j];
+  obj = f_obj >= 0 ? v[f_obj] : 0;
+  if (wide > UINT32_MAX || obj % nf != 0 || obj / nf >= c->s->node_count)
+    return loc_check(c, v, st, m);
+  LC_ALLOC_GROW(c->rec, (c->n + 1) * 4, c->alloc);
+  rec = c->rec + c->n * 4;
+  rec[0] = (uint32_t)(obj / nf);
+  rec[1] = f_script >= 0 ? (uint32_t)v[f_script] : 0;
+  rec[2] = f_line >= 0 ? (uint32_t)v[f_line] : 0;
+  rec[3] = f_col >= 0 ? (uint32_t)v[f_col] : 0;
+  c->n++;
+  return 0;
+}
+
+static inline __attribute__((always_inline)) int
+loc_row7(void *c, uint64_t row, const uint64_t *v, const size_t *st, unsigned m)
+{
+  (void)row;
+  return loc_row(c, v, st, m, 4, 7, 0, 1, 2, 3);
+}
+
+static inline __attribute__((always_inline)) int
+loc_row6(void *c, uint64_t row, const uint64_t *v, const size_t *st, unsigned m)
+{
+  (void)row;
+  return loc_row(c, v, st, m, 4, 6, 0, 1, 2, 3);
+}
+
+static inline __attribute__((always_inline)) int
+loc_row_any(void *vctx, uint64_t row, const uint64_t *v, const size_t *st,
+            unsigned m)
+{
+  struct loc_ctx *c = vctx;
+  (void)row;
+  return loc_row(c, v, st, m, c->lf, c->nf, c->f_obj, c->f_script, c->f_line,
+                 c->f_col);
+}
+
+static int
+scan_locations(struct reader *r, struct loc_ctx *c, uint64_t *count)
+{
+  uint64_t max = UINT64_MAX / c->lf;
+  int std = c->lf == 4 && c->f_obj == 0 && c->f_script == 1 && c->f_line == 2 &&
+            c->f_col == 3;
+  if (std && c->nf == 7)
+    return scan_rows(r, "'locations'", 4, 0, max, 0, loc_row7, loc_more, c,
+                     count);
+  if (std && c->nf == 6)
+    return scan_rows(r, "'locations'", 4, 0, max, 0, loc_row6, loc_more, c,
+                     count);
+  return scan_rows(r, "'locations'", c->lf, 0, max, 0, loc_row_any, loc_more, c,
+                   count);
+}
+
+/* Turns the records into the per-node table: a bit per located node, the
+ * rank per word, and the location arrays in node order.  Records are
+ * applied in file order, so a node's last record wins. */
+static void
+build_locations(struct lc_snapshot *s, const struct loc_ctx *c)
+{
+  size_t words = ((size_t)s->node_count + 63) / 64 + 1, i;
+  uint32_t acc = 0;
+  s->loc_bits = lc_xcalloc(words, sizeof(uint64_t));
+  s->loc_rank = lc_xmalloc(words * sizeof(uint32_t));
+  for (i = 0; i < c->n; i++) {
+    uint32_t node = c->rec[i * 4];
+    s->loc_bits[node >> 6] |= UINT64_C(1) << (node & 63);
+  }
+  for (i = 0; i < words; i++) {
+    s->loc_rank[i] = acc;
+    acc += (uint32_t)__builtin_popcountll(s->loc_bits[i]);
+  }
+  s->loc_count = acc;
+  s->loc_script = lc_xmalloc(((size_t)acc + 1) * sizeof(uint32_t));
+  s->loc_line = lc_xmalloc(((size_t)acc + 1) * sizeof(uint32_t));
+  s->loc_col = lc_xmalloc(((size_t)acc + 1) * sizeof(uint32_t));
+  for (i = 0; i < c->n; i++) {
+    const uint32_t *rec = c->rec + i * 4;
+    uint32_t k = lc_snapshot_loc(s, rec[0]);
+    s->loc_script[k] = rec[1];
+    s->loc_line[k] = rec[2];
+    s->loc_col[k] = rec[3];
+  }
+}
+
+/* ---- strings ------------------------------------------------------------ */
+
+static int
+hexval(int c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static int
+read_u16(const char *p, size_t avail)
+{
+  int i, v = 0;
+  if (avail < 4)
+    return -1;
+  for (i = 0; i < 4; i++) {
+    int h = hexval((unsigned char)p[i]);
+    if (h < 0)
+      return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+static size_t
+put_utf8(char *o, uint32_t cp)
+{
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | (cp >> 18));
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/*
+ * Decodes the JSON string body [s, e) into `o`; returns bytes written or
+ * (size_t)-1 on a bad escape (position in *bad).  The output never exceeds
+ * the input length: every escape is at least as long as its UTF-8 form.
+ */
+static size_t
+decode_string(const char *p, size_t s, size_t e, char *o, size_t *bad)
+{
+  size_t i = s, w = 0;
+  while (i < e) {
+    const char *q = memchr(p + i, '\\', e - i);
+    size_t run = q ? (size_t)(q - (p + i)) : e - i;
+    memcpy(o + w, p + i, run);
+    w += run;
+    i += run;
+    if (i >= e)
+      break;
+    /* p[i] == '\\' */
+    if (i + 1 >= e) {
+      *bad = i;
+      return (size_t)-1;
+    }
+    switch (p[i + 1]) {
+    case '"':
+      o[w++] = '"';
+      i += 2;
+      break;
+    case '\\':
+      o[w++] = '\\';
+      i += 2;
+      break;
+    case '/':
+      o[w++] = '/';
+      i += 2;
+      break;
+    case 'b':
+      o[w++] = '\b';
+      i += 2;
+      break;
+    case 'f':
+      o[w++] = '\f';
+      i += 2;
+      break;
+    case 'n':
+      o[w++] = '\n';
+      i += 2;
+      break;
+    case 'r':
+      o[w++] = '\r';
+      i += 2;
+      break;
+    case 't':
+      o[w++] = '\t';
+      i += 2;
+      break;
+    case 'u': {
+      int u = read_u16(p + i + 2, e - i - 2);
+      uint32_t cp;
+      if (u < 0) {
+        *bad = i;
+        return (size_t)-1;
+      }
+      i += 6;
+      cp = (uint32_t)u;
+      if (u >= 0xD800 && u <= 0xDBFF) {
+        int lo = -1;
+        if (i + 6 <= e && p[i] == '\\' && p[i + 1] == 'u')
+          lo = read_u16(p + i + 2, e - i - 2);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+          cp = 0x10000 + (((uint32_t)u - 0xD800) << 10) +
+               ((uint32_t)lo - 0xDC00);
+          i += 6;
+        } else {
+          cp = 0xFFFD;
+        }
+      } else if (u >= 0xDC00 && u <= 0xDFFF) {
+        cp = 0xFFFD;
+      }
+      w += put_utf8(o + w, cp);
+      break;
+    }
+    default:
+      *bad = i;
+      return (size_t)-1;
+    }
+  }
+  return w;
+}
+
+static int
+scan_strings(struct reader *r, struct lc_snapshot *s)
+{
+  size_t alloc_off = 0, cap, w = 0;
+  uint32_t k = 0;
+  if (expect_char(r, '[', "'[' starting 'strings'") < 0)
+    return -1;
+  /* Decoded strings are never longer than their JSON form, and each one's
+   * two quotes pay for its NUL: the rest of the file bounds the arena. */
+  cap = r->len - r->pos + 1;
+  s->arena = lc_xmalloc(cap);
+  skip_ws(r);
+  if (r->pos < r->len && r->p[r->pos] == ']') {
+    r->pos++;
+  } else {
+    for (;;) {
+      size_t bs, be, bad = 0, n;
+      skip_ws(r);
+      if (r->pos >= r->len)
+        return fail(r, r->pos,
+                    "unexpected end of file in 'strings'; the "
+                    "file is truncated (was the writer killed?)%s",
+                    "");
+      if (raw_string(r, &bs, &be) < 0)
+        return -1;
+      n = decode_string(r->p, bs, be, s->arena + w, &bad);
+      if (r->can_drop && r->pos - r->dropped > LC_DROP_STEP)
+        drop_behind(r, bs);
+      if (n == (size_t)-1)
+        return fail(r, bad, "invalid escape in a string; expected %s",
+                    "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
+      if (k == UINT32_MAX)
+        return fail(r, bs, "too many strings%s", "");
+      LC_ALLOC_GROW(s->string_off, (size_t)k + 2, alloc_off);
+      s->string_off[k++] = w;
+      w += n;
+      s->arena[w++] = '\0';
+      skip_ws(r);
+      if (r->pos >= r->len)
+        return fail(r, r->pos,
+                    "unexpected end of file in 'strings'; the "
+                    "file is truncated (was the writer killed?)%s",
+                    "");
+      if (r->p[r->pos] == ',') {
+        r->pos++;
+        continue;
+      }
+      if (r->p[r->pos] == ']') {
+        r->pos++;
+        break;
+      }
+      return fail(r, r->pos,
+                  "unexpected character in 'strings'; "
+                  "expected %s",
+                  "',' or ']'");
+    }
+  }
+  drop_behind(r, r->pos);
+  LC_ALLOC_GROW(s->string_off, (size_t)k + 1, alloc_off);
+  s->string_off[k] = w;
+  s->string_count = k;
+  s->arena = lc_xrealloc(s->arena, w ? w : 1);
+  return 0;
+}
+
+/* ---- the whole file ----------------------------------------------------- */
+
+static uint8_t
+map_type(const char *name, const char *const *names, size_t n, uint8_t other)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (strcmp(name, names[i]) == 0)
+      return (uint8_t)i;
+  return other;
+}
+
+static int
+read_key(struct reader *r, size_t *ks, size_t *ke)
+{
+  skip_ws(r);
+  if (raw_string(r, ks, ke) < 0)
+    return -1;
+  return expect_char(r, ':', "':' after a key");
+}
+
+static int
+key_is(const struct reader *r, size_t ks, size_t ke, const char *k)
+{
+  size_t n = strlen(k);
+  return ke - ks == n && memcmp(r->p + ks, k, n) == 0;
+}
+
+/* Byte offsets of the sections, for errors found after reading them. */
+struct sections {
+  size_t nodes_at, edges_at, end_at;
+};
+
+/* Validates cross-references once everything is read.  The largest names
+ * seen while reading tell whether any can be out of range; only then are
+ * the columns searched for the first one. */
+static int
+finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum,
+       uint32_t node_max_name, uint32_t edge_max_name, int have[3],
+       const struct sections *at)
+{
+  uint32_t i;
+  static const char *const sec[3] = {"nodes", "edges", "strings"};
+  for (i = 0; i < 3; i++)
+    if (!have[i])
+      return lc_err_set_at(r->err, LC_EINPUT, r->name, at->end_at,
+                           "missing '%s' array; expected a complete V8 "
+                           "heap snapshot",
+                           sec[i]);
+  if (edge_sum != s->edge_count)
+    return lc_err_set_at(r->err, LC_EINPUT, r->name, at->nodes_at,
+                         "the nodes' edge counts add up to %llu but "
+                         "edge_count is %u; expected them equal",
+                         (unsigned long long)edge_sum, s->edge_count);
+  /* node_first_edge already holds the prefix sums. */
+  s->node_first_edge[s->node_count] = (uint32_t)edge_sum;
+  if (node_max_name >= s->string_count)
+    for (i = 0; i < s->node_count; i++)
+      if (s->node_name[i] >= s->string_count)
+        return lc_err_set_at(r->err, LC_EINPUT, r->name, at->nodes_at,
+                             "node %u names string %u but there are only "
+                             "%u strings",
+                             i, s->node_name[i], s->string_count);
+  if (edge_max_name >= s->string_count)
+    for (i = 0; i < s->edge_count; i++) {
+      uint8_t t = s->edge_type[i];
+      if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
+          s->edge_name[i] >= s->string_count)
+        return lc_err_set_at(r->err, LC_EINPUT, r->name, at->edges_at,
+                             "edge %u names string %u but there are only "
+                             "%u strings",
+                             i, s->edge_name[i], s->string_count);
+    }
+  return 0;
+}
+
+/*
+ * Reading the nodes array, possibly on a thread of its own (its reader
+ * has a private error).  On a thread, the main thread jumps to the "edges"
+ * key that follows the nodes array and reads the edges meanwhile.  As the
+ * edges array is about twice as long as the nodes array, the main thread
+ * also hands this job the first rows of it (`tell`, under `mu`): both then
+ * finish at about the same time.
+ */
+struct nodes_job {
+  struct reader r;
+  struct lc_err err;
+  struct node_ctx c;
+  uint64_t count;
+  int rc;
+  int threaded; /* wait to be told, then check the end and read the edges */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int told;
+  size_t next_key;    /* the key the main thread jumped to, 0 if none */
+  size_t e1_at;       /* the edges this job reads: from here … */
+  size_t e1_end;      /* … to just past the comma after row e1_rows - 1 */
+  uint64_t e1_rows;   /* 0: none */
+  struct edge_ctx ec; /* for them */
+  struct reader er;
+};
+
+static void *
+nodes_job(void *arg)
+{
+  struct nodes_job *j = arg;
+  uint64_t limit = (uint64_t)j->c.s->node_count * j->c.nf, count;
+  int empty = open_array(&j->r);
+  j->count = 0;
+  j->rc = empty < 0 ? -1 : empty ? 0 : scan_nodes(&j->r, &j->c, &j->count);
+  if (j->rc == 0 && j->count != limit)
+    j->rc = lc_err_set_at(&j->err, LC_EINPUT, j->r.name, j->r.pos - 1,
+                          "'nodes' has %llu values; expected node_count %u "
+                          "times %u fields = %llu",
+                          (unsigned long long)j->count, j->c.s->node_count,
+                          j->c.nf, (unsigned long long)limit);
+  if (j->rc < 0 || !j->threaded)
+    return NULL;
+  pthread_mutex_lock(&j->mu);
+  while (!j->told)
+    pthread_cond_wait(&j->cv, &j->mu);
+  pthread_mutex_unlock(&j->mu);
+  if (j->next_key) {
+    /* The nodes array must end right before the key jumped to. */
+    skip_ws(&j->r);
+    if (j->r.pos < j->r.len && j->r.p[j->r.pos] == ',')
+      j->r.pos++;
+    skip_ws(&j->r);
+    if (j->r.pos != j->next_key) {
+      j->rc = fail(&j->r, j->r.pos,
+                   "unexpected character after 'nodes'; expected %s",
+                   "',' and the next key");
+      return NULL;
+    }
+  }
+  if (j->e1_rows) {
+    j->er = j->r;
+    j->er.pos = j->e1_at;
+    drop_from(&j->er, j->e1_at);
+    j->ec.r = &j->er;
+    j->rc = scan_edges(&j->er, &j->ec, 0, j->e1_rows, 1, &count);
+    /* The part holds e1_rows rows' commas and nothing but values, commas
+     * and blanks: read without error, it ends where it was cut, unless the
+     * file changed under us (pages read twice). */
+    if (j->rc == 0 && j->er.pos != j->e1_end)
+      j->rc = fail(&j->er, j->er.pos,
+                   "the file changed while it was read; expected %s",
+                   "a file that is complete before it is read");
+  }
+  return NULL;
+}
+
+/* Tells the nodes job where the main thread went and which edges rows are
+ * its own; only the first call counts. */
+static void
+nodes_tell(struct nodes_job *j, size_t next_key, size_t e1_at, size_t e1_end,
+           uint64_t e1_rows)
+{
+  pthread_mutex_lock(&j->mu);
+  if (!j->told) {
+    j->next_key = next_key;
+    j->e1_at = e1_at;
+    j->e1_end = e1_end;
+    j->e1_rows = e1_rows;
+    j->told = 1;
+    pthread_cond_signal(&j->cv);
+  }
+  pthread_mutex_unlock(&j->mu);
+}
+
+/* Checks a finished nodes job; moves its error into r->err. */
+static int
+nodes_done(struct nodes_job *j, struct reader *r, uint64_t *edge_sum)
+{
+  if (j->rc < 0) {
+    lc_err_release(r->err);
+    *r->err = j->err;
+    memset(&j->err, 0, sizeof(j->err));
+    return -1;
+  }
+  *edge_sum = j->c.edge_sum;
+  return 0;
+}
+
+/* The offset of the "edges" key when it comes right after the array that
+ * starts at `from`, else 0.  That is the nodes array: it holds only digits,
+ * commas and blanks, so it ends at the first ']'.  The pages searched are
+ * given back, as the nodes thread reads them again anyway. */
+static size_t
+edges_key_after(const struct reader *r, size_t from)
+{
+  struct reader sr = *r;
+  const char *q = NULL;
+  size_t i = from;
+  drop_from(&sr, from);
+  while (i < r->len && !q) {
+    size_t n = r->len - i < LC_DROP_STEP ? r->len - i : LC_DROP_STEP;
+    q = memchr(r->p + i, ']', n);
+    i += n;
+    if (!q)
+      drop_behind(&sr, i);
+  }
+  if (!q)
+    return 0;
+  sr.pos = (size_t)(q - r->p) + 1;
+  skip_ws(&sr);
+  if (sr.pos >= sr.len || sr.p[sr.pos] != ',')
+    return 0;
+  sr.pos++;
+  skip_ws(&sr);
+  if (sr.len - sr.pos < 7 || memcmp(sr.p + sr.pos, "\"edges\"", 7) != 0)
+    return 0;
+  return sr.pos;
+}
+
+/* The number of commas in p[0, n); *close is set when there is a ']'. */
+static uint64_t
+count_commas(const char *p, size_t n, int *close)
+{
+  uint64_t total = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(','), bracket = _mm_set1_epi8(']');
+  __m128i closes = _mm_setzero_si128();
+  while (n - i >= 16) {
+    /* Byte counters, summed before any can reach 256. */
+    __m128i acc = _mm_setzero_si128();
+    size_t end = n - i > 16 * 255 ? i + 16 * 255 : n;
+    for (; end - i >= 16; i += 16) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, comma));
+      closes = _mm_or_si128(closes, _mm_cmpeq_epi8(x, bracket));
+    }
+    acc = _mm_sad_epu8(acc, _mm_setzero_si128());
+    total += (uint64_t)_mm_cvtsi128_si32(acc) +
+             (uint64_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc));
+  }
+  *close = _mm_movemask_epi8(closes) != 0;
+#else
+  *close = 0;
+#endif
+  for (; i < n; i++) {
+    total += p[i] == ',';
+    *close |= p[i] == ']';
+  }
+  return total;
+}
+
+/*
+ * Plans the split of the edges array, whose values start at r->pos, for a
+ * nodes array of `nodes_len` bytes read meanwhile on the nodes thread: the
+ * nodes thread also reads rows [0, rows) of the edges, the main thread the
+ * rest.  The part is sized so that both threads read about as many bytes
+ * (the main thread also has what follows the edges).  The main thread
+ * needs its first row's index: the commas of the part, counted here (far
+ * faster than reading the values).  The part must hold only digits, commas
+ * and blanks and end right after a row's comma, else there is no split (0)
+ * and the main thread reads all, reporting what it finds.
+ */
+static uint64_t
+plan_split(const struct reader *r, size_t nodes_len, unsigned w,
+           uint64_t rows_max, size_t *end)
+{
+  const unsigned char *p = (const unsigned char *)r->p;
+  struct reader sr = *r;
+  size_t b0 = r->pos, rest = r->len - r->pos, i, e;
+  uint64_t commas = 0;
+  int close = 0;
+  if (rest <= nodes_len)
+    return 0;
+  e = b0 + (rest - nodes_len) / 2;
+  drop_from(&sr, b0);
+  for (i = b0; i < e && !close;) {
+    size_t n = e - i < LC_DROP_STEP ? e - i : LC_DROP_STEP;
+    commas += count_commas(r->p + i, n, &close);
+    i += n;
+    drop_behind(&sr, i);
+  }
+  if (close)
+    return 0;
+  /* On to just past the comma that ends a row. */
+  while (commas == 0 || commas % w != 0 || p[i - 1] != ',') {
+    if (i >= r->len || (p[i] != ',' && cclass[p[i]] == C_OTHER))
+      return 0;
+    commas += p[i++] == ',';
+  }
+  if (commas / w >= rows_max)
+    return 0;
+  *end = i;
+  return commas / w;
+}
+
+static int parse(struct lc_snapshot *s, const char *name, const char *data,
+                 size_t len, int can_drop, struct lc_err *err);
+
+int
+lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
+                  size_t len, struct lc_err *err)
+{
+  return parse(s, name, data, len, 0, err);
+}
+
+static void
+edge_ctx_init(struct edge_ctx *c, struct lc_snapshot *s, struct reader *r,
+              const struct header *h)
+{
+  unsigned i;
+  memset(c, 0, sizeof(*c));
+  c->s = s;
+  c->r = r;
+  c->ef = h->ef;
+  c->nf = h->nf;
+  c->f_type = field_index(h->edge_fields, h->ef, "type");
+  c->f_name = field_index(h->edge_fields, h->ef, "name_or_index");
+  c->f_to = field_index(h->edge_fields, h->ef, "to_node");
+  c->n_types = h->n_edge_types;
+  for (i = 0; i < h->n_edge_types; i++) {
+    c->type_map[i] =
+        map_type(h->edge_types[i], edge_type_names, 7, LC_ET_OTHER);
+    c->named[i] =
+        c->type_map[i] != LC_ET_ELEMENT && c->type_map[i] != LC_ET_HIDDEN;
+  }
+}
+
+static int
+parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
+      int can_drop, struct lc_err *err)
+{
+  struct reader r = {name, data, len, 0, err, can_drop, 0};
+  struct header h;
+  size_t ks, ke, hs;
+  uint64_t count = 0, edge_sum = 0;
+  int have[3] = {0, 0, 0}, have_loc = 0;
+  struct sections at = {0, 0, 0};
+  struct nodes_job nj;
+  pthread_t nodes_thread;
+  int nodes_threaded = 0, key_pending = 0, nj_sync = 0, rc;
+  uint32_t edge_max_name = 0;
+  uint8_t node_tmap[256];
+  size_t nodes_next_key = 0;
+  uint32_t i;
+
+  init_cclass();
+  memset(&h, 0, sizeof(h));
+  memset(&nj, 0, sizeof(nj));
+  memset(s, 0, sizeof(*s));
+  s->path = lc_xstrdup(name);
+
+  skip_ws(&r);
+  if (r.pos >= len) {
+    lc_err_set_at(err, LC_EINPUT, name, 0,
+                  "empty file; expected a V8 heap "
+                  "snapshot (a JSON object starting with '{\"snapshot\"')");
+    goto fail;
+  }
+  if (expect_char(&r, '{', "'{' (a V8 heap snapshot is a JSON object)") < 0 ||
+      read_key(&r, &ks, &ke) < 0)
+    goto fail;
+  if (!key_is(&r, ks, ke, "snapshot")) {
+    lc_err_set_at(err, LC_EINPUT, name, ks - 1,
+                  "expected the key "
+                  "'snapshot' first (is this a V8 heap snapshot?)");
+    goto fail;
+  }
+  skip_ws(&r);
+  hs = r.pos;
+  if (r.pos >= len || r.p[r.pos] != '{') {
+    fail(&r, r.pos, "expected %s", "an object for 'snapshot'");
+    goto fail;
+  }
+  {
+    /* Find the header object's end within LC_HEADER_MAX bytes. */
+    size_t lim = len - hs < LC_HEADER_MAX ? len : hs + LC_HEADER_MAX;
+    struct reader hr = r;
+    hr.len = lim;
+    if (skip_value(&hr) < 0) {
+      if (lim < len) {
+        lc_err_release(err);
+        fail(&r, hs, "snapshot header is larger than 1 MiB; expected %s",
+             "a V8 heap snapshot");
+      }
+      goto fail;
+    }
+    if (parse_header(&r, hs, hr.pos, &h) < 0)
+      goto fail;
+    r.pos = hr.pos;
+  }
+
+  /* Every value takes at least two bytes (a digit and a comma): counts the
+   * file cannot hold are refused before anything is allocated for them. */
+  if (h.node_count * h.nf > len / 2 + 1 || h.edge_count * h.ef > len / 2 + 1) {
+    fail(&r, len,
+         "the header promises %llu nodes and %llu edges, which "
+         "need at least %llu bytes, but the file has %zu; expected a "
+         "complete file (was the writer killed?)",
+         (unsigned long long)h.node_count, (unsigned long long)h.edge_count,
+         (unsigned long long)(h.node_count * h.nf + h.edge_count * h.ef) * 2,
+         len);
+    goto fail;
+  }
+  s->node_count = (uint32_t)h.node_count;
+  s->edge_count = (uint32_t)h.edge_count;
+  s->extra_native_bytes = h.extra_native_bytes;
+  s->has_detachedness = field_index(h.node_fields, h.nf, "detachedness") >= 0;
+  s->type_count = h.n_node_types;
+  s->type_names = h.node_types;
+  h.node_types = NULL;
+
+  s->node_type = lc_xcalloc(s->node_count + 1, 1);
+  {
+    /* The raw type column is kept only when node_type loses information:
+     * a name we do not know, or two names mapped alike. */
+    unsigned seen = 0;
+    int keep_raw = 0;
+    for (i = 0; i < h.n_node_types; i++) {
+      uint8_t t = map_type(s->type_names[i], node_type_names, 16, LC_NT_OTHER);
+      node_tmap[i] = t;
+      if (t == LC_NT_OTHER || (seen >> t & 1))
+        keep_raw = 1;
+      seen |= 1u << t;
+      s->raw_type_of[t] = (uint8_t)i;
+    }
+    if (keep_raw)
+      s->node_type_raw = lc_xcalloc(s->node_count + 1, 1);
+  }
+  s->node_name = lc_xcalloc(s->node_count + 1, sizeof(uint32_t));
+  s->node_id = lc_xcalloc(s->node_count + 1, sizeof(uint32_t));
+  s->node_self_size = lc_xcalloc(s->node_count + 1, sizeof(uint64_t));
+  s->node_first_edge = lc_xcalloc((size_t)s->node_count + 1, sizeof(uint32_t));
+  s->node_detachedness = lc_xcalloc(s->node_count + 1, 1);
+  s->edge_type = lc_xcalloc(s->edge_count + 1, 1);
+  s->edge_name = lc_xcalloc(s->edge_count + 1, sizeof(uint32_t));
+  s->edge_to = lc_xcalloc(s->edge_count + 1, sizeof(uint32_t));
+
+  for (;;) {
+    skip_ws(&r);
+    if (r.pos >= len) {
+      fail(&r, r.pos,
+           "unexpected end of file; expected %s (the file is "
+           "truncated: was the writer killed?)",
+           "',' or '}'");
+      goto fail;
+    }
+    if (r.p[r.pos] == '}') {
+      at.end_at = r.pos++;
+      break;
+    }
+    if (key_pending) {
+      /* Jumped over the nodes array to its following key. */
+      key_pending = 0;
+      if (read_key(&r, &ks, &ke) < 0)
+        goto fail;
+    } else if (expect_char(&r, ',', "',' or '}'") < 0 ||
+               read_key(&r, &ks, &ke) < 0) {
+      goto fail;
+    }
+    skip_ws(&r);
+    if ((key_is(&r, ks, ke, "nodes") && have[0]) ||
+        (key_is(&r, ks, ke, "edges") && have[1]) ||
+        (key_is(&r, ks, ke, "strings") && have[2]) ||
+        (key_is(&r, ks, ke, "locations") && have_loc)) {
+      lc_err_set_at(err, LC_EINPUT, name, ks - 1,
+                    "duplicate key '%.*s'; "
+                    "expected each section once",
+                    (int)(ke - ks), r.p + ks);
+      goto fail;
+    }
+    if (key_is(&r, ks, ke, "nodes")) {
+      memset(&nj, 0, sizeof(nj));
+      nj.r = r;
+      nj.r.err = &nj.err;
+      drop_from(&nj.r, r.pos);
+      nj.c.s = s;
+      nj.c.r = &nj.r;
+      nj.c.nf = h.nf;
+      nj.c.f_type = field_index(h.node_fields, h.nf, "type");
+      nj.c.f_name = field_index(h.node_fields, h.nf, "name");
+      nj.c.f_id = field_index(h.node_fields, h.nf, "id");
+      nj.c.f_self = field_index(h.node_fields, h.nf, "self_size");
+      nj.c.f_edges = field_index(h.node_fields, h.nf, "edge_count");
+      nj.c.f_det = field_index(h.node_fields, h.nf, "detachedness");
+      nj.c.n_types = h.n_node_types;
+      memcpy(nj.c.type_map, node_tmap, sizeof(node_tmap));
+      edge_ctx_init(&nj.ec, s, NULL, &h);
+      at.nodes_at = r.pos;
+      have[0] = 1;
+      /* The nodes are read on a thread of their own while this one finds
+       * the "edges" key after them and reads the edges. */
+      pthread_mutex_init(&nj.mu, NULL);
+      pthread_cond_init(&nj.cv, NULL);
+      nj_sync = 1;
+      nj.threaded = 1;
+      if (pthread_create(&nodes_thread, NULL, nodes_job, &nj) == 0) {
+        nodes_threaded = 1;
+        nodes_next_key = edges_key_after(&r, r.pos);
+        if (nodes_next_key) {
+          r.pos = nodes_next_key;
+          drop_from(&r, r.pos);
+          key_pending = 1;
+          continue;
+        }
+        /* No "edges" right after: on from the nodes array's end. */
+        nodes_tell(&nj, 0, 0, 0, 0);
+        pthread_join(nodes_thread, NULL);
+        nodes_threaded = 0;
+      } else {
+        nj.threaded = 0;
+        nodes_job(&nj);
+      }
+      if (nodes_done(&nj, &r, &edge_sum) < 0)
+        goto fail;
+      r.pos = nj.r.pos;
+      if (nj.r.dropped > r.dropped)
+        r.dropped = nj.r.dropped;
+    } else if (key_is(&r, ks, ke, "edges")) {
+      struct edge_ctx c;
+      uint64_t row0 = 0, e1_rows = 0;
+      size_t e1_end = 0;
+      int empty;
+      edge_ctx_init(&c, s, &r, &h);
+      at.edges_at = r.pos;
+      empty = open_array(&r);
+      if (empty < 0)
+        goto fail;
+      if (nodes_threaded && !nj.told) {
+        /* Right after the nodes: the nodes thread takes the first part. */
+        if (!empty)
+          e1_rows = plan_split(&r, nodes_next_key - at.nodes_at, h.ef,
+                               s->edge_count, &e1_end);
+        nodes_tell(&nj, nodes_next_key, r.pos, e1_end, e1_rows);
+        if (e1_rows) {
+          r.pos = e1_end;
+          drop_from(&r, r.pos);
+          row0 = e1_rows;
+        }
+      }
+      count = 0;
+      if (!empty && scan_edges(&r, &c, row0, s->edge_count, 0, &count) < 0)
+        goto fail;
+      if (count != (uint64_t)s->edge_count * h.ef) {
+        lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
+                      "'edges' has %llu "
+                      "values; expected edge_count %u times %u fields = "
+                      "%llu",
+                      (unsigned long long)count, s->edge_count, h.ef,
+                      (unsigned long long)s->edge_count * h.ef);
+        goto fail;
+      }
+      edge_max_name = c.max_name;
+      have[1] = 1;
+    } else if (key_is(&r, ks, ke, "locations") && h.lf) {
+      struct loc_ctx c;
+      int empty;
+      memset(&c, 0, sizeof(c));
+      c.s = s;
+      c.r = &r;
+      c.lf = h.lf;
+      c.nf = h.nf;
+      c.f_obj = field_index(h.loc_fields, h.lf, "object_index");
+      c.f_script = field_index(h.loc_fields, h.lf, "script_id");
+      c.f_line = field_index(h.loc_fields, h.lf, "line");
+      c.f_col = field_index(h.loc_fields, h.lf, "column");
+      count = 0;
+      empty = open_array(&r);
+      rc = empty < 0 ? -1 : empty ? 0 : scan_locations(&r, &c, &count);
+      if (rc == 0 && count % h.lf) {
+        rc = lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
+                           "'locations' has "
+                           "%llu values; expected a multiple of %u",
+                           (unsigned long long)count, h.lf);
+      }
+      if (rc == 0 && c.f_obj >= 0)
+        build_locations(s, &c);
+      free(c.rec);
+      if (rc < 0)
+        goto fail;
+      have_loc = 1;
+    } else if (key_is(&r, ks, ke, "strings")) {
+      if (scan_strings(&r, s) < 0)
+        goto fail;
+      have[2] = 1;
+    } else {
+      if (skip_value(&r) < 0)
+        goto fail;
+    }
+  }
+  skip_ws(&r);
+  if (r.pos != len) {
+    fail(&r, r.pos, "unexpected data after the end; expected %s",
+         "the end of the file after the final '}'");
+    goto fail;
+  }
+  if (nodes_threaded) {
+    nodes_threaded = 0;
+    nodes_tell(&nj, nodes_next_key, 0, 0, 0);
+    pthread_join(nodes_thread, NULL);
+    if (nodes_done(&nj, &r, &edge_sum) < 0)
+      goto fail;
+  }
+  if (finish(&r, s, edge_sum, nj.c.max_name,
+             nj.ec.max_name > edge_max_name ? nj.ec.max_name : edge_max_name,
+             have, &at) < 0)
+    goto fail;
+  if (nj_sync) {
+    pthread_cond_destroy(&nj.cv);
+    pthread_mutex_destroy(&nj.mu);
+  }
+  header_release(&h);
+  return 0;
+
+fail:
+  if (nodes_threaded) {
+    nodes_tell(&nj, 0, 0, 0, 0);
+    pthread_join(nodes_thread, NULL);
+    /* The earlier of the two errors is the one to report. */
+    if (nj.err.code != LC_OK && err && nj.err.offset < err->offset) {
+      lc_err_release(err);
+      *err = nj.err;
+      memset(&nj.err, 0, sizeof(nj.err));
+    }
+  }
+  if (nj_sync) {
+    pthread_cond_destroy(&nj.cv);
+    pthread_mutex_destroy(&nj.mu);
+  }
+  lc_err_release(&nj.err);
+  header_release(&h);
+  lc_snapshot_release(s);
+  return -1;
+}
+
+int
+lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
+{
+  int fd, ret;
+  struct stat st;
+  void *map;
+  memset(s, 0, sizeof(*s));
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    lc_err_errno(err, e, path, "cannot open snapshot");
+    err->code = LC_EINPUT;
+    return -1;
+  }
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return lc_err_set(err, LC_EINPUT, path, 0, 0,
+                      "not a regular file; expected a .heapsnapshot file");
+  }
+  if (st.st_size == 0) {
+    close(fd);
+    return lc_err_set_at(err, LC_EINPUT, path, 0,
+                         "empty file; expected a "
+                         "V8 heap snapshot (a JSON object starting with "
+                         "'{\"snapshot\"')");
+  }
+  map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (map == MAP_FAILED) {
+    int e = errno;
+    close(fd);
+    lc_err_errno(err, e, path, "cannot map snapshot");
+    err->code = LC_EINPUT;
+    return -1;
+  }
+  close(fd);
+  madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+  ret = parse(s, path, map, (size_t)st.st_size, 1, err);
+  munmap(map, (size_t)st.st_size);
+  return ret;
+}
+
+void
+lc_snapshot_release(struct lc_snapshot *s)
+{
+  uint32_t i;
+  free(s->path);
+  free(s->node_type);
+  free(s->node_type_raw);
+  free(s->node_name);
+  free(s->node_id);
+  free(s->node_self_size);
+  free(s->node_first_edge);
+  free(s->node_detachedness);
+  free(s->edge_type);
+  free(s->edge_name);
+  free(s->edge_to);
+  free(s->string_off);
+  free(s->arena);
+  free(s->loc_bits);
+  free(s->loc_rank);
+  free(s->loc_script);
+  free(s->loc_line);
+  free(s->loc_col);
+  if (s->type_names)
+    for (i = 0; i < s->type_count; i++)
+      free(s->type_names[i]);
+  free(s->type_names);
+  memset(s, 0, sizeof(*s));
+}
+
+#define LC_DROP(p)                                                             \
+  do {                                                                         \
+    free(p);                                                                   \
+    (p) = NULL;                                                                \
+  } while (0)
+
+void
+lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
+{
+  if (what & LC_SNAPSHOT_DROP_NAMES) {
+    LC_DROP(s->node_name);
+    LC_DROP(s->node_detachedness);
+    LC_DROP(s->node_type_raw);
+    LC_DROP(s->edge_name);
+    LC_DROP(s->arena);
+    LC_DROP(s->string_off);
+    s->string_count = 0;
+    LC_DROP(s->loc_bits);
+    LC_DROP(s->loc_rank);
+    LC_DROP(s->loc_script);
+    LC_DROP(s->loc_line);
+    LC_DROP(s->loc_col);
+    s->loc_count = 0;
+  }
+  if (what & LC_SNAPSHOT_DROP_IDS)
+    LC_DROP(s->node_id);
+  if (what & LC_SNAPSHOT_DROP_EDGES) {
+    LC_DROP(s->edge_to);
+    LC_DROP(s->edge_type);
+    LC_DROP(s->node_first_edge);
+  }
+}
+
+const char *
+lc_snapshot_type_name(const struct lc_snapshot *s, uint32_t node)
+{
+  return s->type_names[lc_snapshot_type_raw(s, node)];
+}

@@ -1,0 +1,131 @@
+/*
+ * `leakcheck summary` and `leakcheck diff` output (tables.h).
+ */
+#include "report/tables.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "verdict/verdict.h"
+
+#include "base/banned.h"
+
+/* DevTools shows "-" for these distances. */
+static int
+distance_shown(int32_t d)
+{
+  return d >= 0 && d < LC_DISTANCE_BASE_SYSTEM;
+}
+
+static void
+summary_json(struct lc_buf *out, const char *file, uint32_t node_count,
+             uint32_t edge_count, const struct lc_summary *sum)
+{
+  size_t i;
+  lc_buf_addstr(out, "{\"file\": ");
+  lc_buf_add_json_string(out, file);
+  lc_buf_addf(out,
+              ", \"node_count\": %u, \"edge_count\": %u, "
+              "\"total_size\": %" PRIu64 ", \"rows\": [",
+              node_count, edge_count, sum->total_size);
+  for (i = 0; i < sum->nrows; i++) {
+    const struct lc_summary_row *r = &sum->rows[i];
+    lc_buf_addstr(out, i ? ",\n  {\"key\": " : "\n  {\"key\": ");
+    lc_buf_add_json_string(out, r->key);
+    lc_buf_addstr(out, ", \"name\": ");
+    lc_buf_add_json_string(out, r->name);
+    lc_buf_addf(out,
+                ", \"count\": %" PRIu64 ", \"self_size\": %" PRIu64
+                ", \"retained_size\": %" PRIu64 ", \"distance\": ",
+                r->count, r->self_size, r->retained_size);
+    if (distance_shown(r->distance))
+      lc_buf_addf(out, "%d}", (int)r->distance);
+    else
+      lc_buf_addstr(out, "null}");
+  }
+  lc_buf_addstr(out, "\n]}\n");
+}
+
+void
+lc_table_summary(struct lc_buf *out, const char *file, uint32_t node_count,
+                 uint32_t edge_count, const struct lc_summary *sum, size_t top,
+                 int json)
+{
+  size_t i, n = sum->nrows;
+  char b[LC_BYTES_MAX];
+  if (json) {
+    summary_json(out, file, node_count, edge_count, sum);
+    return;
+  }
+  if (top && top < n)
+    n = top;
+  lc_buf_addf(out, "%s: %u nodes, %u edges, total ", file, node_count,
+              edge_count);
+  lc_format_bytes(b, sizeof(b), (int64_t)sum->total_size, 0);
+  lc_buf_addf(out, "%s\n\n%-40s %8s %9s %12s %7s %12s %7s\n", b, "Constructor",
+              "Distance", "Count", "Shallow", "%", "Retained", "%");
+  for (i = 0; i < n; i++) {
+    const struct lc_summary_row *r = &sum->rows[i];
+    double pct = sum->total_size
+                     ? 100.0 * (double)r->self_size / (double)sum->total_size
+                     : 0.0;
+    double rpct = sum->total_size ? 100.0 * (double)r->retained_size /
+                                        (double)sum->total_size
+                                  : 0.0;
+    char d[16];
+    if (distance_shown(r->distance))
+      snprintf(d, sizeof(d), "%d", (int)r->distance);
+    else
+      snprintf(d, sizeof(d), "-");
+    lc_buf_addf(
+        out,
+        "%-40s %8s %9" PRIu64 " %12" PRIu64 " %6.1f%% %12" PRIu64 " %6.1f%%\n",
+        r->name, d, r->count, r->self_size, pct, r->retained_size, rpct);
+  }
+  if (n < sum->nrows)
+    lc_buf_addf(out, "... %zu more rows (--top 0 shows all)\n", sum->nrows - n);
+}
+
+void
+lc_table_diff(struct lc_buf *out, const char *base, const char *file,
+              const struct lc_compare *cmp, size_t top, int json)
+{
+  size_t i, n = cmp->nrows;
+  if (json) {
+    lc_buf_addstr(out, "{\"base\": ");
+    lc_buf_add_json_string(out, base);
+    lc_buf_addstr(out, ", \"file\": ");
+    lc_buf_add_json_string(out, file);
+    lc_buf_addstr(out, ", \"rows\": [");
+    for (i = 0; i < n; i++) {
+      const struct lc_compare_row *r = &cmp->rows[i];
+      lc_buf_addstr(out, i ? ",\n  {\"key\": " : "\n  {\"key\": ");
+      lc_buf_add_json_string(out, r->key);
+      lc_buf_addstr(out, ", \"name\": ");
+      lc_buf_add_json_string(out, r->name);
+      lc_buf_addf(out,
+                  ", \"new\": %" PRIu64 ", \"deleted\": %" PRIu64
+                  ", \"delta\": %" PRId64 ", \"alloc_size\": %" PRIu64
+                  ", \"freed_size\": %" PRIu64 ", \"size_delta\": %" PRId64 "}",
+                  r->added, r->deleted, r->delta, r->alloc_size, r->freed_size,
+                  r->size_delta);
+    }
+    lc_buf_addstr(out, "\n]}\n");
+    return;
+  }
+  if (top && top < n)
+    n = top;
+  lc_buf_addf(out, "%s -> %s: %zu changed rows\n\n", base, file, cmp->nrows);
+  lc_buf_addf(out, "%-40s %8s %8s %8s %12s %12s %12s\n", "Constructor", "# New",
+              "# Del", "# Delta", "Alloc. Size", "Freed Size", "Size Delta");
+  for (i = 0; i < n; i++) {
+    const struct lc_compare_row *r = &cmp->rows[i];
+    lc_buf_addf(out,
+                "%-40s %8" PRIu64 " %8" PRIu64 " %+8" PRId64 " %12" PRIu64
+                " %12" PRIu64 " %+12" PRId64 "\n",
+                r->name, r->added, r->deleted, r->delta, r->alloc_size,
+                r->freed_size, r->size_delta);
+  }
+  if (n < cmp->nrows)
+    lc_buf_addf(out, "... %zu more rows (--top 0 shows all)\n", cmp->nrows - n);
+}

@@ -1,0 +1,24 @@
+/*
+ * The tables of `leakcheck summary` and `leakcheck diff`: the DevTools
+ * Summary and Comparison views as text, or as JSON with DevTools' row keys.
+ */
+#ifndef LC_REPORT_TABLES_H
+#define LC_REPORT_TABLES_H
+
+#include <stddef.h>
+
+#include "leakcheck/buf.h"
+#include "leakcheck/heap.h"
+
+/* Appends the Summary of `file` (node and edge counts, then the rows of
+ * `sum`, built with retained sizes).  Text: the `top` largest rows (0:
+ * all) as an aligned table; `json`: one object with every row. */
+void lc_table_summary(struct lc_buf *out, const char *file, uint32_t node_count,
+                      uint32_t edge_count, const struct lc_summary *sum,
+                      size_t top, int json);
+
+/* Appends the Comparison of `base` and `file`, the same way. */
+void lc_table_diff(struct lc_buf *out, const char *base, const char *file,
+                   const struct lc_compare *cmp, size_t top, int json);
+
+#endif

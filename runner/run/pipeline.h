@@ -1,0 +1,51 @@
+/*
+ * The run pipeline: one check, from its configuration to its result.
+ *
+ *   config + check + options  →  snapshots (a live program, or files)
+ *                              →  summaries → series → verdict
+ *                              →  explanation of what failed
+ *                              →  struct lc_check_result
+ *
+ * `leakcheck run` and `leakcheck analyze` both call lc_run_check; the only
+ * difference is where the snapshots come from (opts->replay).  Nothing here
+ * prints a report: the caller renders the result (report/).  Progress lines
+ * ("running 'x' (…)") go to stderr, as the driver's do.
+ */
+#ifndef LC_RUN_PIPELINE_H
+#define LC_RUN_PIPELINE_H
+
+#include "config/config.h"
+#include "leakcheck/err.h"
+#include "run/replay.h"
+#include "verdict/verdict.h"
+
+/* Which snapshot files are kept, in <snapshot_dir>/<check>/K.heapsnapshot. */
+enum lc_keep { LC_KEEP_NEVER, LC_KEEP_FAILED, LC_KEEP_ALWAYS };
+
+struct lc_run_opts {
+  enum lc_keep keep;
+  const char *snapshot_dir; /* where kept snapshots go */
+  /* NULL: start the program.  Else the snapshot files that stand in for
+   * it (`leakcheck analyze`), in the order they were taken; the check
+   * must have been fitted to them (lc_replay_fit). */
+  const struct lc_replay *replay;
+  /* Print "leakcheck: running 'x' (…)" and the driver's notes on stderr. */
+  int progress;
+};
+
+#define LC_RUN_OPTS_INIT                                                       \
+  {                                                                            \
+    LC_KEEP_NEVER, "leakcheck-snapshots", NULL, 1                              \
+  }
+
+/* Runs `check` of `cfg` into `res` (zeroed first; res->check = check).
+ * Returns 0 with res->status PASSED, FAILED or BROKEN (the program's
+ * fault: crashed, exited early, timed out, wrote a bad snapshot), or -1
+ * for an error that stops leakcheck: configuration, system, interrupt;
+ * `err` is filled then and `res` still holds what was learnt (status
+ * BROKEN, error text, output tails).  The caller releases `res`. */
+int lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
+                 const struct lc_run_opts *opts, struct lc_check_result *res,
+                 struct lc_err *err);
+
+#endif

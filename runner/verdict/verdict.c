@@ -1,0 +1,715 @@
+/* Series of Summaries and the assertions judged on them (see verdict.h). */
+#include "verdict/verdict.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakcheck/buf.h"
+
+#include "base/banned.h"
+
+#define SLOT_EMPTY UINT32_MAX
+
+/* ---- series ------------------------------------------------------------ */
+
+static uint64_t
+fnv1a(const char *s)
+{
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (; *s; s++) {
+    h ^= (unsigned char)*s;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+/* Returns the slot holding `key`, or the empty slot where it would go. */
+static size_t
+series_probe(const struct lc_series *ser, const char *key)
+{
+  size_t mask = ser->nslots - 1;
+  size_t i = (size_t)fnv1a(key) & mask;
+  while (ser->slots[i] != SLOT_EMPTY &&
+         strcmp(ser->rows[ser->slots[i]].key, key) != 0)
+    i = (i + 1) & mask;
+  return i;
+}
+
+/* Keeps the table at most half full so that probes stay short. */
+static void
+series_reserve_slots(struct lc_series *ser, size_t nrows)
+{
+  size_t n = ser->nslots ? ser->nslots : 64;
+  size_t i;
+  while (nrows > n / 2) {
+    if (lc_mul_overflows(n, 2))
+      abort(); /* more rows than memory: cannot happen */
+    n *= 2;
+  }
+  if (n == ser->nslots)
+    return;
+  free(ser->slots);
+  ser->slots = lc_reallocarray_or_die(NULL, n, sizeof(*ser->slots));
+  ser->nslots = n;
+  for (i = 0; i < n; i++)
+    ser->slots[i] = SLOT_EMPTY;
+  for (i = 0; i < ser->nrows; i++)
+    ser->slots[series_probe(ser, ser->rows[i].key)] = (uint32_t)i;
+}
+
+void
+lc_series_add(struct lc_series *ser, const struct lc_summary *sum)
+{
+  size_t k = ser->nsnap, n = k + 1, i;
+  uint64_t tc = 0, ts = 0;
+
+  /* Every known row gets a zero for this snapshot first; rows present in
+   * `sum` overwrite it below. */
+  for (i = 0; i < ser->nrows; i++) {
+    struct lc_series_row *r = &ser->rows[i];
+    r->count = lc_reallocarray_or_die(r->count, n, sizeof(*r->count));
+    r->size = lc_reallocarray_or_die(r->size, n, sizeof(*r->size));
+    r->count[k] = 0;
+    r->size[k] = 0;
+  }
+  ser->total_count =
+      lc_reallocarray_or_die(ser->total_count, n, sizeof(*ser->total_count));
+  ser->total_size =
+      lc_reallocarray_or_die(ser->total_size, n, sizeof(*ser->total_size));
+
+  for (i = 0; i < sum->nrows; i++) {
+    const struct lc_summary_row *src = &sum->rows[i];
+    const char *key = src->key ? src->key : "";
+    struct lc_series_row *r;
+    size_t slot;
+
+    series_reserve_slots(ser, ser->nrows + 1);
+    slot = series_probe(ser, key);
+    if (ser->slots[slot] == SLOT_EMPTY) {
+      if (ser->nrows >= SLOT_EMPTY)
+        abort(); /* 4 billion classes: the slot type cannot hold them */
+      LC_ALLOC_GROW(ser->rows, ser->nrows + 1, ser->rows_alloc);
+      r = &ser->rows[ser->nrows];
+      r->key = lc_xstrdup(key);
+      r->name = lc_xstrdup(src->name ? src->name : key);
+      r->count = lc_xcalloc(n, sizeof(*r->count));
+      r->size = lc_xcalloc(n, sizeof(*r->size));
+      r->survivors = NULL;
+      ser->slots[slot] = (uint32_t)ser->nrows++;
+    } else {
+      r = &ser->rows[ser->slots[slot]];
+    }
+    r->count[k] += src->count;
+    r->size[k] += src->self_size;
+    tc += src->count;
+    ts += src->self_size;
+  }
+  ser->total_count[k] = tc;
+  ser->total_size[k] = ts;
+  ser->nsnap = n;
+}
+
+void
+lc_series_release(struct lc_series *ser)
+{
+  size_t i;
+  for (i = 0; i < ser->nrows; i++) {
+    free(ser->rows[i].key);
+    free(ser->rows[i].name);
+    free(ser->rows[i].count);
+    free(ser->rows[i].size);
+    free(ser->rows[i].survivors);
+  }
+  if (ser->big)
+    for (i = 0; i < ser->nsnap; i++)
+      free(ser->big[i].v);
+  free(ser->big);
+  free(ser->max_id);
+  free(ser->rows);
+  free(ser->total_count);
+  free(ser->total_size);
+  free(ser->slots);
+  memset(ser, 0, sizeof(*ser));
+}
+
+long
+lc_series_find(const struct lc_series *ser, const char *key)
+{
+  size_t slot;
+  if (!ser->nslots)
+    return -1;
+  slot = series_probe(ser, key);
+  return ser->slots[slot] == SLOT_EMPTY ? -1 : (long)ser->slots[slot];
+}
+
+int
+lc_row_is_internal(const char *name)
+{
+  static const char *const internal[] = {"(compiled code)", "(object shape)",
+                                         "(system)", "(array)", "(synthetic)"};
+  size_t i;
+  for (i = 0; i < sizeof(internal) / sizeof(internal[0]); i++)
+    if (strcmp(name, internal[i]) == 0)
+      return 1;
+  return strncmp(name, "system / ", 9) == 0;
+}
+
+static int
+big_cmp(const void *a, const void *b)
+{
+  const struct lc_big_object *x = a, *y = b;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The series row index of summary row r. */
+static uint32_t
+series_row_of(const struct lc_series *ser, const struct lc_summary *sum,
+              uint32_t r)
+{
+  long i = lc_series_find(ser, sum->rows[r].key);
+  return i < 0 ? SLOT_EMPTY : (uint32_t)i;
+}
+
+void
+lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
+                      const struct lc_summary *sum)
+{
+  size_t k = ser->nsnap - 1, alloc = 0;
+  uint32_t v, max = 0;
+  struct lc_big_objects *b;
+  uint32_t *row_map;
+  ser->max_id =
+      lc_reallocarray_or_die(ser->max_id, ser->nsnap, sizeof(*ser->max_id));
+  ser->big = lc_reallocarray_or_die(ser->big, ser->nsnap, sizeof(*ser->big));
+  b = &ser->big[k];
+  memset(b, 0, sizeof(*b));
+  row_map = lc_xmalloc((sum->nrows + 1) * sizeof(uint32_t));
+  for (v = 0; v < sum->nrows; v++)
+    row_map[v] = series_row_of(ser, sum, v);
+  for (v = 0; v < s->node_count; v++) {
+    uint32_t id = s->node_id[v];
+    if ((id & 1) && id > max)
+      max = id;
+    if (sum->node_row[v] == UINT32_MAX || sum->node_self[v] < LC_BIG_OBJECT ||
+        s->node_type[v] == LC_NT_STRING ||
+        s->node_type[v] == LC_NT_CONS_STRING ||
+        s->node_type[v] == LC_NT_SLICED_STRING || !(id & 1))
+      continue;
+    LC_ALLOC_GROW(b->v, b->n + 1, alloc);
+    b->v[b->n].id = id;
+    b->v[b->n].row = row_map[sum->node_row[v]];
+    b->v[b->n].size = sum->node_self[v];
+    b->n++;
+  }
+  if (b->n > 1)
+    qsort(b->v, b->n, sizeof(*b->v), big_cmp);
+  ser->max_id[k] = max;
+  free(row_map);
+}
+
+void
+lc_series_set_survivors(struct lc_series *ser, const struct lc_snapshot *s,
+                        const struct lc_summary *sum)
+{
+  size_t n = ser->nsnap, i;
+  uint32_t v, *row_map;
+  if (!n || !ser->max_id)
+    return;
+  for (i = 0; i < ser->nrows; i++) {
+    free(ser->rows[i].survivors);
+    ser->rows[i].survivors = lc_xcalloc(n, sizeof(uint64_t));
+  }
+  row_map = lc_xmalloc((sum->nrows + 1) * sizeof(uint32_t));
+  for (v = 0; v < sum->nrows; v++)
+    row_map[v] = series_row_of(ser, sum, v);
+  for (v = 0; v < s->node_count; v++) {
+    uint32_t id = s->node_id[v], r;
+    size_t lo = 0, hi = n;
+    if (sum->node_row[v] == UINT32_MAX || !(id & 1))
+      continue;
+    r = row_map[sum->node_row[v]];
+    if (r == SLOT_EMPTY)
+      continue;
+    /* The interval the object was allocated in: the first snapshot whose
+     * highest id reaches it (ids only grow within one process). */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (ser->max_id[mid] < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo > 0 && lo < n)
+      ser->rows[r].survivors[lo]++;
+  }
+  free(row_map);
+}
+
+/* ---- bytes ------------------------------------------------------------- */
+
+void
+lc_format_bytes(char *dst, size_t dstlen, int64_t bytes, int sign)
+{
+  static const char *const units[] = {"KB", "MB", "GB"};
+  const char *pre = bytes < 0 ? "-" : sign ? "+" : "";
+  /* The magnitude as unsigned, so that INT64_MIN is fine. */
+  uint64_t mag = bytes < 0 ? (uint64_t)(-(bytes + 1)) + 1 : (uint64_t)bytes;
+  uint64_t unit = 1024, tenths = 0;
+  size_t u;
+
+  if (!dst || !dstlen)
+    return;
+  if (mag < 1024) {
+    snprintf(dst, dstlen, "%s%llu B", pre, (unsigned long long)mag);
+    return;
+  }
+  for (u = 0; u < 3; u++, unit *= 1024) {
+    /* Round half up to tenths without overflowing mag * 10. */
+    uint64_t q = mag / unit, r = mag % unit;
+    tenths = q * 10 + (r * 10 + unit / 2) / unit;
+    if (tenths < 10240 || u == 2)
+      break;
+  }
+  snprintf(dst, dstlen, "%s%llu.%llu %s", pre,
+           (unsigned long long)(tenths / 10), (unsigned long long)(tenths % 10),
+           units[u]);
+}
+
+/* ---- verdict ----------------------------------------------------------- */
+
+/* Counts as signed values; differences of counts and sizes that fit in
+ * memory always fit in int64, the clamps only guard against nonsense. */
+static int64_t
+as_i64(uint64_t v)
+{
+  return v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+static int64_t
+diff_i64(uint64_t last, uint64_t first)
+{
+  return last >= first ? as_i64(last - first) : -as_i64(first - last);
+}
+
+struct judge {
+  size_t first, last; /* measured snapshot range */
+};
+
+/* Returns the LC_RULE_* bits of `a` that the series (count, size) breaks. */
+static unsigned
+judge_rules(const struct lc_assert *a, const struct judge *j,
+            const uint64_t *count, const uint64_t *size,
+            const uint64_t *survivors, int64_t *growth, int64_t *growth_bytes)
+{
+  unsigned bad = 0;
+  *growth = diff_i64(count[j->last], count[j->first]);
+  *growth_bytes = diff_i64(size[j->last], size[j->first]);
+  if (a->has_max_growth && *growth > a->max_growth)
+    bad |= LC_RULE_MAX_GROWTH;
+  if (a->has_max_growth_bytes && *growth_bytes > a->max_growth_bytes)
+    bad |= LC_RULE_MAX_GROWTH_BYTES;
+  if (a->has_max_count && as_i64(count[j->last]) > a->max_count)
+    bad |= LC_RULE_MAX_COUNT;
+  if (a->has_max_bytes && as_i64(size[j->last]) > a->max_bytes)
+    bad |= LC_RULE_MAX_BYTES;
+  if (a->steady_growth_forbid && j->last > j->first) {
+    size_t i;
+    int rising = 1;
+    /* Steady growth: the count rises in every measured interval and, when
+     * ids are known, objects allocated in every interval are still alive
+     * at the end, so churn and in-flight work do not count. */
+    for (i = j->first; i < j->last && rising; i++)
+      rising = count[i + 1] > count[i] && (!survivors || survivors[i + 1]);
+    if (rising)
+      bad |= LC_RULE_STEADY_GROWTH;
+  }
+  return bad;
+}
+
+static int
+finding_cmp(const void *pa, const void *pb)
+{
+  const struct lc_finding *a = pa, *b = pb;
+  if (a->growth_bytes != b->growth_bytes)
+    return a->growth_bytes > b->growth_bytes ? -1 : 1;
+  if (a->growth != b->growth)
+    return a->growth > b->growth ? -1 : 1;
+  if (a->row && b->row)
+    return strcmp(a->row->key, b->row->key);
+  return 0;
+}
+
+/* A byte limit as written in leakcheck.yml's units when it is exact
+ * ("2 MB"), else in bytes ("1500 B"). */
+static void
+add_limit_bytes(struct lc_buf *b, int64_t v)
+{
+  static const char *const units[] = {"GB", "MB", "KB"};
+  int64_t unit = (int64_t)1 << 30;
+  size_t u;
+  for (u = 0; u < 3; u++, unit >>= 10) {
+    if (v != 0 && v % unit == 0) {
+      lc_buf_addf(b, "%lld %s", (long long)(v / unit), units[u]);
+      return;
+    }
+  }
+  lc_buf_addf(b, "%lld B", (long long)v);
+}
+
+static void
+add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad)
+{
+  int several = (bad & (bad - 1)) != 0, n = 0;
+  lc_buf_addstr(b, several ? "limits " : "limit ");
+  if (bad & LC_RULE_MAX_GROWTH)
+    lc_buf_addf(b, "%smax_growth %lld", n++ ? ", " : "",
+                (long long)a->max_growth);
+  if (bad & LC_RULE_MAX_GROWTH_BYTES) {
+    lc_buf_addf(b, "%smax_growth_bytes ", n++ ? ", " : "");
+    add_limit_bytes(b, a->max_growth_bytes);
+  }
+  if (bad & LC_RULE_MAX_COUNT)
+    lc_buf_addf(b, "%smax_count %lld", n++ ? ", " : "",
+                (long long)a->max_count);
+  if (bad & LC_RULE_MAX_BYTES) {
+    lc_buf_addf(b, "%smax_bytes ", n++ ? ", " : "");
+    add_limit_bytes(b, a->max_bytes);
+  }
+  if (bad & LC_RULE_STEADY_GROWTH)
+    lc_buf_addf(b, "%ssteady_growth forbid", n++ ? ", " : "");
+  if (bad & LC_RULE_OBJECT_GROWTH)
+    lc_buf_addf(b, "%sno single object growing by %d B and 10%% or more",
+                n++ ? ", " : "", LC_OBJECT_GROWTH_MIN);
+  if (bad & LC_RULE_INTERNALS) {
+    lc_buf_addf(b, "%sV8 internals budget ", n++ ? ", " : "");
+    add_limit_bytes(b, LC_INTERNALS_BUDGET);
+  }
+}
+
+static const char *
+plural(uint64_t n, const char *one, const char *many)
+{
+  return n == 1 ? one : many;
+}
+
+static const char *
+objects(int64_t n)
+{
+  return n == 1 || n == -1 ? "object" : "objects";
+}
+
+/* "+G objects (+B) over K snapshots" */
+static void
+add_growth(struct lc_buf *b, int64_t growth, int64_t growth_bytes,
+           size_t measured)
+{
+  char g[LC_BYTES_MAX];
+  lc_format_bytes(g, sizeof(g), growth_bytes, 1);
+  lc_buf_addf(b, "%+lld %s (%s) over %zu %s", (long long)growth,
+              objects(growth), g, measured,
+              plural(measured, "snapshot", "snapshots"));
+}
+
+static char *
+result_message(const struct lc_assert_result *r, const struct judge *j)
+{
+  const unsigned growth_rules =
+      LC_RULE_MAX_GROWTH | LC_RULE_MAX_GROWTH_BYTES | LC_RULE_STEADY_GROWTH;
+  struct lc_buf b = LC_BUF_INIT;
+  size_t measured = j->last - j->first + 1;
+
+  if (r->failed && (r->findings[0].failed_rules &
+                    (LC_RULE_OBJECT_GROWTH | LC_RULE_INTERNALS))) {
+    const struct lc_finding *f = &r->findings[0];
+    char g[LC_BYTES_MAX];
+    lc_format_bytes(g, sizeof(g), f->growth_bytes, 1);
+    if (f->failed_rules & LC_RULE_INTERNALS)
+      lc_buf_addf(&b, "V8 internals grew by %s over %zu snapshots", g,
+                  measured);
+    else
+      lc_buf_addf(&b,
+                  "%s @%u grew by %s over %zu snapshots without new "
+                  "objects",
+                  f->row->name, f->object_id, g, measured);
+    lc_buf_addstr(&b, "; ");
+    add_rules(&b, r->a, f->failed_rules);
+    if (r->nfindings > 1)
+      lc_buf_addf(&b, " (and %zu more)", r->nfindings - 1);
+  } else if (r->failed) {
+    const struct lc_finding *f = &r->findings[0];
+    const char *name = f->row ? f->row->name : "total";
+    uint64_t last_count = f->count[j->last];
+    char s[LC_BYTES_MAX];
+    lc_format_bytes(s, sizeof(s), as_i64(f->size[j->last]), 0);
+    if (f->failed_rules & growth_rules) {
+      lc_buf_addf(&b, "%s grew by ", name);
+      add_growth(&b, f->growth, f->growth_bytes, measured);
+      if (f->failed_rules & (LC_RULE_MAX_COUNT | LC_RULE_MAX_BYTES))
+        lc_buf_addf(&b, " to %llu %s (%s)", (unsigned long long)last_count,
+                    plural(last_count, "object", "objects"), s);
+      if (f->failed_rules & LC_RULE_STEADY_GROWTH)
+        lc_buf_addstr(&b, ", rising in every interval");
+    } else {
+      lc_buf_addf(&b, "%s has %llu %s (%s) at the last snapshot", name,
+                  (unsigned long long)last_count,
+                  plural(last_count, "object", "objects"), s);
+    }
+    lc_buf_addstr(&b, "; ");
+    add_rules(&b, r->a, f->failed_rules);
+    if (r->nfindings > 1)
+      lc_buf_addf(&b, " (and %zu more %s)", r->nfindings - 1,
+                  plural(r->nfindings - 1, "constructor", "constructors"));
+  } else if (r->a->is_total) {
+    lc_buf_addstr(&b, "held: total growth ");
+    add_growth(&b, r->growth, r->growth_bytes, measured);
+  } else if (r->nmatched == 0) {
+    lc_buf_addf(&b, "held: no constructor matched '%s'",
+                r->a->ctor.text ? r->a->ctor.text : "");
+  } else {
+    char g[LC_BYTES_MAX];
+    lc_format_bytes(g, sizeof(g), r->growth_bytes, 1);
+    lc_buf_addf(&b, "held: worst growth %+lld %s (%s) across %zu %s",
+                (long long)r->growth, objects(r->growth), g, r->nmatched,
+                plural(r->nmatched, "constructor", "constructors"));
+    if (r->a->is_default) {
+      lc_format_bytes(g, sizeof(g), r->internals_growth_bytes, 1);
+      lc_buf_addf(&b, "; V8 internals %s (budget ", g);
+      add_limit_bytes(&b, LC_INTERNALS_BUDGET);
+      lc_buf_addch(&b, ')');
+    }
+  }
+  return lc_buf_detach(&b, NULL);
+}
+
+static void
+eval_total(struct lc_assert_result *r, const struct lc_series *ser,
+           const unsigned char *ignored, const struct judge *j)
+{
+  size_t i, k;
+  struct lc_finding f;
+
+  r->total_count = lc_xcalloc(ser->nsnap, sizeof(*r->total_count));
+  r->total_size = lc_xcalloc(ser->nsnap, sizeof(*r->total_size));
+  for (i = 0; i < ser->nrows; i++) {
+    if (ignored[i])
+      continue;
+    for (k = 0; k < ser->nsnap; k++) {
+      r->total_count[k] += ser->rows[i].count[k];
+      r->total_size[k] += ser->rows[i].size[k];
+    }
+  }
+  memset(&f, 0, sizeof(f));
+  f.count = r->total_count;
+  f.size = r->total_size;
+  r->nmatched = 1;
+  f.failed_rules =
+      judge_rules(r->a, j, f.count, f.size, NULL, &f.growth, &f.growth_bytes);
+  r->growth = f.growth;
+  r->growth_bytes = f.growth_bytes;
+  if (f.failed_rules) {
+    r->findings = lc_xmalloc(sizeof(*r->findings));
+    r->findings[0] = f;
+    r->nfindings = 1;
+  }
+}
+
+/* The default assertion's extra rules: one object (by id) whose size keeps
+ * growing, and the V8 internals' byte budget. */
+static void
+eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
+                   const unsigned char *ignored, const struct judge *j,
+                   size_t *alloc)
+{
+  size_t i;
+  int64_t internal = 0;
+  if (ser->big && j->last > j->first) {
+    const struct lc_big_objects *first = &ser->big[j->first];
+    for (i = 0; i < first->n; i++) {
+      const struct lc_big_object *o = &first->v[i], *cur = o;
+      uint64_t prev = o->size;
+      size_t k;
+      int ok = 1;
+      for (k = j->first + 1; k <= j->last && ok; k++) {
+        const struct lc_big_objects *b = &ser->big[k];
+        cur = bsearch(o, b->v, b->n, sizeof(*b->v), big_cmp);
+        ok = cur && cur->size >= prev;
+        if (ok)
+          prev = cur->size;
+      }
+      if (!ok || o->row == SLOT_EMPTY || ignored[o->row] ||
+          prev < o->size + LC_OBJECT_GROWTH_MIN ||
+          prev < o->size + o->size / 10)
+        continue;
+      {
+        struct lc_finding f;
+        memset(&f, 0, sizeof(f));
+        f.row = &ser->rows[o->row];
+        f.count = f.row->count;
+        f.size = f.row->size;
+        f.object_id = o->id;
+        f.failed_rules = LC_RULE_OBJECT_GROWTH;
+        f.growth = 0;
+        f.growth_bytes = diff_i64(prev, o->size);
+        LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);
+        r->findings[r->nfindings++] = f;
+      }
+    }
+  }
+  for (i = 0; i < ser->nrows; i++)
+    if (!ignored[i] && lc_row_is_internal(ser->rows[i].name))
+      internal +=
+          diff_i64(ser->rows[i].size[j->last], ser->rows[i].size[j->first]);
+  r->internals_growth_bytes = internal;
+  if (internal > LC_INTERNALS_BUDGET) {
+    struct lc_finding f;
+    memset(&f, 0, sizeof(f));
+    f.failed_rules = LC_RULE_INTERNALS;
+    f.growth_bytes = internal;
+    LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);
+    r->findings[r->nfindings++] = f;
+  }
+}
+
+static void
+eval_rows(struct lc_assert_result *r, const struct lc_series *ser,
+          const unsigned char *ignored, const struct judge *j)
+{
+  size_t i, alloc = 0;
+  for (i = 0; i < ser->nrows; i++) {
+    const struct lc_series_row *row = &ser->rows[i];
+    struct lc_finding f;
+    if (ignored[i] || !lc_pattern_match(&r->a->ctor, row->name))
+      continue;
+    memset(&f, 0, sizeof(f));
+    f.row = row;
+    f.count = row->count;
+    f.size = row->size;
+    if (r->a->is_default && lc_row_is_internal(row->name))
+      continue; /* judged by the internals budget instead */
+    f.failed_rules = judge_rules(r->a, j, row->count, row->size, row->survivors,
+                                 &f.growth, &f.growth_bytes);
+    if (r->nmatched == 0 || f.growth > r->growth)
+      r->growth = f.growth;
+    if (r->nmatched == 0 || f.growth_bytes > r->growth_bytes)
+      r->growth_bytes = f.growth_bytes;
+    r->nmatched++;
+    if (f.failed_rules) {
+      LC_ALLOC_GROW(r->findings, r->nfindings + 1, alloc);
+      r->findings[r->nfindings++] = f;
+    }
+  }
+  if (r->a->is_default)
+    eval_default_extra(r, ser, ignored, j, &alloc);
+  if (r->nfindings > 1)
+    qsort(r->findings, r->nfindings, sizeof(*r->findings), finding_cmp);
+}
+
+size_t
+lc_verdict_eval(const struct lc_check *check, const struct lc_series *ser,
+                struct lc_assert_result **out)
+{
+  struct lc_assert_result *res;
+  unsigned char *ignored;
+  struct judge j;
+  size_t i, nfailed = 0;
+
+  *out = NULL;
+  if (!check->nasserts)
+    return 0;
+  /* The caller promises warmup + 2 snapshots; a shorter series is judged
+   * on what it has rather than read out of bounds. */
+  j.last = ser->nsnap ? ser->nsnap - 1 : 0;
+  j.first = ser->warmup < j.last ? ser->warmup : j.last;
+
+  ignored = lc_xcalloc(ser->nrows ? ser->nrows : 1, 1);
+  for (i = 0; i < ser->nrows; i++) {
+    size_t p;
+    for (p = 0; p < check->nignore && !ignored[i]; p++)
+      ignored[i] = lc_pattern_match(&check->ignore[p], ser->rows[i].name) != 0;
+  }
+
+  res = lc_xcalloc(check->nasserts, sizeof(*res));
+  for (i = 0; i < check->nasserts; i++) {
+    struct lc_assert_result *r = &res[i];
+    r->a = &check->asserts[i];
+    if (ser->nsnap == 0) {
+      /* Nothing was measured: no row matches and a total stays 0. */
+      r->nmatched = r->a->is_total ? 1 : 0;
+    } else if (r->a->is_total) {
+      eval_total(r, ser, ignored, &j);
+    } else {
+      eval_rows(r, ser, ignored, &j);
+    }
+    r->failed = r->nfindings > 0;
+    nfailed += r->failed != 0;
+    if (ser->nsnap == 0 && r->a->is_total)
+      r->message = lc_xstrdup("held: total growth +0 objects (+0 B) over 0 "
+                              "snapshots");
+    else
+      r->message = result_message(r, &j);
+  }
+  free(ignored);
+  *out = res;
+  return nfailed;
+}
+
+void
+lc_finding_name(struct lc_buf *out, const struct lc_finding *f)
+{
+  const char *key, *name;
+  size_t klen, nlen;
+  if (!f->row) {
+    lc_buf_addstr(out, f->failed_rules & LC_RULE_INTERNALS ? "V8 internals"
+                                                           : "total");
+    return;
+  }
+  key = f->row->key;
+  name = f->row->name;
+  lc_buf_addstr(out, name);
+  if (f->object_id)
+    lc_buf_addf(out, " @%u", f->object_id);
+  /* The location part of the key, when it has one. */
+  klen = strlen(key);
+  nlen = strlen(name);
+  if (klen > nlen && key[klen - nlen - 1] == ',' &&
+      strcmp(key + klen - nlen, name) == 0)
+    klen -= nlen + 1;
+  else if (strcmp(key, name) == 0)
+    klen = 0;
+  if (klen) {
+    lc_buf_addstr(out, " [");
+    lc_buf_add(out, key, klen);
+    lc_buf_addch(out, ']');
+  }
+}
+
+void
+lc_verdict_free(struct lc_assert_result *res, size_t n)
+{
+  size_t i;
+  if (!res)
+    return;
+  for (i = 0; i < n; i++) {
+    size_t j;
+    for (j = 0; j < res[i].nfindings; j++)
+      free(res[i].findings[j].why);
+    free(res[i].findings);
+    free(res[i].total_count);
+    free(res[i].total_size);
+    free(res[i].message);
+  }
+  free(res);
+}
+
+void
+lc_check_result_release(struct lc_check_result *r)
+{
+  free(r->error);
+  free(r->stdout_tail);
+  free(r->stderr_tail);
+  lc_verdict_free(r->results, r->nresults);
+  lc_series_release(&r->series);
+  memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,242 @@
+/*
+ * The verdict: assertions of one check evaluated on its series of Summaries.
+ *
+ * A series holds, per row key, the count and shallow size in every snapshot
+ * taken (warm-up ones included, so reports can show them).  Growth is
+ * measured from the first measured snapshot (index `warmup`) to the last.
+ */
+#ifndef LEAKCHECK_VERDICT_H
+#define LEAKCHECK_VERDICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "leakcheck/buf.h"
+#include "leakcheck/heap.h"
+
+struct lc_series_row {
+  char *key;
+  char *name;
+  /* survivors[k] (k >= 1), once lc_series_set_survivors ran: members of
+   * this row in the last snapshot that were allocated between snapshots
+   * k-1 and k (by node id).  NULL before. */
+  uint64_t *survivors;
+  uint64_t *count; /* [nsnap]; 0 where the row was absent */
+  uint64_t *size;  /* [nsnap] */
+};
+
+/* An object of one snapshot whose (adjusted) shallow size is at least
+ * LC_BIG_OBJECT bytes: followed by id across snapshots to catch one
+ * collection whose backing store grows while the object count is flat. */
+#define LC_BIG_OBJECT 256
+struct lc_big_object {
+  uint32_t id;
+  uint32_t row; /* index into lc_series.rows */
+  uint64_t size;
+};
+
+struct lc_big_objects {
+  struct lc_big_object *v; /* sorted by id */
+  size_t n;
+};
+
+struct lc_series {
+  size_t nsnap;
+  uint32_t *max_id; /* [nsnap]: highest odd (JavaScript heap) node id of
+                       each snapshot, from lc_series_add_objects */
+  struct lc_big_objects *big; /* [nsnap], from lc_series_add_objects */
+  size_t warmup;              /* index of the first measured snapshot */
+  struct lc_series_row *rows;
+  size_t nrows, rows_alloc;
+  uint64_t *total_count; /* [nsnap], over every row */
+  uint64_t *total_size;  /* [nsnap], over every row */
+  /* private lookup table: key → row index */
+  uint32_t *slots;
+  size_t nslots;
+};
+
+#define LC_SERIES_INIT                                                         \
+  {                                                                            \
+    0                                                                          \
+  }
+
+/* Appends one snapshot's rows to the series as snapshot number ser->nsnap
+ * (key, name, count and self_size are copied; `sum` is not kept).  Rows are
+ * matched by key; a row seen for the first time gets 0 in the earlier
+ * snapshots, a known row absent from `sum` gets 0 in this one, and rows
+ * repeated within one summary are added up.  total_count/total_size get the
+ * sums over every row of `sum`.  Pointers into `rows` are invalidated. */
+void lc_series_add(struct lc_series *ser, const struct lc_summary *sum);
+/* Frees everything the series owns and re-initialises it (warmup too). */
+void lc_series_release(struct lc_series *ser);
+
+/* Records, for the snapshot just added with lc_series_add (its summary
+ * `sum`, with per-node arrays), the highest odd node id and the big
+ * objects.  Call right after lc_series_add. */
+void lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
+                           const struct lc_summary *sum);
+
+/* For the last snapshot (already added): counts, per row and per
+ * interval, the members allocated in that interval, so steady growth can
+ * ignore churn and in-flight work.  Needs lc_series_add_objects for every
+ * snapshot. */
+void lc_series_set_survivors(struct lc_series *ser, const struct lc_snapshot *s,
+                             const struct lc_summary *sum);
+
+/* The index of the row with `key`, or -1. */
+long lc_series_find(const struct lc_series *ser, const char *key);
+
+/* Nonzero for the rows of V8's own machinery that grow while code warms
+ * up: (compiled code), (object shape), (system), (array), (synthetic) and
+ * "system / …".  The default assertion gives them a byte budget instead of
+ * the steady-growth rule. */
+int lc_row_is_internal(const char *name);
+
+/* The default assertion's budget for V8 internals' growth, in bytes. */
+#define LC_INTERNALS_BUDGET (1024 * 1024)
+/* An object followed by id fails the default assertion when its size
+ * never shrinks and grows by at least this much (and 10%).  Measured on
+ * the corpus (specs/corpus): no object of the 12 clean programs changed
+ * size by more than 16 B over the measured window; a queue of numbers
+ * growing by 4 per tick grows its one array by 1 KB (+56%). */
+#define LC_OBJECT_GROWTH_MIN 512
+
+/* The rules of one assertion, as bits of lc_finding.failed_rules. */
+enum lc_rule {
+  LC_RULE_MAX_GROWTH = 1 << 0,
+  LC_RULE_MAX_GROWTH_BYTES = 1 << 1,
+  LC_RULE_MAX_COUNT = 1 << 2,
+  LC_RULE_MAX_BYTES = 1 << 3,
+  LC_RULE_STEADY_GROWTH = 1 << 4,
+  LC_RULE_OBJECT_GROWTH = 1 << 5, /* default: one object keeps growing */
+  LC_RULE_INTERNALS = 1 << 6      /* default: V8 internals over budget */
+};
+
+/* A row that broke an assertion, or the total.  `row`, `count` and `size`
+ * point into the series (or into the result's totals): they stay valid while
+ * neither the series nor the result is changed or freed. */
+struct lc_finding {
+  const struct lc_series_row *row; /* NULL for a total assertion and the
+                                      internals budget */
+  uint32_t object_id;    /* LC_RULE_OBJECT_GROWTH: the growing object */
+  const uint64_t *count; /* [nsnap]: the row's counts, or the total's */
+  const uint64_t *size;  /* [nsnap] */
+  unsigned failed_rules; /* LC_RULE_* bits that failed */
+  int64_t growth;        /* objects, first → last measured */
+  int64_t growth_bytes;  /* bytes, first → last measured */
+  char *why;             /* owned, may be NULL: why the row grows, several lines
+                            without a trailing newline: the shortest retainer path from
+                            a GC root to one new object that survived, its retained
+                            size.  Filled after evaluation, by the analysis stage. */
+};
+
+/*
+ * `message` is one line, no trailing newline.  With K = nsnap - warmup (the
+ * measured snapshots), NAME the worst finding's class name ("total" for a
+ * total assertion), G/B its growth in objects/bytes ("+40", "+2.1 KB") and
+ * C/S its count/size at the last snapshot:
+ *
+ *   failed, a growth rule (max_growth, max_growth_bytes, steady_growth):
+ *     "NAME grew by G objects (B) over K snapshots[ to C objects (S)]
+ *      [, rising in every interval]; limit RULES[ (and N more
+ *      constructors)]"
+ *     " to C objects (S)" is there when max_count or max_bytes failed too,
+ *     ", rising in every interval" when steady_growth failed;
+ *   failed, only max_count/max_bytes:
+ *     "NAME has C objects (S) at the last snapshot; limit RULES[ (and N
+ *      more constructors)]"
+ *   RULES lists every failed rule of the worst finding ("limits
+ *   max_growth 0, steady_growth forbid" when several), byte limits written
+ *   "2 MB" when exact, else "1500 B"; N counts the other findings ("and 1
+ *   more constructor").
+ *   held:
+ *     "held: worst growth G objects (B) across N constructors" (G and B are
+ *      maxima over the matched rows, maybe of two different rows)
+ *     "held: no constructor matched 'PATTERN'"
+ *     "held: total growth G objects (B) over K snapshots"
+ *
+ * Example: "Function grew by +40 objects (+2.1 KB) over 4 snapshots; limit
+ * max_growth 0 (and 3 more constructors)".
+ */
+struct lc_assert_result {
+  const struct lc_assert *a;
+  int failed;
+  struct lc_finding *findings; /* failing rows, worst first (bytes, then
+                                  objects, then key) */
+  size_t nfindings;
+  size_t nmatched;                /* rows the pattern matched (1 for a total) */
+  int64_t growth;                 /* worst growth among matched rows (total: the
+                                     total's), objects; 0 when nothing matched */
+  int64_t growth_bytes;           /* worst, bytes */
+  uint64_t *total_count;          /* owned, [nsnap]: total assertions only (else
+                                     NULL), sums over the rows not ignored */
+  uint64_t *total_size;           /* owned, [nsnap] */
+  int64_t internals_growth_bytes; /* default assertion: growth of the V8
+                                     internals rows, judged against
+                                     LC_INTERNALS_BUDGET */
+  char *message;                  /* owned one-line summary, see above */
+};
+
+/* Evaluates every assertion of `check` on `ser` (which must have at least
+ * warmup + 2 snapshots).  Rows whose name matches an `ignore` pattern are
+ * never measured, not even in totals.  Each row the constructor pattern
+ * matches is judged on its own; a total assertion judges the sum of the
+ * rows not ignored.  Growth is count[last] - count[warmup] (and the same
+ * for sizes); max_count/max_bytes look at the last snapshot; steady_growth
+ * forbid fails when the count rises strictly in every measured interval.
+ * Fills `*out` with an array of check->nasserts results (caller frees with
+ * lc_verdict_free; NULL when there are none).  Returns the number of failed
+ * assertions. */
+size_t lc_verdict_eval(const struct lc_check *check,
+                       const struct lc_series *ser,
+                       struct lc_assert_result **out);
+
+void lc_verdict_free(struct lc_assert_result *res, size_t n);
+
+/* Appends the name reports give a finding, unescaped: "Session", with the
+ * constructor's location when the class has one ("Session [109,6,13]": two
+ * classes of one name stay apart), "Array @123" for one growing object,
+ * "total" or "V8 internals". */
+void lc_finding_name(struct lc_buf *out, const struct lc_finding *f);
+
+/* Formats a byte count in the units of leakcheck.yml (1024-based) into
+ * `dst` (always NUL-terminated, truncated to dstlen): below 1 KB "512 B",
+ * then one decimal, rounded half up: "2.1 KB", "3.0 MB", "1.2 GB".  A value
+ * that rounds to 1024.0 of a unit is written in the next one ("1.0 MB", not
+ * "1024.0 KB").  Negative values always get "-"; `sign` adds "+" to the
+ * others ("+0 B").  LC_BYTES_MAX bytes are always enough. */
+#define LC_BYTES_MAX 32
+void lc_format_bytes(char *dst, size_t dstlen, int64_t bytes, int sign);
+
+/* ---- the outcome of one check -------------------------------------------
+ */
+
+enum lc_check_status {
+  LC_CHECK_PASSED,
+  LC_CHECK_FAILED, /* an assertion failed: a leak */
+  LC_CHECK_BROKEN, /* the program crashed, exited early or timed out */
+  LC_CHECK_SKIPPED
+};
+
+struct lc_check_result {
+  const struct lc_check *check;
+  enum lc_check_status status;
+  char *error;       /* owned; BROKEN: one-line reason, e.g. "node exited
+                        with status 1 after 0 of 5 snapshots" */
+  char *stdout_tail; /* owned; the program's last output, may be NULL */
+  char *stderr_tail; /* owned; may be NULL */
+  time_t started;    /* wall clock at start */
+  double seconds;    /* duration */
+  struct lc_series series;
+  struct lc_assert_result *results; /* check->nasserts entries, or NULL
+                                       when BROKEN/SKIPPED */
+  size_t nresults;
+};
+
+/* Frees what `r` owns (texts, series, results) and zeroes it; `check` is
+ * borrowed and left alone. */
+void lc_check_result_release(struct lc_check_result *r);
+
+#endif
