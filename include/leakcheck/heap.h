@@ -186,6 +186,33 @@ lc_snapshot_type_raw(const struct lc_snapshot *s, uint32_t node)
 /* The node type's name as written in the file ("object", "closure", …). */
 const char *lc_snapshot_type_name(const struct lc_snapshot *s, uint32_t node);
 
+/* ---- script names ---------------------------------------------------------
+ *
+ * A location names its script by V8's script id, which means nothing
+ * outside the process and changes from run to run.  The snapshot holds
+ * the script's name (a path or URL) too, reachable from every closure:
+ * closure -> shared -> script -> the Script's name.  lc_scripts_build reads
+ * that mapping once; it needs the names and edges (not dropped).
+ */
+struct lc_scripts {
+  uint32_t *ids; /* ascending */
+  char **names;  /* owned; "" for a script without a name (eval) */
+  size_t n;
+};
+
+#define LC_SCRIPTS_INIT                                                        \
+  {                                                                            \
+    NULL, NULL, 0                                                              \
+  }
+
+void lc_scripts_build(struct lc_scripts *sc, const struct lc_snapshot *s);
+
+/* The name of script `script_id`, or NULL when the snapshot does not say
+ * (no closure of it survived, or a script without a name). */
+const char *lc_scripts_name(const struct lc_scripts *sc, uint32_t script_id);
+
+void lc_scripts_release(struct lc_scripts *sc);
+
 /* ---- the graph: distances, dominators, retainer paths -------------------
  *
  * Computed only when a report asks: DevTools' essential edges, the

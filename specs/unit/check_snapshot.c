@@ -371,6 +371,66 @@ START_TEST(locations_by_node)
 }
 END_TEST
 
+/* Script names come from the heap: closure -> shared -> script_or_debug_info
+ * (Node 24: script) -> the Script's name, keyed by the closure's script id.
+ * A DebugInfo in the way, a script without a name and a closure without a
+ * location give no name. */
+START_TEST(script_names)
+{
+  static const struct tn nodes[] = {
+      {"synthetic", "", 1, 0},                   /* 0 */
+      {"closure", "Session", 3, 32},             /* 1: script 17 */
+      {"code", "Session", 5, 40},                /* 2: its shared info */
+      {"code", "/srv/app/sessions.js", 7, 64},   /* 3: its script */
+      {"closure", "tick", 9, 32},                /* 4: script 17 again */
+      {"closure", "other", 11, 32},              /* 5: script 4 */
+      {"code", "other", 13, 40},                 /* 6 */
+      {"code", "file:///srv/app/b.mjs", 15, 64}, /* 7 */
+      {"closure", "dbg", 17, 32},                /* 8: script 9 */
+      {"code", "dbg", 19, 40},                   /* 9 */
+      {"code", "system / DebugInfo", 21, 8},     /* 10 */
+      {"closure", "evald", 23, 32},              /* 11: script 30 */
+      {"code", "evald", 25, 40},                 /* 12 */
+      {"code", "", 27, 64},                      /* 13: a script, no name */
+      {"closure", "noloc", 29, 32},              /* 14: no location */
+  };
+  static const struct te edges[] = {
+      {1, "internal", "shared", 2},
+      {2, "internal", "script_or_debug_info", 3},
+      {4, "internal", "shared", 2},
+      {5, "internal", "shared", 6},
+      {6, "internal", "script", 7},
+      {8, "internal", "shared", 9},
+      {9, "internal", "script_or_debug_info", 10},
+      {11, "internal", "shared", 12},
+      {12, "internal", "script_or_debug_info", 13},
+      {14, "internal", "shared", 2},
+  };
+  static const struct tl locs[] = {
+      {1, 17, 1, 2}, {4, 17, 9, 4}, {5, 4, 0, 0}, {8, 9, 0, 0}, {11, 30, 0, 0}};
+  struct tsnap t = {ARR(nodes), ARR(edges), ARR(locs)};
+  struct lc_snapshot s;
+  struct lc_scripts sc = LC_SCRIPTS_INIT;
+  load(&s, &t, "scripts", _i ? 24 : 20);
+  lc_scripts_build(&sc, &s);
+  ck_assert_uint_eq(sc.n, 3);
+  ck_assert_str_eq(lc_scripts_name(&sc, 17), "/srv/app/sessions.js");
+  ck_assert_str_eq(lc_scripts_name(&sc, 4), "file:///srv/app/b.mjs");
+  ck_assert_ptr_null(lc_scripts_name(&sc, 9));  /* DebugInfo */
+  ck_assert_ptr_null(lc_scripts_name(&sc, 30)); /* no name */
+  ck_assert_ptr_null(lc_scripts_name(&sc, 5));  /* unknown id */
+  lc_scripts_release(&sc);
+  ck_assert_uint_eq(sc.n, 0);
+  /* Without names (dropped), nothing is resolved and nothing is read. */
+  lc_snapshot_drop(&s, LC_SNAPSHOT_DROP_NAMES);
+  lc_scripts_build(&sc, &s);
+  ck_assert_uint_eq(sc.n, 0);
+  ck_assert_ptr_null(lc_scripts_name(&sc, 17));
+  lc_scripts_release(&sc);
+  lc_snapshot_release(&s);
+}
+END_TEST
+
 /* No locations at all: every lookup says none. */
 START_TEST(locations_none)
 {
@@ -794,6 +854,7 @@ snapshot_suite(void)
   tcase_add_test(tc, bad_edge_target);
   tcase_add_loop_test(tc, locations_by_node, 0, 2);
   tcase_add_test(tc, locations_none);
+  tcase_add_loop_test(tc, script_names, 0, 2);
   tcase_add_loop_test(tc, type_raw_not_kept, 0, 2);
   tcase_add_loop_test(tc, type_raw_kept, 0, 2);
   tcase_add_loop_test(tc, drop_then_release, 0,
