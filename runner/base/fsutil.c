@@ -34,13 +34,28 @@ lc_mkdir_p(const char *path, struct lc_err *err)
   return ret;
 }
 
+static int
+write_all(int fd, const char *data, size_t len)
+{
+  while (len) {
+    ssize_t w = write(fd, data, len);
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    data += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
 /* Copies all of `in` to `out`; returns 0 or an errno value. */
 static int
 copy_fd(int in, int out)
 {
   char buf[1 << 16];
   for (;;) {
-    char *p = buf;
     ssize_t n = read(in, buf, sizeof(buf));
     if (n < 0 && errno == EINTR)
       continue;
@@ -48,15 +63,8 @@ copy_fd(int in, int out)
       return errno;
     if (n == 0)
       return 0;
-    while (n > 0) {
-      ssize_t w = write(out, p, (size_t)n);
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0)
-        return errno;
-      p += w;
-      n -= w;
-    }
+    if (write_all(out, buf, (size_t)n) != 0)
+      return errno;
   }
 }
 
@@ -89,4 +97,55 @@ lc_move_file(const char *from, const char *to, mode_t mode, int excl,
   }
   unlink(from);
   return 0;
+}
+
+int
+lc_write_file_atomic(const char *path, const char *data, size_t len,
+                     struct lc_err *err)
+{
+  char *tmp = lc_xasprintf("%s.tmp.XXXXXX", path);
+  const char *what;
+  int fd, e;
+
+  fd = mkostemp(tmp, O_CLOEXEC);
+  if (fd < 0) {
+    e = errno;
+    lc_err_errno(err, e, path, "cannot create temporary file '%s'", tmp);
+    free(tmp);
+    return -1;
+  }
+  /* mkstemp makes 0600; reports are for everyone to read. */
+  if (fchmod(fd, 0644) != 0) {
+    what = "cannot set the mode of";
+    goto fail;
+  }
+  if (write_all(fd, data, len) != 0) {
+    what = "cannot write";
+    goto fail;
+  }
+  if (fsync(fd) != 0) {
+    what = "cannot sync";
+    goto fail;
+  }
+  if (close(fd) != 0) {
+    fd = -1;
+    what = "cannot close";
+    goto fail;
+  }
+  fd = -1;
+  if (rename(tmp, path) != 0) {
+    what = "cannot rename";
+    goto fail;
+  }
+  free(tmp);
+  return 0;
+
+fail:
+  e = errno;
+  if (fd >= 0)
+    close(fd);
+  unlink(tmp);
+  lc_err_errno(err, e, path, "%s temporary file '%s'", what, tmp);
+  free(tmp);
+  return -1;
 }

@@ -19,4 +19,11 @@ int lc_mkdir_p(const char *path, struct lc_err *err);
 int lc_move_file(const char *from, const char *to, mode_t mode, int excl,
                  struct lc_err *err);
 
+/* Writes `data` to `path` atomically: a temporary file "PATH.tmp.XXXXXX"
+ * beside it, mode 0644, fsync, rename over `path`.  Returns 0, or -1 with
+ * LC_ESYSTEM (path = `path`) in `err`; the temporary file is then removed
+ * and `path` is untouched. */
+int lc_write_file_atomic(const char *path, const char *data, size_t len,
+                         struct lc_err *err);
+
 #endif

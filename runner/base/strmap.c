@@ -6,19 +6,9 @@
 
 #include "leakcheck/buf.h"
 
-#include "base/banned.h"
+#include "base/hash.h"
 
-static uint64_t
-fnv1a(const char *s, size_t len)
-{
-  uint64_t h = 1469598103934665603ULL;
-  size_t i;
-  for (i = 0; i < len; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+#include "base/banned.h"
 
 static void
 rehash(struct lc_strmap *m)
@@ -28,7 +18,7 @@ rehash(struct lc_strmap *m)
   m->slots = lc_xcalloc(ns, sizeof(uint32_t));
   m->nslots = ns;
   for (i = 0; i < m->n; i++) {
-    size_t j = fnv1a(m->keys[i], strlen(m->keys[i])) & (ns - 1);
+    size_t j = lc_fnv1a64(m->keys[i], strlen(m->keys[i])) & (ns - 1);
     while (m->slots[j])
       j = (j + 1) & (ns - 1);
     m->slots[j] = (uint32_t)i + 1;
@@ -41,7 +31,7 @@ lc_strmap_intern(struct lc_strmap *m, const char *s, size_t len, int *added)
   size_t j;
   if ((m->n + 1) * 2 > m->nslots)
     rehash(m);
-  j = fnv1a(s, len) & (m->nslots - 1);
+  j = lc_fnv1a64(s, len) & (m->nslots - 1);
   while (m->slots[j]) {
     const char *k = m->keys[m->slots[j] - 1];
     if (strlen(k) == len && memcmp(k, s, len) == 0) {
@@ -65,7 +55,7 @@ lc_strmap_find(const struct lc_strmap *m, const char *s, size_t len)
   size_t j;
   if (!m->nslots)
     return UINT32_MAX;
-  j = fnv1a(s, len) & (m->nslots - 1);
+  j = lc_fnv1a64(s, len) & (m->nslots - 1);
   while (m->slots[j]) {
     const char *k = m->keys[m->slots[j] - 1];
     if (strlen(k) == len && memcmp(k, s, len) == 0)

@@ -32,6 +32,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "base/jsonstr.h"
 #include "leakcheck/buf.h"
 
 #include "base/banned.h"
@@ -1012,147 +1013,6 @@ build_locations(struct lc_snapshot *s, const struct loc_ctx *c)
 /* ---- strings ------------------------------------------------------------ */
 
 static int
-hexval(int c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-static int
-read_u16(const char *p, size_t avail)
-{
-  int i, v = 0;
-  if (avail < 4)
-    return -1;
-  for (i = 0; i < 4; i++) {
-    int h = hexval((unsigned char)p[i]);
-    if (h < 0)
-      return -1;
-    v = v * 16 + h;
-  }
-  return v;
-}
-
-static size_t
-put_utf8(char *o, uint32_t cp)
-{
-  if (cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (char)(0xC0 | (cp >> 6));
-    o[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | (cp >> 18));
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
-/*
- * Decodes the JSON string body [s, e) into `o`; returns bytes written or
- * (size_t)-1 on a bad escape (position in *bad).  The output never exceeds
- * the input length: every escape is at least as long as its UTF-8 form.
- */
-static size_t
-decode_string(const char *p, size_t s, size_t e, char *o, size_t *bad)
-{
-  size_t i = s, w = 0;
-  while (i < e) {
-    const char *q = memchr(p + i, '\\', e - i);
-    size_t run = q ? (size_t)(q - (p + i)) : e - i;
-    memcpy(o + w, p + i, run);
-    w += run;
-    i += run;
-    if (i >= e)
-      break;
-    /* p[i] == '\\' */
-    if (i + 1 >= e) {
-      *bad = i;
-      return (size_t)-1;
-    }
-    switch (p[i + 1]) {
-    case '"':
-      o[w++] = '"';
-      i += 2;
-      break;
-    case '\\':
-      o[w++] = '\\';
-      i += 2;
-      break;
-    case '/':
-      o[w++] = '/';
-      i += 2;
-      break;
-    case 'b':
-      o[w++] = '\b';
-      i += 2;
-      break;
-    case 'f':
-      o[w++] = '\f';
-      i += 2;
-      break;
-    case 'n':
-      o[w++] = '\n';
-      i += 2;
-      break;
-    case 'r':
-      o[w++] = '\r';
-      i += 2;
-      break;
-    case 't':
-      o[w++] = '\t';
-      i += 2;
-      break;
-    case 'u': {
-      int u = read_u16(p + i + 2, e - i - 2);
-      uint32_t cp;
-      if (u < 0) {
-        *bad = i;
-        return (size_t)-1;
-      }
-      i += 6;
-      cp = (uint32_t)u;
-      if (u >= 0xD800 && u <= 0xDBFF) {
-        int lo = -1;
-        if (i + 6 <= e && p[i] == '\\' && p[i + 1] == 'u')
-          lo = read_u16(p + i + 2, e - i - 2);
-        if (lo >= 0xDC00 && lo <= 0xDFFF) {
-          cp = 0x10000 + (((uint32_t)u - 0xD800) << 10) +
-               ((uint32_t)lo - 0xDC00);
-          i += 6;
-        } else {
-          cp = 0xFFFD;
-        }
-      } else if (u >= 0xDC00 && u <= 0xDFFF) {
-        cp = 0xFFFD;
-      }
-      w += put_utf8(o + w, cp);
-      break;
-    }
-    default:
-      *bad = i;
-      return (size_t)-1;
-    }
-  }
-  return w;
-}
-
-static int
 scan_strings(struct reader *r, struct lc_snapshot *s)
 {
   size_t alloc_off = 0, cap, w = 0;
@@ -1177,11 +1037,11 @@ scan_strings(struct reader *r, struct lc_snapshot *s)
                     "");
       if (raw_string(r, &bs, &be) < 0)
         return -1;
-      n = decode_string(r->p, bs, be, s->arena + w, &bad);
+      n = lc_json_unescape(r->p + bs, be - bs, s->arena + w, &bad);
       if (r->can_drop && r->pos - r->dropped > LC_DROP_STEP)
         drop_behind(r, bs);
       if (n == (size_t)-1)
-        return fail(r, bad, "invalid escape in a string; expected %s",
+        return fail(r, bs + bad, "invalid escape in a string; expected %s",
                     "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
       if (k == UINT32_MAX)
         return fail(r, bs, "too many strings%s", "");

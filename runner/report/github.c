@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/format.h"
+#include "base/utf8.h"
 #include "verdict/verdict.h"
 
 #include "base/banned.h" /* last: it poisons names */
@@ -29,33 +31,6 @@
 
 /* ---- text clean-up ----------------------------------------------------- */
 
-/* Length of the well-formed UTF-8 sequence at `p` (lead byte >= 0x80), or
- * 0 when it is not one (Unicode table 3-7). */
-static size_t
-utf8_len(const unsigned char *p, const unsigned char *end)
-{
-  unsigned char lo = 0x80, hi = 0xbf, c = p[0];
-  size_t need, i;
-  if (c < 0xc2 || c > 0xf4)
-    return 0;
-  need = c <= 0xdf ? 1 : c <= 0xef ? 2 : 3;
-  if (c == 0xe0)
-    lo = 0xa0;
-  else if (c == 0xed)
-    hi = 0x9f;
-  else if (c == 0xf0)
-    lo = 0x90;
-  else if (c == 0xf4)
-    hi = 0x8f;
-  for (i = 1; i <= need; i++) {
-    if ((size_t)(end - p) <= i || p[i] < lo || p[i] > hi)
-      return 0;
-    lo = 0x80;
-    hi = 0xbf;
-  }
-  return need + 1;
-}
-
 /* Copies `s` as valid UTF-8 text without terminal controls: ANSI CSI
  * sequences dropped, other C0 controls but TAB and LF (and DEL) shown as
  * '?', CR LF made LF, ill-formed UTF-8 bytes replaced by U+FFFD. */
@@ -66,10 +41,11 @@ add_sane(struct lc_buf *out, const char *s, size_t len)
   while (p < end) {
     size_t n;
     if (*p >= 0x80) {
-      n = utf8_len(p, end);
-      if (n) {
-        lc_buf_add(out, p, n);
-        p += n;
+      uint32_t cp;
+      int k = lc_utf8_decode(p, end, &cp);
+      if (k > 0) {
+        lc_buf_add(out, p, (size_t)k);
+        p += k;
       } else {
         lc_buf_addstr(out, "\xef\xbf\xbd");
         p++;

@@ -12,6 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/format.h"
+#include "base/utf8.h"
+
 #include "base/banned.h"
 
 /* Findings listed per failed assertion: the terminal stays readable, the
@@ -82,62 +85,6 @@ static const unsigned char xml_class[256] = {
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
-size_t
-lc_csi_len(const unsigned char *p, const unsigned char *end)
-{
-  const unsigned char *q;
-  if (end - p < 3 || p[0] != 0x1b || p[1] != '[')
-    return 0;
-  for (q = p + 2; q < end; q++) {
-    if (*q >= 0x40 && *q <= 0x7e)
-      return (size_t)(q - p) + 1;
-    if (*q < 0x20 || *q > 0x3f)
-      return 0;
-  }
-  return 0;
-}
-
-/* Decodes the UTF-8 sequence at `p` (whose lead byte is XC_U8).  Returns its
- * length with the code point in `*cp`, or minus the length of the maximal
- * ill-formed prefix (Unicode §3.9 "maximal subpart"), which becomes one
- * U+FFFD: overlong forms, surrogates and values above U+10FFFF are refused
- * by the ranges of the second byte. */
-static int
-utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
-{
-  unsigned char lo = 0x80, hi = 0xbf, c = p[0];
-  int need, i;
-  uint32_t v;
-
-  if (c <= 0xdf) {
-    need = 1;
-    v = c & 0x1f;
-  } else if (c <= 0xef) {
-    need = 2;
-    v = c & 0x0f;
-    if (c == 0xe0)
-      lo = 0xa0;
-    else if (c == 0xed)
-      hi = 0x9f;
-  } else {
-    need = 3;
-    v = c & 0x07;
-    if (c == 0xf0)
-      lo = 0x90;
-    else if (c == 0xf4)
-      hi = 0x8f;
-  }
-  for (i = 1; i <= need; i++) {
-    if (end - p <= i || p[i] < lo || p[i] > hi)
-      return -i;
-    v = (v << 6) | (p[i] & 0x3f);
-    lo = 0x80;
-    hi = 0xbf;
-  }
-  *cp = v;
-  return need + 1;
-}
-
 void
 lc_xml_escape(struct lc_buf *out, const char *s, size_t len, int attr)
 {
@@ -189,7 +136,7 @@ lc_xml_escape(struct lc_buf *out, const char *s, size_t len, int attr)
       p++;
       break;
     case XC_U8:
-      k = utf8_decode(p, end, &cp);
+      k = lc_utf8_decode(p, end, &cp);
       if (k < 0) {
         lc_buf_addstr(out, replacement);
         p += -k;
@@ -809,73 +756,4 @@ lc_report_junit(struct lc_buf *out, const struct lc_config *cfg,
     junit_suite(out, cfg, &res[c], host, !jenkins, &tmp);
   lc_buf_addstr(out, "</testsuites>\n");
   lc_buf_release(&tmp);
-}
-
-/* ---- atomic write ------------------------------------------------------ */
-
-static int
-write_all(int fd, const char *data, size_t len)
-{
-  while (len) {
-    ssize_t w = write(fd, data, len);
-    if (w < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    data += w;
-    len -= (size_t)w;
-  }
-  return 0;
-}
-
-int
-lc_write_file_atomic(const char *path, const char *data, size_t len,
-                     struct lc_err *err)
-{
-  char *tmp = lc_xasprintf("%s.tmp.XXXXXX", path);
-  const char *what;
-  int fd, e;
-
-  fd = mkostemp(tmp, O_CLOEXEC);
-  if (fd < 0) {
-    e = errno;
-    lc_err_errno(err, e, path, "cannot create temporary file '%s'", tmp);
-    free(tmp);
-    return -1;
-  }
-  /* mkstemp makes 0600; reports are for everyone to read. */
-  if (fchmod(fd, 0644) != 0) {
-    what = "cannot set the mode of";
-    goto fail;
-  }
-  if (write_all(fd, data, len) != 0) {
-    what = "cannot write";
-    goto fail;
-  }
-  if (fsync(fd) != 0) {
-    what = "cannot sync";
-    goto fail;
-  }
-  if (close(fd) != 0) {
-    fd = -1;
-    what = "cannot close";
-    goto fail;
-  }
-  fd = -1;
-  if (rename(tmp, path) != 0) {
-    what = "cannot rename";
-    goto fail;
-  }
-  free(tmp);
-  return 0;
-
-fail:
-  e = errno;
-  if (fd >= 0)
-    close(fd);
-  unlink(tmp);
-  lc_err_errno(err, e, path, "%s temporary file '%s'", what, tmp);
-  free(tmp);
-  return -1;
 }

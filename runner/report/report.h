@@ -77,6 +77,11 @@ void lc_report_junit(struct lc_buf *out, const struct lc_config *cfg,
                      const struct lc_check_result *res, size_t n,
                      enum lc_junit_profile profile);
 
+/* The start of the last `max` lines of `s` (a final newline ends the last
+ * line rather than starting an empty one): the tail of program output that
+ * reports show. */
+const char *lc_tail_lines(const char *s, size_t max);
+
 /* Escapes `s` (len bytes) for XML text (attr = 0) or an attribute value
  * (attr = 1), appending to `out`.  & < > always become entities (so "]]>"
  * cannot appear), " does in attributes.  ANSI CSI sequences (ESC [ ...
@@ -86,23 +91,6 @@ void lc_report_junit(struct lc_buf *out, const struct lc_config *cfg,
  * above U+10FFFF, stray or missing continuation bytes).  In attributes
  * TAB LF CR become &#9; &#10; &#13;, in text they stay raw.  DEL and C1
  * characters are valid XML and are kept. */
-/* The start of the last `max` lines of `s` (a final newline ends the last
- * line rather than starting an empty one): the tail of program output that
- * reports show. */
-const char *lc_tail_lines(const char *s, size_t max);
-
 void lc_xml_escape(struct lc_buf *out, const char *s, size_t len, int attr);
-
-/* Length of the ANSI CSI sequence (ESC [ parameters intermediates final)
- * at `p`, or 0 when `p` does not start a complete one: the colour codes
- * that program output may carry, which reports drop. */
-size_t lc_csi_len(const unsigned char *p, const unsigned char *end);
-
-/* Writes `data` to `path` atomically: a temporary file "PATH.tmp.XXXXXX"
- * beside it, mode 0644, fsync, rename over `path`.  Returns 0, or -1 with
- * LC_ESYSTEM (path = `path`) in `err`; the temporary file is then removed
- * and `path` is untouched. */
-int lc_write_file_atomic(const char *path, const char *data, size_t len,
-                         struct lc_err *err);
 
 #endif

@@ -6,7 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "verdict/verdict.h"
+#include "base/format.h"
 
 #include "base/banned.h"
 

@@ -27,6 +27,7 @@
 #define JSMN_STATIC
 #include <jsmn.h>
 
+#include "base/jsonstr.h"
 #include "run/http.h"
 
 #include "base/banned.h"
@@ -888,78 +889,24 @@ snapshot_done(struct run *r, unsigned k)
 /* --- call: the agent's "error" line ------------------------------------- */
 
 /* Appends the JSON string token `t` of `js`, decoded; control characters
- * become spaces (the result is one line). */
+ * become spaces (the result is one line).  jsmn has checked its escapes;
+ * should one still be bad, the token is appended as it stands. */
 static void
 json_text(struct lc_buf *out, const char *js, const jsmntok_t *t)
 {
-  const char *p = js + t->start, *end = js + t->end;
-  while (p < end) {
-    unsigned long cp;
-    if (*p != '\\') {
-      unsigned char c = (unsigned char)*p++;
-      lc_buf_addch(out, c < 0x20 ? ' ' : (char)c);
-      continue;
-    }
-    if (++p >= end)
-      break;
-    switch (*p) {
-    case 'u':
-      if (end - p < 5)
-        return;
-      cp = 0;
-      {
-        int i;
-        for (i = 1; i <= 4; i++) {
-          char h = p[i];
-          cp = cp * 16 + (unsigned long)(h >= '0' && h <= '9'   ? h - '0'
-                                         : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                                         : h >= 'A' && h <= 'F' ? h - 'A' + 10
-                                                                : 0);
-        }
-      }
-      p += 5;
-      if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 && p[0] == '\\' &&
-          p[1] == 'u') {
-        unsigned long lo =
-            strtoul((char[5]){p[2], p[3], p[4], p[5], 0}, NULL, 16);
-        if (lo >= 0xDC00 && lo <= 0xDFFF) {
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          p += 6;
-        }
-      }
-      if (cp >= 0xD800 && cp <= 0xDFFF)
-        cp = 0xFFFD;
-      if (cp < 0x20) {
-        lc_buf_addch(out, ' ');
-      } else if (cp < 0x80) {
-        lc_buf_addch(out, (char)cp);
-      } else if (cp < 0x800) {
-        lc_buf_addch(out, (char)(0xC0 | (cp >> 6)));
-        lc_buf_addch(out, (char)(0x80 | (cp & 0x3F)));
-      } else if (cp < 0x10000) {
-        lc_buf_addch(out, (char)(0xE0 | (cp >> 12)));
-        lc_buf_addch(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
-        lc_buf_addch(out, (char)(0x80 | (cp & 0x3F)));
-      } else {
-        lc_buf_addch(out, (char)(0xF0 | (cp >> 18)));
-        lc_buf_addch(out, (char)(0x80 | ((cp >> 12) & 0x3F)));
-        lc_buf_addch(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
-        lc_buf_addch(out, (char)(0x80 | (cp & 0x3F)));
-      }
-      continue;
-    case 'n':
-    case 'r':
-    case 't':
-    case 'b':
-    case 'f':
-      lc_buf_addch(out, ' ');
-      break;
-    default: /* " \ / */
-      lc_buf_addch(out, *p);
-      break;
-    }
-    p++;
+  size_t len = (size_t)(t->end - t->start), n, bad, i;
+  char *o;
+  lc_buf_grow(out, len);
+  o = out->buf + out->len;
+  n = lc_json_unescape(js + t->start, len, o, &bad);
+  if (n == (size_t)-1) {
+    memcpy(o, js + t->start, len);
+    n = len;
   }
+  for (i = 0; i < n; i++)
+    if ((unsigned char)o[i] < 0x20)
+      o[i] = ' ';
+  lc_buf_setlen(out, out->len + n);
 }
 
 /* The value of `key` in the flat JSON object `tok[0..n)`, or NULL. */

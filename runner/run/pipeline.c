@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/format.h"
 #include "base/fsutil.h"
 #include "leakcheck/buf.h"
 #include "leakcheck/heap.h"

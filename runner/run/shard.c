@@ -2,6 +2,9 @@
 #include "run/shard.h"
 
 #include <stddef.h>
+#include <string.h>
+
+#include "base/hash.h"
 
 #include "base/banned.h"
 
@@ -42,12 +45,7 @@ lc_shard_parse(const char *s, unsigned *index, unsigned *count)
 uint32_t
 lc_shard_hash(const char *s)
 {
-  uint32_t h = 2166136261u;
-  for (; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 16777619u;
-  }
-  return h;
+  return lc_fnv1a32(s, strlen(s));
 }
 
 unsigned

@@ -1,4 +1,4 @@
-/* Series of Summaries and the assertions judged on them (see verdict.h). */
+/* The assertions judged on a series of Summaries (see verdict.h). */
 #include "verdict/verdict.h"
 
 #include <stdint.h>
@@ -6,143 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/format.h"
 #include "leakcheck/buf.h"
 
 #include "base/banned.h"
-
-#define SLOT_EMPTY UINT32_MAX
-
-/* ---- series ------------------------------------------------------------ */
-
-static uint64_t
-fnv1a(const char *s)
-{
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-/* Returns the slot holding `key`, or the empty slot where it would go. */
-static size_t
-series_probe(const struct lc_series *ser, const char *key)
-{
-  size_t mask = ser->nslots - 1;
-  size_t i = (size_t)fnv1a(key) & mask;
-  while (ser->slots[i] != SLOT_EMPTY &&
-         strcmp(ser->rows[ser->slots[i]].key, key) != 0)
-    i = (i + 1) & mask;
-  return i;
-}
-
-/* Keeps the table at most half full so that probes stay short. */
-static void
-series_reserve_slots(struct lc_series *ser, size_t nrows)
-{
-  size_t n = ser->nslots ? ser->nslots : 64;
-  size_t i;
-  while (nrows > n / 2) {
-    if (lc_mul_overflows(n, 2))
-      abort(); /* more rows than memory: cannot happen */
-    n *= 2;
-  }
-  if (n == ser->nslots)
-    return;
-  free(ser->slots);
-  ser->slots = lc_reallocarray_or_die(NULL, n, sizeof(*ser->slots));
-  ser->nslots = n;
-  for (i = 0; i < n; i++)
-    ser->slots[i] = SLOT_EMPTY;
-  for (i = 0; i < ser->nrows; i++)
-    ser->slots[series_probe(ser, ser->rows[i].key)] = (uint32_t)i;
-}
-
-void
-lc_series_add(struct lc_series *ser, const struct lc_summary *sum)
-{
-  size_t k = ser->nsnap, n = k + 1, i;
-  uint64_t tc = 0, ts = 0;
-
-  /* Every known row gets a zero for this snapshot first; rows present in
-   * `sum` overwrite it below. */
-  for (i = 0; i < ser->nrows; i++) {
-    struct lc_series_row *r = &ser->rows[i];
-    r->count = lc_reallocarray_or_die(r->count, n, sizeof(*r->count));
-    r->size = lc_reallocarray_or_die(r->size, n, sizeof(*r->size));
-    r->count[k] = 0;
-    r->size[k] = 0;
-  }
-  ser->total_count =
-      lc_reallocarray_or_die(ser->total_count, n, sizeof(*ser->total_count));
-  ser->total_size =
-      lc_reallocarray_or_die(ser->total_size, n, sizeof(*ser->total_size));
-
-  for (i = 0; i < sum->nrows; i++) {
-    const struct lc_summary_row *src = &sum->rows[i];
-    const char *key = src->key ? src->key : "";
-    struct lc_series_row *r;
-    size_t slot;
-
-    series_reserve_slots(ser, ser->nrows + 1);
-    slot = series_probe(ser, key);
-    if (ser->slots[slot] == SLOT_EMPTY) {
-      if (ser->nrows >= SLOT_EMPTY)
-        abort(); /* 4 billion classes: the slot type cannot hold them */
-      LC_ALLOC_GROW(ser->rows, ser->nrows + 1, ser->rows_alloc);
-      r = &ser->rows[ser->nrows];
-      r->key = lc_xstrdup(key);
-      r->name = lc_xstrdup(src->name ? src->name : key);
-      r->count = lc_xcalloc(n, sizeof(*r->count));
-      r->size = lc_xcalloc(n, sizeof(*r->size));
-      r->survivors = NULL;
-      ser->slots[slot] = (uint32_t)ser->nrows++;
-    } else {
-      r = &ser->rows[ser->slots[slot]];
-    }
-    r->count[k] += src->count;
-    r->size[k] += src->self_size;
-    tc += src->count;
-    ts += src->self_size;
-  }
-  ser->total_count[k] = tc;
-  ser->total_size[k] = ts;
-  ser->nsnap = n;
-}
-
-void
-lc_series_release(struct lc_series *ser)
-{
-  size_t i;
-  for (i = 0; i < ser->nrows; i++) {
-    free(ser->rows[i].key);
-    free(ser->rows[i].name);
-    free(ser->rows[i].count);
-    free(ser->rows[i].size);
-    free(ser->rows[i].survivors);
-  }
-  if (ser->big)
-    for (i = 0; i < ser->nsnap; i++)
-      free(ser->big[i].v);
-  free(ser->big);
-  free(ser->max_id);
-  free(ser->rows);
-  free(ser->total_count);
-  free(ser->total_size);
-  free(ser->slots);
-  memset(ser, 0, sizeof(*ser));
-}
-
-long
-lc_series_find(const struct lc_series *ser, const char *key)
-{
-  size_t slot;
-  if (!ser->nslots)
-    return -1;
-  slot = series_probe(ser, key);
-  return ser->slots[slot] == SLOT_EMPTY ? -1 : (long)ser->slots[slot];
-}
 
 int
 lc_row_is_internal(const char *name)
@@ -154,127 +21,6 @@ lc_row_is_internal(const char *name)
     if (strcmp(name, internal[i]) == 0)
       return 1;
   return strncmp(name, "system / ", 9) == 0;
-}
-
-static int
-big_cmp(const void *a, const void *b)
-{
-  const struct lc_big_object *x = a, *y = b;
-  return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* The series row index of summary row r. */
-static uint32_t
-series_row_of(const struct lc_series *ser, const struct lc_summary *sum,
-              uint32_t r)
-{
-  long i = lc_series_find(ser, sum->rows[r].key);
-  return i < 0 ? SLOT_EMPTY : (uint32_t)i;
-}
-
-void
-lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
-                      const struct lc_summary *sum)
-{
-  size_t k = ser->nsnap - 1, alloc = 0;
-  uint32_t v, max = 0;
-  struct lc_big_objects *b;
-  uint32_t *row_map;
-  ser->max_id =
-      lc_reallocarray_or_die(ser->max_id, ser->nsnap, sizeof(*ser->max_id));
-  ser->big = lc_reallocarray_or_die(ser->big, ser->nsnap, sizeof(*ser->big));
-  b = &ser->big[k];
-  memset(b, 0, sizeof(*b));
-  row_map = lc_xmalloc((sum->nrows + 1) * sizeof(uint32_t));
-  for (v = 0; v < sum->nrows; v++)
-    row_map[v] = series_row_of(ser, sum, v);
-  for (v = 0; v < s->node_count; v++) {
-    uint32_t id = s->node_id[v];
-    if ((id & 1) && id > max)
-      max = id;
-    if (sum->node_row[v] == UINT32_MAX || sum->node_self[v] < LC_BIG_OBJECT ||
-        s->node_type[v] == LC_NT_STRING ||
-        s->node_type[v] == LC_NT_CONS_STRING ||
-        s->node_type[v] == LC_NT_SLICED_STRING || !(id & 1))
-      continue;
-    LC_ALLOC_GROW(b->v, b->n + 1, alloc);
-    b->v[b->n].id = id;
-    b->v[b->n].row = row_map[sum->node_row[v]];
-    b->v[b->n].size = sum->node_self[v];
-    b->n++;
-  }
-  if (b->n > 1)
-    qsort(b->v, b->n, sizeof(*b->v), big_cmp);
-  ser->max_id[k] = max;
-  free(row_map);
-}
-
-void
-lc_series_set_survivors(struct lc_series *ser, const struct lc_snapshot *s,
-                        const struct lc_summary *sum)
-{
-  size_t n = ser->nsnap, i;
-  uint32_t v, *row_map;
-  if (!n || !ser->max_id)
-    return;
-  for (i = 0; i < ser->nrows; i++) {
-    free(ser->rows[i].survivors);
-    ser->rows[i].survivors = lc_xcalloc(n, sizeof(uint64_t));
-  }
-  row_map = lc_xmalloc((sum->nrows + 1) * sizeof(uint32_t));
-  for (v = 0; v < sum->nrows; v++)
-    row_map[v] = series_row_of(ser, sum, v);
-  for (v = 0; v < s->node_count; v++) {
-    uint32_t id = s->node_id[v], r;
-    size_t lo = 0, hi = n;
-    if (sum->node_row[v] == UINT32_MAX || !(id & 1))
-      continue;
-    r = row_map[sum->node_row[v]];
-    if (r == SLOT_EMPTY)
-      continue;
-    /* The interval the object was allocated in: the first snapshot whose
-     * highest id reaches it (ids only grow within one process). */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (ser->max_id[mid] < id)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    if (lo > 0 && lo < n)
-      ser->rows[r].survivors[lo]++;
-  }
-  free(row_map);
-}
-
-/* ---- bytes ------------------------------------------------------------- */
-
-void
-lc_format_bytes(char *dst, size_t dstlen, int64_t bytes, int sign)
-{
-  static const char *const units[] = {"KB", "MB", "GB"};
-  const char *pre = bytes < 0 ? "-" : sign ? "+" : "";
-  /* The magnitude as unsigned, so that INT64_MIN is fine. */
-  uint64_t mag = bytes < 0 ? (uint64_t)(-(bytes + 1)) + 1 : (uint64_t)bytes;
-  uint64_t unit = 1024, tenths = 0;
-  size_t u;
-
-  if (!dst || !dstlen)
-    return;
-  if (mag < 1024) {
-    snprintf(dst, dstlen, "%s%llu B", pre, (unsigned long long)mag);
-    return;
-  }
-  for (u = 0; u < 3; u++, unit *= 1024) {
-    /* Round half up to tenths without overflowing mag * 10. */
-    uint64_t q = mag / unit, r = mag % unit;
-    tenths = q * 10 + (r * 10 + unit / 2) / unit;
-    if (tenths < 10240 || u == 2)
-      break;
-  }
-  snprintf(dst, dstlen, "%s%llu.%llu %s", pre,
-           (unsigned long long)(tenths / 10), (unsigned long long)(tenths % 10),
-           units[u]);
 }
 
 /* ---- verdict ----------------------------------------------------------- */
@@ -532,13 +278,12 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
       size_t k;
       int ok = 1;
       for (k = j->first + 1; k <= j->last && ok; k++) {
-        const struct lc_big_objects *b = &ser->big[k];
-        cur = bsearch(o, b->v, b->n, sizeof(*b->v), big_cmp);
+        cur = lc_big_objects_find(&ser->big[k], o->id);
         ok = cur && cur->size >= prev;
         if (ok)
           prev = cur->size;
       }
-      if (!ok || o->row == SLOT_EMPTY || ignored[o->row] ||
+      if (!ok || o->row == LC_SERIES_NO_ROW || ignored[o->row] ||
           prev < o->size + LC_OBJECT_GROWTH_MIN ||
           prev < o->size + o->size / 10)
         continue;

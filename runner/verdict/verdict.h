@@ -1,9 +1,7 @@
 /*
- * The verdict: assertions of one check evaluated on its series of Summaries.
- *
- * A series holds, per row key, the count and shallow size in every snapshot
- * taken (warm-up ones included, so reports can show them).  Growth is
- * measured from the first measured snapshot (index `warmup`) to the last.
+ * The verdict: assertions of one check evaluated on its series of Summaries
+ * (verdict/series.h).  Growth is measured from the first measured snapshot
+ * (index `warmup`) to the last.
  */
 #ifndef LEAKCHECK_VERDICT_H
 #define LEAKCHECK_VERDICT_H
@@ -15,78 +13,7 @@
 #include "config/config.h"
 #include "leakcheck/buf.h"
 #include "leakcheck/heap.h"
-
-struct lc_series_row {
-  char *key;
-  char *name;
-  /* survivors[k] (k >= 1), once lc_series_set_survivors ran: members of
-   * this row in the last snapshot that were allocated between snapshots
-   * k-1 and k (by node id).  NULL before. */
-  uint64_t *survivors;
-  uint64_t *count; /* [nsnap]; 0 where the row was absent */
-  uint64_t *size;  /* [nsnap] */
-};
-
-/* An object of one snapshot whose (adjusted) shallow size is at least
- * LC_BIG_OBJECT bytes: followed by id across snapshots to catch one
- * collection whose backing store grows while the object count is flat. */
-#define LC_BIG_OBJECT 256
-struct lc_big_object {
-  uint32_t id;
-  uint32_t row; /* index into lc_series.rows */
-  uint64_t size;
-};
-
-struct lc_big_objects {
-  struct lc_big_object *v; /* sorted by id */
-  size_t n;
-};
-
-struct lc_series {
-  size_t nsnap;
-  uint32_t *max_id; /* [nsnap]: highest odd (JavaScript heap) node id of
-                       each snapshot, from lc_series_add_objects */
-  struct lc_big_objects *big; /* [nsnap], from lc_series_add_objects */
-  size_t warmup;              /* index of the first measured snapshot */
-  struct lc_series_row *rows;
-  size_t nrows, rows_alloc;
-  uint64_t *total_count; /* [nsnap], over every row */
-  uint64_t *total_size;  /* [nsnap], over every row */
-  /* private lookup table: key → row index */
-  uint32_t *slots;
-  size_t nslots;
-};
-
-#define LC_SERIES_INIT                                                         \
-  {                                                                            \
-    0                                                                          \
-  }
-
-/* Appends one snapshot's rows to the series as snapshot number ser->nsnap
- * (key, name, count and self_size are copied; `sum` is not kept).  Rows are
- * matched by key; a row seen for the first time gets 0 in the earlier
- * snapshots, a known row absent from `sum` gets 0 in this one, and rows
- * repeated within one summary are added up.  total_count/total_size get the
- * sums over every row of `sum`.  Pointers into `rows` are invalidated. */
-void lc_series_add(struct lc_series *ser, const struct lc_summary *sum);
-/* Frees everything the series owns and re-initialises it (warmup too). */
-void lc_series_release(struct lc_series *ser);
-
-/* Records, for the snapshot just added with lc_series_add (its summary
- * `sum`, with per-node arrays), the highest odd node id and the big
- * objects.  Call right after lc_series_add. */
-void lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
-                           const struct lc_summary *sum);
-
-/* For the last snapshot (already added): counts, per row and per
- * interval, the members allocated in that interval, so steady growth can
- * ignore churn and in-flight work.  Needs lc_series_add_objects for every
- * snapshot. */
-void lc_series_set_survivors(struct lc_series *ser, const struct lc_snapshot *s,
-                             const struct lc_summary *sum);
-
-/* The index of the row with `key`, or -1. */
-long lc_series_find(const struct lc_series *ser, const char *key);
+#include "verdict/series.h"
 
 /* Nonzero for the rows of V8's own machinery that grow while code warms
  * up: (compiled code), (object shape), (system), (array), (synthetic) and
@@ -200,15 +127,6 @@ void lc_verdict_free(struct lc_assert_result *res, size_t n);
  * classes of one name stay apart), "Array @123" for one growing object,
  * "total" or "V8 internals". */
 void lc_finding_name(struct lc_buf *out, const struct lc_finding *f);
-
-/* Formats a byte count in the units of leakcheck.yml (1024-based) into
- * `dst` (always NUL-terminated, truncated to dstlen): below 1 KB "512 B",
- * then one decimal, rounded half up: "2.1 KB", "3.0 MB", "1.2 GB".  A value
- * that rounds to 1024.0 of a unit is written in the next one ("1.0 MB", not
- * "1024.0 KB").  Negative values always get "-"; `sign` adds "+" to the
- * others ("+0 B").  LC_BYTES_MAX bytes are always enough. */
-#define LC_BYTES_MAX 32
-void lc_format_bytes(char *dst, size_t dstlen, int64_t bytes, int sign);
 
 /* ---- the outcome of one check -------------------------------------------
  */

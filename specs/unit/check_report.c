@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fsutil.h"
 #include "leakcheck/buf.h"
 #include "report/report.h"
 
@@ -89,7 +90,8 @@ add_snapshots(struct lc_series *ser, size_t n)
   size_t k;
   for (k = 0; k < n; k++) {
     struct lc_summary_row rows[2] = {
-        {(char *)",Function", (char *)"Function", fn_count[k], fn_size[k], 0, 0},
+        {(char *)",Function", (char *)"Function", fn_count[k], fn_size[k], 0,
+         0},
         {(char *)",Object", (char *)"Object", 5, 80, 0, 0}};
     struct lc_summary sum = LC_SUMMARY_INIT;
     sum.rows = rows;

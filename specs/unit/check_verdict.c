@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/format.h"
 #include "leakcheck/buf.h"
 #include "verdict/verdict.h"
 
@@ -516,7 +517,7 @@ START_TEST(test_series_many)
     free(rev);
   }
   ck_assert_uint_eq(ser.nrows, N);
-  ck_assert_uint_ge(ser.nslots, 2 * N);
+  ck_assert_uint_ge(ser.index.nslots, 2 * N);
   for (i = 0; i < N; i++) {
     ck_assert_str_eq(ser.rows[i].key, rows[i].key);
     ck_assert_uint_eq(ser.rows[i].count[0], i);

@@ -1,0 +1,94 @@
+/*
+ * A series of Summaries: per row key, the count and shallow size in every
+ * snapshot taken (warm-up ones included, so reports can show them), the
+ * highest node id of each snapshot, its big objects, and the survivors of
+ * each interval.  The verdict (verdict/verdict.h) judges it.
+ */
+#ifndef LEAKCHECK_SERIES_H
+#define LEAKCHECK_SERIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/strmap.h"
+#include "leakcheck/heap.h"
+
+struct lc_series_row {
+  const char *key; /* owned by the series' index */
+  char *name;
+  /* survivors[k] (k >= 1), once lc_series_set_survivors ran: members of
+   * this row in the last snapshot that were allocated between snapshots
+   * k-1 and k (by node id).  NULL before. */
+  uint64_t *survivors;
+  uint64_t *count; /* [nsnap]; 0 where the row was absent */
+  uint64_t *size;  /* [nsnap] */
+};
+
+/* An object of one snapshot whose (adjusted) shallow size is at least
+ * LC_BIG_OBJECT bytes: followed by id across snapshots to catch one
+ * collection whose backing store grows while the object count is flat. */
+#define LC_BIG_OBJECT 256
+struct lc_big_object {
+  uint32_t id;
+  uint32_t row; /* index into lc_series.rows, or LC_SERIES_NO_ROW */
+  uint64_t size;
+};
+
+struct lc_big_objects {
+  struct lc_big_object *v; /* sorted by id */
+  size_t n;
+};
+
+/* No row of the series. */
+#define LC_SERIES_NO_ROW UINT32_MAX
+
+/* The big object with `id` in `b`, or NULL. */
+const struct lc_big_object *lc_big_objects_find(const struct lc_big_objects *b,
+                                                uint32_t id);
+
+struct lc_series {
+  size_t nsnap;
+  uint32_t *max_id; /* [nsnap]: highest odd (JavaScript heap) node id of
+                       each snapshot, from lc_series_add_objects */
+  struct lc_big_objects *big; /* [nsnap], from lc_series_add_objects */
+  size_t warmup;              /* index of the first measured snapshot */
+  struct lc_series_row *rows;
+  size_t nrows, rows_alloc;
+  uint64_t *total_count; /* [nsnap], over every row */
+  uint64_t *total_size;  /* [nsnap], over every row */
+  /* private: key → row index, in the order of `rows` */
+  struct lc_strmap index;
+};
+
+#define LC_SERIES_INIT                                                         \
+  {                                                                            \
+    0                                                                          \
+  }
+
+/* Appends one snapshot's rows to the series as snapshot number ser->nsnap
+ * (key, name, count and self_size are copied; `sum` is not kept).  Rows are
+ * matched by key; a row seen for the first time gets 0 in the earlier
+ * snapshots, a known row absent from `sum` gets 0 in this one, and rows
+ * repeated within one summary are added up.  total_count/total_size get the
+ * sums over every row of `sum`.  Pointers into `rows` are invalidated. */
+void lc_series_add(struct lc_series *ser, const struct lc_summary *sum);
+/* Frees everything the series owns and re-initialises it (warmup too). */
+void lc_series_release(struct lc_series *ser);
+
+/* Records, for the snapshot just added with lc_series_add (its summary
+ * `sum`, with per-node arrays), the highest odd node id and the big
+ * objects.  Call right after lc_series_add. */
+void lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
+                           const struct lc_summary *sum);
+
+/* For the last snapshot (already added): counts, per row and per
+ * interval, the members allocated in that interval, so steady growth can
+ * ignore churn and in-flight work.  Needs lc_series_add_objects for every
+ * snapshot. */
+void lc_series_set_survivors(struct lc_series *ser, const struct lc_snapshot *s,
+                             const struct lc_summary *sum);
+
+/* The index of the row with `key`, or -1. */
+long lc_series_find(const struct lc_series *ser, const char *key);
+
+#endif
