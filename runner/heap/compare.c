@@ -1,4 +1,4 @@
-/* The Comparison view (see compare.h). */
+/* The Comparison view (see leakcheck/heap.h). */
 #include "leakcheck/heap.h"
 
 #include <stdlib.h>

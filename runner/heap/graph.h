@@ -2,8 +2,8 @@
  * The heap graph's derived structures, computed only when a report asks:
  * DevTools' essential edges, the dominator tree with retained sizes, and
  * distances from the GC roots.
- * Semantics follow current DevTools (heapsnapshot-format.md §3 steps 2, 3,
- * 5 and 6), so retained sizes and distances equal the Memory panel's.
+ * Semantics follow current DevTools (docs/heap-snapshot-format.md §3 steps 2,
+ * 3, 5 and 6), so retained sizes and distances equal the Memory panel's.
  */
 #ifndef LC_HEAP_GRAPH_H
 #define LC_HEAP_GRAPH_H

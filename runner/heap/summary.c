@@ -1,7 +1,7 @@
 /*
- * The Summary view (see summary.h and heapsnapshot-format.md §3): the steps
- * run in DevTools' order because each one changes the numbers of the next:
- * detachedness, shallow-size reattribution, class names with interface
+ * The Summary view (see leakcheck/heap.h and docs/heap-snapshot-format.md §3):
+ * the steps run in DevTools' order because each one changes the numbers of the
+ * next: detachedness, shallow-size reattribution, class names with interface
  * inference, then rows.
  */
 #include "heap/graph.h"

@@ -2,7 +2,7 @@
  * GitHub Actions reporters: workflow-command annotations that point at the
  * failing assertion in leakcheck.yml, the Markdown step summary, and the
  * wrapping that keeps the program's output from being read as workflow
- * commands (shared/reference/junit-and-ci.md §5).
+ * commands (docs/junit-and-ci.md §5).
  *
  * Like every reporter these only append bytes to a caller's buffer; main.c
  * prints them (annotations on stdout) or appends them to the file named by

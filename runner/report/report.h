@@ -59,7 +59,7 @@ void lc_report_brief(struct lc_buf *out, const struct lc_config *cfg,
 enum lc_junit_profile { LC_JUNIT_DEFAULT, LC_JUNIT_JENKINS };
 
 /* Appends the JUnit XML document for `n` results to `out` (see
- * shared/reference/junit-and-ci.md §1): a <testsuites name="leakcheck">
+ * docs/junit-and-ci.md §1): a <testsuites name="leakcheck">
  * root, one flat <testsuite> per check (timestamp in UTC from `started`,
  * hostname, <properties> snapshots/warmup/script, and <system-out>/
  * <system-err> with the program's tails when they are not empty), one

@@ -1,5 +1,5 @@
 /*
- * The Comparison view (heapsnapshot-format.md §4) on hand-written pairs of
+ * The Comparison view (docs/heap-snapshot-format.md §4) on hand-written pairs of
  * snapshots of one "process" (ids of survivors stay, new objects get new
  * ids): #New, #Deleted, #Delta, Alloc. Size, Freed Size and Size Delta per
  * row key, exactly.  Every expected number was checked against the real

@@ -1,6 +1,6 @@
 /*
  * Retainers, essential edges, dominators, retained sizes, distances and
- * shallow-size reattribution (heapsnapshot-format.md §3) on small
+ * shallow-size reattribution (docs/heap-snapshot-format.md §3) on small
  * hand-written heaps whose answers are known.  Every expected number below
  * was worked out by hand from the DevTools rules and then checked against
  * the real DevTools heap snapshot worker (specs/devtools/): run this suite
