@@ -267,7 +267,8 @@ enum {
   LC_GRAPH_DOMINATORS = 1, /* essential edges, idom, retained */
   LC_GRAPH_DISTANCES = 2,
   LC_GRAPH_PATHS = 4, /* implies LC_GRAPH_DISTANCES */
-  /* lc_graph_build and lc_graph_start run only lc_graph_mark (below). */
+  /* lc_graph_build and lc_graph_start run only the mark step: the
+   * page-owned flag, essential edges and the distance filter's verdicts. */
   LC_GRAPH_MARK_ONLY = 8
 };
 

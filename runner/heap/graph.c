@@ -343,8 +343,9 @@ pair_of_edge(const struct lc_graph *g, uint32_t e)
                                                       : UINT32_MAX;
 }
 
-void
-lc_graph_mark(struct lc_graph *g, const struct lc_snapshot *s, unsigned what)
+/* The mark step (see graph.h). */
+static void
+graph_mark(struct lc_graph *g, const struct lc_snapshot *s, unsigned what)
 {
   uint8_t *flags = name_flags(s);
   g->node_count = s->node_count;
@@ -782,7 +783,7 @@ lc_graph_build(struct lc_graph *g, const struct lc_snapshot *s,
                const uint64_t *self, unsigned what)
 {
   memset(g, 0, sizeof(*g));
-  lc_graph_mark(g, s, what);
+  graph_mark(g, s, what);
   if (what & LC_GRAPH_MARK_ONLY)
     return;
   if (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS))

@@ -16,10 +16,11 @@
 /*
  * The same build, step by step, for a caller that gives the snapshot's
  * memory back as soon as it can (lc_snapshot_drop).  lc_graph_build(g, s,
- * self, what) is lc_graph_mark, lc_graph_distances, then
+ * self, what) is the mark step, lc_graph_distances, then
  * lc_graph_dominators_begin and _end, on a zeroed `g`.
  *
- * lc_graph_mark decides everything that needs names, ids and strings:
+ * The mark step (lc_graph_build or lc_graph_start with LC_GRAPH_MARK_ONLY
+ * in `what`) decides everything that needs names, ids and strings:
  * the page-owned flag and essential edges (LC_GRAPH_DOMINATORS) and the
  * distance filter's verdict per edge (LC_GRAPH_DISTANCES/PATHS).  The later
  * steps read only node_count and the edges (node_first_edge, edge_to,
@@ -30,8 +31,6 @@
  * lc_graph_dominators_end sets g->idom, and g->retained when `self` is not
  * NULL (else call lc_graph_retained later).
  */
-void lc_graph_mark(struct lc_graph *g, const struct lc_snapshot *s,
-                   unsigned what);
 void lc_graph_distances(struct lc_graph *g, const struct lc_snapshot *s,
                         int paths);
 void lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s);
