@@ -1,14 +1,11 @@
-/* Terminal and JUnit reports, XML escaping, atomic writes (see report.h). */
+/* Terminal and JUnit reports, XML escaping (see report.h). */
 #include "report/report.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 

@@ -1,7 +1,7 @@
 /*
  * Reporters: results of the checks that ran → bytes.  Terminal text and
  * JUnit XML behind one data model; no reporter prints on its own, each
- * returns a buffer or writes a file atomically.
+ * returns a buffer (the caller writes it, base/fsutil.h).
  */
 #ifndef LEAKCHECK_REPORT_H
 #define LEAKCHECK_REPORT_H
