@@ -1559,6 +1559,12 @@ check_name(struct ctx *c, size_t v, struct lc_check *ck, size_t idx)
                 "'name' must use only letters, digits, '.', '_' and '-'; "
                 "got %s",
                 got(c, v));
+  /* The name is a directory under --snapshot-dir: one safe component. */
+  if (!*s || !strcmp(s, ".") || !strcmp(s, "..") || *s == '-')
+    return fail(c, n->mark,
+                "'name' must be usable as a directory name: not empty, "
+                "'.' or '..', and not starting with '-'; got %s",
+                got(c, v));
   if (n->len > MAX_NAME)
     return fail(c, n->mark, "'name' must be at most %d characters; got %zu",
                 MAX_NAME, n->len);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -47,6 +48,9 @@ extern char **environ;
 #define CTL_LINE_MAX 65536  /* longest line accepted from the agent */
 #define GRACE_MS 2000       /* SIGTERM, then SIGKILL */
 #define NO_PIDFD_TICK_MS 50 /* waitpid polling when pidfd_open fails */
+#define SWEEP_TICK_MS 10    /* between two sweeps of descendants */
+#define SWEEP_ROUNDS 500    /* sweeps before giving up (5 s) */
+#define SWEEP_GRACE_MS 500  /* SIGTERM, then SIGKILL, for descendants */
 
 /* --- signals ------------------------------------------------------------- */
 
@@ -131,6 +135,179 @@ signal_name(int signo)
   return s ? s : "?";
 }
 
+/* --- descendants --------------------------------------------------------- */
+
+/* leakcheck is a child subreaper (PR_SET_CHILD_SUBREAPER): a process the
+ * program started and left behind (detached, setsid, double fork) is
+ * reparented to us instead of init when its parent ends.  So "every
+ * descendant of the program" is "every process whose parent chain leads to
+ * us", which /proc shows whatever session or process group it moved to.
+ * Without /proc the sweep finds nothing and only the process group is
+ * killed (documented in the README). */
+
+static int subreaper_set;
+
+static void
+become_subreaper(void)
+{
+  if (!subreaper_set && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    subreaper_set = 1;
+}
+
+/* The parent of `pid` from /proc/PID/stat, or -1. */
+static pid_t
+proc_ppid(pid_t pid)
+{
+  char path[64], buf[512], *rp;
+  ssize_t n;
+  long ppid;
+  int fd;
+  snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* "PID (COMM) S PPID ...": COMM may hold anything, ')' included. */
+  rp = strrchr(buf, ')');
+  if (!rp || sscanf(rp + 1, " %*c %ld", &ppid) != 1)
+    return -1;
+  return (pid_t)ppid;
+}
+
+struct proc_list {
+  pid_t *pid, *ppid;
+  size_t n, alloc, alloc2;
+};
+
+/* Fills `pl` with every process whose parent chain leads to us.  Returns
+ * how many there are. */
+static size_t
+find_descendants(struct proc_list *pl)
+{
+  struct proc_list all = {NULL, NULL, 0, 0, 0};
+  pid_t self = getpid();
+  DIR *d = opendir("/proc");
+  size_t i, added;
+  pl->n = 0;
+  if (!d)
+    return 0;
+  for (;;) {
+    struct dirent *de = readdir(d);
+    char *end;
+    long v;
+    pid_t pp;
+    if (!de)
+      break;
+    v = strtol(de->d_name, &end, 10);
+    if (*end || v <= 0 || (pid_t)v == self)
+      continue;
+    pp = proc_ppid((pid_t)v);
+    if (pp <= 0)
+      continue;
+    LC_ALLOC_GROW(all.pid, all.n + 1, all.alloc);
+    LC_ALLOC_GROW(all.ppid, all.n + 1, all.alloc2);
+    all.pid[all.n] = (pid_t)v;
+    all.ppid[all.n++] = pp;
+  }
+  closedir(d);
+  /* Our children, then theirs, until nothing is added. */
+  do {
+    added = 0;
+    for (i = 0; i < all.n; i++) {
+      size_t j;
+      int ours = all.ppid[i] == self, seen = 0;
+      for (j = 0; j < pl->n && !seen; j++) {
+        seen = pl->pid[j] == all.pid[i];
+        ours = ours || pl->pid[j] == all.ppid[i];
+      }
+      if (ours && !seen) {
+        LC_ALLOC_GROW(pl->pid, pl->n + 1, pl->alloc);
+        LC_ALLOC_GROW(pl->ppid, pl->n + 1, pl->alloc2);
+        pl->pid[pl->n] = all.pid[i];
+        pl->ppid[pl->n++] = all.ppid[i];
+        added++;
+      }
+    }
+  } while (added);
+  free(all.pid);
+  free(all.ppid);
+  return pl->n;
+}
+
+/* Sends `signo` to descendant `i` of `pl`.  Through a pidfd, checked to
+ * still have the parent the scan saw, so that a pid reused in between by
+ * a stranger is never signalled. */
+static void
+signal_descendant(const struct proc_list *pl, size_t i, int signo)
+{
+#if defined(SYS_pidfd_open) && defined(SYS_pidfd_send_signal)
+  int fd = (int)syscall(SYS_pidfd_open, pl->pid[i], 0);
+  if (fd >= 0) {
+    if (proc_ppid(pl->pid[i]) == pl->ppid[i])
+      syscall(SYS_pidfd_send_signal, fd, signo, NULL, 0);
+    close(fd);
+    return;
+  }
+  if (errno != ENOSYS)
+    return; /* gone already */
+#endif
+  if (proc_ppid(pl->pid[i]) == pl->ppid[i])
+    kill(pl->pid[i], signo);
+}
+
+/* Reaps every child of ours that has ended. */
+static void
+reap_children(void)
+{
+  int status;
+  while (waitpid(-1, &status, WNOHANG) > 0)
+    ;
+}
+
+/* Sends `signo` to every descendant.  Returns how many there were. */
+static size_t
+signal_descendants(int signo)
+{
+  struct proc_list pl = {NULL, NULL, 0, 0, 0};
+  size_t i, n = find_descendants(&pl);
+  for (i = 0; i < n; i++)
+    signal_descendant(&pl, i, signo);
+  free(pl.pid);
+  free(pl.ppid);
+  return n;
+}
+
+/* Ends every descendant: SIGTERM, up to `grace_ms` for them to go, then
+ * SIGKILL until none is left (each one killed reparents its own children
+ * to us, which the next round finds), reaping as they end.  Bounded:
+ * gives up after SWEEP_ROUNDS rounds. */
+static void
+sweep_descendants(unsigned grace_ms)
+{
+  uint64_t ms;
+  unsigned round;
+  struct timespec tick = {0, SWEEP_TICK_MS * 1000000L};
+  reap_children();
+  if (!signal_descendants(SIGTERM))
+    return;
+  for (ms = 0; ms < grace_ms; ms += SWEEP_TICK_MS) {
+    nanosleep(&tick, NULL);
+    reap_children();
+    if (!signal_descendants(0))
+      return;
+  }
+  for (round = 0; round < SWEEP_ROUNDS; round++) {
+    reap_children();
+    if (!signal_descendants(SIGKILL))
+      return;
+    nanosleep(&tick, NULL);
+  }
+}
+
 /* --- clean-up registry ------------------------------------------------- */
 
 /* What an unexpected exit() must not leave behind.  One run at a time. */
@@ -158,8 +335,10 @@ remove_dir(const char *dir)
 static void
 cleanup_at_exit(void)
 {
-  if (reg_pgid > 0)
+  if (reg_pgid > 0) {
     kill(-reg_pgid, SIGKILL);
+    sweep_descendants(0);
+  }
   if (reg_dir)
     remove_dir(reg_dir);
   reg_pgid = 0;
@@ -1639,6 +1818,7 @@ stop_program(struct run *r)
   } else {
     uint64_t until = now_ms() + GRACE_MS;
     kill(-r->pid, SIGTERM);
+    signal_descendants(SIGTERM);
     while (!leader_ended(r)) {
       struct pollfd pf[3];
       nfds_t n = 0;
@@ -1680,6 +1860,9 @@ stop_program(struct run *r)
     r->info->exit_code = r->end_status;
   }
   r->reaped = 1;
+  /* What left the group (setsid, detached children, daemons) is still our
+   * descendant: end it too. */
+  sweep_descendants(SWEEP_GRACE_MS);
   reg_pgid = 0;
   pump_output(&r->out_r, &r->info->stdout_tail, 256);
   pump_output(&r->err_r, &r->info->stderr_tail, 256);
@@ -1726,6 +1909,7 @@ lc_driver_run(const struct lc_check *check, const char *config_path,
                  strerror(e));
     goto out;
   }
+  become_subreaper();
   if (find_node(check, &node, &shown) < 0) {
     cannot_run(err, check, shown, ENOENT);
     goto out;

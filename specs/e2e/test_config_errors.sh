@@ -76,6 +76,28 @@ expect_eq "bad option: exit code" "$CODE" 2
 run_lc --keep-snapshots=sometimes
 expect_eq "bad keep policy: exit code" "$CODE" 2
 
+# A check named '..' would make its keep directory the snapshot dir's
+# parent, where --keep-snapshots=failed once deleted the user's own files.
+mkdir -p dotdot/snaps
+for k in 1 2 3; do echo "mine $k" > "dotdot/$k.heapsnapshot"; done
+cat > dotdot/leakcheck.yml <<'YML'
+version: 1
+checks:
+  - name: ..
+    script: ok.js
+    snapshots: 3
+YML
+cp ok.js dotdot/
+(cd dotdot && timeout 60 "$LEAKCHECK" --keep-snapshots=failed \
+   --snapshot-dir snaps >../dd.out 2>../dd.err)
+expect_eq "name '..': exit code" "$?" 2
+expect_contains "name '..': message" "$(cat dd.err)" \
+  "leakcheck.yml:3:13: 'name' must be usable as a directory name"
+expect_eq "name '..': the user's files" "$(cat dotdot/*.heapsnapshot)" \
+  "mine 1
+mine 2
+mine 3"
+
 run_lc --version
 expect_eq "version: exit code" "$CODE" 0
 expect_contains "version" "$OUT" "leakcheck "

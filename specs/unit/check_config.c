@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "leakcheck/buf.h"
 #include "config/config.h"
 #include "config/pattern.h"
+#include "leakcheck/buf.h"
 
 #define CFG_PATH "conf/leakcheck.yml"
 
@@ -694,6 +694,19 @@ static const struct bad_case bad_cases[] = {
     {HEAD "    name: b\n", 0, 5, 5, "duplicate key 'name'"},
     {"version: 1\nchecks:\n  - name: a b\n    script: a.js\n", 0, 3, 11,
      "'name' must use only letters, digits, '.', '_' and '-'; got 'a b'"},
+    {"version: 1\nchecks:\n  - name: ..\n    script: a.js\n", 0, 3, 11,
+     "'name' must be usable as a directory name: not empty, '.' or '..', "
+     "and not starting with '-'; got '..'"},
+    {"version: 1\nchecks:\n  - name: .\n    script: a.js\n", 0, 3, 11,
+     "'name' must be usable as a directory name: not empty, '.' or '..', "
+     "and not starting with '-'; got '.'"},
+    {"version: 1\nchecks:\n  - name: -rf\n    script: a.js\n", 0, 3, 11,
+     "'name' must be usable as a directory name: not empty, '.' or '..', "
+     "and not starting with '-'; got '-rf'"},
+    {"version: 1\nchecks:\n  - name: a/b\n    script: a.js\n", 0, 3, 11,
+     "'name' must use only letters, digits, '.', '_' and '-'; got 'a/b'"},
+    {"version: 1\nchecks:\n  - name: \"a\\0b\"\n    script: a.js\n", 0, 3, 11,
+     "'name' must not contain a NUL character"},
     {"version: 1\nchecks:\n  - name: \"\"\n    script: a.js\n", 0, 3, 11,
      "'name' must be a string; got ''"},
     {"version: 1\nchecks:\n  - name: [a]\n    script: a.js\n", 0, 3, 11,
