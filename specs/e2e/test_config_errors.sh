@@ -92,7 +92,7 @@ cp ok.js dotdot/
    --snapshot-dir snaps >../dd.out 2>../dd.err)
 expect_eq "name '..': exit code" "$?" 2
 expect_contains "name '..': message" "$(cat dd.err)" \
-  "leakcheck.yml:3:13: 'name' must be usable as a directory name"
+  "leakcheck.yml:3:11: 'name' must be usable as a directory name"
 expect_eq "name '..': the user's files" "$(cat dotdot/*.heapsnapshot)" \
   "mine 1
 mine 2
