@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,12 @@
 int
 lc_mkdir_p(const char *path, struct lc_err *err)
 {
+  return lc_mkdir_p_mode(path, 0755, err);
+}
+
+int
+lc_mkdir_p_mode(const char *path, mode_t mode, struct lc_err *err)
+{
   char *p = lc_xstrdup(path), *q;
   int ret = 0;
   for (q = p + 1;; q++) {
@@ -22,7 +29,7 @@ lc_mkdir_p(const char *path, struct lc_err *err)
     if (*q != '/' && !last)
       continue;
     *q = '\0';
-    if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+    if (mkdir(p, mode) < 0 && errno != EEXIST) {
       ret = lc_err_errno(err, errno, p, "cannot create directory");
       break;
     }
@@ -80,7 +87,9 @@ lc_move_file(const char *from, const char *to, mode_t mode, int excl,
   in = open(from, O_RDONLY | O_CLOEXEC);
   if (in < 0)
     return lc_err_errno(err, errno, from, "cannot read");
-  out = open(to, O_WRONLY | O_CREAT | O_CLOEXEC | (excl ? O_EXCL : O_TRUNC),
+  out = open(to,
+             O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+                 (excl ? O_EXCL : O_TRUNC),
              mode);
   if (out < 0) {
     e = errno;
@@ -148,4 +157,95 @@ fail:
   lc_err_errno(err, e, path, "%s temporary file '%s'", what, tmp);
   free(tmp);
   return -1;
+}
+
+int
+lc_dir_at(int at, const char *name, mode_t mode, const char *shown, int *made,
+          struct lc_err *err)
+{
+  int fd;
+  *made = 0;
+  if (mkdirat(at, name, mode) == 0)
+    *made = 1;
+  else if (errno != EEXIST)
+    return lc_err_errno(err, errno, shown, "cannot create directory");
+  fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    if (e == ELOOP || e == ENOTDIR)
+      return lc_err_set(err, LC_ESYSTEM, shown, 0, 0,
+                        "is not a directory (a symbolic link or a file); "
+                        "leakcheck follows no link it did not make");
+    return lc_err_errno(err, e, shown, "cannot open directory");
+  }
+  return fd;
+}
+
+/* renameat2(RENAME_NOREPLACE), or where the file system lacks it, a hard
+ * link then an unlink (link never replaces either).  Returns 0 or -1 with
+ * errno set. */
+static int
+rename_noreplace(int fromfd, const char *from, int tofd, const char *to)
+{
+  if (renameat2(fromfd, from, tofd, to, RENAME_NOREPLACE) == 0)
+    return 0;
+  if (errno != EINVAL && errno != ENOSYS)
+    return -1;
+  if (linkat(fromfd, from, tofd, to, 0) < 0)
+    return -1;
+  unlinkat(fromfd, from, 0);
+  return 0;
+}
+
+int
+lc_move_into(const char *from, int dirfd, const char *name, const char *shown,
+             mode_t mode, int copy, struct lc_err *err)
+{
+  char *part;
+  int in, out, e;
+
+  in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (in < 0)
+    return lc_err_errno(err, errno, from, "cannot read");
+  if (!copy) {
+    if (fchmod(in, mode) < 0) {
+      e = errno;
+      close(in);
+      return lc_err_errno(err, e, from, "cannot set the mode of");
+    }
+    if (rename_noreplace(AT_FDCWD, from, dirfd, name) == 0) {
+      close(in);
+      return 0;
+    }
+    if (errno != EXDEV) {
+      e = errno;
+      close(in);
+      return lc_err_errno(err, e, shown, "cannot move '%s' here", from);
+    }
+  }
+  part = lc_xasprintf("%s.part", name);
+  out = openat(dirfd, part,
+               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (out < 0) {
+    e = errno;
+    close(in);
+    free(part);
+    return lc_err_errno(err, e, shown, "cannot create");
+  }
+  e = fchmod(out, mode) < 0 ? errno : 0; /* whatever the umask */
+  if (!e)
+    e = copy_fd(in, out);
+  close(in);
+  if (close(out) < 0 && !e)
+    e = errno;
+  if (!e && rename_noreplace(dirfd, part, dirfd, name) < 0)
+    e = errno;
+  if (e) {
+    unlinkat(dirfd, part, 0);
+    free(part);
+    return lc_err_errno(err, e, shown, "cannot copy '%s' here", from);
+  }
+  free(part);
+  unlink(from);
+  return 0;
 }

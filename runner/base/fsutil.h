@@ -12,6 +12,32 @@
  * with LC_ESYSTEM in `err` naming the directory that could not be made. */
 int lc_mkdir_p(const char *path, struct lc_err *err);
 
+/* lc_mkdir_p with the mode the missing directories get (before umask). */
+int lc_mkdir_p_mode(const char *path, mode_t mode, struct lc_err *err);
+
+/* Opens the directory `name` (one path component) inside the directory
+ * `at` (a descriptor, or AT_FDCWD), creating it with `mode` when it is
+ * missing; sets `*made` to 1 when this call created it, else 0.  A
+ * symbolic link at `name` is never followed: it is refused.  Returns the
+ * new descriptor (O_DIRECTORY, close-on-exec; the caller closes it), or -1
+ * with LC_ESYSTEM in `err` naming `shown`. */
+int lc_dir_at(int at, const char *name, mode_t mode, const char *shown,
+              int *made, struct lc_err *err);
+
+/* Moves the file `from` into the directory `dirfd` as `name`, with mode
+ * `mode` whichever way it goes, never replacing an existing entry and
+ * never following a symbolic link there:
+ *   - a rename (renameat2 RENAME_NOREPLACE), the mode set on the file
+ *     first;
+ *   - across file systems (EXDEV), or always when `copy` is nonzero: a
+ *     copy into the new file "<name>.part" (O_CREAT|O_EXCL|O_NOFOLLOW),
+ *     renamed to `name` once complete, then an unlink of `from`.
+ * Returns 0, or -1 with LC_ESYSTEM in `err` naming `shown` (the
+ * destination path for messages); a partial copy is removed, `from` is
+ * left in place and an existing `name` is never touched. */
+int lc_move_into(const char *from, int dirfd, const char *name,
+                 const char *shown, mode_t mode, int copy, struct lc_err *err);
+
 /* Moves the file `from` to `to`: a rename, or across file systems a copy
  * (the new file gets `mode`; an existing `to` is replaced unless `excl`)
  * then an unlink of `from`.  Returns 0, or -1 with LC_ESYSTEM in `err`;

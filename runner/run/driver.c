@@ -2025,7 +2025,10 @@ lc_driver_replay(const struct lc_check *check, char *const *files, size_t n,
     if (symlink(target, link) < 0) {
       rc = lc_err_errno(err, errno, link, "cannot link to '%s'", files[k]);
     } else if (fn && fn(ctx, (unsigned)k, link, err) < 0) {
-      /* The file is at fault, and it has the user's name, not ours. */
+      /* Unless interrupted, the file is at fault, and it has the user's
+       * name, not ours. */
+      if (err->code == LC_EINTERRUPT)
+        goto used;
       if (err->code == LC_OK || err->code == LC_EPROGRAM)
         err->code = LC_EINPUT;
       if (!err->path || !strcmp(err->path, link)) {
@@ -2034,6 +2037,7 @@ lc_driver_replay(const struct lc_check *check, char *const *files, size_t n,
       }
       if (!err->msg)
         err->msg = lc_xasprintf("cannot use snapshot %zu", k);
+    used:
       rc = -1;
     } else {
       info->snapshots_done = (unsigned)(k + 1);

@@ -4,9 +4,13 @@
  */
 #include "run/pipeline.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,16 +22,151 @@
 
 #include "base/banned.h"
 
+/* Where one check of this run keeps its snapshots:
+ * <snapshot-dir>/<check>/<run-id>/K.heapsnapshot, made on the first
+ * snapshot kept.  Every file is recorded as it is written, so that the
+ * clean-up of a passing check (--keep-snapshots=failed) removes exactly
+ * what this run wrote and nothing else. */
+struct keep_dir {
+  int top_fd;        /* <snapshot-dir>, or -1 */
+  int check_fd;      /* <snapshot-dir>/<check>, or -1 */
+  int run_fd;        /* <snapshot-dir>/<check>/<run-id>, or -1 */
+  int made_check;    /* the <check> directory was created by this run */
+  char *run_name;    /* <run-id> as made (a suffix when it existed) */
+  char *path;        /* <snapshot-dir>/<check>/<run-id>, for messages */
+  unsigned *written; /* K of each file written, in order */
+  size_t nwritten, awritten;
+};
+
 struct run_ctx {
   const struct lc_check *check;
   struct lc_series *series;
   enum lc_keep keep;
-  const char *keep_dir; /* <snapshot-dir>/<check> */
+  const char *snapshot_dir;
+  struct keep_dir kd;
   /* The last snapshot stays in memory until the verdict is explained. */
   struct lc_snapshot last;
   struct lc_summary last_sum;
   int have_last;
 };
+
+/* One id for every check of this process: UTC time and pid, e.g.
+ * "20261203T155916Z-4242"; two runs never share it. */
+static const char *
+run_id(void)
+{
+  static char id[64];
+  if (!id[0]) {
+    time_t t = time(NULL);
+    struct tm tm;
+    char when[32];
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
+    snprintf(id, sizeof(id), "%s-%ld", when, (long)getpid());
+  }
+  return id;
+}
+
+/* Makes the run's keep directory (0700, as is every directory leakcheck
+ * creates on the way: heaps hold secrets). */
+static int
+keep_dir_open(struct keep_dir *kd, const char *top, const char *check,
+              struct lc_err *err)
+{
+  char *shown = lc_xasprintf("%s/%s", top, check);
+  unsigned i;
+  int made;
+  if (lc_mkdir_p_mode(top, 0700, err) < 0)
+    goto fail;
+  kd->top_fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (kd->top_fd < 0) {
+    lc_err_errno(err, errno, top, "cannot open directory");
+    goto fail;
+  }
+  kd->check_fd =
+      lc_dir_at(kd->top_fd, check, 0700, shown, &kd->made_check, err);
+  if (kd->check_fd < 0)
+    goto fail;
+  for (i = 1; i < 100 && kd->run_fd < 0; i++) {
+    char *name =
+        i == 1 ? lc_xstrdup(run_id()) : lc_xasprintf("%s.%u", run_id(), i);
+    free(kd->path);
+    kd->path = lc_xasprintf("%s/%s", shown, name);
+    if (mkdirat(kd->check_fd, name, 0700) < 0) {
+      int e = errno;
+      free(name);
+      if (e == EEXIST)
+        continue;
+      lc_err_errno(err, e, kd->path, "cannot create directory");
+      goto fail;
+    }
+    kd->run_fd = lc_dir_at(kd->check_fd, name, 0700, kd->path, &made, err);
+    if (kd->run_fd < 0) {
+      free(name);
+      goto fail;
+    }
+    kd->run_name = name;
+  }
+  if (kd->run_fd < 0) {
+    lc_err_set(err, LC_ESYSTEM, kd->path, 0, 0,
+               "cannot create a directory of this run's own");
+    goto fail;
+  }
+  free(shown);
+  return 0;
+fail:
+  free(shown);
+  return -1;
+}
+
+/* Removes what this run kept (the files it recorded, then the directories
+ * it made, when they are empty). */
+static void
+keep_dir_remove(struct keep_dir *kd, const char *check)
+{
+  size_t i;
+  if (kd->run_fd < 0)
+    return;
+  for (i = 0; i < kd->nwritten; i++) {
+    char name[32];
+    snprintf(name, sizeof(name), "%u.heapsnapshot", kd->written[i]);
+    unlinkat(kd->run_fd, name, 0);
+  }
+  kd->nwritten = 0;
+  unlinkat(kd->check_fd, kd->run_name, AT_REMOVEDIR);
+  if (kd->made_check)
+    unlinkat(kd->top_fd, check, AT_REMOVEDIR); /* fails unless empty */
+}
+
+static void
+keep_dir_release(struct keep_dir *kd)
+{
+  if (kd->run_fd >= 0)
+    close(kd->run_fd);
+  if (kd->check_fd >= 0)
+    close(kd->check_fd);
+  if (kd->top_fd >= 0)
+    close(kd->top_fd);
+  free(kd->run_name);
+  free(kd->path);
+  free(kd->written);
+}
+
+/* Stops the pipeline with LC_EINTERRUPT when SIGINT/SIGTERM/SIGHUP came
+ * in while it worked (the driver only sees signals while it waits). */
+static int
+check_interrupt(struct lc_err *err)
+{
+  int signo = lc_driver_interrupted();
+  const char *name;
+  if (!signo)
+    return 0;
+  if (err->code != LC_OK)
+    lc_err_release(err);
+  name = sigabbrev_np(signo);
+  return lc_err_set(err, LC_EINTERRUPT, NULL, 0, 0, "interrupted by SIG%s",
+                    name ? name : "?");
+}
 
 /* The driver's callback: snapshot k (0-based) is at `path`. */
 static int
@@ -38,7 +177,11 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   struct lc_snapshot s;
   struct lc_summary sum;
   int ret = 0;
+  if (check_interrupt(err) < 0)
+    return -1;
   if (lc_snapshot_read(&s, path, err) < 0) {
+    if (check_interrupt(err) < 0)
+      return -1;
     /* A file our own agent wrote is unreadable: the program broke. */
     err->code = LC_EPROGRAM;
     return -1;
@@ -56,14 +199,25 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
     lc_snapshot_release(&s);
   }
   if (ctx->keep != LC_KEEP_NEVER) {
-    char *to = lc_xasprintf("%s/%u.heapsnapshot", ctx->keep_dir, k + 1);
-    if (lc_mkdir_p(ctx->keep_dir, err) < 0 ||
-        lc_move_file(path, to, 0644, 0, err) < 0)
+    struct keep_dir *kd = &ctx->kd;
+    char name[32], *shown;
+    snprintf(name, sizeof(name), "%u.heapsnapshot", k + 1);
+    if (kd->run_fd < 0 &&
+        keep_dir_open(kd, ctx->snapshot_dir, ctx->check->name, err) < 0)
+      return -1;
+    shown = lc_xasprintf("%s/%s", kd->path, name);
+    if (lc_move_into(path, kd->run_fd, name, shown, 0600, 0, err) < 0) {
       ret = -1;
-    free(to);
+    } else {
+      LC_ALLOC_GROW(kd->written, kd->nwritten + 1, kd->awritten);
+      kd->written[kd->nwritten++] = k + 1;
+    }
+    free(shown);
   } else {
     unlink(path);
   }
+  if (!ret && check_interrupt(err) < 0)
+    ret = -1;
   return ret;
 }
 
@@ -151,19 +305,6 @@ explain_findings(struct run_ctx *ctx, struct lc_check_result *res)
   lc_graph_release(&g);
 }
 
-/* Removes the snapshot files a passing check kept (--keep-snapshots=failed). */
-static void
-remove_kept(const char *dir, unsigned n)
-{
-  unsigned k;
-  for (k = 1; k <= n; k++) {
-    char *p = lc_xasprintf("%s/%u.heapsnapshot", dir, k);
-    unlink(p);
-    free(p);
-  }
-  rmdir(dir);
-}
-
 static double
 now_seconds(void)
 {
@@ -181,7 +322,6 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
   struct lc_run_info info = LC_RUN_INFO_INIT;
   struct lc_err rerr = LC_ERR_INIT;
   enum lc_keep keep = opts->replay ? LC_KEEP_NEVER : opts->keep;
-  char *keep_dir = lc_xasprintf("%s/%s", opts->snapshot_dir, check->name);
   double t0 = now_seconds();
   int rc, ret = 0;
 
@@ -193,7 +333,8 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
   ctx.check = check;
   ctx.series = &res->series;
   ctx.keep = keep;
-  ctx.keep_dir = keep_dir;
+  ctx.snapshot_dir = opts->snapshot_dir;
+  ctx.kd.top_fd = ctx.kd.check_fd = ctx.kd.run_fd = -1;
 
   if (opts->replay) {
     if (opts->progress)
@@ -216,6 +357,10 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
     res->stdout_tail = lc_buf_detach(&info.stdout_tail, NULL);
   if (info.stderr_tail.len)
     res->stderr_tail = lc_buf_detach(&info.stderr_tail, NULL);
+  /* A signal that came while the last snapshot was parsed (or after):
+   * stop here, as one that came during a wait does. */
+  if (rc == 0 && check_interrupt(&rerr) < 0)
+    rc = -1;
   if (rc < 0) {
     res->status = LC_CHECK_BROKEN;
     res->error = lc_err_format(&rerr);
@@ -231,14 +376,19 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
     res->nresults = check->nasserts;
     res->status = failed ? LC_CHECK_FAILED : LC_CHECK_PASSED;
     explain_findings(&ctx, res);
+    if (check_interrupt(err) < 0)
+      ret = -1;
   }
-  if (keep == LC_KEEP_FAILED && res->status == LC_CHECK_PASSED)
-    remove_kept(keep_dir, check->snapshots);
+  if (keep == LC_KEEP_FAILED && res->status == LC_CHECK_PASSED && ret == 0)
+    keep_dir_remove(&ctx.kd, check->name);
+  else if (ctx.kd.run_fd >= 0 && opts->progress)
+    fprintf(stderr, "leakcheck: '%s': snapshots kept in %s\n", check->name,
+            ctx.kd.path);
+  keep_dir_release(&ctx.kd);
   if (ctx.have_last) {
     lc_summary_release(&ctx.last_sum);
     lc_snapshot_release(&ctx.last);
   }
   lc_run_info_release(&info);
-  free(keep_dir);
   return ret;
 }
