@@ -3,14 +3,16 @@
  * (/dev/shm is a tmpfs when the test directory is not).
  */
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "leakcheck/buf.h"
 #include "base/fsutil.h"
+#include "leakcheck/buf.h"
 
 static char *dir_a, *dir_b;
 
@@ -154,6 +156,133 @@ START_TEST(move_missing_source)
 }
 END_TEST
 
+/* The destination directory of lc_move_into for variant `i`: 0, the same
+ * file system (a rename); 1, the same, with the copy path forced; 2, the
+ * other file system (a copy after EXDEV, when /dev/shm is a tmpfs). */
+static char *
+dest_dir(int i)
+{
+  char *d;
+  if (i == 2)
+    return lc_xstrdup(dir_b);
+  d = lc_xasprintf("%s/dest", dir_a);
+  ck_assert(mkdir(d, 0700) == 0 || errno == EEXIST);
+  return d;
+}
+
+/* lc_move_into, variants as dest_dir.  Either way the file gets 0600, whatever
+ * the source's mode and the umask. */
+START_TEST(move_into_mode)
+{
+  struct lc_err err = LC_ERR_INIT;
+  char *from = lc_xasprintf("%s/a.heapsnapshot", dir_a);
+  char *dd = dest_dir(_i);
+  char *to = lc_xasprintf("%s/1.heapsnapshot", dd);
+  char *part = lc_xasprintf("%s/1.heapsnapshot.part", dd);
+  int fd = open(dd, O_RDONLY | O_DIRECTORY);
+  mode_t old = umask(0);
+  struct stat st;
+  char *text;
+  write_text(from, "{\"snapshot\":{}}");
+  ck_assert_int_eq(chmod(from, 0644), 0);
+  ck_assert_int_eq(
+      lc_move_into(from, fd, "1.heapsnapshot", to, 0600, _i == 1, &err), 0);
+  umask(old);
+  ck_assert_int_eq(access(from, F_OK), -1);
+  ck_assert_int_eq(access(part, F_OK), -1);
+  ck_assert_int_eq(stat(to, &st), 0);
+  ck_assert_int_eq(st.st_mode & 0777, 0600);
+  text = read_text(to);
+  ck_assert_str_eq(text, "{\"snapshot\":{}}");
+  free(text);
+  close(fd);
+  free(dd);
+  free(from);
+  free(to);
+  free(part);
+}
+END_TEST
+
+/* A symbolic link (or any file) already at the name is never followed or
+ * replaced, on either path; the target keeps its content; the source
+ * stays. */
+START_TEST(move_into_refuses_planted_link)
+{
+  struct lc_err err = LC_ERR_INIT;
+  char *from = lc_xasprintf("%s/a.heapsnapshot", dir_a);
+  char *victim = lc_xasprintf("%s/victim", dir_a);
+  char *dd = dest_dir(_i);
+  char *link = lc_xasprintf("%s/1.heapsnapshot", dd);
+  char *text;
+  int fd = open(dd, O_RDONLY | O_DIRECTORY), copies;
+  /* Does this variant take the copy path? */
+  copies = _i == 1 || (_i == 2 && strncmp(dir_b, "/dev/shm", 8) == 0);
+  write_text(from, "heap");
+  write_text(victim, "precious");
+  ck_assert_int_eq(symlink(victim, link), 0);
+  ck_assert_int_eq(
+      lc_move_into(from, fd, "1.heapsnapshot", link, 0600, _i == 1, &err), -1);
+  ck_assert_int_eq(err.code, LC_ESYSTEM);
+  ck_assert_str_eq(err.path, link);
+  ck_assert_msg(strstr(err.msg, "File exists") != NULL, "%s", err.msg);
+  lc_err_release(&err);
+  text = read_text(victim);
+  ck_assert_str_eq(text, "precious");
+  free(text);
+  ck_assert_int_eq(access(from, F_OK), 0);
+  /* A dangling link is refused as well (O_EXCL, RENAME_NOREPLACE). */
+  ck_assert_int_eq(unlink(victim), 0);
+  ck_assert_int_eq(
+      lc_move_into(from, fd, "1.heapsnapshot", link, 0600, _i == 1, &err), -1);
+  lc_err_release(&err);
+  ck_assert_int_eq(access(victim, F_OK), -1);
+  /* A planted "<name>.part" stops the copy, not the rename. */
+  ck_assert_int_eq(unlink(link), 0);
+  {
+    char *part = lc_xasprintf("%s/1.heapsnapshot.part", dd);
+    ck_assert_int_eq(symlink(victim, part), 0);
+    ck_assert_int_eq(
+        lc_move_into(from, fd, "1.heapsnapshot", link, 0600, _i == 1, &err),
+        copies ? -1 : 0);
+    lc_err_release(&err);
+    ck_assert_int_eq(access(victim, F_OK), -1);
+    free(part);
+  }
+  close(fd);
+  free(dd);
+  free(from);
+  free(victim);
+  free(link);
+}
+END_TEST
+
+START_TEST(dir_at_refuses_link)
+{
+  struct lc_err err = LC_ERR_INIT;
+  char *link = lc_xasprintf("%s/check", dir_a);
+  int fd = open(dir_a, O_RDONLY | O_DIRECTORY), made = -1, d;
+  struct stat st;
+  ck_assert_int_eq(symlink(dir_b, link), 0);
+  ck_assert_int_eq(lc_dir_at(fd, "check", 0700, link, &made, &err), -1);
+  ck_assert_int_eq(made, 0);
+  ck_assert_str_eq(err.msg, "is not a directory (a symbolic link or a file); "
+                            "leakcheck follows no link it did not make");
+  lc_err_release(&err);
+  d = lc_dir_at(fd, "new", 0700, "new", &made, &err);
+  ck_assert_int_ge(d, 0);
+  ck_assert_int_eq(made, 1);
+  ck_assert_int_eq(fstat(d, &st), 0);
+  ck_assert_int_eq(st.st_mode & 0777, 0700);
+  close(d);
+  d = lc_dir_at(fd, "new", 0700, "new", &made, &err);
+  ck_assert_int_ge(d, 0);
+  ck_assert_int_eq(made, 0);
+  close(d);
+  close(fd);
+  free(link);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -168,6 +297,9 @@ main(void)
   tcase_add_loop_test(tc, move_keeps_content, 0, 2);
   tcase_add_test(tc, move_copy_excl_refuses_existing);
   tcase_add_test(tc, move_missing_source);
+  tcase_add_loop_test(tc, move_into_mode, 0, 3);
+  tcase_add_loop_test(tc, move_into_refuses_planted_link, 0, 3);
+  tcase_add_test(tc, dir_at_refuses_link);
   suite_add_tcase(s, tc);
   sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
