@@ -16,6 +16,7 @@
 
 #include "base/format.h"
 #include "base/fsutil.h"
+#include "base/trace.h"
 #include "leakcheck/buf.h"
 #include "leakcheck/heap.h"
 #include "run/driver.h"
@@ -177,8 +178,11 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   struct lc_snapshot s;
   struct lc_summary sum;
   int ret = 0;
+  char phase[48];
   if (check_interrupt(err) < 0)
     return -1;
+  snprintf(phase, sizeof(phase), "snapshot %u: parse begun", k + 1);
+  lc_trace(phase);
   if (lc_snapshot_read(&s, path, err) < 0) {
     if (check_interrupt(err) < 0)
       return -1;
