@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -248,4 +249,68 @@ lc_move_into(const char *from, int dirfd, const char *name, const char *shown,
   free(part);
   unlink(from);
   return 0;
+}
+
+int
+lc_lock_take(struct lc_lock *lock, const char *path, struct lc_err *err)
+{
+  char *lp = lc_xasprintf("%s.lock", path);
+  int tries;
+  for (tries = 0; tries < 10; tries++) {
+    struct stat a, b;
+    char pid[32], held[32];
+    ssize_t n;
+    int fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      lc_err_errno(err, errno, lp, "cannot create the lock file");
+      break;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+      int e = errno;
+      if (e == EWOULDBLOCK) {
+        n = pread(fd, held, sizeof(held) - 1, 0);
+        held[n > 0 ? n : 0] = '\0';
+        held[strcspn(held, "\n")] = '\0';
+        lc_err_set(err, LC_EUSAGE, path, 0, 0,
+                   "another leakcheck run%s%s%s is writing this file (it "
+                   "holds '%s'); wait for it to end, or give this run "
+                   "another --junit path",
+                   *held ? " (pid " : "", held, *held ? ")" : "", lp);
+      } else {
+        lc_err_errno(err, e, lp, "cannot lock");
+      }
+      close(fd);
+      break;
+    }
+    /* The holder before us may have removed the file between our open
+     * and our flock: then we hold a lock nobody else can see; again. */
+    if (fstat(fd, &a) < 0 || stat(lp, &b) < 0 || a.st_ino != b.st_ino ||
+        a.st_dev != b.st_dev) {
+      close(fd);
+      continue;
+    }
+    snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) == 0)
+      n = pwrite(fd, pid, strlen(pid), 0);
+    (void)n;
+    lock->fd = fd;
+    lock->path = lp;
+    return 0;
+  }
+  if (tries == 10)
+    lc_err_set(err, LC_ESYSTEM, lp, 0, 0, "cannot take the lock file");
+  free(lp);
+  return -1;
+}
+
+void
+lc_lock_release(struct lc_lock *lock)
+{
+  if (lock->fd >= 0) {
+    unlink(lock->path); /* while still held: see lc_lock_take */
+    close(lock->fd);
+  }
+  free(lock->path);
+  lock->fd = -1;
+  lock->path = NULL;
 }

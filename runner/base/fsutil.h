@@ -52,4 +52,28 @@ int lc_move_file(const char *from, const char *to, mode_t mode, int excl,
 int lc_write_file_atomic(const char *path, const char *data, size_t len,
                          struct lc_err *err);
 
+/* A lock file beside an output file: "<path>.lock", held with flock(2)
+ * while a run may write `path`, so that a second run writing the same file
+ * is refused instead of overwriting it.  The file holds the owner's pid;
+ * it is removed by lc_lock_release (a crash leaves it behind, unheld:
+ * the next run takes it over). */
+struct lc_lock {
+  int fd;     /* -1 when not held */
+  char *path; /* "<path>.lock"; owned */
+};
+
+#define LC_LOCK_INIT                                                           \
+  {                                                                            \
+    -1, NULL                                                                   \
+  }
+
+/* Takes the lock of `path`.  Returns 0, or -1 with `err` filled: LC_EUSAGE
+ * when another process holds it ("another leakcheck run (pid N) is
+ * writing 'path'..."), LC_ESYSTEM when the lock file cannot be made.  A
+ * symbolic link at the lock's name is not followed. */
+int lc_lock_take(struct lc_lock *lock, const char *path, struct lc_err *err);
+
+/* Removes the lock file and releases the lock; harmless when not held. */
+void lc_lock_release(struct lc_lock *lock);
+
 #endif

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,44 @@ out:
   lc_buf_release(&md);
 }
 
+/* ---- the JUnit file ------------------------------------------------------ */
+
+/* Makes the JUnit file's directory and takes its lock: two runs never
+ * write one JUnit file at once (the second is refused, exit 2). */
+static int
+junit_lock_take(struct lc_lock *lock, const char *junit, struct lc_err *err)
+{
+  char *dir = lc_xstrdup(junit), *slash = strrchr(dir, '/');
+  int rc = 0;
+  if (slash && slash != dir) {
+    *slash = '\0';
+    rc = lc_mkdir_p(dir, err);
+  }
+  free(dir);
+  return rc < 0 ? rc : lc_lock_take(lock, junit, err);
+}
+
+/* Writing the JUnit file failed: a file left there by an earlier run
+ * would be taken by CI for this run's, so it goes (a directory or other
+ * non-file in the way is left alone). */
+static void
+junit_remove_stale(const char *junit)
+{
+  struct stat st;
+  if (lstat(junit, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+    return;
+  if (unlink(junit) == 0)
+    fprintf(stderr,
+            "leakcheck: removed the earlier '%s' so that it is not taken "
+            "for this run's report\n",
+            junit);
+  else
+    fprintf(stderr,
+            "leakcheck: %s: cannot remove the earlier report: %s; it is "
+            "not this run's\n",
+            junit, strerror(errno));
+}
+
 /* `leakcheck run` (analyze = 0) and `leakcheck analyze` (analyze = 1). */
 static int
 run_or_analyze(int argc, char **argv, int analyze)
@@ -190,6 +229,7 @@ run_or_analyze(int argc, char **argv, int analyze)
   struct lc_err err = LC_ERR_INIT;
   struct lc_check_result *res;
   struct lc_buf out = LC_BUF_INIT;
+  struct lc_lock lock = LC_LOCK_INIT;
 
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -306,6 +346,14 @@ run_or_analyze(int argc, char **argv, int analyze)
   }
   if (!junit)
     junit = cfg.junit ? cfg.junit : "leakcheck-junit.xml";
+  if (!no_junit && junit_lock_take(&lock, junit, &err) < 0) {
+    lc_cli_print_err(&err);
+    lc_err_release(&err);
+    lc_replay_release(&replay);
+    lc_config_release(&cfg);
+    free(only);
+    return EXIT_USAGE;
+  }
 
   lc_driver_setup_signals();
   res = lc_xcalloc(cfg.nchecks + 1, sizeof(*res));
@@ -339,21 +387,22 @@ run_or_analyze(int argc, char **argv, int analyze)
     any_ran = 1;
     fprintf(stderr, "leakcheck: shard %u/%u has no checks\n", shard_i, shard_n);
   }
+  /* A signal after the last check ended (while its verdict was being
+   * explained, say) stops leakcheck all the same. */
+  if (err.code == LC_OK && lc_driver_interrupted()) {
+    const char *sig = sigabbrev_np(lc_driver_interrupted());
+    lc_err_set(&err, LC_EINTERRUPT, NULL, 0, 0, "interrupted by SIG%s",
+               sig ? sig : "?");
+  }
   if (err.code != LC_EINTERRUPT) {
     print_report(&cfg, res, nres, color, brief);
     if (any_ran && !no_junit) {
       struct lc_err werr = LC_ERR_INIT;
-      char *dir = lc_xstrdup(junit), *slash = strrchr(dir, '/');
       lc_report_junit(&out, &cfg, res, nres, profile);
-      if (slash && slash != dir) {
-        *slash = '\0';
-        lc_mkdir_p(dir, &werr);
-      }
-      free(dir);
-      if (werr.code != LC_OK ||
-          lc_write_file_atomic(junit, out.buf, out.len, &werr) < 0) {
+      if (lc_write_file_atomic(junit, out.buf, out.len, &werr) < 0) {
         lc_cli_print_err(&werr);
         lc_err_release(&werr);
+        junit_remove_stale(junit);
         code = EXIT_USAGE;
       } else {
         fprintf(stderr, "leakcheck: JUnit report written to %s\n", junit);
@@ -373,6 +422,7 @@ run_or_analyze(int argc, char **argv, int analyze)
         code = EXIT_LEAK;
     }
   }
+  lc_lock_release(&lock);
   for (i = 0; i < nres; i++)
     lc_check_result_release(&res[i]);
   free(res);
