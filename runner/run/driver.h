@@ -38,9 +38,13 @@
  * check->node_args, so that V8 warming up code (feedback vectors, baseline
  * code) does not show as growth between snapshots.
  *
- * The program runs in its own process group.  When the check ends, times out
- * or leakcheck is interrupted, the group gets SIGTERM, then SIGKILL after a
- * grace period; the temp dir is removed.  The program's stdout and stderr are
+ * The program runs in its own process group, and leakcheck makes itself a
+ * child subreaper (PR_SET_CHILD_SUBREAPER), so that what the program
+ * detaches is reparented to it.  When the check ends, times out or
+ * leakcheck is interrupted, the group gets SIGTERM, then SIGKILL after a
+ * grace period; then every remaining descendant (any process whose parent
+ * chain in /proc leads to leakcheck, whatever group or session it moved
+ * to) gets SIGTERM, then SIGKILL, and is reaped; the temp dir is removed.  The program's stdout and stderr are
  * captured (their tails are kept), never copied to leakcheck's output.
  */
 #ifndef LEAKCHECK_DRIVER_H

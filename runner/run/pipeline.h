@@ -19,7 +19,11 @@
 #include "run/replay.h"
 #include "verdict/verdict.h"
 
-/* Which snapshot files are kept, in <snapshot_dir>/<check>/K.heapsnapshot. */
+/* Which snapshot files are kept, in
+ * <snapshot_dir>/<check>/<run-id>/K.heapsnapshot: files 0600, directories
+ * made 0700, one directory per run (UTC time and pid); no symbolic link
+ * is followed below <snapshot_dir>.  With LC_KEEP_FAILED a passing check's
+ * files are removed: exactly those this run wrote. */
 enum lc_keep { LC_KEEP_NEVER, LC_KEEP_FAILED, LC_KEEP_ALWAYS };
 
 struct lc_run_opts {

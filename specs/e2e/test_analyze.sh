@@ -102,17 +102,18 @@ expect_eq "other names: exit code" "$CODE" 1
 expect_contains "other names: order" "$ERR" "ordered by their highest node ids"
 expect_eq "other names: counts in order" "$(counts_line named.xml)" "counts: (10) 20 30 40"
 
-# What `run --keep-snapshots` keeps (1.heapsnapshot ...) gives the same
+# What `run --keep-snapshots` keeps (<check>/<run-id>/1.heapsnapshot ...)
+# gives the same
 # verdict and the same counts as the run.
 run_lc --check handler --keep-snapshots=always --snapshot-dir kept --junit run.xml
 expect_eq "run: exit code" "$CODE" 1
-run_lc analyze --check handler kept/handler --junit again.xml
+run_lc analyze --check handler kept/handler/* --junit again.xml
 expect_eq "kept snapshots: exit code" "$CODE" 1
 expect_contains "kept snapshots: order" "$ERR" "ordered by the numbers in their names"
 expect_eq "kept snapshots: counts as in the run" "$(counts_line again.xml)" "$(counts_line run.xml)"
 expect_eq "kept snapshots: 15 per interval" "$(counts_line again.xml)" "counts: (15) 30 45 60"
 run_lc --check handler-clean --keep-snapshots=always --snapshot-dir kept --junit run2.xml
-run_lc analyze -c leakcheck.yml --check handler-clean kept/handler-clean --junit clean.xml
+run_lc analyze -c leakcheck.yml --check handler-clean kept/handler-clean/* --junit clean.xml
 expect_eq "clean snapshots: exit code" "$CODE" 0
 
 # Mistakes: exit 2, nothing analysed.

@@ -19,7 +19,7 @@ expect_contains "V8 internals flat" "$OUT" "V8 internals +0 B (budget 1 MB)"
 # Every measured snapshot (2..10) against the first measured one: no row
 # gains or loses a single object (even-id native wrappers may churn, +1/-1).
 for k in 3 4 5 6 7 8 9 10; do
-  run_lc diff --json kept/idle/2.heapsnapshot kept/idle/$k.heapsnapshot
+  run_lc diff --json kept/idle/*/2.heapsnapshot kept/idle/*/$k.heapsnapshot
   nonzero=$(printf '%s\n' "$OUT" | grep -o '"delta": -\?[0-9]*' | grep -cv '"delta": 0$')
   expect_eq "rows with a non-zero delta, snapshot 2 -> $k" "$nonzero" 0
 done
