@@ -44,9 +44,9 @@
  * leakcheck is interrupted, the group gets SIGTERM, then SIGKILL after a
  * grace period; then every remaining descendant (any process whose parent
  * chain in /proc leads to leakcheck, whatever group or session it moved
- * to) gets SIGTERM, then SIGKILL, and is reaped; the temp dir is removed.  The
- * program's stdout and stderr are captured (their tails are kept), never copied
- * to leakcheck's output.
+ * to) gets SIGTERM, then SIGKILL, and is reaped; the temp dir is removed.
+ * The program's stdout and stderr are captured (their tails are kept),
+ * never copied to leakcheck's output.
  */
 #ifndef LEAKCHECK_DRIVER_H
 #define LEAKCHECK_DRIVER_H
