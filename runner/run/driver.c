@@ -268,6 +268,24 @@ reap_children(void)
     ;
 }
 
+/* Reaps the orphans reparented to us that have ended, while the program
+ * runs: a program that keeps starting short-lived grandchildren must not
+ * fill the process table with our zombies.  The leader is left alone (its
+ * status is read by leader_ended and stop_program). */
+static void
+reap_orphans(pid_t leader)
+{
+  for (;;) {
+    siginfo_t si;
+    int status;
+    memset(&si, 0, sizeof(si));
+    if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+        si.si_pid == 0 || si.si_pid == leader)
+      return;
+    waitpid(si.si_pid, &status, 0);
+  }
+}
+
 /* Sends `signo` to every descendant.  Returns how many there were. */
 static size_t
 signal_descendants(int signo)
@@ -1773,6 +1791,7 @@ supervise(struct run *r)
 
     pump_output(&r->out_r, &r->info->stdout_tail, 16);
     pump_output(&r->err_r, &r->info->stderr_tail, 16);
+    reap_orphans(r->pid);
     if (r->phase == PH_LOAD) {
       if (lc_http_perform(r->http, pf + http_at, nhttp, r->err) < 0)
         break;
