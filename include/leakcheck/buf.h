@@ -85,6 +85,14 @@ void lc_buf_add_json_string(struct lc_buf *b, const char *s);
  * initialised (empty).  Never returns NULL. */
 char *lc_buf_detach(struct lc_buf *b, size_t *len);
 
+/* The longest piece of an input-derived value quoted back in a message. */
+#define LC_QUOTE_MAX 80
+
+/* Appends `s`, cut to at most `max` bytes (at a UTF-8 character boundary)
+ * followed by "..." when it is longer: for values quoted in messages, so
+ * that a 10 MB value makes a short message. */
+void lc_buf_add_cut(struct lc_buf *b, const char *s, size_t max);
+
 /* Reads a whole file into `b` (appending).  Returns 0, or -1 with errno set
  * (from open/read); `b` then holds what was read so far. */
 int lc_buf_read_file(struct lc_buf *b, const char *path);

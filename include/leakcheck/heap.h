@@ -114,6 +114,14 @@ struct lc_snapshot {
   uint8_t raw_type_of[LC_NT_OTHER + 1]; /* when node_type_raw is NULL */
 };
 
+/* The largest heap a snapshot may describe, in bytes: 2^53 (8 PiB, and
+ * the largest integer a JavaScript number holds exactly).  The reader
+ * refuses a file whose self sizes add up to more, or whose
+ * extra_native_bytes is larger, with the byte offset of the value; so every
+ * size and total computed from one snapshot fits in an int64_t, and the
+ * difference of two as well. */
+#define LC_SELF_SIZE_MAX (UINT64_C(1) << 53)
+
 #define LC_SNAPSHOT_INIT                                                       \
   {                                                                            \
     0                                                                          \

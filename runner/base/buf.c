@@ -231,6 +231,21 @@ lc_buf_detach(struct lc_buf *b, size_t *len)
   return s;
 }
 
+void
+lc_buf_add_cut(struct lc_buf *b, const char *s, size_t max)
+{
+  size_t n = strlen(s);
+  if (n <= max) {
+    lc_buf_add(b, s, n);
+    return;
+  }
+  n = max;
+  while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+    n--;
+  lc_buf_add(b, s, n);
+  lc_buf_addstr(b, "...");
+}
+
 int
 lc_buf_read_file(struct lc_buf *b, const char *path)
 {

@@ -11,11 +11,14 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "leakcheck/buf.h"
@@ -1778,17 +1781,94 @@ lc_config_parse(struct lc_config *cfg, const char *path, const char *text,
   return 0;
 }
 
+static const char *
+file_kind(mode_t m)
+{
+  if (S_ISFIFO(m))
+    return "a FIFO";
+  if (S_ISDIR(m))
+    return "a directory";
+  if (S_ISCHR(m))
+    return "a character device";
+  if (S_ISBLK(m))
+    return "a block device";
+  if (S_ISSOCK(m))
+    return "a socket";
+  return "not a regular file";
+}
+
+/* Reads at most LC_CONFIG_MAX bytes of the regular file at `path` into
+ * `b`; fills `err` otherwise. */
+static int
+read_config_file(struct lc_buf *b, const char *path, struct lc_err *err)
+{
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
+  if (fd < 0) {
+    e = errno;
+    return lc_err_set(err, LC_EINPUT, path, 0, 0,
+                      "cannot read configuration: %s", strerror(e));
+  }
+  if (fstat(fd, &st) < 0) {
+    e = errno;
+    close(fd);
+    return lc_err_set(err, LC_EINPUT, path, 0, 0,
+                      "cannot read configuration: %s", strerror(e));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return lc_err_set(err, LC_EINPUT, path, 0, 0,
+                      "configuration is %s; expected a regular file",
+                      file_kind(st.st_mode));
+  }
+  if ((unsigned long long)st.st_size > LC_CONFIG_MAX) {
+    close(fd);
+    return lc_err_set(err, LC_EINPUT, path, 0, 0,
+                      "configuration is %llu bytes; expected at most %zu "
+                      "(1 MiB)",
+                      (unsigned long long)st.st_size, LC_CONFIG_MAX);
+  }
+  lc_buf_grow(b, (size_t)st.st_size + 1);
+  for (;;) {
+    /* One byte past the limit tells a file that grew past it. */
+    size_t want = LC_CONFIG_MAX + 1 - b->len;
+    ssize_t n;
+    if (want > 65536)
+      want = 65536;
+    lc_buf_grow(b, want);
+    n = read(fd, b->buf + b->len, want);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      e = errno;
+      close(fd);
+      return lc_err_set(err, LC_EINPUT, path, 0, 0,
+                        "cannot read configuration: %s", strerror(e));
+    }
+    if (n == 0)
+      break;
+    lc_buf_setlen(b, b->len + (size_t)n);
+    if (b->len > LC_CONFIG_MAX) {
+      close(fd);
+      return lc_err_set(err, LC_EINPUT, path, 0, 0,
+                        "configuration grew past %zu bytes (1 MiB) while "
+                        "it was read; expected at most that",
+                        LC_CONFIG_MAX);
+    }
+  }
+  close(fd);
+  return 0;
+}
+
 int
 lc_config_load(struct lc_config *cfg, const char *path, struct lc_err *err)
 {
   struct lc_buf b = LC_BUF_INIT;
   int rc;
-  if (lc_buf_read_file(&b, path) < 0) {
-    int e = errno;
+  if (read_config_file(&b, path, err) < 0) {
     lc_buf_release(&b);
     memset(cfg, 0, sizeof(*cfg));
-    return lc_err_set(err, LC_EINPUT, path, 0, 0,
-                      "cannot read configuration: %s", strerror(e));
+    return -1;
   }
   rc = lc_config_parse(cfg, path, b.buf, b.len, err);
   lc_buf_release(&b);

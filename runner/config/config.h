@@ -126,10 +126,20 @@ struct lc_config {
     0                                                                          \
   }
 
+/* The largest configuration file read, in bytes.  A config of a hundred
+ * checks is some 20 KB; 1 MiB leaves room for any real one while bounding
+ * what libyaml's tree of the file can take (tens of MB at most) and the
+ * time spent on it, whatever the file is. */
+#define LC_CONFIG_MAX ((size_t)1 << 20)
+
 /* Reads and validates the file at `path` into `cfg` (which must be
  * initialised).  Returns 0, or -1 with `err` filled (LC_ECONFIG with
- * path:line:col for invalid content, LC_EINPUT when unreadable) and `cfg`
- * released. */
+ * path:line:col for invalid content, LC_EINPUT when unreadable, not a
+ * regular file or larger than LC_CONFIG_MAX) and `cfg` released.  The file
+ * is opened without blocking (a FIFO is refused, never waited on) and its
+ * type checked on the open descriptor; a symbolic link the user names is
+ * followed, as the path is the user's own choice.  At most LC_CONFIG_MAX + 1
+ * bytes are read, so a file that grows while it is read is refused too. */
 int lc_config_load(struct lc_config *cfg, const char *path, struct lc_err *err);
 
 /* Same, from memory; `path` names the source in messages and resolves

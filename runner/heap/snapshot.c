@@ -40,6 +40,9 @@
 /* The header object is small (≈1 KB); anything this large is not one. */
 #define LC_HEADER_MAX (1u << 20)
 #define LC_FIELDS_MAX 64
+/* Columns larger than this are allocated only for a file that ends with
+ * '}' (see parse). */
+#define LC_COLUMNS_CHECK_END ((unsigned long long)64 << 20)
 
 static const char *const node_type_names[] = {"hidden",
                                               "array",
@@ -575,8 +578,9 @@ parse_header(struct reader *r, size_t s, size_t e, struct header *h)
     else if (tok_eq(h, t, "edge_count"))
       h->have_edge_count = tok_uint(h, v, &h->edge_count) == 0;
     else if (tok_eq(h, t, "extra_native_bytes") &&
-             tok_uint(h, v, &h->extra_native_bytes) < 0)
-      bad = "'extra_native_bytes' to be an unsigned integer";
+             (tok_uint(h, v, &h->extra_native_bytes) < 0 ||
+              h->extra_native_bytes > LC_SELF_SIZE_MAX))
+      bad = "'extra_native_bytes' to be an unsigned integer of at most 2^53";
     t = tok_skip(h, t); /* the key and its value */
   }
   if (!bad && meta < 0)
@@ -653,6 +657,7 @@ struct node_ctx {
   uint32_t n_types;
   uint8_t type_map[256]; /* the file's node type → enum lc_node_type */
   uint64_t edge_sum;
+  uint64_t self_sum; /* the self sizes so far, at most LC_SELF_SIZE_MAX */
   uint32_t max_name; /* the largest node name, checked in finish() */
 };
 
@@ -683,6 +688,11 @@ node_check(struct node_ctx *c, const uint64_t *v, const size_t *st, unsigned m)
                            "node type %llu out of range; expected "
                            "less than %u",
                            (unsigned long long)v[j], c->n_types);
+    if (col == c->f_self && v[j] > LC_SELF_SIZE_MAX - c->self_sum)
+      return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
+                           "self_size %llu makes the heap larger than "
+                           "2^53 bytes; expected a real heap's sizes",
+                           (unsigned long long)v[j]);
     if (col == c->f_det && v[j] > 2)
       return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[j],
                            "detachedness %llu out of range; expected 0, "
@@ -709,8 +719,10 @@ node_row(struct node_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
     if ((int)j != f_self)
       wide |= v[j];
   if (wide > UINT32_MAX || v[f_type] >= c->n_types ||
-      (f_det >= 0 && v[f_det] > 2))
+      (f_det >= 0 && v[f_det] > 2) ||
+      v[f_self] > LC_SELF_SIZE_MAX - c->self_sum)
     return node_check(c, v, st, m);
+  c->self_sum += v[f_self];
   s->node_type[ord] = c->type_map[v[f_type]];
   if (s->node_type_raw)
     s->node_type_raw[ord] = (uint8_t)v[f_type];
@@ -1012,16 +1024,80 @@ build_locations(struct lc_snapshot *s, const struct loc_ctx *c)
 
 /* ---- strings ------------------------------------------------------------ */
 
+/* The strings the nodes and edges name, when both were read before the
+ * strings (as V8 writes them): a bit per string index, `words` words.
+ * Indexes the rest of the file cannot reach (a string takes at least three
+ * bytes) are left out; finish() reports them. */
+struct string_refs {
+  uint64_t *bits;
+  size_t words;
+};
+
+static void
+mark_refs(struct string_refs *sr, const struct lc_snapshot *s, size_t room)
+{
+  uint64_t limit = room / 3 + 1, idx;
+  uint32_t i;
+  sr->words = (size_t)(limit / 64 + 1);
+  sr->bits = lc_xcalloc(sr->words, sizeof(uint64_t));
+  for (i = 0; i < s->node_count; i++)
+    if ((idx = s->node_name[i]) < limit)
+      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
+  for (i = 0; i < s->edge_count; i++) {
+    uint8_t t = s->edge_type[i];
+    if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
+        (idx = s->edge_name[i]) < limit)
+      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
+  }
+}
+
 static int
-scan_strings(struct reader *r, struct lc_snapshot *s)
+is_ref(const struct string_refs *sr, uint32_t k)
+{
+  return !sr->bits ||
+         ((size_t)(k >> 6) < sr->words && (sr->bits[k >> 6] >> (k & 63) & 1));
+}
+
+/* After finish(): renumbers node and edge names to the strings kept. */
+static void
+renumber_names(struct lc_snapshot *s, const struct string_refs *sr)
+{
+  uint32_t *rank = lc_xmalloc(sr->words * sizeof(uint32_t)), i, n = 0;
+  size_t w;
+  for (w = 0; w < sr->words; w++) {
+    rank[w] = n;
+    n += (uint32_t)__builtin_popcountll(sr->bits[w]);
+  }
+#define LC_RANK(k)                                                             \
+  (rank[(k) >> 6] + (uint32_t)__builtin_popcountll(                            \
+                        sr->bits[(k) >> 6] & ((UINT64_C(1) << ((k)&63)) - 1)))
+  for (i = 0; i < s->node_count; i++)
+    s->node_name[i] = LC_RANK(s->node_name[i]);
+  for (i = 0; i < s->edge_count; i++) {
+    uint8_t t = s->edge_type[i];
+    if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN)
+      s->edge_name[i] = LC_RANK(s->edge_name[i]);
+  }
+#undef LC_RANK
+  free(rank);
+}
+
+/* Reads the strings array.  With sr->bits, only the strings it marks are
+ * kept (in file order, so a kept string's number is its rank among them):
+ * a file of millions of strings no node or edge names costs no memory per
+ * string.  s->string_count is the number of strings in the file, and
+ * *kept the number stored. */
+static int
+scan_strings(struct reader *r, struct lc_snapshot *s,
+             const struct string_refs *sr, uint32_t *kept)
 {
   size_t alloc_off = 0, cap, w = 0;
-  uint32_t k = 0;
+  uint32_t k = 0, nk = 0;
   if (expect_char(r, '[', "'[' starting 'strings'") < 0)
     return -1;
-  /* Decoded strings are never longer than their JSON form, and each one's
-   * two quotes pay for its NUL: the rest of the file bounds the arena. */
-  cap = r->len - r->pos + 1;
+  /* The arena grows with what is kept; decoded strings are never longer
+   * than their JSON form, and each one's two quotes pay for its NUL. */
+  cap = 4096;
   s->arena = lc_xmalloc(cap);
   skip_ws(r);
   if (r->pos < r->len && r->p[r->pos] == ']') {
@@ -1037,18 +1113,26 @@ scan_strings(struct reader *r, struct lc_snapshot *s)
                     "");
       if (raw_string(r, &bs, &be) < 0)
         return -1;
-      n = lc_json_unescape(r->p + bs, be - bs, s->arena + w, &bad);
-      if (r->can_drop && r->pos - r->dropped > LC_DROP_STEP)
-        drop_behind(r, bs);
-      if (n == (size_t)-1)
-        return fail(r, bs + bad, "invalid escape in a string; expected %s",
-                    "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
       if (k == UINT32_MAX)
         return fail(r, bs, "too many strings%s", "");
-      LC_ALLOC_GROW(s->string_off, (size_t)k + 2, alloc_off);
-      s->string_off[k++] = w;
-      w += n;
-      s->arena[w++] = '\0';
+      if (is_ref(sr, k)) {
+        if (cap - w < be - bs + 1) {
+          size_t want = w + (be - bs) + 1;
+          cap = cap + cap / 2 > want ? cap + cap / 2 : want;
+          s->arena = lc_xrealloc(s->arena, cap);
+        }
+        n = lc_json_unescape(r->p + bs, be - bs, s->arena + w, &bad);
+        if (n == (size_t)-1)
+          return fail(r, bs + bad, "invalid escape in a string; expected %s",
+                      "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
+        LC_ALLOC_GROW(s->string_off, (size_t)nk + 2, alloc_off);
+        s->string_off[nk++] = w;
+        w += n;
+        s->arena[w++] = '\0';
+      }
+      k++;
+      if (r->can_drop && r->pos - r->dropped > LC_DROP_STEP)
+        drop_behind(r, bs);
       skip_ws(r);
       if (r->pos >= r->len)
         return fail(r, r->pos,
@@ -1070,9 +1154,10 @@ scan_strings(struct reader *r, struct lc_snapshot *s)
     }
   }
   drop_behind(r, r->pos);
-  LC_ALLOC_GROW(s->string_off, (size_t)k + 1, alloc_off);
-  s->string_off[k] = w;
+  LC_ALLOC_GROW(s->string_off, (size_t)nk + 1, alloc_off);
+  s->string_off[nk] = w;
   s->string_count = k;
+  *kept = nk;
   s->arena = lc_xrealloc(s->arena, w ? w : 1);
   return 0;
 }
@@ -1167,6 +1252,7 @@ struct nodes_job {
   struct node_ctx c;
   uint64_t count;
   int rc;
+  int failed;   /* set (atomically) when the nodes are bad: stop looking */
   int threaded; /* wait to be told, then check the end and read the edges */
   pthread_mutex_t mu;
   pthread_cond_t cv;
@@ -1193,6 +1279,8 @@ nodes_job(void *arg)
                           "times %u fields = %llu",
                           (unsigned long long)j->count, j->c.s->node_count,
                           j->c.nf, (unsigned long long)limit);
+  if (j->rc < 0)
+    __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
   if (j->rc < 0 || !j->threaded)
     return NULL;
   pthread_mutex_lock(&j->mu);
@@ -1266,13 +1354,13 @@ nodes_done(struct nodes_job *j, struct reader *r, uint64_t *edge_sum)
  * commas and blanks, so it ends at the first ']'.  The pages searched are
  * given back, as the nodes thread reads them again anyway. */
 static size_t
-edges_key_after(const struct reader *r, size_t from)
+edges_key_after(const struct reader *r, size_t from, const int *failed)
 {
   struct reader sr = *r;
   const char *q = NULL;
   size_t i = from;
   drop_from(&sr, from);
-  while (i < r->len && !q) {
+  while (i < r->len && !q && !__atomic_load_n(failed, __ATOMIC_RELAXED)) {
     size_t n = r->len - i < LC_DROP_STEP ? r->len - i : LC_DROP_STEP;
     q = memchr(r->p + i, ']', n);
     i += n;
@@ -1372,6 +1460,25 @@ plan_split(const struct reader *r, size_t nodes_len, unsigned w,
 static int parse(struct lc_snapshot *s, const char *name, const char *data,
                  size_t len, int can_drop, struct lc_err *err);
 
+/* The bytes of the node and edge columns (the largest case: with the raw
+ * type column). */
+static unsigned long long
+column_bytes(uint64_t nodes, uint64_t edges)
+{
+  return (nodes + 1) * (1 + 1 + 4 + 4 + 8 + 4 + 1) + (edges + 1) * (1 + 4 + 4);
+}
+
+/* calloc for the columns, whose sizes come from the file: sets *nomem
+ * instead of aborting when the memory is not there. */
+static void *
+try_calloc(size_t n, size_t size, int *nomem)
+{
+  void *p = *nomem ? NULL : calloc(n, size);
+  if (!p)
+    *nomem = 1;
+  return p;
+}
+
 int
 lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
                   size_t len, struct lc_err *err)
@@ -1417,7 +1524,9 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
   uint32_t edge_max_name = 0;
   uint8_t node_tmap[256];
   size_t nodes_next_key = 0;
-  uint32_t i;
+  uint32_t i, kept = 0;
+  int nomem = 0;
+  struct string_refs refs = {NULL, 0};
 
   init_cclass();
   memset(&h, 0, sizeof(h));
@@ -1465,17 +1574,48 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
     r.pos = hr.pos;
   }
 
-  /* Every value takes at least two bytes (a digit and a comma): counts the
-   * file cannot hold are refused before anything is allocated for them. */
-  if (h.node_count * h.nf > len / 2 + 1 || h.edge_count * h.ef > len / 2 + 1) {
-    fail(&r, len,
+  /* Every value takes at least two bytes (a digit and a comma, or the
+   * closing bracket): counts the rest of the file cannot hold are refused
+   * before anything is allocated for them.  (Counts are below 2^32 and
+   * field counts at most 64: no overflow.) */
+  if ((h.node_count * h.nf + h.edge_count * h.ef) * 2 > len - r.pos) {
+    fail(&r, hs,
          "the header promises %llu nodes and %llu edges, which "
-         "need at least %llu bytes, but the file has %zu; expected a "
-         "complete file (was the writer killed?)",
+         "need at least %llu bytes, but the file has %zu after the header; "
+         "expected counts that match the file",
          (unsigned long long)h.node_count, (unsigned long long)h.edge_count,
          (unsigned long long)(h.node_count * h.nf + h.edge_count * h.ef) * 2,
-         len);
+         len - r.pos);
     goto fail;
+  }
+  {
+    /* What the columns will take; refused at once when it is more than the
+     * machine's memory (an allocation that large could be granted lazily
+     * and the process killed later). */
+    unsigned long long need = column_bytes(h.node_count, h.edge_count);
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    size_t end = len;
+    while (end > r.pos && cclass[(unsigned char)data[end - 1]] == C_WS)
+      end--;
+    if (need > LC_COLUMNS_CHECK_END && (end == r.pos || data[end - 1] != '}')) {
+      /* Before a large allocation, one cheap look at the end: a file cut
+       * short, or sparse (all zeros), is refused at once. */
+      fail(&r, end ? end - 1 : 0,
+           "the file does not end with '}'; expected a complete V8 heap "
+           "snapshot (was the writer killed?)%s",
+           "");
+      goto fail;
+    }
+    if (pages > 0 && psize > 0 &&
+        need > (unsigned long long)pages * (unsigned long long)psize) {
+      fail(&r, hs,
+           "the header promises %llu nodes and %llu edges, which need %llu "
+           "bytes of memory, more than this machine has (%llu); expected a "
+           "snapshot that fits in memory",
+           (unsigned long long)h.node_count, (unsigned long long)h.edge_count,
+           need, (unsigned long long)pages * (unsigned long long)psize);
+      goto fail;
+    }
   }
   s->node_count = (uint32_t)h.node_count;
   s->edge_count = (uint32_t)h.edge_count;
@@ -1485,7 +1625,7 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
   s->type_names = h.node_types;
   h.node_types = NULL;
 
-  s->node_type = lc_xcalloc(s->node_count + 1, 1);
+  s->node_type = try_calloc(s->node_count + 1, 1, &nomem);
   {
     /* The raw type column is kept only when node_type loses information:
      * a name we do not know, or two names mapped alike. */
@@ -1500,16 +1640,26 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       s->raw_type_of[t] = (uint8_t)i;
     }
     if (keep_raw)
-      s->node_type_raw = lc_xcalloc(s->node_count + 1, 1);
+      s->node_type_raw = try_calloc(s->node_count + 1, 1, &nomem);
   }
-  s->node_name = lc_xcalloc(s->node_count + 1, sizeof(uint32_t));
-  s->node_id = lc_xcalloc(s->node_count + 1, sizeof(uint32_t));
-  s->node_self_size = lc_xcalloc(s->node_count + 1, sizeof(uint64_t));
-  s->node_first_edge = lc_xcalloc((size_t)s->node_count + 1, sizeof(uint32_t));
-  s->node_detachedness = lc_xcalloc(s->node_count + 1, 1);
-  s->edge_type = lc_xcalloc(s->edge_count + 1, 1);
-  s->edge_name = lc_xcalloc(s->edge_count + 1, sizeof(uint32_t));
-  s->edge_to = lc_xcalloc(s->edge_count + 1, sizeof(uint32_t));
+  s->node_name = try_calloc(s->node_count + 1, sizeof(uint32_t), &nomem);
+  s->node_id = try_calloc(s->node_count + 1, sizeof(uint32_t), &nomem);
+  s->node_self_size = try_calloc(s->node_count + 1, sizeof(uint64_t), &nomem);
+  s->node_first_edge = try_calloc(s->node_count + 1, sizeof(uint32_t), &nomem);
+  s->node_detachedness = try_calloc(s->node_count + 1, 1, &nomem);
+  s->edge_type = try_calloc(s->edge_count + 1, 1, &nomem);
+  s->edge_name = try_calloc(s->edge_count + 1, sizeof(uint32_t), &nomem);
+  s->edge_to = try_calloc(s->edge_count + 1, sizeof(uint32_t), &nomem);
+  if (nomem) {
+    /* The file is large enough for its counts, but this machine has not
+     * the memory: an input too large for it, not a crash. */
+    fail(&r, hs,
+         "cannot allocate the columns of %u nodes and %u edges (%llu "
+         "bytes); expected a snapshot that fits in memory",
+         s->node_count, s->edge_count,
+         column_bytes(s->node_count, s->edge_count));
+    goto fail;
+  }
 
   for (;;) {
     skip_ws(&r);
@@ -1571,7 +1721,7 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       nj.threaded = 1;
       if (pthread_create(&nodes_thread, NULL, nodes_job, &nj) == 0) {
         nodes_threaded = 1;
-        nodes_next_key = edges_key_after(&r, r.pos);
+        nodes_next_key = edges_key_after(&r, r.pos, &nj.failed);
         if (nodes_next_key) {
           r.pos = nodes_next_key;
           drop_from(&r, r.pos);
@@ -1655,7 +1805,19 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
         goto fail;
       have_loc = 1;
     } else if (key_is(&r, ks, ke, "strings")) {
-      if (scan_strings(&r, s) < 0)
+      if (have[0] && have[1]) {
+        /* Names are known: keep only the strings they use.  The nodes
+         * thread is done by now or nearly (the split evens the work). */
+        if (nodes_threaded) {
+          nodes_threaded = 0;
+          nodes_tell(&nj, nodes_next_key, 0, 0, 0);
+          pthread_join(nodes_thread, NULL);
+          if (nodes_done(&nj, &r, &edge_sum) < 0)
+            goto fail;
+        }
+        mark_refs(&refs, s, len - r.pos);
+      }
+      if (scan_strings(&r, s, &refs, &kept) < 0)
         goto fail;
       have[2] = 1;
     } else {
@@ -1680,6 +1842,11 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
              nj.ec.max_name > edge_max_name ? nj.ec.max_name : edge_max_name,
              have, &at) < 0)
     goto fail;
+  if (refs.bits) {
+    renumber_names(s, &refs);
+    s->string_count = kept;
+  }
+  free(refs.bits);
   if (nj_sync) {
     pthread_cond_destroy(&nj.cv);
     pthread_mutex_destroy(&nj.mu);
@@ -1704,6 +1871,7 @@ fail:
   }
   lc_err_release(&nj.err);
   header_release(&h);
+  free(refs.bits);
   lc_snapshot_release(s);
   return -1;
 }
@@ -1715,7 +1883,9 @@ lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
   struct stat st;
   void *map;
   memset(s, 0, sizeof(*s));
-  fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+   * writer; the type is checked on the descriptor, never by name. */
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     int e = errno;
     lc_err_errno(err, e, path, "cannot open snapshot");

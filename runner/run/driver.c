@@ -487,15 +487,18 @@ static int
 cannot_run(struct lc_err *err, const struct lc_check *check, const char *shown,
            int errnum)
 {
+  struct lc_buf as = LC_BUF_INIT;
+  lc_buf_add_cut(&as, shown, LC_QUOTE_MAX);
   if (check->node && *check->node)
-    return lc_err_set(err, LC_ESYSTEM, NULL, 0, 0,
-                      "cannot run '%s': %s; fix the 'node' setting of "
-                      "check '%s'",
-                      shown, strerror(errnum), check->name ? check->name : "");
-  return lc_err_set(err, LC_ESYSTEM, NULL, 0, 0,
-                    "cannot run '%s': %s; install Node.js or set "
-                    "LEAKCHECK_NODE",
-                    shown, strerror(errnum));
+    lc_err_set(err, LC_ESYSTEM, NULL, 0, 0,
+               "cannot run '%s': %s; fix the 'node' setting of check '%s'",
+               as.buf, strerror(errnum), check->name ? check->name : "");
+  else
+    lc_err_set(err, LC_ESYSTEM, NULL, 0, 0,
+               "cannot run '%s': %s; install Node.js or set LEAKCHECK_NODE",
+               as.buf, strerror(errnum));
+  lc_buf_release(&as);
+  return -1;
 }
 
 static char *
@@ -1190,9 +1193,13 @@ call_error(struct run *r, const char *js)
     rc = lc_err_set(r->err, LC_EPROGRAM, r->config_path, c->call_mark.line,
                     c->call_mark.col, "%s", m.buf);
   } else if (kind_is(js, kind, "load")) {
+    struct lc_buf as = LC_BUF_INIT;
+    lc_buf_add_cut(&as, c->script ? c->script : c->script_path,
+                   LC_QUOTE_MAX);
     rc = lc_err_set(r->err, LC_EPROGRAM, NULL, 0, 0,
-                    "the module '%s' threw while loading: %s%s",
-                    c->script ? c->script : c->script_path, m.buf, where.buf);
+                    "the module '%s' threw while loading: %s%s", as.buf,
+                    m.buf, where.buf);
+    lc_buf_release(&as);
   } else if (kind_is(js, kind, "setup")) {
     rc = lc_err_set(r->err, LC_EPROGRAM, NULL, 0, 0,
                     "setup export '%s' threw: %s%s",
@@ -1916,16 +1923,21 @@ lc_driver_run(const struct lc_check *check, const char *config_path,
   script = absolute_path(check->script_path);
   if (stat(script, &st) < 0) {
     int e = errno;
-    const char *as = check->script ? check->script : check->script_path;
+    struct lc_buf as = LC_BUF_INIT, to = LC_BUF_INIT;
+    lc_buf_add_cut(&as, check->script ? check->script : check->script_path,
+                   LC_QUOTE_MAX);
+    lc_buf_add_cut(&to, script, LC_QUOTE_MAX);
     if (e == ENOENT || e == ENOTDIR)
       lc_err_set(err, LC_ECONFIG, config_path, check->script_mark.line,
                  check->script_mark.col,
-                 "script '%s' not found (resolved to '%s')", as, script);
+                 "script '%s' not found (resolved to '%s')", as.buf, to.buf);
     else
       lc_err_set(err, LC_ECONFIG, config_path, check->script_mark.line,
                  check->script_mark.col,
-                 "cannot read script '%s' (resolved to '%s'): %s", as, script,
-                 strerror(e));
+                 "cannot read script '%s' (resolved to '%s'): %s", as.buf,
+                 to.buf, strerror(e));
+    lc_buf_release(&as);
+    lc_buf_release(&to);
     goto out;
   }
   become_subreaper();

@@ -1019,10 +1019,11 @@ START_TEST(test_load)
   ck_assert_str_eq(cfg.checks[0].script_path + strlen(dir), "/a.js");
   lc_config_release(&cfg);
 
-  /* A directory opens but does not read. */
+  /* A directory opens but is refused by type. */
   ck_assert_int_eq(lc_config_load(&cfg, dir, &err), -1);
   ck_assert_int_eq(err.code, LC_EINPUT);
-  ck_assert_str_eq(err.msg, "cannot read configuration: Is a directory");
+  ck_assert_str_eq(err.msg,
+                   "configuration is a directory; expected a regular file");
   lc_err_release(&err);
 
   unlink(path);
