@@ -20,6 +20,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1239,6 +1241,60 @@ finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum,
 }
 
 /*
+ * A file mapping faults (SIGBUS) where the file was cut after it was
+ * mapped: another process truncated it, maybe the program under test.
+ * Whatever the file does, leakcheck must not die of it.  While a mapped
+ * file is parsed, each thread that reads it holds a sigjmp_buf in
+ * `bus_jmp`; SIGBUS is delivered to the thread that faulted, whose
+ * handler jumps back to it, and the parse ends with an error.  A SIGBUS
+ * outside such a read goes to the handler there was before.
+ */
+static _Thread_local sigjmp_buf *bus_jmp;
+static _Thread_local const char *bus_addr;
+static struct sigaction bus_old;
+static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
+
+static void
+on_bus(int sig, siginfo_t *si, void *uc)
+{
+  (void)sig;
+  (void)uc;
+  if (bus_jmp) {
+    bus_addr = si->si_addr;
+    siglongjmp(*bus_jmp, 1);
+  }
+  /* Not a read of ours: the fault repeats under the previous handler. */
+  sigaction(SIGBUS, &bus_old, NULL);
+}
+
+static void
+bus_install(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_sigaction = on_bus;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGBUS, &sa, &bus_old);
+}
+
+/* Fills `err` (released first) with the error for a fault at bus_addr in
+ * the mapping of `len` bytes at `map`. */
+static int
+bus_error(struct lc_err *err, const char *name, const char *map, size_t len)
+{
+  size_t at =
+      bus_addr >= map && bus_addr < map + len ? (size_t)(bus_addr - map) : 0;
+  lc_err_release(err);
+  return lc_err_set_at(err, LC_EINPUT, name, at,
+                       "snapshot changed while being read: the file was "
+                       "cut short after it was opened (%zu bytes then); "
+                       "expected a file that no one changes while "
+                       "leakcheck reads it",
+                       len);
+}
+
+/*
  * Reading the nodes array, possibly on a thread of its own (its reader
  * has a private error).  On a thread, the main thread jumps to the "edges"
  * key that follows the nodes array and reads the edges meanwhile.  As the
@@ -1314,6 +1370,26 @@ nodes_job(void *arg)
                    "the file changed while it was read; expected %s",
                    "a file that is complete before it is read");
   }
+  return NULL;
+}
+
+/* nodes_job, its reads of a file mapping guarded (see on_bus). */
+static void *
+nodes_main(void *arg)
+{
+  struct nodes_job *j = arg;
+  sigjmp_buf jb, *const prev = bus_jmp; /* run inline: the caller's */
+  if (!j->r.can_drop)                   /* memory, not a file mapping */
+    return nodes_job(j);
+  if (sigsetjmp(jb, 0)) {
+    bus_jmp = prev;
+    j->rc = bus_error(&j->err, j->r.name, j->r.p, j->r.len);
+    __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+    return NULL;
+  }
+  bus_jmp = &jb;
+  nodes_job(j);
+  bus_jmp = prev;
   return NULL;
 }
 
@@ -1457,8 +1533,63 @@ plan_split(const struct reader *r, size_t nodes_len, unsigned w,
   return commas / w;
 }
 
-static int parse(struct lc_snapshot *s, const char *name, const char *data,
-                 size_t len, int can_drop, struct lc_err *err);
+/* Called by lc_snapshot_read() between mapping and parsing, when the test
+ * suites define it (the fuzz and unit tests cut the file there); the
+ * program itself leaves it undefined. */
+extern void lc_snapshot_test_mapped(const char *path, size_t len)
+    __attribute__((weak));
+
+/* What parse() must free when it stops early, kept out of its stack so
+ * that a jump back from a fault can free it too. */
+struct parse_state {
+  struct header h;
+  struct nodes_job nj;
+  pthread_t nodes_thread;
+  volatile int nodes_threaded, nj_sync;
+  struct string_refs refs;
+  struct loc_ctx loc;
+};
+
+static int parse(struct parse_state *ps, struct lc_snapshot *s,
+                 const char *name, const char *data, size_t len, int can_drop,
+                 struct lc_err *err);
+
+/* Frees what `ps` holds once the nodes thread is joined. */
+static void
+parse_state_release(struct parse_state *ps)
+{
+  if (ps->nj_sync) {
+    pthread_cond_destroy(&ps->nj.cv);
+    pthread_mutex_destroy(&ps->nj.mu);
+    ps->nj_sync = 0;
+  }
+  lc_err_release(&ps->nj.err);
+  header_release(&ps->h);
+  free(ps->refs.bits);
+  ps->refs.bits = NULL;
+  free(ps->loc.rec);
+  ps->loc.rec = NULL;
+}
+
+/* Ends a parse that failed: joins the nodes thread, keeps the earlier of
+ * its error and `err`, frees everything. */
+static void
+parse_abort(struct parse_state *ps, struct lc_snapshot *s, struct lc_err *err)
+{
+  if (ps->nodes_threaded) {
+    ps->nodes_threaded = 0;
+    nodes_tell(&ps->nj, 0, 0, 0, 0);
+    pthread_join(ps->nodes_thread, NULL);
+    /* The earlier of the two errors is the one to report. */
+    if (ps->nj.err.code != LC_OK && err && ps->nj.err.offset < err->offset) {
+      lc_err_release(err);
+      *err = ps->nj.err;
+      memset(&ps->nj.err, 0, sizeof(ps->nj.err));
+    }
+  }
+  parse_state_release(ps);
+  lc_snapshot_release(s);
+}
 
 /* The bytes of the node and edge columns (the largest case: with the raw
  * type column). */
@@ -1483,7 +1614,10 @@ int
 lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
                   size_t len, struct lc_err *err)
 {
-  return parse(s, name, data, len, 0, err);
+  struct parse_state *ps = lc_xcalloc(1, sizeof(*ps));
+  int rc = parse(ps, s, name, data, len, 0, err);
+  free(ps);
+  return rc;
 }
 
 static void
@@ -1509,28 +1643,22 @@ edge_ctx_init(struct edge_ctx *c, struct lc_snapshot *s, struct reader *r,
 }
 
 static int
-parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
-      int can_drop, struct lc_err *err)
+parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
+      const char *data, size_t len, int can_drop, struct lc_err *err)
 {
   struct reader r = {name, data, len, 0, err, can_drop, 0};
-  struct header h;
   size_t ks, ke, hs;
   uint64_t count = 0, edge_sum = 0;
   int have[3] = {0, 0, 0}, have_loc = 0;
   struct sections at = {0, 0, 0};
-  struct nodes_job nj;
-  pthread_t nodes_thread;
-  int nodes_threaded = 0, key_pending = 0, nj_sync = 0, rc;
+  int key_pending = 0, rc;
   uint32_t edge_max_name = 0;
   uint8_t node_tmap[256];
   size_t nodes_next_key = 0;
   uint32_t i, kept = 0;
   int nomem = 0;
-  struct string_refs refs = {NULL, 0};
 
   init_cclass();
-  memset(&h, 0, sizeof(h));
-  memset(&nj, 0, sizeof(nj));
   memset(s, 0, sizeof(*s));
   s->path = lc_xstrdup(name);
 
@@ -1569,7 +1697,7 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       }
       goto fail;
     }
-    if (parse_header(&r, hs, hr.pos, &h) < 0)
+    if (parse_header(&r, hs, hr.pos, &ps->h) < 0)
       goto fail;
     r.pos = hr.pos;
   }
@@ -1578,13 +1706,17 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
    * closing bracket): counts the rest of the file cannot hold are refused
    * before anything is allocated for them.  (Counts are below 2^32 and
    * field counts at most 64: no overflow.) */
-  if ((h.node_count * h.nf + h.edge_count * h.ef) * 2 > len - r.pos) {
+  if ((ps->h.node_count * ps->h.nf + ps->h.edge_count * ps->h.ef) * 2 >
+      len - r.pos) {
     fail(&r, hs,
          "the header promises %llu nodes and %llu edges, which "
          "need at least %llu bytes, but the file has %zu after the header; "
          "expected counts that match the file",
-         (unsigned long long)h.node_count, (unsigned long long)h.edge_count,
-         (unsigned long long)(h.node_count * h.nf + h.edge_count * h.ef) * 2,
+         (unsigned long long)ps->h.node_count,
+         (unsigned long long)ps->h.edge_count,
+         (unsigned long long)(ps->h.node_count * ps->h.nf +
+                              ps->h.edge_count * ps->h.ef) *
+             2,
          len - r.pos);
     goto fail;
   }
@@ -1592,7 +1724,7 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
     /* What the columns will take; refused at once when it is more than the
      * machine's memory (an allocation that large could be granted lazily
      * and the process killed later). */
-    unsigned long long need = column_bytes(h.node_count, h.edge_count);
+    unsigned long long need = column_bytes(ps->h.node_count, ps->h.edge_count);
     long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
     size_t end = len;
     while (end > r.pos && cclass[(unsigned char)data[end - 1]] == C_WS)
@@ -1612,18 +1744,20 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
            "the header promises %llu nodes and %llu edges, which need %llu "
            "bytes of memory, more than this machine has (%llu); expected a "
            "snapshot that fits in memory",
-           (unsigned long long)h.node_count, (unsigned long long)h.edge_count,
-           need, (unsigned long long)pages * (unsigned long long)psize);
+           (unsigned long long)ps->h.node_count,
+           (unsigned long long)ps->h.edge_count, need,
+           (unsigned long long)pages * (unsigned long long)psize);
       goto fail;
     }
   }
-  s->node_count = (uint32_t)h.node_count;
-  s->edge_count = (uint32_t)h.edge_count;
-  s->extra_native_bytes = h.extra_native_bytes;
-  s->has_detachedness = field_index(h.node_fields, h.nf, "detachedness") >= 0;
-  s->type_count = h.n_node_types;
-  s->type_names = h.node_types;
-  h.node_types = NULL;
+  s->node_count = (uint32_t)ps->h.node_count;
+  s->edge_count = (uint32_t)ps->h.edge_count;
+  s->extra_native_bytes = ps->h.extra_native_bytes;
+  s->has_detachedness =
+      field_index(ps->h.node_fields, ps->h.nf, "detachedness") >= 0;
+  s->type_count = ps->h.n_node_types;
+  s->type_names = ps->h.node_types;
+  ps->h.node_types = NULL;
 
   s->node_type = try_calloc(s->node_count + 1, 1, &nomem);
   {
@@ -1631,7 +1765,7 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
      * a name we do not know, or two names mapped alike. */
     unsigned seen = 0;
     int keep_raw = 0;
-    for (i = 0; i < h.n_node_types; i++) {
+    for (i = 0; i < ps->h.n_node_types; i++) {
       uint8_t t = map_type(s->type_names[i], node_type_names, 16, LC_NT_OTHER);
       node_tmap[i] = t;
       if (t == LC_NT_OTHER || (seen >> t & 1))
@@ -1695,33 +1829,33 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       goto fail;
     }
     if (key_is(&r, ks, ke, "nodes")) {
-      memset(&nj, 0, sizeof(nj));
-      nj.r = r;
-      nj.r.err = &nj.err;
-      drop_from(&nj.r, r.pos);
-      nj.c.s = s;
-      nj.c.r = &nj.r;
-      nj.c.nf = h.nf;
-      nj.c.f_type = field_index(h.node_fields, h.nf, "type");
-      nj.c.f_name = field_index(h.node_fields, h.nf, "name");
-      nj.c.f_id = field_index(h.node_fields, h.nf, "id");
-      nj.c.f_self = field_index(h.node_fields, h.nf, "self_size");
-      nj.c.f_edges = field_index(h.node_fields, h.nf, "edge_count");
-      nj.c.f_det = field_index(h.node_fields, h.nf, "detachedness");
-      nj.c.n_types = h.n_node_types;
-      memcpy(nj.c.type_map, node_tmap, sizeof(node_tmap));
-      edge_ctx_init(&nj.ec, s, NULL, &h);
+      memset(&ps->nj, 0, sizeof(ps->nj));
+      ps->nj.r = r;
+      ps->nj.r.err = &ps->nj.err;
+      drop_from(&ps->nj.r, r.pos);
+      ps->nj.c.s = s;
+      ps->nj.c.r = &ps->nj.r;
+      ps->nj.c.nf = ps->h.nf;
+      ps->nj.c.f_type = field_index(ps->h.node_fields, ps->h.nf, "type");
+      ps->nj.c.f_name = field_index(ps->h.node_fields, ps->h.nf, "name");
+      ps->nj.c.f_id = field_index(ps->h.node_fields, ps->h.nf, "id");
+      ps->nj.c.f_self = field_index(ps->h.node_fields, ps->h.nf, "self_size");
+      ps->nj.c.f_edges = field_index(ps->h.node_fields, ps->h.nf, "edge_count");
+      ps->nj.c.f_det = field_index(ps->h.node_fields, ps->h.nf, "detachedness");
+      ps->nj.c.n_types = ps->h.n_node_types;
+      memcpy(ps->nj.c.type_map, node_tmap, sizeof(node_tmap));
+      edge_ctx_init(&ps->nj.ec, s, NULL, &ps->h);
       at.nodes_at = r.pos;
       have[0] = 1;
       /* The nodes are read on a thread of their own while this one finds
        * the "edges" key after them and reads the edges. */
-      pthread_mutex_init(&nj.mu, NULL);
-      pthread_cond_init(&nj.cv, NULL);
-      nj_sync = 1;
-      nj.threaded = 1;
-      if (pthread_create(&nodes_thread, NULL, nodes_job, &nj) == 0) {
-        nodes_threaded = 1;
-        nodes_next_key = edges_key_after(&r, r.pos, &nj.failed);
+      pthread_mutex_init(&ps->nj.mu, NULL);
+      pthread_cond_init(&ps->nj.cv, NULL);
+      ps->nj_sync = 1;
+      ps->nj.threaded = 1;
+      if (pthread_create(&ps->nodes_thread, NULL, nodes_main, &ps->nj) == 0) {
+        ps->nodes_threaded = 1;
+        nodes_next_key = edges_key_after(&r, r.pos, &ps->nj.failed);
         if (nodes_next_key) {
           r.pos = nodes_next_key;
           drop_from(&r, r.pos);
@@ -1729,34 +1863,34 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
           continue;
         }
         /* No "edges" right after: on from the nodes array's end. */
-        nodes_tell(&nj, 0, 0, 0, 0);
-        pthread_join(nodes_thread, NULL);
-        nodes_threaded = 0;
+        nodes_tell(&ps->nj, 0, 0, 0, 0);
+        pthread_join(ps->nodes_thread, NULL);
+        ps->nodes_threaded = 0;
       } else {
-        nj.threaded = 0;
-        nodes_job(&nj);
+        ps->nj.threaded = 0;
+        nodes_main(&ps->nj);
       }
-      if (nodes_done(&nj, &r, &edge_sum) < 0)
+      if (nodes_done(&ps->nj, &r, &edge_sum) < 0)
         goto fail;
-      r.pos = nj.r.pos;
-      if (nj.r.dropped > r.dropped)
-        r.dropped = nj.r.dropped;
+      r.pos = ps->nj.r.pos;
+      if (ps->nj.r.dropped > r.dropped)
+        r.dropped = ps->nj.r.dropped;
     } else if (key_is(&r, ks, ke, "edges")) {
       struct edge_ctx c;
       uint64_t row0 = 0, e1_rows = 0;
       size_t e1_end = 0;
       int empty;
-      edge_ctx_init(&c, s, &r, &h);
+      edge_ctx_init(&c, s, &r, &ps->h);
       at.edges_at = r.pos;
       empty = open_array(&r);
       if (empty < 0)
         goto fail;
-      if (nodes_threaded && !nj.told) {
+      if (ps->nodes_threaded && !ps->nj.told) {
         /* Right after the nodes: the nodes thread takes the first part. */
         if (!empty)
-          e1_rows = plan_split(&r, nodes_next_key - at.nodes_at, h.ef,
+          e1_rows = plan_split(&r, nodes_next_key - at.nodes_at, ps->h.ef,
                                s->edge_count, &e1_end);
-        nodes_tell(&nj, nodes_next_key, r.pos, e1_end, e1_rows);
+        nodes_tell(&ps->nj, nodes_next_key, r.pos, e1_end, e1_rows);
         if (e1_rows) {
           r.pos = e1_end;
           drop_from(&r, r.pos);
@@ -1766,41 +1900,42 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       count = 0;
       if (!empty && scan_edges(&r, &c, row0, s->edge_count, 0, &count) < 0)
         goto fail;
-      if (count != (uint64_t)s->edge_count * h.ef) {
+      if (count != (uint64_t)s->edge_count * ps->h.ef) {
         lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
                       "'edges' has %llu "
                       "values; expected edge_count %u times %u fields = "
                       "%llu",
-                      (unsigned long long)count, s->edge_count, h.ef,
-                      (unsigned long long)s->edge_count * h.ef);
+                      (unsigned long long)count, s->edge_count, ps->h.ef,
+                      (unsigned long long)s->edge_count * ps->h.ef);
         goto fail;
       }
       edge_max_name = c.max_name;
       have[1] = 1;
-    } else if (key_is(&r, ks, ke, "locations") && h.lf) {
-      struct loc_ctx c;
+    } else if (key_is(&r, ks, ke, "locations") && ps->h.lf) {
+      struct loc_ctx *lc = &ps->loc;
       int empty;
-      memset(&c, 0, sizeof(c));
-      c.s = s;
-      c.r = &r;
-      c.lf = h.lf;
-      c.nf = h.nf;
-      c.f_obj = field_index(h.loc_fields, h.lf, "object_index");
-      c.f_script = field_index(h.loc_fields, h.lf, "script_id");
-      c.f_line = field_index(h.loc_fields, h.lf, "line");
-      c.f_col = field_index(h.loc_fields, h.lf, "column");
+      memset(lc, 0, sizeof(*lc));
+      lc->s = s;
+      lc->r = &r;
+      lc->lf = ps->h.lf;
+      lc->nf = ps->h.nf;
+      lc->f_obj = field_index(ps->h.loc_fields, ps->h.lf, "object_index");
+      lc->f_script = field_index(ps->h.loc_fields, ps->h.lf, "script_id");
+      lc->f_line = field_index(ps->h.loc_fields, ps->h.lf, "line");
+      lc->f_col = field_index(ps->h.loc_fields, ps->h.lf, "column");
       count = 0;
       empty = open_array(&r);
-      rc = empty < 0 ? -1 : empty ? 0 : scan_locations(&r, &c, &count);
-      if (rc == 0 && count % h.lf) {
+      rc = empty < 0 ? -1 : empty ? 0 : scan_locations(&r, lc, &count);
+      if (rc == 0 && count % ps->h.lf) {
         rc = lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
                            "'locations' has "
                            "%llu values; expected a multiple of %u",
-                           (unsigned long long)count, h.lf);
+                           (unsigned long long)count, ps->h.lf);
       }
-      if (rc == 0 && c.f_obj >= 0)
-        build_locations(s, &c);
-      free(c.rec);
+      if (rc == 0 && lc->f_obj >= 0)
+        build_locations(s, lc);
+      free(lc->rec);
+      lc->rec = NULL;
       if (rc < 0)
         goto fail;
       have_loc = 1;
@@ -1808,16 +1943,16 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
       if (have[0] && have[1]) {
         /* Names are known: keep only the strings they use.  The nodes
          * thread is done by now or nearly (the split evens the work). */
-        if (nodes_threaded) {
-          nodes_threaded = 0;
-          nodes_tell(&nj, nodes_next_key, 0, 0, 0);
-          pthread_join(nodes_thread, NULL);
-          if (nodes_done(&nj, &r, &edge_sum) < 0)
+        if (ps->nodes_threaded) {
+          ps->nodes_threaded = 0;
+          nodes_tell(&ps->nj, nodes_next_key, 0, 0, 0);
+          pthread_join(ps->nodes_thread, NULL);
+          if (nodes_done(&ps->nj, &r, &edge_sum) < 0)
             goto fail;
         }
-        mark_refs(&refs, s, len - r.pos);
+        mark_refs(&ps->refs, s, len - r.pos);
       }
-      if (scan_strings(&r, s, &refs, &kept) < 0)
+      if (scan_strings(&r, s, &ps->refs, &kept) < 0)
         goto fail;
       have[2] = 1;
     } else {
@@ -1831,48 +1966,27 @@ parse(struct lc_snapshot *s, const char *name, const char *data, size_t len,
          "the end of the file after the final '}'");
     goto fail;
   }
-  if (nodes_threaded) {
-    nodes_threaded = 0;
-    nodes_tell(&nj, nodes_next_key, 0, 0, 0);
-    pthread_join(nodes_thread, NULL);
-    if (nodes_done(&nj, &r, &edge_sum) < 0)
+  if (ps->nodes_threaded) {
+    ps->nodes_threaded = 0;
+    nodes_tell(&ps->nj, nodes_next_key, 0, 0, 0);
+    pthread_join(ps->nodes_thread, NULL);
+    if (nodes_done(&ps->nj, &r, &edge_sum) < 0)
       goto fail;
   }
-  if (finish(&r, s, edge_sum, nj.c.max_name,
-             nj.ec.max_name > edge_max_name ? nj.ec.max_name : edge_max_name,
+  if (finish(&r, s, edge_sum, ps->nj.c.max_name,
+             ps->nj.ec.max_name > edge_max_name ? ps->nj.ec.max_name
+                                                : edge_max_name,
              have, &at) < 0)
     goto fail;
-  if (refs.bits) {
-    renumber_names(s, &refs);
+  if (ps->refs.bits) {
+    renumber_names(s, &ps->refs);
     s->string_count = kept;
   }
-  free(refs.bits);
-  if (nj_sync) {
-    pthread_cond_destroy(&nj.cv);
-    pthread_mutex_destroy(&nj.mu);
-  }
-  header_release(&h);
+  parse_state_release(ps);
   return 0;
 
 fail:
-  if (nodes_threaded) {
-    nodes_tell(&nj, 0, 0, 0, 0);
-    pthread_join(nodes_thread, NULL);
-    /* The earlier of the two errors is the one to report. */
-    if (nj.err.code != LC_OK && err && nj.err.offset < err->offset) {
-      lc_err_release(err);
-      *err = nj.err;
-      memset(&nj.err, 0, sizeof(nj.err));
-    }
-  }
-  if (nj_sync) {
-    pthread_cond_destroy(&nj.cv);
-    pthread_mutex_destroy(&nj.mu);
-  }
-  lc_err_release(&nj.err);
-  header_release(&h);
-  free(refs.bits);
-  lc_snapshot_release(s);
+  parse_abort(ps, s, err);
   return -1;
 }
 
@@ -1882,6 +1996,8 @@ lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
   int fd, ret;
   struct stat st;
   void *map;
+  struct parse_state *ps;
+  sigjmp_buf jb;
   memset(s, 0, sizeof(*s));
   /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
    * writer; the type is checked on the descriptor, never by name. */
@@ -1914,7 +2030,22 @@ lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
   }
   close(fd);
   madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-  ret = parse(s, path, map, (size_t)st.st_size, 1, err);
+  if (lc_snapshot_test_mapped)
+    lc_snapshot_test_mapped(path, (size_t)st.st_size);
+  pthread_once(&bus_once, bus_install);
+  ps = lc_xcalloc(1, sizeof(*ps));
+  if (sigsetjmp(jb, 0)) {
+    /* The file was cut while we read it (on this thread). */
+    bus_jmp = NULL;
+    bus_error(err, path, map, (size_t)st.st_size);
+    parse_abort(ps, s, err);
+    ret = -1;
+  } else {
+    bus_jmp = &jb;
+    ret = parse(ps, s, path, map, (size_t)st.st_size, 1, err);
+    bus_jmp = NULL;
+  }
+  free(ps);
   munmap(map, (size_t)st.st_size);
   return ret;
 }

@@ -1194,11 +1194,10 @@ call_error(struct run *r, const char *js)
                     c->call_mark.col, "%s", m.buf);
   } else if (kind_is(js, kind, "load")) {
     struct lc_buf as = LC_BUF_INIT;
-    lc_buf_add_cut(&as, c->script ? c->script : c->script_path,
-                   LC_QUOTE_MAX);
+    lc_buf_add_cut(&as, c->script ? c->script : c->script_path, LC_QUOTE_MAX);
     rc = lc_err_set(r->err, LC_EPROGRAM, NULL, 0, 0,
-                    "the module '%s' threw while loading: %s%s", as.buf,
-                    m.buf, where.buf);
+                    "the module '%s' threw while loading: %s%s", as.buf, m.buf,
+                    where.buf);
     lc_buf_release(&as);
   } else if (kind_is(js, kind, "setup")) {
     rc = lc_err_set(r->err, LC_EPROGRAM, NULL, 0, 0,
