@@ -13,6 +13,7 @@
 
 #include "base/format.h"
 #include "base/utf8.h"
+#include "report/report.h"
 #include "verdict/verdict.h"
 
 #include "base/banned.h" /* last: it poisons names */
@@ -31,41 +32,12 @@
 
 /* ---- text clean-up ----------------------------------------------------- */
 
-/* Copies `s` as valid UTF-8 text without terminal controls: ANSI CSI
- * sequences dropped, other C0 controls but TAB and LF (and DEL) shown as
- * '?', CR LF made LF, ill-formed UTF-8 bytes replaced by U+FFFD. */
+/* Copies `s` as valid UTF-8 text without terminal controls, LF kept (see
+ * lc_text_clean). */
 static void
 add_sane(struct lc_buf *out, const char *s, size_t len)
 {
-  const unsigned char *p = (const unsigned char *)s, *end = p + len;
-  while (p < end) {
-    size_t n;
-    if (*p >= 0x80) {
-      uint32_t cp;
-      int k = lc_utf8_decode(p, end, &cp);
-      if (k > 0) {
-        lc_buf_add(out, p, (size_t)k);
-        p += k;
-      } else {
-        lc_buf_addstr(out, "\xef\xbf\xbd");
-        p++;
-      }
-      continue;
-    }
-    if (*p == 0x1b && (n = lc_csi_len(p, end)) != 0) {
-      p += n;
-      continue;
-    }
-    if (*p == '\r' && p + 1 < end && p[1] == '\n') {
-      p++;
-      continue;
-    }
-    if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
-      lc_buf_addch(out, '?');
-    else
-      lc_buf_addch(out, *p);
-    p++;
-  }
+  lc_text_clean(out, s, len, 1);
 }
 
 static void
@@ -98,6 +70,16 @@ escape_cmd(struct lc_buf *out, const char *s, size_t len, int property)
       }
       break;
     default:
+      if (*p >= 0x80) {
+        /* Bytes of non-ASCII text: valid UTF-8 without C1 controls
+         * (lc_text_clean); a run of them never splits a character. */
+        const unsigned char *q = p;
+        while (q < end && *q >= 0x80)
+          q++;
+        lc_text_clean(out, (const char *)p, (size_t)(q - p), 0);
+        p = q;
+        continue;
+      }
       if ((*p >= 0x20 && *p != 0x7f) || *p == '\t')
         lc_buf_addch(out, *p);
       break;

@@ -153,6 +153,48 @@ lc_xml_escape(struct lc_buf *out, const char *s, size_t len, int attr)
   }
 }
 
+void
+lc_text_clean(struct lc_buf *out, const char *s, size_t len, int keep_lf)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  while (p < end) {
+    const unsigned char *run = p;
+    uint32_t cp;
+    size_t n;
+    int k;
+    while (p < end && *p >= 0x20 && *p < 0x7f)
+      p++;
+    lc_buf_add(out, run, (size_t)(p - run));
+    if (p == end)
+      break;
+    if (*p >= 0x80) {
+      k = lc_utf8_decode(p, end, &cp);
+      if (k < 0) {
+        lc_buf_addstr(out, replacement);
+        p += -k;
+      } else if (cp < 0xa0) {
+        /* C1 controls: U+009B is a CSI, U+009D an OSC to terminals. */
+        lc_buf_addch(out, '?');
+        p += k;
+      } else {
+        lc_buf_add(out, p, (size_t)k);
+        p += k;
+      }
+      continue;
+    }
+    if (*p == 0x1b && (n = lc_csi_len(p, end)) != 0) {
+      p += n;
+      continue;
+    }
+    if (keep_lf && *p == '\r' && p + 1 < end && p[1] == '\n') {
+      p++;
+      continue;
+    }
+    lc_buf_addch(out, *p == '\t' || (keep_lf && *p == '\n') ? (char)*p : '?');
+    p++;
+  }
+}
+
 static void
 xml_str(struct lc_buf *out, const char *s, int attr)
 {
@@ -218,22 +260,11 @@ case_mark(const struct lc_check_result *r, size_t i)
   return r->check->mark;
 }
 
-/* Appends `s` for a terminal line: ANSI sequences dropped, other control
- * characters shown as '?', so that program output cannot drive the
- * terminal. */
+/* Appends `s` for a terminal line (lc_text_clean without line breaks). */
 static void
 add_clean(struct lc_buf *out, const char *s, size_t len)
 {
-  const unsigned char *p = (const unsigned char *)s, *end = p + len;
-  while (p < end) {
-    size_t n;
-    if (*p == 0x1b && (n = lc_csi_len(p, end)) != 0) {
-      p += n;
-      continue;
-    }
-    lc_buf_addch(out, (*p < 0x20 && *p != '\t') || *p == 0x7f ? '?' : *p);
-    p++;
-  }
+  lc_text_clean(out, s, len, 0);
 }
 
 static void

@@ -93,4 +93,13 @@ const char *lc_tail_lines(const char *s, size_t max);
  * characters are valid XML and are kept. */
 void lc_xml_escape(struct lc_buf *out, const char *s, size_t len, int attr);
 
+/* Appends `s` as text that cannot drive a terminal and is valid UTF-8:
+ * ANSI CSI sequences (ESC [ ... final) dropped; other C0 controls, DEL and
+ * the C1 controls U+0080-U+009F (U+009B is a one-character CSI) shown as
+ * '?', TAB kept; ill-formed UTF-8 replaced by U+FFFD (one per maximal
+ * ill-formed subpart).  With `keep_lf`, LF is kept and CR LF becomes LF;
+ * else both are '?' (a table cell, one line).  For everything that comes
+ * from the program or the heap: class names, messages, output tails. */
+void lc_text_clean(struct lc_buf *out, const char *s, size_t len, int keep_lf);
+
 #endif

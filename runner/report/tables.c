@@ -5,8 +5,10 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "base/format.h"
+#include "report/report.h"
 
 #include "base/banned.h"
 
@@ -15,6 +17,16 @@ static int
 distance_shown(int32_t d)
 {
   return d >= 0 && d < LC_DISTANCE_BASE_SYSTEM;
+}
+
+/* A class name for a table cell: one line, no terminal controls, valid
+ * UTF-8 (lc_text_clean); valid until the next call with `tmp`. */
+static const char *
+cell(struct lc_buf *tmp, const char *name)
+{
+  lc_buf_reset(tmp);
+  lc_text_clean(tmp, name, strlen(name), 0);
+  return tmp->buf;
 }
 
 static void
@@ -53,6 +65,7 @@ lc_table_summary(struct lc_buf *out, const char *file, uint32_t node_count,
 {
   size_t i, n = sum->nrows;
   char b[LC_BYTES_MAX];
+  struct lc_buf tmp = LC_BUF_INIT;
   if (json) {
     summary_json(out, file, node_count, edge_count, sum);
     return;
@@ -77,11 +90,13 @@ lc_table_summary(struct lc_buf *out, const char *file, uint32_t node_count,
       snprintf(d, sizeof(d), "%d", (int)r->distance);
     else
       snprintf(d, sizeof(d), "-");
-    lc_buf_addf(
-        out,
-        "%-40s %8s %9" PRIu64 " %12" PRIu64 " %6.1f%% %12" PRIu64 " %6.1f%%\n",
-        r->name, d, r->count, r->self_size, pct, r->retained_size, rpct);
+    lc_buf_addf(out,
+                "%-40s %8s %9" PRIu64 " %12" PRIu64 " %6.1f%% %12" PRIu64
+                " %6.1f%%\n",
+                cell(&tmp, r->name), d, r->count, r->self_size, pct,
+                r->retained_size, rpct);
   }
+  lc_buf_release(&tmp);
   if (n < sum->nrows)
     lc_buf_addf(out, "... %zu more rows (--top 0 shows all)\n", sum->nrows - n);
 }
@@ -91,6 +106,7 @@ lc_table_diff(struct lc_buf *out, const char *base, const char *file,
               const struct lc_compare *cmp, size_t top, int json)
 {
   size_t i, n = cmp->nrows;
+  struct lc_buf tmp = LC_BUF_INIT;
   if (json) {
     lc_buf_addstr(out, "{\"base\": ");
     lc_buf_add_json_string(out, base);
@@ -123,9 +139,10 @@ lc_table_diff(struct lc_buf *out, const char *base, const char *file,
     lc_buf_addf(out,
                 "%-40s %8" PRIu64 " %8" PRIu64 " %+8" PRId64 " %12" PRIu64
                 " %12" PRIu64 " %+12" PRId64 "\n",
-                r->name, r->added, r->deleted, r->delta, r->alloc_size,
-                r->freed_size, r->size_delta);
+                cell(&tmp, r->name), r->added, r->deleted, r->delta,
+                r->alloc_size, r->freed_size, r->size_delta);
   }
+  lc_buf_release(&tmp);
   if (n < cmp->nrows)
     lc_buf_addf(out, "... %zu more rows (--top 0 shows all)\n", cmp->nrows - n);
 }

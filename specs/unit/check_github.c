@@ -53,6 +53,13 @@ static const struct esc_case {
     {"a\0b", 3, 1, "ab"},
     {"del\x7f", 0, 0, "del"},
     {"\xc3\xa9t\xc3\xa9", 0, 1, "\xc3\xa9t\xc3\xa9"},
+    /* D3: C1 controls (U+009B CSI, U+009D OSC) and ill-formed UTF-8. */
+    {"a\xc2\x9b"
+     "31mb\xc2\x9d"
+     "0;t\xc2\x9c",
+     0, 0, "a?31mb?0;t?"},
+    {"x\xff\xc3(\xed\xa0\x80y", 0, 0,
+     "x\xef\xbf\xbd\xef\xbf\xbd(\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdy"},
 };
 
 START_TEST(test_escape)

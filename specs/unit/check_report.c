@@ -231,6 +231,43 @@ count_of(const char *hay, const char *needle)
 
 /* ---- JUnit ------------------------------------------------------------- */
 
+/* lc_text_clean: what reaches a terminal, a table cell or GitHub text
+ * (D2, D3). */
+static const struct clean_case {
+  const char *in;
+  int keep_lf;
+  const char *want;
+} clean_cases[] = {
+    {"Plain", 0, "Plain"},
+    {"\x1b[31mRed\x1b[0m", 0, "Red"},
+    /* OSC title: ESC ] ... BEL; the ESC and BEL become '?'. */
+    {"A\x1b]0;pwned\x07" "B", 0, "A?]0;pwned?B"},
+    {"a\rb\nc\td", 0, "a?b?c\td"},
+    {"a\r\nb\nc\rd", 1, "a\nb\nc?d"},
+    {"del\x7f", 0, "del?"},
+    /* C1: U+009B (CSI), U+009D (OSC), U+0085 (NEL); U+00A0 is text. */
+    {"\xc2\x9b"
+     "2J\xc2\x9d"
+     "0;t\xc2\x85\xc2\xa0",
+     0, "?2J?0;t?\xc2\xa0"},
+    /* Ill-formed UTF-8: one U+FFFD per maximal subpart. */
+    {"\xff", 0, "\xef\xbf\xbd"},
+    {"\xc0\xaf", 0, "\xef\xbf\xbd\xef\xbf\xbd"},
+    {"\xe2\x82", 0, "\xef\xbf\xbd"},
+    {"\xe2\x82\xac\xf0\x9f\x98\x80", 0, "\xe2\x82\xac\xf0\x9f\x98\x80"},
+};
+
+START_TEST(test_text_clean)
+{
+  const struct clean_case *c = &clean_cases[_i];
+  struct lc_buf b = LC_BUF_INIT;
+  lc_text_clean(&b, c->in, strlen(c->in), c->keep_lf);
+  ck_assert_msg(strcmp(b.buf, c->want) == 0, "case %d: got '%s', want '%s'", _i,
+                b.buf, c->want);
+  lc_buf_release(&b);
+}
+END_TEST
+
 START_TEST(test_junit_document)
 {
   struct fixture fx;
@@ -615,6 +652,11 @@ report_suite(void)
   tcase_set_timeout(tc, 10);
   tcase_add_loop_test(tc, test_xml_escape, 0,
                       (int)(sizeof(ecases) / sizeof(ecases[0])));
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("text_clean");
+  tcase_add_loop_test(tc, test_text_clean, 0,
+                      (int)(sizeof(clean_cases) / sizeof(clean_cases[0])));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("junit");
