@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "leakcheck/buf.h"
 #include "leakcheck/heap.h"
@@ -13,32 +14,32 @@
 #include "snapbuild.h"
 
 /* The Node 20 meta block (7 node fields, 16 node types). */
-#define META20                                                                \
-  "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","       \
-  "\"self_size\",\"edge_count\",\"trace_node_id\",\"detachedness\"],"         \
-  "\"node_types\":[[\"hidden\",\"array\",\"string\",\"object\",\"code\","     \
-  "\"closure\",\"regexp\",\"number\",\"native\",\"synthetic\","               \
-  "\"concatenated string\",\"sliced string\",\"symbol\",\"bigint\","          \
-  "\"object shape\",\"wasm object\"],\"string\",\"number\",\"number\","       \
-  "\"number\",\"number\",\"number\"],\"edge_fields\":[\"type\","              \
-  "\"name_or_index\",\"to_node\"],\"edge_types\":[[\"context\",\"element\","  \
-  "\"property\",\"internal\",\"hidden\",\"shortcut\",\"weak\"],"              \
-  "\"string_or_number\",\"node\"],\"location_fields\":[\"object_index\","     \
+#define META20                                                                 \
+  "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","        \
+  "\"self_size\",\"edge_count\",\"trace_node_id\",\"detachedness\"],"          \
+  "\"node_types\":[[\"hidden\",\"array\",\"string\",\"object\",\"code\","      \
+  "\"closure\",\"regexp\",\"number\",\"native\",\"synthetic\","                \
+  "\"concatenated string\",\"sliced string\",\"symbol\",\"bigint\","           \
+  "\"object shape\",\"wasm object\"],\"string\",\"number\",\"number\","        \
+  "\"number\",\"number\",\"number\"],\"edge_fields\":[\"type\","               \
+  "\"name_or_index\",\"to_node\"],\"edge_types\":[[\"context\",\"element\","   \
+  "\"property\",\"internal\",\"hidden\",\"shortcut\",\"weak\"],"               \
+  "\"string_or_number\",\"node\"],\"location_fields\":[\"object_index\","      \
   "\"script_id\",\"line\",\"column\"]},"
 
 /* The Node 24 meta block: 6 node fields (no trace_node_id), node_types not
  * parallel to node_fields, no newlines. */
-#define META24                                                                \
-  "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","       \
-  "\"self_size\",\"edge_count\",\"detachedness\"],"                           \
-  "\"node_types\":[[\"hidden\",\"array\",\"string\",\"object\",\"code\","     \
-  "\"closure\",\"regexp\",\"number\",\"native\",\"synthetic\","               \
-  "\"concatenated string\",\"sliced string\",\"symbol\",\"bigint\","          \
-  "\"object shape\"],\"string\",\"number\",\"number\","                       \
-  "\"number\",\"number\",\"number\"],\"edge_fields\":[\"type\","              \
-  "\"name_or_index\",\"to_node\"],\"edge_types\":[[\"context\",\"element\","  \
-  "\"property\",\"internal\",\"hidden\",\"shortcut\",\"weak\"],"              \
-  "\"string_or_number\",\"node\"],\"location_fields\":[\"object_index\","     \
+#define META24                                                                 \
+  "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\","        \
+  "\"self_size\",\"edge_count\",\"detachedness\"],"                            \
+  "\"node_types\":[[\"hidden\",\"array\",\"string\",\"object\",\"code\","      \
+  "\"closure\",\"regexp\",\"number\",\"native\",\"synthetic\","                \
+  "\"concatenated string\",\"sliced string\",\"symbol\",\"bigint\","           \
+  "\"object shape\"],\"string\",\"number\",\"number\","                        \
+  "\"number\",\"number\",\"number\"],\"edge_fields\":[\"type\","               \
+  "\"name_or_index\",\"to_node\"],\"edge_types\":[[\"context\",\"element\","   \
+  "\"property\",\"internal\",\"hidden\",\"shortcut\",\"weak\"],"               \
+  "\"string_or_number\",\"node\"],\"location_fields\":[\"object_index\","      \
   "\"script_id\",\"line\",\"column\"]},"
 
 #define TAIL ",\"trace_function_infos\":[],\"trace_tree\":[],\"samples\":[]"
@@ -100,14 +101,14 @@ find_row(const struct lc_summary *sum, const char *key)
 }
 
 static const struct row_case small_rows[] = {
-    {",global", 1, 150},      /* 100 + its owned elements array (50) */
-    {",{x, y}", 2, 40},       /* interface inference: two objects */
-    {"42,1,24,Keep", 1, 46},   /* located class + its owned hidden (30) */
-    {",Function", 1, 40},     /* closure → Function */
-    {",RegExp", 1, 24},       /* regexp → RegExp */
-    {",(string)", 1, 12},     /* owned by two objects: not moved */
+    {",global", 1, 150},     /* 100 + its owned elements array (50) */
+    {",{x, y}", 2, 40},      /* interface inference: two objects */
+    {"42,1,24,Keep", 1, 46}, /* located class + its owned hidden (30) */
+    {",Function", 1, 40},    /* closure → Function */
+    {",RegExp", 1, 24},      /* regexp → RegExp */
+    {",(string)", 1, 12},    /* owned by two objects: not moved */
     {",(compiled code)", 1, 8},
-    {",Object", 1, 10},       /* no properties: stays Object */
+    {",Object", 1, 10}, /* no properties: stays Object */
 };
 
 START_TEST(summary_small_rows)
@@ -117,8 +118,8 @@ START_TEST(summary_small_rows)
   struct lc_err err = LC_ERR_INIT;
   const struct row_case *c = &small_rows[_i];
   const struct lc_summary_row *r;
-  ck_assert_int_eq(lc_snapshot_parse(&s, "small", small20,
-                                     sizeof(small20) - 1, &err), 0);
+  ck_assert_int_eq(
+      lc_snapshot_parse(&s, "small", small20, sizeof(small20) - 1, &err), 0);
   lc_summary_build(&sum, &s, NULL);
   r = find_row(&sum, c->key);
   ck_assert_msg(r != NULL, "row %s missing", c->key);
@@ -134,8 +135,8 @@ START_TEST(summary_small_totals)
   struct lc_snapshot s;
   struct lc_summary sum;
   struct lc_err err = LC_ERR_INIT;
-  ck_assert_int_eq(lc_snapshot_parse(&s, "small", small20,
-                                     sizeof(small20) - 1, &err), 0);
+  ck_assert_int_eq(
+      lc_snapshot_parse(&s, "small", small20, sizeof(small20) - 1, &err), 0);
   ck_assert_uint_eq(s.node_count, 12);
   ck_assert_uint_eq(s.edge_count, 12);
   ck_assert_uint_eq(s.string_count, 19);
@@ -157,13 +158,13 @@ START_TEST(summary_small_totals)
 END_TEST
 
 /* Node 24: 6 fields, no newlines, extra_native_bytes; detached natives. */
-static const char small24[] = META24
-    "\"node_count\":4,\"edge_count\":2,\"trace_function_count\":0,"
-    "\"extra_native_bytes\":1000},"
-    "\"nodes\":[9,0,1,0,1,0,8,1,3,40,1,2,8,2,5,16,0,0,8,3,7,8,0,1],"
-    "\"edges\":[1,0,6,3,4,12]" TAIL ",\"locations\":[],"
-    "\"strings\":[\"<dummy>\",\"HTMLDivElement\",\"<div id=\\\"x\\\">\","
-    "\"Node / Other\",\"child\"]}";
+static const char small24[] =
+    META24 "\"node_count\":4,\"edge_count\":2,\"trace_function_count\":0,"
+           "\"extra_native_bytes\":1000},"
+           "\"nodes\":[9,0,1,0,1,0,8,1,3,40,1,2,8,2,5,16,0,0,8,3,7,8,0,1],"
+           "\"edges\":[1,0,6,3,4,12]" TAIL ",\"locations\":[],"
+           "\"strings\":[\"<dummy>\",\"HTMLDivElement\",\"<div id=\\\"x\\\">\","
+           "\"Node / Other\",\"child\"]}";
 
 START_TEST(summary_node24_detached)
 {
@@ -171,8 +172,8 @@ START_TEST(summary_node24_detached)
   struct lc_summary sum;
   struct lc_err err = LC_ERR_INIT;
   const struct lc_summary_row *r;
-  ck_assert_int_eq(lc_snapshot_parse(&s, "n24", small24, sizeof(small24) - 1,
-                                     &err), 0);
+  ck_assert_int_eq(
+      lc_snapshot_parse(&s, "n24", small24, sizeof(small24) - 1, &err), 0);
   ck_assert(s.has_detachedness);
   ck_assert_uint_eq(s.extra_native_bytes, 1000);
   lc_summary_build(&sum, &s, NULL);
@@ -194,19 +195,20 @@ END_TEST
 
 /* String decoding: escapes, surrogate pairs, lone surrogates.  Each
  * string is a node's name (the reader keeps only strings named). */
-static const char strings_case[] = META24
-    "\"node_count\":6,\"edge_count\":0},"
-    "\"nodes\":[9,0,1,0,0,0,9,1,3,0,0,0,9,2,5,0,0,0,9,3,7,0,0,0,"
-    "9,4,9,0,0,0,9,5,11,0,0,0],\"edges\":[],\"locations\":[],"
-    "\"strings\":[\"a\\\"b\\\\c\\/d\\n\\t\\u0001\",\"\\u00E9\\u20AC\","
-    "\"\\uD83D\\uDE00\",\"\\uD800x\",\"\\uDC00\",\"\"]}";
+static const char strings_case[] =
+    META24 "\"node_count\":6,\"edge_count\":0},"
+           "\"nodes\":[9,0,1,0,0,0,9,1,3,0,0,0,9,2,5,0,0,0,9,3,7,0,0,0,"
+           "9,4,9,0,0,0,9,5,11,0,0,0],\"edges\":[],\"locations\":[],"
+           "\"strings\":[\"a\\\"b\\\\c\\/d\\n\\t\\u0001\",\"\\u00E9\\u20AC\","
+           "\"\\uD83D\\uDE00\",\"\\uD800x\",\"\\uDC00\",\"\"]}";
 
 START_TEST(strings_decoded)
 {
   struct lc_snapshot s;
   struct lc_err err = LC_ERR_INIT;
   ck_assert_int_eq(lc_snapshot_parse(&s, "str", strings_case,
-                                     sizeof(strings_case) - 1, &err), 0);
+                                     sizeof(strings_case) - 1, &err),
+                   0);
   ck_assert_uint_eq(s.string_count, 6);
   ck_assert_str_eq(lc_snapshot_str(&s, 0), "a\"b\\c/d\n\t\x01");
   ck_assert_str_eq(lc_snapshot_str(&s, 1), "\xC3\xA9\xE2\x82\xAC");
@@ -222,11 +224,86 @@ END_TEST
  * unused strings must not cost memory per string); names are renumbered
  * to the strings kept, in file order.  An element edge's index is not a
  * string and stays as written. */
-static const char unused_strings_case[] = META24
-    "\"node_count\":2,\"edge_count\":2},"
-    "\"nodes\":[9,3,1,0,2,0,3,1,3,0,0,0],"
-    "\"edges\":[2,5,6,1,7,6],"
-    "\"strings\":[\"u0\",\"B\",\"\",\"A\",\"\",\"p\",\"\\u0000\",\"\"]}";
+static const char unused_strings_case[] =
+    META24 "\"node_count\":2,\"edge_count\":2},"
+           "\"nodes\":[9,3,1,0,2,0,3,1,3,0,0,0],"
+           "\"edges\":[2,5,6,1,7,6],"
+           "\"strings\":[\"u0\",\"B\",\"\",\"A\",\"\",\"p\",\"\\u0000\",\"\"]}";
+
+/* B2/C2: the file is cut after lc_snapshot_read() mapped it.  The reader
+ * calls this hook (weak; only tests define it) between mapping and
+ * parsing; with cut_to >= 0 it truncates the file there, as another
+ * process could: the parse must end with an error, not SIGBUS. */
+static long cut_to = -1;
+
+void lc_snapshot_test_mapped(const char *path, size_t len);
+
+void
+lc_snapshot_test_mapped(const char *path, size_t len)
+{
+  (void)len;
+  if (cut_to >= 0)
+    ck_assert_int_eq(truncate(path, cut_to), 0);
+}
+
+/* A snapshot of n nodes each with an edge to the first: some 20 bytes a
+ * node, so that both threads read it. */
+static char *
+write_chain(unsigned n, size_t *len)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  char *path = lc_xstrdup("/tmp/lc-cut-XXXXXX");
+  unsigned i;
+  int fd = mkstemp(path);
+  FILE *f;
+  ck_assert_int_ge(fd, 0);
+  lc_buf_addf(&b, META24 "\"node_count\":%u,\"edge_count\":%u},\n\"nodes\":[",
+              n, n);
+  for (i = 0; i < n; i++)
+    lc_buf_addf(&b, "%s9,0,%u,16,1,0", i ? "," : "", 2 * i + 1);
+  lc_buf_addstr(&b, "],\n\"edges\":[");
+  for (i = 0; i < n; i++)
+    lc_buf_addf(&b, "%s2,1,0", i ? "," : "");
+  lc_buf_addstr(&b, "],\n\"strings\":[\"Root\",\"next\"]}");
+  f = fdopen(fd, "w");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(b.buf, 1, b.len, f), b.len);
+  fclose(f);
+  *len = b.len;
+  lc_buf_release(&b);
+  return path;
+}
+
+static const long cut_at[] = {0, 4096, 3 * 4096, 200 * 4096};
+
+START_TEST(cut_while_mapped)
+{
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  size_t len;
+  char *path = write_chain(100000, &len);
+  ck_assert_uint_gt(len, 1000000);
+  /* Uncut, it reads. */
+  ck_assert_int_eq(lc_snapshot_read(&s, path, &err), 0);
+  ck_assert_uint_eq(s.node_count, 100000);
+  lc_snapshot_release(&s);
+  cut_to = cut_at[_i];
+  ck_assert_int_eq(lc_snapshot_read(&s, path, &err), -1);
+  cut_to = -1;
+  ck_assert_int_eq(err.code, LC_EINPUT);
+  ck_assert_str_eq(err.path, path);
+  ck_assert_msg(strstr(err.msg, "snapshot changed while being read") != NULL,
+                "%s", err.msg);
+  ck_assert_int_eq(err.has_offset, 1);
+  /* The first page gone is the first byte that faults. */
+  ck_assert_uint_ge(err.offset, (unsigned long long)cut_at[_i]);
+  ck_assert_uint_lt(err.offset, len);
+  ck_assert_ptr_null(s.node_type);
+  lc_err_release(&err);
+  unlink(path);
+  free(path);
+}
+END_TEST
 
 START_TEST(unused_strings_dropped)
 {
@@ -256,25 +333,37 @@ struct bad_case {
 #define HEAD_LEN (sizeof(GOOD_HEAD) - 1)
 
 static const struct bad_case bad_cases[] = {
-    {"", "empty file; expected a V8 heap snapshot (a JSON object starting "
-         "with '{\"snapshot\"')", 0},
-    {"  \n", "empty file; expected a V8 heap snapshot (a JSON object "
-             "starting with '{\"snapshot\"')", 0},
-    {"hello", "unexpected character; expected '{' (a V8 heap snapshot is a "
-              "JSON object)", 0},
-    {"{\"nodes\":[]}", "expected the key 'snapshot' first (is this a V8 heap "
-                       "snapshot?)", 1},
-    {"{\"snapshot\":{\"meta\":{}}}", "malformed snapshot header; expected "
-                                     "'snapshot.node_count' (an unsigned "
-                                     "integer)", 12},
+    {"",
+     "empty file; expected a V8 heap snapshot (a JSON object starting "
+     "with '{\"snapshot\"')",
+     0},
+    {"  \n",
+     "empty file; expected a V8 heap snapshot (a JSON object "
+     "starting with '{\"snapshot\"')",
+     0},
+    {"hello",
+     "unexpected character; expected '{' (a V8 heap snapshot is a "
+     "JSON object)",
+     0},
+    {"{\"nodes\":[]}",
+     "expected the key 'snapshot' first (is this a V8 heap "
+     "snapshot?)",
+     1},
+    {"{\"snapshot\":{\"meta\":{}}}",
+     "malformed snapshot header; expected "
+     "'snapshot.node_count' (an unsigned "
+     "integer)",
+     12},
     {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0],\"edges\":[],\"strings\":[\"<d",
      "unexpected end of file inside a string; expected '\"'", HEAD_LEN + 47},
     {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0],\"edges\":[],\"strings\":[\"<d\"",
      "unexpected end of file in 'strings'; the file is truncated (was the "
-     "writer killed?)", HEAD_LEN + 48},
+     "writer killed?)",
+     HEAD_LEN + 48},
     {GOOD_HEAD "\"nodes\":[9,0,1,0,0",
      "unexpected end of file in 'nodes'; the file is truncated (was the "
-     "writer killed?)", HEAD_LEN + 18},
+     "writer killed?)",
+     HEAD_LEN + 18},
     {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0,9],\"edges\":[],\"strings\":[\"\"]}",
      "'nodes' has more values than node_count (1) times 6 fields",
      HEAD_LEN + 21},
@@ -287,13 +376,16 @@ static const struct bad_case bad_cases[] = {
      "node 0 names string 5 but there are only 1 strings", HEAD_LEN + 8},
     {GOOD_HEAD "\"nodes\":[9,0,1,0,1,0],\"edges\":[],\"strings\":[\"\"]}",
      "the nodes' edge counts add up to 1 but edge_count is 0; expected them "
-     "equal", HEAD_LEN + 8},
+     "equal",
+     HEAD_LEN + 8},
     {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0],\"edges\":[],\"strings\":[\"\"]}x",
      "unexpected data after the end; expected the end of the file after the "
-     "final '}'", HEAD_LEN + 48},
+     "final '}'",
+     HEAD_LEN + 48},
     {GOOD_HEAD "\"nodes\":[9,0,1,0,0,0],\"edges\":[],\"strings\":[\"\\q\"]}",
      "invalid escape in a string; expected one of \\\" \\\\ \\/ \\b \\f \\n "
-     "\\r \\t \\uXXXX", HEAD_LEN + 45},
+     "\\r \\t \\uXXXX",
+     HEAD_LEN + 45},
     {GOOD_HEAD "\"nodes\":[9,0,1,0,0,-1],\"edges\":[],\"strings\":[\"\"]}",
      "unexpected character in 'nodes'; expected an unsigned integer",
      HEAD_LEN + 19},
@@ -306,32 +398,39 @@ static const struct bad_case bad_cases[] = {
      12},
     {"{\"snapshot\":{\"meta\":{\"node_fields\"}}}",
      "malformed snapshot header; expected 'snapshot.node_count' (an unsigned "
-     "integer)", 12},
+     "integer)",
+     12},
     {"{\"snapshot\":{\"node_count\"}",
      "malformed snapshot header; expected 'snapshot.meta'", 12},
-    {"{\"snapshot\":{\"meta\":{\"edge_fields\":[\"a\"],\"edge_fields\":[\"b\"]},"
+    {"{\"snapshot\":{\"meta\":{\"edge_fields\":[\"a\"],\"edge_fields\":[\"b\"]}"
+     ","
      "\"node_count\":0,\"edge_count\":0}}",
      "malformed snapshot header; expected 'meta.edge_fields' once, as an "
-     "array of at most 64 strings", 12},
+     "array of at most 64 strings",
+     12},
     /* B5: self sizes are bounded by 2^53, one by one and in total. */
     {GOOD_HEAD "\"nodes\":[9,0,1,9007199254740993,0,0],\"edges\":[],"
                "\"strings\":[\"\"]}",
      "self_size 9007199254740993 makes the heap larger than 2^53 bytes; "
-     "expected a real heap's sizes", HEAD_LEN + 15},
+     "expected a real heap's sizes",
+     HEAD_LEN + 15},
     {GOOD_HEAD "\"nodes\":[9,0,1,18446744073709551615,0,0],\"edges\":[],"
                "\"strings\":[\"\"]}",
      "self_size 18446744073709551615 makes the heap larger than 2^53 bytes; "
-     "expected a real heap's sizes", HEAD_LEN + 15},
+     "expected a real heap's sizes",
+     HEAD_LEN + 15},
     {META24 "\"node_count\":2,\"edge_count\":0},\"nodes\":[9,0,1,"
             "4503599627370496,0,0,9,0,3,4503599627370497,0,0],\"edges\":[],"
             "\"strings\":[\"\"]}",
      "self_size 4503599627370497 makes the heap larger than 2^53 bytes; "
-     "expected a real heap's sizes", 627 /* the second self_size */},
+     "expected a real heap's sizes",
+     627 /* the second self_size */},
     {META24 "\"node_count\":4000000000,\"edge_count\":0},\"nodes\":[],"
-     "\"edges\":[],\"strings\":[]}",
+            "\"edges\":[],\"strings\":[]}",
      "the header promises 4000000000 nodes and 0 edges, which need at least "
      "48000000000 bytes, but the file has 36 after the header; expected "
-     "counts that match the file", 12},
+     "counts that match the file",
+     12},
 };
 
 START_TEST(bad_input)
@@ -339,8 +438,9 @@ START_TEST(bad_input)
   const struct bad_case *c = &bad_cases[_i];
   struct lc_snapshot s;
   struct lc_err err = LC_ERR_INIT;
-  ck_assert_int_eq(lc_snapshot_parse(&s, "bad.heapsnapshot", c->text,
-                                     strlen(c->text), &err), -1);
+  ck_assert_int_eq(
+      lc_snapshot_parse(&s, "bad.heapsnapshot", c->text, strlen(c->text), &err),
+      -1);
   ck_assert_int_eq(err.code, LC_EINPUT);
   ck_assert_str_eq(err.msg, c->msg);
   ck_assert_str_eq(err.path, "bad.heapsnapshot");
@@ -357,13 +457,15 @@ START_TEST(bad_edge_target)
   struct lc_snapshot s;
   struct lc_err err = LC_ERR_INIT;
   char *m;
-  lc_buf_addstr(&b, META24 "\"node_count\":1,\"edge_count\":1},"
-                "\"nodes\":[9,0,1,0,1,0],\"edges\":[1,0,7],\"strings\":[\"\"]}");
-  ck_assert_int_eq(lc_snapshot_parse(&s, "e.heapsnapshot", b.buf, b.len,
-                                     &err), -1);
+  lc_buf_addstr(
+      &b,
+      META24 "\"node_count\":1,\"edge_count\":1},"
+             "\"nodes\":[9,0,1,0,1,0],\"edges\":[1,0,7],\"strings\":[\"\"]}");
+  ck_assert_int_eq(lc_snapshot_parse(&s, "e.heapsnapshot", b.buf, b.len, &err),
+                   -1);
   m = lc_err_format(&err);
   ck_assert_str_eq(m, "e.heapsnapshot: byte 620: edge target 7 is not a node "
-                   "index; expected a multiple of 6 below 6");
+                      "index; expected a multiple of 6 below 6");
   free(m);
   lc_err_release(&err);
   lc_buf_release(&b);
@@ -852,8 +954,7 @@ START_TEST(read_missing_file)
   ck_assert_int_eq(lc_snapshot_read(&s, "/nonexistent/x.heapsnapshot", &err),
                    -1);
   ck_assert_int_eq(err.code, LC_EINPUT);
-  ck_assert_str_eq(err.msg,
-                   "cannot open snapshot: No such file or directory");
+  ck_assert_str_eq(err.msg, "cannot open snapshot: No such file or directory");
   lc_err_release(&err);
 }
 END_TEST
@@ -892,6 +993,8 @@ snapshot_suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, strings_decoded);
   tcase_add_test(tc, unused_strings_dropped);
+  tcase_add_loop_test(tc, cut_while_mapped, 0,
+                      (int)(sizeof(cut_at) / sizeof(cut_at[0])));
   tcase_add_loop_test(tc, bad_input, 0,
                       sizeof(bad_cases) / sizeof(bad_cases[0]));
   tcase_add_test(tc, bad_edge_target);
