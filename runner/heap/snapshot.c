@@ -1656,6 +1656,7 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
   uint8_t node_tmap[256];
   size_t nodes_next_key = 0;
   uint32_t i, kept = 0;
+  uint64_t text_min;
   int nomem = 0;
 
   init_cclass();
@@ -1706,18 +1707,15 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
    * closing bracket): counts the rest of the file cannot hold are refused
    * before anything is allocated for them.  (Counts are below 2^32 and
    * field counts at most 64: no overflow.) */
-  if ((ps->h.node_count * ps->h.nf + ps->h.edge_count * ps->h.ef) * 2 >
-      len - r.pos) {
-    fail(&r, hs,
-         "the header promises %llu nodes and %llu edges, which "
-         "need at least %llu bytes, but the file has %zu after the header; "
-         "expected counts that match the file",
+  text_min = (ps->h.node_count * ps->h.nf + ps->h.edge_count * ps->h.ef) * 2;
+  if (text_min > len - r.pos) {
+    fail(&r, len,
+         "the header promises %llu nodes and %llu edges, which need at "
+         "least %llu bytes, but the file has %zu; expected a complete "
+         "file (was the writer killed?)",
          (unsigned long long)ps->h.node_count,
          (unsigned long long)ps->h.edge_count,
-         (unsigned long long)(ps->h.node_count * ps->h.nf +
-                              ps->h.edge_count * ps->h.ef) *
-             2,
-         len - r.pos);
+         (unsigned long long)(r.pos + text_min), len);
     goto fail;
   }
   {
@@ -1994,7 +1992,7 @@ int
 lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
 {
   int fd, ret;
-  struct stat st;
+  struct stat st, now;
   void *map;
   struct parse_state *ps;
   sigjmp_buf jb;
@@ -2028,7 +2026,6 @@ lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
     err->code = LC_EINPUT;
     return -1;
   }
-  close(fd);
   madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
   if (lc_snapshot_test_mapped)
     lc_snapshot_test_mapped(path, (size_t)st.st_size);
@@ -2047,6 +2044,20 @@ lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
   }
   free(ps);
   munmap(map, (size_t)st.st_size);
+  if (ret < 0 && fstat(fd, &now) == 0 && now.st_size != st.st_size) {
+    /* Cut or extended meanwhile: whatever the parse found (zeros in the
+     * last page, a fault), the cause is that. */
+    unsigned long long at = err->has_offset ? err->offset : 0;
+    if (at > (unsigned long long)now.st_size)
+      at = (unsigned long long)now.st_size;
+    lc_err_release(err);
+    lc_err_set_at(err, LC_EINPUT, path, at,
+                  "snapshot changed while being read: it had %lld bytes "
+                  "when opened and has %lld now; expected a file that no "
+                  "one changes while leakcheck reads it",
+                  (long long)st.st_size, (long long)now.st_size);
+  }
+  close(fd);
   return ret;
 }
 

@@ -85,7 +85,7 @@ start=$SECONDS
 run_lc summary sparse1.heapsnapshot
 expect_eq "B3 4294967290 nodes in 50 GB: exit code" "$CODE" 2
 expect_contains "B3 4294967290 nodes: message" "$ERR" \
-  "sparse1.heapsnapshot: byte 12: the header promises 4294967290 nodes and 0 edges, which need at least 51539607480 bytes"
+  "sparse1.heapsnapshot: byte 50000000000: the header promises 4294967290 nodes and 0 edges, which need at least 51539607821 bytes, but the file has 50000000000"
 rm -f sparse1.heapsnapshot
 head_of 4294967290 0 > sparse2.heapsnapshot
 truncate -s 60G sparse2.heapsnapshot
