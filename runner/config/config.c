@@ -34,7 +34,7 @@
 #define MAX_CHECKS 1000
 #define MAX_ASSERTS 1000
 /* Longest piece of a value quoted back in a message. */
-#define MAX_QUOTE 80
+#define MAX_QUOTE LC_QUOTE_MAX
 
 #define MAX_DURATION_MS (525600ULL * 60000)
 #define DEFAULT_TIMEOUT_MS 60000
