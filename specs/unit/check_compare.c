@@ -23,6 +23,7 @@
 /* ---- snapshot builder ---------------------------------------------------- */
 
 #include "snapbuild.h"
+#include "testutil.h"
 
 /* ---- the pairs ---------------------------------------------------------- */
 
@@ -264,16 +265,6 @@ START_TEST(compare_pairs)
 }
 END_TEST
 
-static const struct lc_summary_row *
-find_row(const struct lc_summary *sum, const char *key)
-{
-  size_t i;
-  for (i = 0; i < sum->nrows; i++)
-    if (strcmp(sum->rows[i].key, key) == 0)
-      return &sum->rows[i];
-  return NULL;
-}
-
 /* The base summary with the current snapshot's definitions differs from
  * the base summary alone, and carries those definitions. */
 START_TEST(reclassify_summary)
@@ -290,26 +281,26 @@ START_TEST(reclassify_summary)
   ck_assert_str_eq(b.csum.ifaces[0].props[1], "n");
   ck_assert_uint_eq(b.bsum.nifaces, 1);
   ck_assert_str_eq(b.bsum.ifaces[0].name, "{m, n}");
-  r = find_row(&b.bsum, ",Object");
+  r = lc_test_find_row(&b.bsum, ",Object");
   ck_assert_ptr_nonnull(r);
   ck_assert_uint_eq(r->count, 2);
   ck_assert_uint_eq(r->self_size, 32);
-  r = find_row(&b.bsum, ",{m, n}");
+  r = lc_test_find_row(&b.bsum, ",{m, n}");
   ck_assert_ptr_nonnull(r);
   ck_assert_uint_eq(r->count, 1);
-  ck_assert_ptr_null(find_row(&b.bsum, ",{p, q}"));
+  ck_assert_ptr_null(lc_test_find_row(&b.bsum, ",{p, q}"));
 
   lc_summary_build(&own, &b.base, NULL);
   ck_assert_uint_eq(own.nifaces, 1);
   ck_assert_str_eq(own.ifaces[0].name, "{p, q}");
-  r = find_row(&own, ",{p, q}");
+  r = lc_test_find_row(&own, ",{p, q}");
   ck_assert_ptr_nonnull(r);
   ck_assert_uint_eq(r->count, 2);
-  r = find_row(&own, ",Object");
+  r = lc_test_find_row(&own, ",Object");
   ck_assert_ptr_nonnull(r);
   ck_assert_uint_eq(r->count, 1);
   ck_assert_uint_eq(r->self_size, 20);
-  ck_assert_ptr_null(find_row(&own, ",{m, n}"));
+  ck_assert_ptr_null(lc_test_find_row(&own, ",{m, n}"));
   lc_summary_release(&own);
   built_release(&b);
 }
@@ -365,8 +356,8 @@ START_TEST(compare_reversed)
 }
 END_TEST
 
-static Suite *
-compare_suite(void)
+Suite *
+lc_test_suite(void)
 {
   Suite *s = suite_create("compare");
   TCase *tc = tcase_create("pairs");
@@ -376,15 +367,4 @@ compare_suite(void)
   tcase_add_test(tc, compare_reversed);
   suite_add_tcase(s, tc);
   return s;
-}
-
-int
-main(void)
-{
-  SRunner *sr = srunner_create(compare_suite());
-  int failed;
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "config/pattern.h"
 #include "leakcheck/buf.h"
+#include "testutil.h"
 
 #define CFG_PATH "conf/leakcheck.yml"
 
@@ -1147,8 +1148,8 @@ START_TEST(test_many_env)
 }
 END_TEST
 
-static Suite *
-config_suite(void)
+Suite *
+lc_test_suite(void)
 {
   Suite *s = suite_create("config");
   TCase *tc;
@@ -1202,15 +1203,4 @@ config_suite(void)
   tcase_add_test(tc, test_many_env);
   suite_add_tcase(s, tc);
   return s;
-}
-
-int
-main(void)
-{
-  SRunner *sr = srunner_create(config_suite());
-  int failed;
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

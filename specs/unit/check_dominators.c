@@ -27,6 +27,7 @@
 /* ---- snapshot builder ---------------------------------------------------- */
 
 #include "snapbuild.h"
+#include "testutil.h"
 
 /* ---- the heaps ----------------------------------------------------------- */
 
@@ -559,16 +560,6 @@ static const struct tcase cases[] = {
 
 /* ---- the checks ---------------------------------------------------------- */
 
-static const struct lc_summary_row *
-find_row(const struct lc_summary *sum, const char *key)
-{
-  size_t i;
-  for (i = 0; i < sum->nrows; i++)
-    if (strcmp(sum->rows[i].key, key) == 0)
-      return &sum->rows[i];
-  return NULL;
-}
-
 /* Builds summary and graph for case c in layout 20 or 24 and retained-size
  * mode 0 (self given), 1 (NULL, then lc_graph_retained), 2 (threaded) or 3
  * (step by step, dropping snapshot memory). */
@@ -659,7 +650,7 @@ check_case(const struct tcase *c, int layout, int mode)
                   c->name, layout, sum.nrows, c->nrows);
     for (i = 0; i < c->nrows; i++) {
       const struct xrow *x = &c->rows[i];
-      const struct lc_summary_row *r = find_row(&sum, x->key);
+      const struct lc_summary_row *r = lc_test_find_row(&sum, x->key);
       ck_assert_msg(r != NULL, "%s/%d: row '%s' missing", c->name, layout,
                     x->key);
       ck_assert_msg(r->count == x->count && r->self_size == x->self &&
@@ -849,8 +840,8 @@ START_TEST(weakmap_edge_names)
 }
 END_TEST
 
-static Suite *
-dominators_suite(void)
+Suite *
+lc_test_suite(void)
 {
   Suite *s = suite_create("dominators");
   TCase *tc = tcase_create("graph");
@@ -863,15 +854,4 @@ dominators_suite(void)
                       sizeof(wm_name_cases) / sizeof(wm_name_cases[0]));
   suite_add_tcase(s, tc);
   return s;
-}
-
-int
-main(void)
-{
-  SRunner *sr = srunner_create(dominators_suite());
-  int failed;
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "run/driver.h"
+#include "testutil.h"
 
 static char *root;   /* everything this test makes */
 static char *work;   /* scripts; the program's cwd */
@@ -34,23 +34,16 @@ join(const char *a, const char *b)
   return lc_xasprintf("%s/%s", a, b);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw);
-
-/* A failed assertion ends the test process without its teardown. */
 static void
 remove_root(void)
 {
-  if (root)
-    nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  lc_test_rmtree(root);
 }
 
 static void
 setup(void)
 {
-  char tmpl[] = "/tmp/lc-check-driver-XXXXXX";
-  ck_assert_ptr_nonnull(mkdtemp(tmpl));
-  root = lc_xstrdup(tmpl);
+  root = lc_test_tmpdir("/tmp", "check-driver");
   work = join(root, "work");
   tmpdir = join(root, "tmp");
   ck_assert_int_eq(mkdir(work, 0700), 0);
@@ -59,16 +52,6 @@ setup(void)
   unsetenv("LEAKCHECK_NODE");
   ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
   atexit(remove_root);
-}
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  remove(path);
-  return 0;
 }
 
 static void
@@ -86,10 +69,7 @@ static char *
 fixture(const char *name, const char *text)
 {
   char *path = join(work, name);
-  FILE *f = fopen(path, "w");
-  ck_assert_ptr_nonnull(f);
-  ck_assert_int_eq(fputs(text, f) >= 0, 1);
-  ck_assert_int_eq(fclose(f), 0);
+  lc_test_write(path, text);
   return path;
 }
 
@@ -1270,8 +1250,8 @@ START_TEST(describe_names_the_drive)
 }
 END_TEST
 
-static Suite *
-driver_suite(void)
+Suite *
+lc_test_suite(void)
 {
   Suite *s = suite_create("driver");
   TCase *tc = tcase_create("run");
@@ -1313,15 +1293,4 @@ driver_suite(void)
   tcase_add_test(tc, describe_names_the_drive);
   suite_add_tcase(s, tc);
   return s;
-}
-
-int
-main(void)
-{
-  SRunner *sr = srunner_create(driver_suite());
-  int failed;
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

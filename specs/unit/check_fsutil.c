@@ -13,48 +13,23 @@
 
 #include "base/fsutil.h"
 #include "leakcheck/buf.h"
+#include "testutil.h"
 
 static char *dir_a, *dir_b;
-
-static char *
-make_dir(const char *base)
-{
-  char *t = lc_xasprintf("%s/lc-fsutil-XXXXXX", base);
-  ck_assert_ptr_nonnull(mkdtemp(t));
-  return t;
-}
-
-static void
-write_text(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "w");
-  ck_assert_ptr_nonnull(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static char *
-read_text(const char *path)
-{
-  struct lc_buf b = LC_BUF_INIT;
-  ck_assert_int_eq(lc_buf_read_file(&b, path), 0);
-  return lc_buf_detach(&b, NULL);
-}
 
 static void
 setup(void)
 {
-  const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-  dir_a = make_dir(tmp);
-  dir_b = make_dir(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : tmp);
+  dir_a = lc_test_tmpdir(NULL, "fsutil");
+  dir_b = lc_test_tmpdir(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : NULL,
+                         "fsutil");
 }
 
 static void
 teardown(void)
 {
-  char *cmd = lc_xasprintf("rm -rf '%s' '%s'", dir_a, dir_b);
-  ck_assert_int_eq(system(cmd), 0);
-  free(cmd);
+  lc_test_rmtree(dir_a);
+  lc_test_rmtree(dir_b);
   free(dir_a);
   free(dir_b);
 }
@@ -78,7 +53,7 @@ START_TEST(mkdir_p_under_a_file)
   struct lc_err err = LC_ERR_INIT;
   char *f = lc_xasprintf("%s/file", dir_a);
   char *p = lc_xasprintf("%s/file/sub", dir_a);
-  write_text(f, "x");
+  lc_test_write(f, "x");
   ck_assert_int_eq(lc_mkdir_p(p, &err), -1);
   ck_assert_int_eq(err.code, LC_ESYSTEM);
   ck_assert_str_eq(err.path, p);
@@ -97,12 +72,12 @@ START_TEST(move_keeps_content)
   char *to = lc_xasprintf("%s/b.heapsnapshot", _i ? dir_b : dir_a);
   char *text;
   struct stat st;
-  write_text(from, "{\"snapshot\":{}}");
+  lc_test_write(from, "{\"snapshot\":{}}");
   /* A rename keeps the file's mode; a copy is created with `mode`. */
   ck_assert_int_eq(chmod(from, 0600), 0);
   ck_assert_int_eq(lc_move_file(from, to, 0600, 1, &err), 0);
   ck_assert_int_eq(access(from, F_OK), -1);
-  text = read_text(to);
+  text = lc_test_read(to);
   ck_assert_str_eq(text, "{\"snapshot\":{}}");
   ck_assert_int_eq(stat(to, &st), 0);
   ck_assert_int_eq(st.st_mode & 0777, 0600);
@@ -117,8 +92,8 @@ START_TEST(move_copy_excl_refuses_existing)
   struct lc_err err = LC_ERR_INIT;
   char *from = lc_xasprintf("%s/a", dir_a);
   char *to = lc_xasprintf("%s/a", dir_b);
-  write_text(from, "new");
-  write_text(to, "old");
+  lc_test_write(from, "new");
+  lc_test_write(to, "old");
   if (strncmp(dir_b, "/dev/shm", 8) != 0) {
     /* Same file system: rename replaces; nothing to test here. */
     free(from);
@@ -132,7 +107,7 @@ START_TEST(move_copy_excl_refuses_existing)
   lc_err_release(&err);
   ck_assert_int_eq(lc_move_file(from, to, 0644, 0, &err), 0);
   {
-    char *text = read_text(to);
+    char *text = lc_test_read(to);
     ck_assert_str_eq(text, "new");
     free(text);
   }
@@ -183,7 +158,7 @@ START_TEST(move_into_mode)
   mode_t old = umask(0);
   struct stat st;
   char *text;
-  write_text(from, "{\"snapshot\":{}}");
+  lc_test_write(from, "{\"snapshot\":{}}");
   ck_assert_int_eq(chmod(from, 0644), 0);
   ck_assert_int_eq(
       lc_move_into(from, fd, "1.heapsnapshot", to, 0600, _i == 1, &err), 0);
@@ -192,7 +167,7 @@ START_TEST(move_into_mode)
   ck_assert_int_eq(access(part, F_OK), -1);
   ck_assert_int_eq(stat(to, &st), 0);
   ck_assert_int_eq(st.st_mode & 0777, 0600);
-  text = read_text(to);
+  text = lc_test_read(to);
   ck_assert_str_eq(text, "{\"snapshot\":{}}");
   free(text);
   close(fd);
@@ -217,8 +192,8 @@ START_TEST(move_into_refuses_planted_link)
   int fd = open(dd, O_RDONLY | O_DIRECTORY), copies;
   /* Does this variant take the copy path? */
   copies = _i == 1 || (_i == 2 && strncmp(dir_b, "/dev/shm", 8) == 0);
-  write_text(from, "heap");
-  write_text(victim, "precious");
+  lc_test_write(from, "heap");
+  lc_test_write(victim, "precious");
   ck_assert_int_eq(symlink(victim, link), 0);
   ck_assert_int_eq(
       lc_move_into(from, fd, "1.heapsnapshot", link, 0600, _i == 1, &err), -1);
@@ -226,7 +201,7 @@ START_TEST(move_into_refuses_planted_link)
   ck_assert_str_eq(err.path, link);
   ck_assert_msg(strstr(err.msg, "File exists") != NULL, "%s", err.msg);
   lc_err_release(&err);
-  text = read_text(victim);
+  text = lc_test_read(victim);
   ck_assert_str_eq(text, "precious");
   free(text);
   ck_assert_int_eq(access(from, F_OK), 0);
@@ -283,13 +258,11 @@ START_TEST(dir_at_refuses_link)
 }
 END_TEST
 
-int
-main(void)
+Suite *
+lc_test_suite(void)
 {
   Suite *s = suite_create("fsutil");
   TCase *tc = tcase_create("fsutil");
-  SRunner *sr;
-  int failed;
   tcase_set_timeout(tc, 30);
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, mkdir_p_nested);
@@ -301,9 +274,5 @@ main(void)
   tcase_add_loop_test(tc, move_into_refuses_planted_link, 0, 3);
   tcase_add_test(tc, dir_at_refuses_link);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return s;
 }

@@ -13,22 +13,7 @@
 #include "leakcheck/buf.h"
 #include "report/github.h"
 #include "report/report.h"
-
-#define ck_assert_contains(hay, needle)                                        \
-  ck_assert_msg(strstr((hay), (needle)) != NULL, "missing:\n%s\n---- in:\n%s", \
-                (needle), (hay))
-
-static size_t
-count_of(const char *hay, const char *needle)
-{
-  size_t n = 0;
-  const char *p = hay;
-  while ((p = strstr(p, needle)) != NULL) {
-    n++;
-    p += strlen(needle);
-  }
-  return n;
-}
+#include "testutil.h"
 
 /* ---- escaping ---------------------------------------------------------- */
 
@@ -85,8 +70,7 @@ static void
 ws_setup(void)
 {
   char *p;
-  ws_root = strdup("/tmp/check_github.XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(ws_root));
+  ws_root = lc_test_tmpdir(NULL, "github");
   p = lc_xasprintf("%s/repo", ws_root);
   ck_assert_int_eq(mkdir(p, 0755), 0);
   free(p);
@@ -101,9 +85,7 @@ ws_setup(void)
 static void
 ws_teardown(void)
 {
-  char *cmd = lc_xasprintf("rm -rf '%s'", ws_root);
-  ck_assert_int_eq(system(cmd), 0);
-  free(cmd);
+  lc_test_rmtree(ws_root);
   free(ws_root);
 }
 
@@ -380,7 +362,7 @@ START_TEST(test_annotations_worst_first_and_capped)
   lc_report_github_annotations(&out, &fx.cfg, fx.res, 1, "leakcheck.yml");
   /* Leak11 grows most (12 objects per snapshot): it comes first; the two
    * smallest (Leak1, Leak0) are left to the notice. */
-  ck_assert_uint_eq(count_of(out.buf, "::error "), 10);
+  ck_assert_uint_eq(lc_test_count(out.buf, "::error "), 10);
   for (p = out.buf, i = 0; i < 10; i++) {
     char *want = lc_xasprintf("::error file=leakcheck.yml,line=%zu,col=7,"
                               "title=many%%3A Leak%zu%%3A max_growth 0::",
@@ -416,7 +398,7 @@ START_TEST(test_annotation_message_capped)
   ck_assert_ptr_nonnull(msg);
   /* 4096 raw bytes at most; each LF became 3 bytes, so compare the end. */
   ck_assert_contains(out.buf, "%0A... (cut)\n");
-  ck_assert_uint_eq(count_of(out.buf, "\n"), 1);
+  ck_assert_uint_eq(lc_test_count(out.buf, "\n"), 1);
   ck_assert_uint_lt(strlen(msg), LC_GITHUB_MAX_MESSAGE * 3);
   lc_buf_release(&out);
   fixture_release(&fx);
@@ -610,10 +592,10 @@ START_TEST(test_summary_1mib_cap)
   ck_assert_contains(out.buf, "| ... | | | 250 more constructors failed "
                               "/Leak/: max\\_growth 0 |\n");
   /* At most 10 retainer paths per assertion. */
-  ck_assert_uint_le(count_of(out.buf, "Retainer path of "), 10 * MAXA * 15);
+  ck_assert_uint_le(lc_test_count(out.buf, "Retainer path of "), 10 * MAXA * 15);
   /* Code fences are balanced: the cut never falls inside a block. */
-  ck_assert_uint_eq(count_of(out.buf, "```text\n") * 2,
-                    count_of(out.buf, "```"));
+  ck_assert_uint_eq(lc_test_count(out.buf, "```text\n") * 2,
+                    lc_test_count(out.buf, "```"));
   lc_buf_release(&out);
   lc_buf_release(&why);
   fixture_release(&fx);
@@ -720,13 +702,13 @@ START_TEST(test_junit_jenkins_profile)
   ck_assert_contains(jen.buf, "<testcase classname=\"closure-chain\" "
                               "name=\"Function: max_growth 0\" "
                               "time=\"1.250\">");
-  ck_assert_uint_eq(count_of(def.buf, " file=\""), 4);
-  ck_assert_uint_eq(count_of(jen.buf, " file=\""), 0);
-  ck_assert_uint_eq(count_of(jen.buf, " line=\""), 0);
+  ck_assert_uint_eq(lc_test_count(def.buf, " file=\""), 4);
+  ck_assert_uint_eq(lc_test_count(jen.buf, " file=\""), 0);
+  ck_assert_uint_eq(lc_test_count(jen.buf, " line=\""), 0);
   /* Suites keep their skipped count (junit-10.xsd allows it there) and the
    * failure text keeps its "at FILE:LINE:COL". */
-  ck_assert_uint_eq(count_of(jen.buf, "<testsuite name="), 3);
-  ck_assert_uint_eq(count_of(jen.buf, " skipped=\"0\""), 3);
+  ck_assert_uint_eq(lc_test_count(jen.buf, "<testsuite name="), 3);
+  ck_assert_uint_eq(lc_test_count(jen.buf, " skipped=\"0\""), 3);
   ck_assert_contains(jen.buf, "\nat leakcheck.yml:12:7\n</failure>");
   lc_buf_release(&def);
   lc_buf_release(&jen);
@@ -755,8 +737,8 @@ START_TEST(test_brief)
 }
 END_TEST
 
-static Suite *
-github_suite(void)
+Suite *
+lc_test_suite(void)
 {
   Suite *s = suite_create("github");
   TCase *tc;
@@ -802,15 +784,4 @@ github_suite(void)
   tcase_add_test(tc, test_brief);
   suite_add_tcase(s, tc);
   return s;
-}
-
-int
-main(void)
-{
-  SRunner *sr = srunner_create(github_suite());
-  int nfailed;
-  srunner_run_all(sr, CK_NORMAL);
-  nfailed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -12,6 +12,7 @@
 #include "base/fsutil.h"
 #include "leakcheck/buf.h"
 #include "report/report.h"
+#include "testutil.h"
 
 /* ---- lc_xml_escape ----------------------------------------------------- */
 
@@ -204,22 +205,6 @@ fixture_release(struct fixture *fx)
   lc_pattern_release(&fx->a0[0].ctor);
 }
 
-static size_t
-count_of(const char *hay, const char *needle)
-{
-  size_t n = 0;
-  const char *p = hay;
-  while ((p = strstr(p, needle)) != NULL) {
-    n++;
-    p += strlen(needle);
-  }
-  return n;
-}
-
-#define ck_assert_contains(hay, needle)                                        \
-  ck_assert_msg(strstr((hay), (needle)) != NULL, "missing:\n%s\n---- in:\n%s", \
-                (needle), (hay))
-
 #define ck_assert_starts(s, prefix)                                            \
   ck_assert_msg(strncmp((s), (prefix), strlen(prefix)) == 0,                   \
                 "does not start with:\n%s\n---- got:\n%s", (prefix), (s))
@@ -355,13 +340,13 @@ START_TEST(test_junit_document)
                      "  </testsuite>\n");
 
   /* Counts agree with the elements. */
-  ck_assert_uint_eq(count_of(out.buf, "<testsuites "), 1);
-  ck_assert_uint_eq(count_of(out.buf, "<testsuite "), 3);
-  ck_assert_uint_eq(count_of(out.buf, "<testcase "), 4);
-  ck_assert_uint_eq(count_of(out.buf, "<failure "), 1);
-  ck_assert_uint_eq(count_of(out.buf, "<error "), 1);
-  ck_assert_uint_eq(count_of(out.buf, "<skipped"), 0);
-  ck_assert_uint_eq(count_of(out.buf, "<system-err>"), 1);
+  ck_assert_uint_eq(lc_test_count(out.buf, "<testsuites "), 1);
+  ck_assert_uint_eq(lc_test_count(out.buf, "<testsuite "), 3);
+  ck_assert_uint_eq(lc_test_count(out.buf, "<testcase "), 4);
+  ck_assert_uint_eq(lc_test_count(out.buf, "<failure "), 1);
+  ck_assert_uint_eq(lc_test_count(out.buf, "<error "), 1);
+  ck_assert_uint_eq(lc_test_count(out.buf, "<skipped"), 0);
+  ck_assert_uint_eq(lc_test_count(out.buf, "<system-err>"), 1);
 
   lc_buf_release(&out);
   fixture_release(&fx);
@@ -388,43 +373,12 @@ START_TEST(test_junit_skipped)
                      "name=\"Function: max_growth 0\" time=\"0.000\">\n"
                      "      <skipped message=\"not run\"/>\n"
                      "    </testcase>\n");
-  ck_assert_uint_eq(count_of(out.buf, "<skipped message=\"not run\"/>"), 2);
+  ck_assert_uint_eq(lc_test_count(out.buf, "<skipped message=\"not run\"/>"), 2);
   ck_assert_ptr_null(strstr(out.buf, " file="));
   lc_buf_release(&out);
   fixture_release(&fx);
 }
 END_TEST
-
-static char *
-make_tmpdir(void)
-{
-  char *dir = strdup("/tmp/check_report.XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(dir));
-  return dir;
-}
-
-/* Number of entries in `dir` other than . and .. */
-static size_t
-dir_entries(const char *dir)
-{
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  size_t n = 0;
-  ck_assert_ptr_nonnull(d);
-  while ((e = readdir(d)) != NULL)
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-      n++;
-  closedir(d);
-  return n;
-}
-
-static void
-remove_tree(const char *dir)
-{
-  char *cmd = lc_xasprintf("rm -rf '%s'", dir);
-  ck_assert_int_eq(system(cmd), 0);
-  free(cmd);
-}
 
 START_TEST(test_junit_xmllint)
 {
@@ -444,14 +398,14 @@ START_TEST(test_junit_xmllint)
   fx.res[1].stdout_tail = strdup("nul\x01 esc\x1b[0m bad\xff\xc0\xaf "
                                  "sur\xed\xa0\x80 ]]> <x/> &amp; \xef\xbf\xbe");
   lc_report_junit(&out, &fx.cfg, fx.res, 3, LC_JUNIT_DEFAULT);
-  dir = make_tmpdir();
+  dir = lc_test_tmpdir(NULL, "report");
   path = lc_xasprintf("%s/junit.xml", dir);
   ck_assert_int_eq(lc_write_file_atomic(path, out.buf, out.len, &err), 0);
   cmd = lc_xasprintf("xmllint --noout '%s'", path);
   ck_assert_msg(system(cmd) == 0, "xmllint rejected:\n%s", out.buf);
   free(cmd);
   free(path);
-  remove_tree(dir);
+  lc_test_rmtree(dir);
   free(dir);
   lc_buf_release(&out);
   fixture_release(&fx);
@@ -569,18 +523,10 @@ END_TEST
 
 /* ---- atomic writes ----------------------------------------------------- */
 
-static char *
-read_all(const char *path)
-{
-  struct lc_buf b = LC_BUF_INIT;
-  ck_assert_int_eq(lc_buf_read_file(&b, path), 0);
-  return lc_buf_detach(&b, NULL);
-}
-
 START_TEST(test_write_atomic_replaces)
 {
   struct lc_err err = LC_ERR_INIT;
-  char *dir = make_tmpdir();
+  char *dir = lc_test_tmpdir(NULL, "report");
   char *path = lc_xasprintf("%s/out.xml", dir);
   char *got;
   struct stat st;
@@ -591,10 +537,10 @@ START_TEST(test_write_atomic_replaces)
   fclose(f);
   ck_assert_int_eq(lc_write_file_atomic(path, "new\n", 4, &err), 0);
   ck_assert_int_eq(err.code, LC_OK);
-  got = read_all(path);
+  got = lc_test_read(path);
   ck_assert_str_eq(got, "new\n");
   free(got);
-  ck_assert_uint_eq(dir_entries(dir), 1); /* no temporary file left */
+  ck_assert_uint_eq(lc_test_dir_entries(dir), 1); /* no temporary file left */
   ck_assert_int_eq(stat(path, &st), 0);
   ck_assert_uint_eq(st.st_mode & 07777, 0644);
 
@@ -602,10 +548,10 @@ START_TEST(test_write_atomic_replaces)
   ck_assert_int_eq(lc_write_file_atomic(path, "", 0, &err), 0);
   ck_assert_int_eq(stat(path, &st), 0);
   ck_assert_int_eq(st.st_size, 0);
-  ck_assert_uint_eq(dir_entries(dir), 1);
+  ck_assert_uint_eq(lc_test_dir_entries(dir), 1);
 
   free(path);
-  remove_tree(dir);
+  lc_test_rmtree(dir);
   free(dir);
 }
 END_TEST
@@ -613,7 +559,7 @@ END_TEST
 START_TEST(test_write_atomic_fails_cleanly)
 {
   struct lc_err err = LC_ERR_INIT;
-  char *dir = make_tmpdir();
+  char *dir = lc_test_tmpdir(NULL, "report");
   char *missing = lc_xasprintf("%s/no/such/dir/out.xml", dir);
   char *sub = lc_xasprintf("%s/sub", dir);
 
@@ -631,19 +577,19 @@ START_TEST(test_write_atomic_fails_cleanly)
   ck_assert_int_eq(err.code, LC_ESYSTEM);
   ck_assert_str_eq(err.path, sub);
   ck_assert_ptr_nonnull(strstr(err.msg, "cannot rename temporary file"));
-  ck_assert_uint_eq(dir_entries(dir), 1);
-  ck_assert_uint_eq(dir_entries(sub), 0);
+  ck_assert_uint_eq(lc_test_dir_entries(dir), 1);
+  ck_assert_uint_eq(lc_test_dir_entries(sub), 0);
   lc_err_release(&err);
 
   free(missing);
   free(sub);
-  remove_tree(dir);
+  lc_test_rmtree(dir);
   free(dir);
 }
 END_TEST
 
-static Suite *
-report_suite(void)
+Suite *
+lc_test_suite(void)
 {
   Suite *s = suite_create("report");
   TCase *tc;
@@ -678,15 +624,4 @@ report_suite(void)
   tcase_add_test(tc, test_write_atomic_fails_cleanly);
   suite_add_tcase(s, tc);
   return s;
-}
-
-int
-main(void)
-{
-  SRunner *sr = srunner_create(report_suite());
-  int nfailed;
-  srunner_run_all(sr, CK_NORMAL);
-  nfailed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "run/shard.h"
+#include "testutil.h"
 
 static const struct parse_case {
   const char *in;
@@ -102,8 +103,8 @@ START_TEST(test_balance)
 }
 END_TEST
 
-static Suite *
-shard_suite(void)
+Suite *
+lc_test_suite(void)
 {
   Suite *s = suite_create("shard");
   TCase *tc = tcase_create("shard");
@@ -115,15 +116,4 @@ shard_suite(void)
   tcase_add_test(tc, test_balance);
   suite_add_tcase(s, tc);
   return s;
-}
-
-int
-main(void)
-{
-  SRunner *sr = srunner_create(shard_suite());
-  int nfailed;
-  srunner_run_all(sr, CK_NORMAL);
-  nfailed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -12,6 +12,7 @@
 #include "leakcheck/heap.h"
 
 #include "snapbuild.h"
+#include "testutil.h"
 
 /* The Node 20 meta block (7 node fields, 16 node types). */
 #define META20                                                                 \
@@ -90,16 +91,6 @@ struct row_case {
   unsigned long long self;
 };
 
-static const struct lc_summary_row *
-find_row(const struct lc_summary *sum, const char *key)
-{
-  size_t i;
-  for (i = 0; i < sum->nrows; i++)
-    if (strcmp(sum->rows[i].key, key) == 0)
-      return &sum->rows[i];
-  return NULL;
-}
-
 static const struct row_case small_rows[] = {
     {",global", 1, 150},     /* 100 + its owned elements array (50) */
     {",{x, y}", 2, 40},      /* interface inference: two objects */
@@ -121,7 +112,7 @@ START_TEST(summary_small_rows)
   ck_assert_int_eq(
       lc_snapshot_parse(&s, "small", small20, sizeof(small20) - 1, &err), 0);
   lc_summary_build(&sum, &s, NULL);
-  r = find_row(&sum, c->key);
+  r = lc_test_find_row(&sum, c->key);
   ck_assert_msg(r != NULL, "row %s missing", c->key);
   ck_assert_uint_eq(r->count, c->count);
   ck_assert_uint_eq(r->self_size, c->self);
@@ -179,13 +170,13 @@ START_TEST(summary_node24_detached)
   lc_summary_build(&sum, &s, NULL);
   /* Node 1 is detached (2) and passes it to node 2 over an internal edge;
    * node 3 is attached (1). "<div id=..>" shortens to "<div>". */
-  r = find_row(&sum, ",Detached HTMLDivElement");
+  r = lc_test_find_row(&sum, ",Detached HTMLDivElement");
   ck_assert_ptr_nonnull(r);
   ck_assert_uint_eq(r->self_size, 40);
-  r = find_row(&sum, ",Detached <div>");
+  r = lc_test_find_row(&sum, ",Detached <div>");
   ck_assert_ptr_nonnull(r);
   ck_assert_uint_eq(r->count, 1);
-  r = find_row(&sum, ",Node / Other");
+  r = lc_test_find_row(&sum, ",Node / Other");
   ck_assert_ptr_nonnull(r);
   ck_assert_uint_eq(sum.total_size, 40 + 16 + 8 + 1000);
   lc_summary_release(&sum);
@@ -977,8 +968,8 @@ START_TEST(every_truncation_rejected)
 }
 END_TEST
 
-static Suite *
-snapshot_suite(void)
+Suite *
+lc_test_suite(void)
 {
   Suite *s = suite_create("snapshot");
   TCase *tc = tcase_create("summary");
@@ -1013,15 +1004,4 @@ snapshot_suite(void)
   tcase_add_test(tc, every_truncation_rejected);
   suite_add_tcase(s, tc);
   return s;
-}
-
-int
-main(void)
-{
-  SRunner *sr = srunner_create(snapshot_suite());
-  int failed;
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

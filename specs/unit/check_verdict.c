@@ -9,6 +9,7 @@
 #include "base/format.h"
 #include "leakcheck/buf.h"
 #include "verdict/verdict.h"
+#include "testutil.h"
 
 #define MAXSNAP 6
 #define MAXROWS 6
@@ -577,8 +578,8 @@ START_TEST(test_format_bytes)
 }
 END_TEST
 
-static Suite *
-verdict_suite(void)
+Suite *
+lc_test_suite(void)
 {
   Suite *s = suite_create("verdict");
   TCase *tc;
@@ -603,15 +604,4 @@ verdict_suite(void)
                       (int)(sizeof(bcases) / sizeof(bcases[0])));
   suite_add_tcase(s, tc);
   return s;
-}
-
-int
-main(void)
-{
-  SRunner *sr = srunner_create(verdict_suite());
-  int nfailed;
-  srunner_run_all(sr, CK_NORMAL);
-  nfailed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -1,7 +1,8 @@
 /*
  * Test helper shared by the engine suites: builds a .heapsnapshot text
  * from a table of nodes and edges, in the Node 20 (7 node fields) or
- * Node 24 (6 fields, no newlines) layout, and parses it.
+ * Node 24 (6 fields, no newlines) layout, and parses it.  The functions
+ * are static inline so that a suite may use only some of them.
  */
 #ifndef LEAKCHECK_SPECS_SNAPBUILD_H
 #define LEAKCHECK_SPECS_SNAPBUILD_H
@@ -75,7 +76,7 @@ struct tsnap {
 #define ARR(a) a, sizeof(a) / sizeof(a[0])
 #define NOARR NULL, 0
 
-static unsigned
+static inline unsigned
 type_index(const char *const *types, size_t ntypes, const char *t)
 {
   size_t i;
@@ -91,7 +92,7 @@ struct strtab {
   size_t n, alloc;
 };
 
-static unsigned
+static inline unsigned
 intern(struct strtab *t, const char *s)
 {
   size_t i;
@@ -103,7 +104,7 @@ intern(struct strtab *t, const char *s)
   return (unsigned)t->n++;
 }
 
-static void
+static inline void
 json_str(struct lc_buf *b, const char *s)
 {
   lc_buf_addch(b, '"');
@@ -123,7 +124,7 @@ json_str(struct lc_buf *b, const char *s)
 
 /* Writes `t` as snapshot JSON in the Node 20 (layout 20) or Node 24 layout,
  * edges grouped by source node in node order. */
-static void
+static inline void
 build_json(struct lc_buf *b, const struct tsnap *t, int layout)
 {
   struct strtab st = {0};
@@ -182,7 +183,7 @@ build_json(struct lc_buf *b, const struct tsnap *t, int layout)
 
 /* Parses `t` in `layout`; with LC_DUMP_SNAPSHOTS=DIR also writes it to
  * DIR/<name>-<layout>.heapsnapshot for the DevTools cross-check. */
-static void
+static inline void
 load(struct lc_snapshot *s, const struct tsnap *t, const char *name,
      int layout)
 {
