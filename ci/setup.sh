@@ -13,8 +13,10 @@ for p in build-essential cmake pkg-config libyaml-dev libjsmn-dev libcurl4-opens
   have_pkg "$p" || need+=("$p")
 done
 if [ "$want_tests" = 1 ]; then
-  # git and pre-commit run the hook tests; npm installs the action validator.
-  for p in check libxml2-utils git pre-commit clang-format; do
+  # git and pre-commit run the hook tests; npm installs the action validator;
+  # clang builds the second configuration of ci/test.sh; xz unpacks the
+  # golden snapshots (specs/golden).
+  for p in check libxml2-utils git pre-commit clang-format clang xz-utils; do
     have_pkg "$p" || need+=("$p")
   done
   command -v npm >/dev/null 2>&1 || need+=(npm)
