@@ -10,8 +10,50 @@
 # include only each other and system headers (<...>).  Internal headers are
 # written "stage/name.h"; any other quoted include is an error too.
 # Usage: ci/check-layers.sh [SOURCE_ROOT]   (exit 0 clean, 1 violations)
-# Registered in CTest as lint.layers.
+#        ci/check-layers.sh --self-test      (runs itself on a made-up tree
+#                                             with known violations)
+# Registered in CTest as lint.layers and lint.layers_selftest.
 set -u
+
+if [ "${1:-}" = "--self-test" ]; then
+  t=$(mktemp -d "${TMPDIR:-/tmp}/lc-layers.XXXXXX") || exit 2
+  trap 'rm -rf "$t"' EXIT
+  mkdir -p "$t"/runner/{base,heap,config,verdict,run,report,cli} \
+    "$t"/include/leakcheck
+  inc() { printf '#include "%s"\n' "${@:2}" >"$t/$1"; }
+  # Allowed: below, own stage, public headers; system headers anywhere.
+  inc runner/base/buf.c leakcheck/buf.h base/strmap.h
+  inc runner/heap/graph.c base/buf.h heap/graph.h leakcheck/heap.h
+  inc runner/config/config.c heap/graph.h base/fsutil.h
+  inc runner/verdict/verdict.c config/config.h heap/graph.h
+  inc runner/run/pipeline.c verdict/verdict.h config/config.h
+  inc runner/report/report.c verdict/verdict.h
+  inc runner/cli/main.c run/pipeline.h report/report.h cli/cli.h
+  printf '#include <stddef.h>\n#include "leakcheck/buf.h"\n' \
+    >"$t/include/leakcheck/heap.h"
+  bash "$0" "$t" >/dev/null 2>&1 || { echo "self-test: a clean tree was refused" >&2; exit 1; }
+  # Each of these is one violation.
+  inc runner/heap/summary.c config/config.h           # heap above base
+  inc runner/base/err.c heap/graph.h                  # base includes up
+  inc runner/config/pattern.c verdict/verdict.h       # config includes up
+  inc runner/run/driver.c report/report.h             # peers
+  inc runner/report/tables.c run/pipeline.h           # peers
+  inc runner/verdict/series.c cli/cli.h               # the top
+  inc runner/run/http.c strmap.h                      # no stage prefix
+  inc runner/cli/cli.c nosuch/x.h                     # no such stage
+  printf '#include "base/buf.h"\n' >"$t/include/leakcheck/err.h"
+  out=$(bash "$0" "$t" 2>&1)
+  rc=$?
+  n=$(printf '%s\n' "$out" | grep -c ': includes "')
+  if [ "$rc" != 1 ] || [ "$n" != 9 ]; then
+    printf '%s\n' "$out" >&2
+    echo "self-test: exit $rc and $n violations; expected exit 1 and 9" >&2
+    exit 1
+  fi
+  echo "check-layers: self-test passed (9 violations found in a made-up tree)"
+  exit 0
+fi
+
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root" || exit 2
 
