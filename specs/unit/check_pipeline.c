@@ -9,6 +9,7 @@
  * a tiny Node program through it.
  */
 #include <check.h>
+#include <glob.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,7 +344,8 @@ END_TEST
  */
 
 /* An idle Node program: the heap stays flat.  Each keep policy: `always`
- * leaves K.heapsnapshot for every snapshot, `failed` and `never` leave
+ * leaves <check>/<run-id>/K.heapsnapshot for every snapshot, `failed` and
+ * `never` leave
  * nothing after a pass; the driver's temp files are gone (TMPDIR is ours). */
 START_TEST(live_idle_program_passes)
 {
@@ -369,6 +371,9 @@ START_TEST(live_idle_program_passes)
                             "        max_growth_bytes: 1MB\n",
                             node);
   unsigned k;
+  char *pattern;
+  glob_t g;
+  int rc;
 
   lc_test_write(script, "const keep = [];\n"
                         "for (let i = 0; i < 100; i++) keep.push({ i });\n"
@@ -391,15 +396,25 @@ START_TEST(live_idle_program_passes)
   ck_assert_ptr_nonnull(res.series.max_id);
   ck_assert_uint_ge(res.series.max_id[2], res.series.max_id[0]);
   ck_assert(res.seconds > 0);
-  for (k = 1; k <= 3; k++) {
-    char *p = lc_xasprintf("%s/%u.heapsnapshot", checkdir, k);
-    ck_assert_int_eq(access(p, R_OK), keeps[_i] == LC_KEEP_ALWAYS ? 0 : -1);
-    free(p);
+  /* Kept files go to <dir>/<check>/<run-id>/K.heapsnapshot. */
+  pattern = lc_xasprintf("%s/*/*.heapsnapshot", checkdir);
+  rc = glob(pattern, 0, NULL, &g);
+  if (keeps[_i] == LC_KEEP_ALWAYS) {
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_eq(g.gl_pathc, 3);
+    ck_assert_uint_eq(lc_test_dir_entries(checkdir), 1);
+    for (k = 0; k < 3; k++) {
+      char want[32];
+      snprintf(want, sizeof(want), "/%u.heapsnapshot", k + 1);
+      ck_assert_str_eq(g.gl_pathv[k] + strlen(g.gl_pathv[k]) - strlen(want),
+                       want);
+    }
+  } else {
+    ck_assert_int_eq(rc, GLOB_NOMATCH);
   }
-  if (keeps[_i] == LC_KEEP_ALWAYS)
-    ck_assert_uint_eq(lc_test_dir_entries(checkdir), 3);
-  else
-    ck_assert_int_eq(access(checkdir, F_OK), -1);
+  if (rc == 0)
+    globfree(&g);
+  free(pattern);
   ck_assert_uint_eq(lc_test_dir_entries(tmp), 0);
   unsetenv("TMPDIR");
   lc_check_result_release(&res);
