@@ -345,8 +345,8 @@ END_TEST
 
 /* An idle Node program: the heap stays flat.  Each keep policy: `always`
  * leaves <check>/<run-id>/K.heapsnapshot for every snapshot, `failed` and
- * `never` leave
- * nothing after a pass; the driver's temp files are gone (TMPDIR is ours). */
+ * `never` leave nothing after a pass; the driver's temp files are gone
+ * (TMPDIR is ours). */
 START_TEST(live_idle_program_passes)
 {
   struct lc_config cfg = LC_CONFIG_INIT;
