@@ -21,6 +21,7 @@
 #include "config/config.h"
 #include "leakcheck/buf.h"
 #include "report/github.h"
+#include "report/html.h"
 #include "report/report.h"
 #include "run/driver.h"
 #include "run/pipeline.h"
@@ -30,7 +31,13 @@
 #include "base/banned.h"
 
 /* Long options without a short form. */
-enum { OPT_SHARD = 0x6100, OPT_JUNIT_PROFILE, OPT_NO_JUNIT, OPT_BRIEF };
+enum {
+  OPT_SHARD = 0x6100,
+  OPT_JUNIT_PROFILE,
+  OPT_NO_JUNIT,
+  OPT_BRIEF,
+  OPT_HTML
+};
 
 /* ---- GitHub Actions ------------------------------------------------------ */
 
@@ -120,7 +127,8 @@ print_report(const struct lc_config *cfg, const struct lc_check_result *res,
  * with an oversized summary. */
 static void
 append_step_summary(const struct lc_config *cfg,
-                    const struct lc_check_result *res, size_t n)
+                    const struct lc_check_result *res, size_t n,
+                    const char *html)
 {
   const char *path = getenv("GITHUB_STEP_SUMMARY");
   struct lc_buf md = LC_BUF_INIT;
@@ -139,6 +147,9 @@ append_step_summary(const struct lc_config *cfg,
   if (fstat(fd, &st) == 0 && st.st_size > 0)
     room = (uintmax_t)st.st_size >= room ? 0 : room - (size_t)st.st_size;
   lc_report_github_summary(&md, cfg, res, n, room);
+  if (html && md.len)
+    lc_report_github_html_note(&md, html, getenv("LEAKCHECK_HTML_ARTIFACT"),
+                               room - (md.len < room ? md.len : room));
   while (off < md.len) {
     ssize_t w = write(fd, md.buf + off, md.len - off);
     if (w < 0 && errno == EINTR)
@@ -196,6 +207,28 @@ junit_remove_stale(const char *junit)
             junit, strerror(errno));
 }
 
+/* Writes a report file atomically, making its directory first.  Returns 0,
+ * or -1 after printing why. */
+static int
+write_report(const char *path, const struct lc_buf *data)
+{
+  struct lc_err err = LC_ERR_INIT;
+  char *dir = lc_xstrdup(path), *slash = strrchr(dir, '/');
+  int rc = 0;
+  if (slash && slash != dir) {
+    *slash = '\0';
+    lc_mkdir_p(dir, &err);
+  }
+  free(dir);
+  if (err.code != LC_OK ||
+      lc_write_file_atomic(path, data->buf, data->len, &err) < 0) {
+    lc_cli_print_err(&err);
+    rc = -1;
+  }
+  lc_err_release(&err);
+  return rc;
+}
+
 /* `leakcheck run` (analyze = 0) and `leakcheck analyze` (analyze = 1). */
 static int
 run_or_analyze(int argc, char **argv, int analyze)
@@ -211,9 +244,10 @@ run_or_analyze(int argc, char **argv, int analyze)
       {"junit-profile", required_argument, 0, OPT_JUNIT_PROFILE},
       {"no-junit", no_argument, 0, OPT_NO_JUNIT},
       {"brief", no_argument, 0, OPT_BRIEF},
+      {"html", required_argument, 0, OPT_HTML},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
-  const char *config = "leakcheck.yml", *junit = NULL;
+  const char *config = "leakcheck.yml", *junit = NULL, *html = NULL;
   const char **only = NULL;
   size_t nonly = 0, aonly = 0, i, j, nres = 0;
   struct lc_run_opts ropts = LC_RUN_OPTS_INIT;
@@ -221,7 +255,7 @@ run_or_analyze(int argc, char **argv, int analyze)
   struct lc_check fitted; /* analyze: the check, fitted to the files */
   int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), c;
   int code = EXIT_PASS, any_ran = 0;
-  int brief = 0, no_junit = 0;
+  int brief = 0, no_junit = 0, html_written = 0;
   unsigned shard_i = 0, shard_n = 0;
   enum lc_junit_profile profile = LC_JUNIT_DEFAULT;
   struct lc_check shard_ck; /* stands for an empty shard in the reports */
@@ -290,6 +324,9 @@ run_or_analyze(int argc, char **argv, int analyze)
     case OPT_BRIEF:
       brief = 1;
       break;
+    case OPT_HTML:
+      html = optarg;
+      break;
     case 'h':
       fputs(lc_usage_text, stdout);
       free(only);
@@ -354,6 +391,8 @@ run_or_analyze(int argc, char **argv, int analyze)
     free(only);
     return EXIT_USAGE;
   }
+  if (!html)
+    html = cfg.html;
 
   lc_driver_setup_signals();
   res = lc_xcalloc(cfg.nchecks + 1, sizeof(*res));
@@ -408,8 +447,18 @@ run_or_analyze(int argc, char **argv, int analyze)
         fprintf(stderr, "leakcheck: JUnit report written to %s\n", junit);
       }
     }
+    if (any_ran && html) {
+      lc_buf_reset(&out);
+      lc_report_html(&out, &cfg, res, nres);
+      if (write_report(html, &out) < 0)
+        code = EXIT_USAGE;
+      else {
+        fprintf(stderr, "leakcheck: HTML report written to %s\n", html);
+        html_written = 1;
+      }
+    }
     if (any_ran)
-      append_step_summary(&cfg, res, nres);
+      append_step_summary(&cfg, res, nres, html_written ? html : NULL);
   }
   if (err.code != LC_OK) {
     lc_cli_print_err(&err);
