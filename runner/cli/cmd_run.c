@@ -18,6 +18,7 @@
 
 #include "base/fsutil.h"
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "config/config.h"
 #include "leakcheck/buf.h"
 #include "report/github.h"
@@ -253,9 +254,10 @@ run_or_analyze(int argc, char **argv, int analyze)
   struct lc_run_opts ropts = LC_RUN_OPTS_INIT;
   struct lc_replay replay = LC_REPLAY_INIT;
   struct lc_check fitted; /* analyze: the check, fitted to the files */
-  int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), c;
+  int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), c, rc;
   int code = EXIT_PASS, any_ran = 0;
-  int brief = 0, no_junit = 0, html_written = 0;
+  int brief = 0, no_junit = 0, html_written = 0, no_color = 0;
+  struct lc_cli_progress prog;
   unsigned shard_i = 0, shard_n = 0;
   enum lc_junit_profile profile = LC_JUNIT_DEFAULT;
   struct lc_check shard_ck; /* stands for an empty shard in the reports */
@@ -297,6 +299,7 @@ run_or_analyze(int argc, char **argv, int analyze)
       break;
     case 'C':
       color = 0;
+      no_color = 1;
       break;
     case OPT_SHARD:
       if (lc_shard_parse(optarg, &shard_i, &shard_n) < 0) {
@@ -394,6 +397,12 @@ run_or_analyze(int argc, char **argv, int analyze)
   if (!html)
     html = cfg.html;
 
+  memset(&prog, 0, sizeof(prog));
+  prog.mode = lc_cli_progress_mode(brief, no_color, &prog.color);
+  if (prog.mode != LC_CLI_PROGRESS_OFF) {
+    ropts.on_progress = lc_cli_progress_event;
+    ropts.progress_ctx = &prog;
+  }
   lc_driver_setup_signals();
   res = lc_xcalloc(cfg.nchecks + 1, sizeof(*res));
   for (i = 0; i < cfg.nchecks; i++) {
@@ -409,7 +418,10 @@ run_or_analyze(int argc, char **argv, int analyze)
     if (!selected)
       continue;
     any_ran = 1;
-    if (lc_run_check(&cfg, ck, &ropts, &res[nres++], &err) < 0)
+    lc_cli_progress_begin(&prog, ck->name);
+    rc = lc_run_check(&cfg, ck, &ropts, &res[nres++], &err);
+    lc_cli_progress_end(&prog);
+    if (rc < 0)
       break;
   }
 
