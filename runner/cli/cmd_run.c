@@ -254,7 +254,10 @@ run_or_analyze(int argc, char **argv, int analyze)
   struct lc_run_opts ropts = LC_RUN_OPTS_INIT;
   struct lc_replay replay = LC_REPLAY_INIT;
   struct lc_check fitted; /* analyze: the check, fitted to the files */
-  int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), c, rc;
+  const char *term = getenv("TERM");
+  int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+              !(term && strcmp(term, "dumb") == 0),
+      c, rc;
   int code = EXIT_PASS, any_ran = 0;
   int brief = 0, no_junit = 0, html_written = 0, no_color = 0;
   struct lc_cli_progress prog;

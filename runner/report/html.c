@@ -200,11 +200,11 @@ add_chart(struct lc_buf *out, const struct lc_series *ser, const uint64_t *v,
                 "<rect class=\"band\" x=\"0\" y=\"0\" width=\"%.1f\" "
                 "height=\"%d\"><title>warm-up</title></rect>"
                 "<text x=\"3\" y=\"%d\">warm-up</text>",
-                x1, CHART_H, CHART_H / 2 + 3);
+                x1, CHART_H, CHART_H - 1);
   }
   lc_buf_addf(out, "<text x=\"2\" y=\"%d\">", CHART_PAD + 4);
   add_value(out, hi, bytes);
-  lc_buf_addf(out, "</text><text x=\"2\" y=\"%d\">", CHART_H - CHART_PAD);
+  lc_buf_addf(out, "</text><text x=\"2\" y=\"%d\">", CHART_H - CHART_PAD - 4);
   add_value(out, lo, bytes);
   lc_buf_addstr(out, "</text><polyline points=\"");
   for (k = 0; k < n; k++)
