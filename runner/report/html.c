@@ -47,6 +47,7 @@ static const char style[] =
     "var(--line);padding:2px 6px;text-align:right}td.name,th.name{text-align"
     ":left;word-break:break-all}td.warm,th.warm{color:var(--mute);font-style:"
     "italic}"
+    "table.rows td:first-child{text-align:left;word-break:break-all}"
     "table.sortable th{cursor:pointer}th[aria-sort=ascending]::after{content:"
     "' \\25b2'}th[aria-sort=descending]::after{content:' \\25bc'}"
     ".charts{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0}"
@@ -67,11 +68,13 @@ static const char style[] =
     "padding:6px;white-space:pre-wrap;word-break:break-all}"
     "meter{width:200px}details{margin:8px 0}summary{cursor:pointer}"
     ".finding{border-top:1px dashed var(--line);margin-top:8px}";
-#define STYLE_SHA256 "m4oFCn86jNidrRZZnco2YPkW2fV+5CAYD9zpfntrO4U="
+#define STYLE_SHA256 "YkcBWftQJfdhZHWnHK3dgs14CCCtml0IoXm2f4EnYMg="
 
 /* Sorts a table.sortable by the column clicked (or Enter/Space on it):
  * numbers by their data-v, text by its content; a second click reverses. */
 static const char script[] =
+    "function val(c){var v=c.getAttribute('data-v');"
+    "return Number(v===null?c.textContent:v);}"
     "document.querySelectorAll('table.sortable').forEach(function(t){"
     "var hs=t.tHead.rows[0].cells;"
     "Array.prototype.forEach.call(hs,function(th,i){th.tabIndex=0;"
@@ -82,15 +85,14 @@ static const char script[] =
     "var num=th.hasAttribute('data-num'),b=t.tBodies[0],"
     "rows=Array.prototype.slice.call(b.rows);"
     "rows.sort(function(x,y){var p=x.cells[i],q=y.cells[i],r;"
-    "if(num)r=Number(p.getAttribute('data-v'))-"
-    "Number(q.getAttribute('data-v'));"
+    "if(num)r=val(p)-val(q);"
     "else{p=p.textContent;q=q.textContent;r=p<q?-1:p>q?1:0;}"
     "return asc?r:-r;});"
     "rows.forEach(function(r){b.appendChild(r);});}"
     "th.addEventListener('click',go);"
     "th.addEventListener('keydown',function(e){"
     "if(e.key==='Enter'||e.key===' '){e.preventDefault();go();}});});});";
-#define SCRIPT_SHA256 "NPoOEs1fv3eXujnrC6VTY9Rp07hEM8UKZAyEPJ9Vn/8="
+#define SCRIPT_SHA256 "uQjHIf9dLj3KnxIRVFWB1h3oqgXJ1usFDEzANR+Nclw="
 
 void
 lc_html_escape(struct lc_buf *out, const char *s, size_t len)
@@ -594,23 +596,21 @@ add_all_rows(struct lc_buf *out, const struct lc_series *ser,
               "<th data-num>growth</th><th data-num>size at %zu</th>"
               "<th data-num>byte growth</th></tr></thead><tbody>",
               ser->nrows, a + 1, b + 1, b + 1);
+  /* Rows are most of a report's bytes: a cell whose text is its number
+   * carries no data-v (the script reads the text). */
   for (i = 0; i < ser->nrows && i < LC_HTML_MAX_ROWS; i++) {
     const struct lc_series_row *row = &ser->rows[order[i]];
     int64_t g = row_growth(ser, row), gb = row_growth_bytes(ser, row);
-    lc_buf_addstr(out, "<tr><td class=\"name\">");
+    lc_buf_addstr(out, "<tr><td>");
     esc(out, row->name);
-    lc_buf_addf(
-        out,
-        "</td><td data-v=\"%llu\">%llu</td>"
-        "<td data-v=\"%llu\">%llu</td><td data-v=\"%lld\">%+lld</td>"
-        "<td data-v=\"%llu\">",
-        (unsigned long long)row->count[a], (unsigned long long)row->count[a],
-        (unsigned long long)row->count[b], (unsigned long long)row->count[b],
-        (long long)g, (long long)g, (unsigned long long)row->size[b]);
+    lc_buf_addf(out, "<td>%llu<td>%llu<td>%+lld<td data-v=\"%llu\">",
+                (unsigned long long)row->count[a],
+                (unsigned long long)row->count[b], (long long)g,
+                (unsigned long long)row->size[b]);
     add_bytes(out, clamp64(row->size[b]), 0);
-    lc_buf_addf(out, "</td><td data-v=\"%lld\">", (long long)gb);
+    lc_buf_addf(out, "<td data-v=\"%lld\">", (long long)gb);
     add_bytes(out, gb, 1);
-    lc_buf_addstr(out, "</td></tr>");
+    lc_buf_addch(out, '\n');
   }
   lc_buf_addstr(out, "</tbody></table>");
   if (ser->nrows > LC_HTML_MAX_ROWS)

@@ -109,7 +109,7 @@ async function main() {
       warm: s.querySelectorAll('circle.warm').length,
     }));
     const t = document.querySelector('table.sortable');
-    const col = (i) => [...t.tBodies[0].rows].map((r) => r.cells[i].dataset.v);
+    const col = (i) => [...t.tBodies[0].rows].map((r) => r.cells[i].dataset.v ?? r.cells[i].textContent);
     t.closest('details').open = true;
     const th = t.tHead.rows[0].cells[3];
     th.click();
