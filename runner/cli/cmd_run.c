@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "base/trace.h"
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "config/config.h"
@@ -270,6 +271,7 @@ run_or_analyze(int argc, char **argv, int analyze)
   struct lc_buf out = LC_BUF_INIT;
   struct lc_lock lock = LC_LOCK_INIT;
 
+  lc_trace("start");
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
     switch (c) {
@@ -448,6 +450,7 @@ run_or_analyze(int argc, char **argv, int analyze)
     lc_err_set(&err, LC_EINTERRUPT, NULL, 0, 0, "interrupted by SIG%s",
                sig ? sig : "?");
   }
+  lc_trace("checks run");
   if (err.code != LC_EINTERRUPT) {
     print_report(&cfg, res, nres, color, brief);
     if (any_ran && !no_junit) {
@@ -463,6 +466,7 @@ run_or_analyze(int argc, char **argv, int analyze)
       }
     }
     if (any_ran && html) {
+      lc_trace("html: begin");
       lc_buf_reset(&out);
       lc_report_html(&out, &cfg, res, nres);
       if (write_report(html, &out) < 0)
@@ -471,6 +475,7 @@ run_or_analyze(int argc, char **argv, int analyze)
         fprintf(stderr, "leakcheck: HTML report written to %s\n", html);
         html_written = 1;
       }
+      lc_trace("html: written");
     }
     if (any_ran)
       append_step_summary(&cfg, res, nres, html_written ? html : NULL);
