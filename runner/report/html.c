@@ -334,16 +334,26 @@ add_values_table(struct lc_buf *out, const struct lc_series *ser,
   lc_buf_addstr(out, "</tr></table>");
 }
 
+/* Nonzero for a path node of V8's own machinery ("(array) @5",
+ * "system / Context @7"): the holder a person looks for is user-land. */
+static int
+node_is_internal(const char *s, size_t len)
+{
+  return (len && s[0] == '(') || (len >= 9 && memcmp(s, "system / ", 9) == 0);
+}
+
 /* The retainer path (lc_finding.why) as a vertical list.  Its first line
  * says which object and how much it retains; the next holds the path,
  * "node → edge → node → …", top-down from a GC root to the object.  The
- * holder is the node right above the object. */
+ * holder is the nearest node above the object that is not V8's own (the
+ * Map, not its backing (array)); the node right above it when all are. */
 static void
 add_path(struct lc_buf *out, const char *why)
 {
-  const char *nl = strchr(why, '\n'), *p, *end;
   static const char arrow[] = " \xe2\x86\x92 "; /* " → " */
-  size_t nitems = 0, i;
+  const char *nl = strchr(why, '\n'), *p, *end;
+  const char **item = NULL;
+  size_t *len = NULL, n = 0, alloc = 0, alloc2 = 0, i, holder;
 
   lc_buf_addstr(out, "<p class=\"why\">");
   lc_html_escape(out, why, nl ? (size_t)(nl - why) : strlen(why));
@@ -354,30 +364,36 @@ add_path(struct lc_buf *out, const char *why)
   while (*p == ' ')
     p++;
   end = p + strcspn(p, "\n");
-  /* Count the items first: the holder is the next to last node. */
-  for (const char *q = p; q < end; nitems++) {
-    const char *a = strstr(q, arrow);
-    if (!a || a >= end)
-      break;
-    q = a + sizeof(arrow) - 1;
-  }
-  nitems++;
-  lc_buf_addstr(out, "<ol class=\"path\">");
-  for (i = 0; i < nitems; i++) {
+  while (p <= end) {
     const char *a = strstr(p, arrow);
-    size_t len = a && a < end ? (size_t)(a - p) : (size_t)(end - p);
-    const char *cls = i % 2             ? "edge"
-                      : i + 1 == nitems ? "node leak"
-                      : i + 3 == nitems ? "node holder"
-                                        : "node";
+    size_t l = a && a < end ? (size_t)(a - p) : (size_t)(end - p);
+    LC_ALLOC_GROW(item, n + 1, alloc);
+    LC_ALLOC_GROW(len, n + 1, alloc2);
+    item[n] = p;
+    len[n++] = l;
+    p += l + sizeof(arrow) - 1;
+  }
+  /* Items alternate node, edge, node, …; the last is the object. */
+  holder = n >= 3 ? n - 3 : SIZE_MAX;
+  for (i = n >= 3 ? n - 3 : 0; n >= 3; i -= 2) {
+    if (!node_is_internal(item[i], len[i])) {
+      holder = i;
+      break;
+    }
+    if (i < 2)
+      break;
+  }
+  lc_buf_addstr(out, "<ol class=\"path\">");
+  for (i = 0; i < n; i++) {
+    const char *cls = i % 2         ? "edge"
+                      : i + 1 == n  ? "node leak"
+                      : i == holder ? "node holder"
+                                    : "node";
     lc_buf_addf(out, "<li class=\"%s\">", cls);
-    lc_html_escape(out, p, len);
-    if (i + 3 == nitems && i % 2 == 0)
+    lc_html_escape(out, item[i], len[i]);
+    if (i == holder)
       lc_buf_addstr(out, " <span class=\"mute\">(holder)</span>");
     lc_buf_addstr(out, "</li>");
-    p += len;
-    if (p < end)
-      p += sizeof(arrow) - 1;
   }
   lc_buf_addstr(out, "</ol>");
   /* Lines after the path (future notes) stay readable as they are. */
@@ -386,6 +402,8 @@ add_path(struct lc_buf *out, const char *why)
     esc(out, end + 1);
     lc_buf_addstr(out, "</pre>");
   }
+  free(item);
+  free(len);
 }
 
 static void

@@ -110,7 +110,8 @@ add_check(struct fixture *fx, int fail, size_t nsnap, size_t nrows,
     r->results[0].findings[0].why = lc_xasprintf(
         "%s @99 (allocated during the measured window, retained 32 B) is "
         "held by:\n  global @1 \xe2\x86\x92 cache (property) \xe2\x86\x92 "
-        "Map @7 \xe2\x86\x92 table (internal) \xe2\x86\x92 %s @99",
+        "Map @7 \xe2\x86\x92 table (internal) \xe2\x86\x92 (array) @8 "
+        "\xe2\x86\x92 3 (internal) \xe2\x86\x92 %s @99",
         name0, name0);
   r->stdout_tail = lc_xstrdup("started\n" HOSTILE "\n");
   r->stderr_tail = lc_xstrdup("\x1b[31mred\x1b[0m & <b>bold</b>\n");
@@ -179,6 +180,8 @@ START_TEST(test_chart_points_and_path)
                      "<li class=\"node holder\">Map @7 <span class=\"mute\">"
                      "(holder)</span></li>"
                      "<li class=\"edge\">table (internal)</li>"
+                     "<li class=\"node\">(array) @8</li>"
+                     "<li class=\"edge\">3 (internal)</li>"
                      "<li class=\"node leak\">Session @99</li></ol>");
   lc_buf_release(&out);
   fixture_release(&fx);
