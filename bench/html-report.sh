@@ -4,14 +4,14 @@
 # run's time, the time spent rendering and writing the HTML report
 # (LEAKCHECK_TRACE phases "html: begin" .. "html: written"), its share of
 # the run, and the report's size.  Exits 1 when the report is larger than
-# LIMIT_KB (default 8192, the size the README states for 100 checks) or
+# LIMIT_KB (default 4096, the size the README states for 100 checks) or
 # writing it takes 5% of the run or more.
 # Usage: bench/html-report.sh [LEAKCHECK_BINARY] [N]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(cd "$(dirname "${1:-$root/build/leakcheck}")" && pwd)/$(basename "${1:-leakcheck}")
 n=${2:-100}
-limit_kb=${LIMIT_KB:-8192}
+limit_kb=${LIMIT_KB:-4096}
 [ -x "$bin" ] || { echo "bench: build leakcheck first" >&2; exit 2; }
 dir=$(mktemp -d "${TMPDIR:-/tmp}/lc-html-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
