@@ -114,11 +114,15 @@ expect_eq "CSP hashes match the style and the script" "$hashes" true
 # ---- 2. a failing and a passing check from `leakcheck run` --------------
 cat > leaky.js <<'JS'
 'use strict';
-// A cache that is never evicted: one Session per tick.
-class Session { constructor(id) { this.id = id; this.user = null; this.started = id; this.seen = id; this.token = null; } }
-const cache = new Map();
-let n = 0;
-setInterval(() => { cache.set(n, new Session(n)); n++; }, 10);
+// Sessions that are never dropped: one more per tick.
+class Session {
+  constructor(id) {
+    this.id = id; this.user = null; this.started = id; this.seen = id;
+    this.token = null; this.roles = null; this.cart = null; this.ip = null;
+  }
+}
+const sessions = [];
+setInterval(() => { sessions.push(new Session(sessions.length)); }, 10);
 console.log('<img src=x onerror=alert(1)> from stdout');
 console.error('\x1b[31m<script>alert(3)</script>\x1b[0m from stderr');
 JS
