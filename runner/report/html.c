@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/format.h"
 #include "report/report.h"
 
 #include "base/banned.h"
