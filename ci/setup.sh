@@ -20,6 +20,8 @@ if [ "$want_tests" = 1 ]; then
     have_pkg "$p" || need+=("$p")
   done
   command -v npm >/dev/null 2>&1 || need+=(npm)
+  # script(1) (bsdutils) gives test_progress.sh its pseudo-terminal.
+  command -v script >/dev/null 2>&1 || need+=(bsdutils)
   # node-gyp builds the heapdump module with python3 (and build-essential).
   command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
@@ -35,6 +37,22 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Headless Chromium renders the HTML report (specs/e2e/test_html.sh).  Not
+# every distribution has a `chromium` package (Ubuntu ships a snap): ask
+# apt first, after refreshing its lists.
+if [ "$want_tests" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq || true
+  if apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    echo "setup: installing chromium"
+    $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "setup: apt has no chromium package; specs/e2e/test_html.sh will skip (it fails under CI=true)" >&2
+  fi
 fi
 
 # npm tools of the tests go to a cache directory beside the test build,

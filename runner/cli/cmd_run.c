@@ -17,10 +17,13 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "base/trace.h"
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "config/config.h"
 #include "leakcheck/buf.h"
 #include "report/github.h"
+#include "report/html.h"
 #include "report/report.h"
 #include "run/driver.h"
 #include "run/pipeline.h"
@@ -30,7 +33,13 @@
 #include "base/banned.h"
 
 /* Long options without a short form. */
-enum { OPT_SHARD = 0x6100, OPT_JUNIT_PROFILE, OPT_NO_JUNIT, OPT_BRIEF };
+enum {
+  OPT_SHARD = 0x6100,
+  OPT_JUNIT_PROFILE,
+  OPT_NO_JUNIT,
+  OPT_BRIEF,
+  OPT_HTML
+};
 
 /* ---- GitHub Actions ------------------------------------------------------ */
 
@@ -120,7 +129,8 @@ print_report(const struct lc_config *cfg, const struct lc_check_result *res,
  * with an oversized summary. */
 static void
 append_step_summary(const struct lc_config *cfg,
-                    const struct lc_check_result *res, size_t n)
+                    const struct lc_check_result *res, size_t n,
+                    const char *html)
 {
   const char *path = getenv("GITHUB_STEP_SUMMARY");
   struct lc_buf md = LC_BUF_INIT;
@@ -139,6 +149,9 @@ append_step_summary(const struct lc_config *cfg,
   if (fstat(fd, &st) == 0 && st.st_size > 0)
     room = (uintmax_t)st.st_size >= room ? 0 : room - (size_t)st.st_size;
   lc_report_github_summary(&md, cfg, res, n, room);
+  if (html && md.len)
+    lc_report_github_html_note(&md, html, getenv("LEAKCHECK_HTML_ARTIFACT"),
+                               room - (md.len < room ? md.len : room));
   while (off < md.len) {
     ssize_t w = write(fd, md.buf + off, md.len - off);
     if (w < 0 && errno == EINTR)
@@ -196,6 +209,28 @@ junit_remove_stale(const char *junit)
             junit, strerror(errno));
 }
 
+/* Writes a report file atomically, making its directory first.  Returns 0,
+ * or -1 after printing why. */
+static int
+write_report(const char *path, const struct lc_buf *data)
+{
+  struct lc_err err = LC_ERR_INIT;
+  char *dir = lc_xstrdup(path), *slash = strrchr(dir, '/');
+  int rc = 0;
+  if (slash && slash != dir) {
+    *slash = '\0';
+    lc_mkdir_p(dir, &err);
+  }
+  free(dir);
+  if (err.code != LC_OK ||
+      lc_write_file_atomic(path, data->buf, data->len, &err) < 0) {
+    lc_cli_print_err(&err);
+    rc = -1;
+  }
+  lc_err_release(&err);
+  return rc;
+}
+
 /* `leakcheck run` (analyze = 0) and `leakcheck analyze` (analyze = 1). */
 static int
 run_or_analyze(int argc, char **argv, int analyze)
@@ -211,17 +246,22 @@ run_or_analyze(int argc, char **argv, int analyze)
       {"junit-profile", required_argument, 0, OPT_JUNIT_PROFILE},
       {"no-junit", no_argument, 0, OPT_NO_JUNIT},
       {"brief", no_argument, 0, OPT_BRIEF},
+      {"html", required_argument, 0, OPT_HTML},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
-  const char *config = "leakcheck.yml", *junit = NULL;
+  const char *config = "leakcheck.yml", *junit = NULL, *html = NULL;
   const char **only = NULL;
   size_t nonly = 0, aonly = 0, i, j, nres = 0;
   struct lc_run_opts ropts = LC_RUN_OPTS_INIT;
   struct lc_replay replay = LC_REPLAY_INIT;
   struct lc_check fitted; /* analyze: the check, fitted to the files */
-  int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), c;
+  const char *term = getenv("TERM");
+  int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+              !(term && strcmp(term, "dumb") == 0),
+      c, rc;
   int code = EXIT_PASS, any_ran = 0;
-  int brief = 0, no_junit = 0;
+  int brief = 0, no_junit = 0, html_written = 0, no_color = 0;
+  struct lc_cli_progress prog;
   unsigned shard_i = 0, shard_n = 0;
   enum lc_junit_profile profile = LC_JUNIT_DEFAULT;
   struct lc_check shard_ck; /* stands for an empty shard in the reports */
@@ -231,6 +271,7 @@ run_or_analyze(int argc, char **argv, int analyze)
   struct lc_buf out = LC_BUF_INIT;
   struct lc_lock lock = LC_LOCK_INIT;
 
+  lc_trace("start");
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
     switch (c) {
@@ -263,6 +304,7 @@ run_or_analyze(int argc, char **argv, int analyze)
       break;
     case 'C':
       color = 0;
+      no_color = 1;
       break;
     case OPT_SHARD:
       if (lc_shard_parse(optarg, &shard_i, &shard_n) < 0) {
@@ -289,6 +331,9 @@ run_or_analyze(int argc, char **argv, int analyze)
       break;
     case OPT_BRIEF:
       brief = 1;
+      break;
+    case OPT_HTML:
+      html = optarg;
       break;
     case 'h':
       fputs(lc_usage_text, stdout);
@@ -354,7 +399,15 @@ run_or_analyze(int argc, char **argv, int analyze)
     free(only);
     return EXIT_USAGE;
   }
+  if (!html)
+    html = cfg.html;
 
+  memset(&prog, 0, sizeof(prog));
+  prog.mode = lc_cli_progress_mode(brief, no_color, &prog.color);
+  if (prog.mode != LC_CLI_PROGRESS_OFF) {
+    ropts.on_progress = lc_cli_progress_event;
+    ropts.progress_ctx = &prog;
+  }
   lc_driver_setup_signals();
   res = lc_xcalloc(cfg.nchecks + 1, sizeof(*res));
   for (i = 0; i < cfg.nchecks; i++) {
@@ -370,7 +423,10 @@ run_or_analyze(int argc, char **argv, int analyze)
     if (!selected)
       continue;
     any_ran = 1;
-    if (lc_run_check(&cfg, ck, &ropts, &res[nres++], &err) < 0)
+    lc_cli_progress_begin(&prog, ck->name);
+    rc = lc_run_check(&cfg, ck, &ropts, &res[nres++], &err);
+    lc_cli_progress_end(&prog);
+    if (rc < 0)
       break;
   }
 
@@ -394,6 +450,7 @@ run_or_analyze(int argc, char **argv, int analyze)
     lc_err_set(&err, LC_EINTERRUPT, NULL, 0, 0, "interrupted by SIG%s",
                sig ? sig : "?");
   }
+  lc_trace("checks run");
   if (err.code != LC_EINTERRUPT) {
     print_report(&cfg, res, nres, color, brief);
     if (any_ran && !no_junit) {
@@ -408,8 +465,20 @@ run_or_analyze(int argc, char **argv, int analyze)
         fprintf(stderr, "leakcheck: JUnit report written to %s\n", junit);
       }
     }
+    if (any_ran && html) {
+      lc_trace("html: begin");
+      lc_buf_reset(&out);
+      lc_report_html(&out, &cfg, res, nres);
+      if (write_report(html, &out) < 0)
+        code = EXIT_USAGE;
+      else {
+        fprintf(stderr, "leakcheck: HTML report written to %s\n", html);
+        html_written = 1;
+      }
+      lc_trace("html: written");
+    }
     if (any_ran)
-      append_step_summary(&cfg, res, nres);
+      append_step_summary(&cfg, res, nres, html_written ? html : NULL);
   }
   if (err.code != LC_OK) {
     lc_cli_print_err(&err);

@@ -815,7 +815,8 @@ resolve(const char *dir, const char *p)
 /* ------------------------------------------------------------------------ */
 /* The schema                                                                */
 
-static const char *const top_keys[] = {"version", "junit", "checks", NULL};
+static const char *const top_keys[] = {"version", "junit", "html", "checks",
+                                       NULL};
 static const char *const check_keys_v1[] = {
     "name",  "script",    "node",   "node_args", "args",   "env", "timeout",
     "drive", "snapshots", "warmup", "ignore",    "assert", NULL};
@@ -1739,6 +1740,13 @@ root(struct ctx *c)
       return -1;
     c->cfg->junit = resolve(c->cfg->dir, s);
   }
+  v = lookup(c, 0, "html");
+  if (v) {
+    const char *s = string_value(c, v, "html", "a file path", 0);
+    if (!s)
+      return -1;
+    c->cfg->html = resolve(c->cfg->dir, s);
+  }
   v = lookup(c, 0, "checks");
   if (!v)
     return fail(c, start, "missing 'checks'");
@@ -1924,6 +1932,7 @@ lc_config_release(struct lc_config *cfg)
   free(cfg->path);
   free(cfg->dir);
   free(cfg->junit);
+  free(cfg->html);
   memset(cfg, 0, sizeof(*cfg));
 }
 

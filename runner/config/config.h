@@ -117,6 +117,8 @@ struct lc_config {
   char *dir;   /* its directory ("." when none) */
   char *junit; /* top-level `junit:` output path, resolved against dir, or
                   NULL */
+  char *html;  /* top-level `html:` report path, resolved likewise, or
+                  NULL (no HTML report unless --html) */
   struct lc_check *checks;
   size_t nchecks;
 };

@@ -170,6 +170,33 @@ add_sizes(struct lc_buf *out, const uint64_t *size, const struct lc_series *ser)
   }
 }
 
+/* A one-line sparkline of `count`, one block per snapshot, from
+ * U+2581 (the series' minimum) to U+2588 (its maximum); all "▄" when flat. */
+static void
+add_sparkline(struct lc_buf *out, const uint64_t *count,
+              const struct lc_series *ser)
+{
+  static const char *const blocks[8] = {
+      "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+      "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"};
+  uint64_t lo = UINT64_MAX, hi = 0;
+  size_t k;
+  for (k = 0; k < ser->nsnap; k++) {
+    if (count[k] < lo)
+      lo = count[k];
+    if (count[k] > hi)
+      hi = count[k];
+  }
+  for (k = 0; k < ser->nsnap; k++) {
+    /* Scaled in long double: counts may use all 64 bits. */
+    size_t level = hi == lo ? 3
+                            : (size_t)((long double)(count[k] - lo) * 7 /
+                                           (long double)(hi - lo) +
+                                       0.5L);
+    lc_buf_addstr(out, blocks[level > 7 ? 7 : level]);
+  }
+}
+
 static const struct lc_assert_result *
 result_of(const struct lc_check_result *r, size_t i)
 {
@@ -514,6 +541,10 @@ summary_row(struct summary *s, const struct lc_check_result *r,
   lc_buf_addstr(p, "| ");
   md_text(p, name.buf, name.len);
   lc_buf_addstr(p, " | ");
+  if (failed && r->series.nsnap > 1) {
+    add_sparkline(p, f->count, &r->series);
+    lc_buf_addch(p, ' ');
+  }
   add_counts(p, f->count, &r->series);
   lc_buf_addstr(p, " | ");
   add_growth(p, f->growth, f->growth_bytes);
@@ -760,6 +791,28 @@ lc_report_github_summary(struct lc_buf *out, const struct lc_config *cfg,
   }
   lc_buf_release(&s.piece);
   lc_buf_release(&tmp);
+}
+
+void
+lc_report_github_html_note(struct lc_buf *out, const char *path,
+                           const char *artifact, size_t max)
+{
+  struct lc_buf line = LC_BUF_INIT;
+  lc_buf_addstr(&line, "\xf0\x9f\x93\x8a The HTML report with charts "
+                       "is in ");
+  if (artifact && *artifact) {
+    lc_buf_addstr(&line, "the artifact **");
+    md_str(&line, artifact);
+    lc_buf_addstr(&line, "** (");
+    md_str(&line, path);
+    lc_buf_addstr(&line, ").\n\n");
+  } else {
+    md_str(&line, path);
+    lc_buf_addstr(&line, ".\n\n");
+  }
+  if (line.len <= max)
+    lc_buf_add(out, line.buf, line.len);
+  lc_buf_release(&line);
 }
 
 /* ---- fencing the program's output -------------------------------------- */

@@ -61,17 +61,25 @@ void lc_report_github_annotations(struct lc_buf *out,
 /* Appends the Markdown step summary: a heading with the totals, then one
  * section per check (broken and failed ones first, then the others, each
  * group in config order) with a table "constructor | counts per snapshot |
- * growth | verdict", the message of each failed assertion, the retainer
- * path of each failing row in a fenced code block, and for a broken check
- * its error and the last lines of stderr.  Text from the heap or the
- * program is escaped for Markdown (no HTML, no table breaks).  The result
- * is at most `max` bytes (LC_GITHUB_SUMMARY_MAX for a fresh file): rows,
+ * growth | verdict" (a failing row's counts follow a sparkline of them,
+ * "▁▃▅█ (10) 12 14 16", one block per snapshot), the message of each failed
+ * assertion, the retainer path of each failing row in a fenced code block, and
+ * for a broken check its error and the last lines of stderr.  Text from the
+ * heap or the program is escaped for Markdown (no HTML, no table breaks).  The
+ * result is at most `max` bytes (LC_GITHUB_SUMMARY_MAX for a fresh file): rows,
  * blocks and sections that do not fit are left out, and a final note says
  * how many.  When even the heading and the note do not fit, nothing is
  * appended. */
 void lc_report_github_summary(struct lc_buf *out, const struct lc_config *cfg,
                               const struct lc_check_result *res, size_t n,
                               size_t max);
+
+/* Appends the step summary's pointer to the HTML report: "📊 The HTML
+ * report with charts is in the artifact **ARTIFACT** (PATH)." or, without
+ * an artifact name, "… is in PATH.", Markdown-escaped; nothing when the
+ * line is longer than `max` bytes. */
+void lc_report_github_html_note(struct lc_buf *out, const char *path,
+                                const char *artifact, size_t max);
 
 /* Appends "::error file=F,line=L,col=C,title=leakcheck::MESSAGE" for an
  * error that stopped leakcheck (an invalid leakcheck.yml, say), with F

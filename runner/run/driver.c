@@ -824,6 +824,11 @@ struct run {
   int ino; /* inotify descriptor, or -1 */
   struct watch watches[MAX_WATCHES];
   size_t nwatches;
+  /* progress (info->progress) */
+  enum lc_progress_phase pphase;
+  unsigned pk;
+  char *ppath;       /* owned; the file of the current phase, or NULL */
+  uint64_t ptick_at; /* when the last event was sent */
 };
 
 #define RUN_INIT                                                               \
@@ -999,6 +1004,37 @@ all_taken(const struct run *r)
   return r->ready && r->next >= r->check->snapshots;
 }
 
+/* Tells the caller's progress callback that the run is in `phase` for
+ * snapshot `k`, with the file `path` (copied; may be NULL). */
+static void
+progress(struct run *r, enum lc_progress_phase phase, unsigned k,
+         const char *path)
+{
+  struct lc_progress p;
+  if (!r->info->progress)
+    return;
+  if (path != r->ppath) {
+    free(r->ppath);
+    r->ppath = path ? lc_xstrdup(path) : NULL;
+  }
+  r->pphase = phase;
+  r->pk = k;
+  r->ptick_at = now_ms();
+  p.phase = phase;
+  p.k = k;
+  p.total = r->check->snapshots;
+  p.path = r->ppath;
+  r->info->progress(r->info->progress_ctx, &p);
+}
+
+/* The same phase again, when a tick is due. */
+static void
+progress_tick(struct run *r, uint64_t now)
+{
+  if (r->info->progress && now >= r->ptick_at + LC_PROGRESS_TICK_MS)
+    progress(r, r->pphase, r->pk, r->ppath);
+}
+
 /* Sends "VERB ARG" to the agent.  Returns 0, or -1 when the agent is gone
  * (its end then shows up as the program ending). */
 static int
@@ -1028,6 +1064,11 @@ send_snap(struct run *r)
 {
   send_line(r, "snap", r->next);
   r->phase = PH_SNAP;
+  if (r->info->progress) {
+    char *path = lc_xasprintf("%s/%u.heapsnapshot", r->dir, r->next);
+    progress(r, LC_PROGRESS_WRITING, r->next, path);
+    free(path);
+  }
 }
 
 static void
@@ -1043,6 +1084,7 @@ start_batch(struct run *r)
 static void
 begin_interval(struct run *r)
 {
+  progress(r, LC_PROGRESS_WORKING, r->next, NULL);
   switch (r->check->drive) {
   case LC_DRIVE_CALL:
     send_line(r, "run", r->check->call_times);
@@ -1073,8 +1115,11 @@ snapshot_done(struct run *r, unsigned k)
   int rc = 0;
   r->next = k + 1;
   r->info->snapshots_done = r->next;
+  progress(r, LC_PROGRESS_READING, k, path);
   if (r->fn)
     rc = r->fn(r->ctx, k, path, r->err);
+  if (rc >= 0)
+    progress(r, LC_PROGRESS_READ, k, NULL);
   if (rc < 0 && r->err && r->err->code == LC_OK)
     lc_err_set(r->err, LC_EINPUT, path, 0, 0, "cannot use snapshot %u", k);
   free(path);
@@ -1712,6 +1757,7 @@ advance(struct run *r, uint64_t now)
   if (r->phase == PH_WAIT && now >= r->next_at) {
     if (c->drive == LC_DRIVE_SIGNAL) {
       r->phase = PH_DUMP;
+      progress(r, LC_PROGRESS_WRITING, r->next, NULL);
       if (kill(r->pid, c->signo) < 0 && errno != ESRCH)
         return lc_err_errno(r->err, errno, NULL, "cannot signal the program");
     } else {
@@ -1737,6 +1783,7 @@ supervise(struct run *r)
   int ret = -1;
 
   wait_mask(&mask);
+  progress(r, LC_PROGRESS_WORKING, 0, NULL);
   for (;;) {
     nfds_t n = 0, nhttp = 0, http_at = 0;
     struct timespec ts;
@@ -1772,6 +1819,9 @@ supervise(struct run *r)
       wake = lc_http_wake_ms(r->http);
     if ((r->pidfd < 0 || r->ctl < 0) && now + NO_PIDFD_TICK_MS < wake)
       wake = now + NO_PIDFD_TICK_MS;
+    progress_tick(r, now);
+    if (r->info->progress && r->ptick_at + LC_PROGRESS_TICK_MS < wake)
+      wake = r->ptick_at + LC_PROGRESS_TICK_MS;
     if (r->ctl >= 0)
       pf[n++] = (struct pollfd){r->ctl, POLLIN, 0};
     if (r->out_r >= 0)
@@ -1987,6 +2037,7 @@ out:
   close_fd(&r.err_r);
   close_fd(&r.pidfd);
   lc_buf_release(&r.line);
+  free(r.ppath);
   if (dir) {
     remove_dir(dir);
     reg_dir = NULL;
@@ -2052,6 +2103,11 @@ lc_driver_replay(const struct lc_check *check, char *const *files, size_t n,
   for (k = 0; k < n && !rc; k++) {
     char *link = lc_xasprintf("%s/%zu.heapsnapshot", dir, k);
     char *target = absolute_path(files[k]);
+    if (info->progress) {
+      struct lc_progress p = {LC_PROGRESS_READING, (unsigned)k, (unsigned)n,
+                              target};
+      info->progress(info->progress_ctx, &p);
+    }
     if (symlink(target, link) < 0) {
       rc = lc_err_errno(err, errno, link, "cannot link to '%s'", files[k]);
     } else if (fn && fn(ctx, (unsigned)k, link, err) < 0) {
@@ -2071,6 +2127,11 @@ lc_driver_replay(const struct lc_check *check, char *const *files, size_t n,
       rc = -1;
     } else {
       info->snapshots_done = (unsigned)(k + 1);
+      if (info->progress) {
+        struct lc_progress p = {LC_PROGRESS_READ, (unsigned)k, (unsigned)n,
+                                NULL};
+        info->progress(info->progress_ctx, &p);
+      }
     }
     unlink(link);
     free(link);

@@ -63,6 +63,29 @@
 typedef int (*lc_snapshot_fn)(void *ctx, unsigned k, const char *path,
                               struct lc_err *err);
 
+/* Where a check is, for a progress display (the driver never prints). */
+enum lc_progress_phase {
+  LC_PROGRESS_WORKING, /* the program works toward snapshot k */
+  LC_PROGRESS_WRITING, /* V8 writes snapshot k (into `path` when known) */
+  LC_PROGRESS_READING, /* leakcheck reads snapshot k from `path` */
+  LC_PROGRESS_READ     /* snapshot k has been read and used */
+};
+
+struct lc_progress {
+  enum lc_progress_phase phase;
+  unsigned k;       /* 0-based snapshot number */
+  unsigned total;   /* snapshots the check takes */
+  const char *path; /* the snapshot file while it is written or read (stat
+                       it for the bytes so far), or NULL when unknown (a
+                       dump the program writes itself, by signal) */
+};
+
+/* Called on every change of phase, and about every LC_PROGRESS_TICK_MS
+ * while one lasts (same phase again), from the driver's thread.  Must not
+ * block; the event is only valid during the call. */
+typedef void (*lc_progress_fn)(void *ctx, const struct lc_progress *p);
+#define LC_PROGRESS_TICK_MS 200
+
 struct lc_run_info {
   struct lc_buf stdout_tail; /* last 64 KiB of the program's stdout */
   struct lc_buf stderr_tail; /* last 64 KiB of its stderr */
@@ -78,11 +101,15 @@ struct lc_run_info {
   struct lc_buf note; /* one line for the user about the drive, e.g. "125
                          requests sent, 2 failed: 2 x HTTP 404"; may be
                          empty */
+  /* Set by the caller before the run (not outputs): progress events, or
+   * NULL for none.  Kept by lc_run_info_release. */
+  lc_progress_fn progress;
+  void *progress_ctx;
 };
 
 #define LC_RUN_INFO_INIT                                                       \
   {                                                                            \
-    LC_BUF_INIT, LC_BUF_INIT, 0, 0, 0, 0, 0, 0, LC_BUF_INIT                    \
+    LC_BUF_INIT, LC_BUF_INIT, 0, 0, 0, 0, 0, 0, LC_BUF_INIT, NULL, NULL        \
   }
 
 void lc_run_info_release(struct lc_run_info *info);

@@ -339,6 +339,8 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
   ctx.keep = keep;
   ctx.snapshot_dir = opts->snapshot_dir;
   ctx.kd.top_fd = ctx.kd.check_fd = ctx.kd.run_fd = -1;
+  info.progress = opts->on_progress;
+  info.progress_ctx = opts->progress_ctx;
 
   if (opts->replay) {
     if (opts->progress)

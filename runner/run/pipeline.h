@@ -16,6 +16,7 @@
 
 #include "config/config.h"
 #include "leakcheck/err.h"
+#include "run/driver.h"
 #include "run/replay.h"
 #include "verdict/verdict.h"
 
@@ -35,11 +36,15 @@ struct lc_run_opts {
   const struct lc_replay *replay;
   /* Print "leakcheck: running 'x' (…)" and the driver's notes on stderr. */
   int progress;
+  /* Progress events of the driver (driver.h), or NULL: the caller draws
+   * them; nothing here prints them. */
+  lc_progress_fn on_progress;
+  void *progress_ctx;
 };
 
 #define LC_RUN_OPTS_INIT                                                       \
   {                                                                            \
-    LC_KEEP_NEVER, "leakcheck-snapshots", NULL, 1                              \
+    LC_KEEP_NEVER, "leakcheck-snapshots", NULL, 1, NULL, NULL                  \
   }
 
 /* Runs `check` of `cfg` into `res` (zeroed first; res->check = check).

@@ -11,12 +11,8 @@
 
 #include "base/banned.h"
 
-/* Nonzero for the rows of V8's own machinery that grow while code warms
- * up: (compiled code), (object shape), (system), (array), (synthetic) and
- * "system / …".  The default assertion gives them a byte budget instead of
- * the steady-growth rule. */
-static int
-row_is_internal(const char *name)
+int
+lc_row_is_internal(const char *name)
 {
   static const char *const internal[] = {"(compiled code)", "(object shape)",
                                          "(system)", "(array)", "(synthetic)"};
@@ -307,7 +303,7 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
     }
   }
   for (i = 0; i < ser->nrows; i++)
-    if (!ignored[i] && row_is_internal(ser->rows[i].name))
+    if (!ignored[i] && lc_row_is_internal(ser->rows[i].name))
       internal +=
           diff_i64(ser->rows[i].size[j->last], ser->rows[i].size[j->first]);
   r->internals_growth_bytes = internal;
@@ -335,7 +331,7 @@ eval_rows(struct lc_assert_result *r, const struct lc_series *ser,
     f.row = row;
     f.count = row->count;
     f.size = row->size;
-    if (r->a->is_default && row_is_internal(row->name))
+    if (r->a->is_default && lc_row_is_internal(row->name))
       continue; /* judged by the internals budget instead */
     f.failed_rules = judge_rules(r->a, j, row->count, row->size, row->survivors,
                                  &f.growth, &f.growth_bytes);

@@ -15,6 +15,12 @@
 #include "leakcheck/heap.h"
 #include "verdict/series.h"
 
+/* Nonzero for the rows of V8's own machinery that grow while code warms
+ * up: (compiled code), (object shape), (system), (array), (synthetic) and
+ * "system / …".  The default assertion gives them a byte budget instead of
+ * the steady-growth rule; the HTML report lists them against it. */
+int lc_row_is_internal(const char *name);
+
 /* The default assertion's budget for V8 internals' growth, in bytes. */
 #define LC_INTERNALS_BUDGET (1024 * 1024)
 /* An object followed by id fails the default assertion when its size

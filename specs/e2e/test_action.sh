@@ -36,7 +36,7 @@ expect_eq "scripts come from the action's path" \
   "$(grep -E '^\s+run:' <<<"$action" | grep -vc 'GITHUB_ACTION_PATH')" 0
 inputs=$(awk '/^inputs:/ {on = 1; next} /^[^ ]/ {on = 0} on && /^  [a-z-]+:$/ {sub(/:$/, ""); print $1}' <<<"$action")
 expect_eq "inputs declared" "${inputs//$'\n'/ }" \
-  "config checks shard junit junit-profile keep-snapshots working-directory artifact-name upload-artifacts"
+  "config checks shard junit html junit-profile keep-snapshots working-directory artifact-name upload-artifacts"
 for i in $inputs; do
   n=$(grep -cE "inputs\.$i([^a-z-]|$)" <<<"$action")
   [ "$n" -ge 1 ] && ok || fail "input '$i' is never used"
@@ -126,6 +126,11 @@ expect_eq "snapshots of the failing check kept" \
 expect_contains "annotation" "$OUT" \
   "::error file=leakcheck.yml,line=9,col=9,title=leaky%3A Function%3A max_growth 0::Function grew by +"
 expect_contains "step summary" "$(cat "$GITHUB_STEP_SUMMARY")" $'### \xe2\x9d\x8c FAIL: leaky'
+expect_eq "html output" "$(output html)" "$GITHUB_WORKSPACE/leakcheck-report.html"
+expect_eq "html written" "$(grep -c '<section class="check s-failed"' "$GITHUB_WORKSPACE/leakcheck-report.html")" 1
+expect_contains "step summary names the HTML artifact" "$(cat "$GITHUB_STEP_SUMMARY")" \
+  "The HTML report with charts is in the artifact **leakcheck-html** (leakcheck-report.html)."
+expect_contains "step summary: a sparkline of the failing row" "$(cat "$GITHUB_STEP_SUMMARY")" $'| \xe2\x96'
 
 # Selected checks, a shard: exit 0, per-shard names.
 : > "$GITHUB_STEP_SUMMARY"
@@ -134,9 +139,16 @@ expect_eq "run step exit, clean only" "$CODE" 0
 expect_eq "exit-code output 0" "$(output exit-code)" 0
 expect_eq "artifact per shard" "$(output artifact)" leakcheck-shard-1-of-1
 expect_eq "junit per shard" "$(output junit)" "$GITHUB_WORKSPACE/leakcheck-junit-shard-1-of-1.xml"
+expect_eq "html per shard" "$(output html)" "$GITHUB_WORKSPACE/leakcheck-report-shard-1-of-1.html"
 expect_eq "only clean ran" \
   "$(xpath "$GITHUB_WORKSPACE/leakcheck-junit-shard-1-of-1.xml" 'string(//testsuite/@name)')" clean
 expect_contains "summary of the pass" "$(cat "$GITHUB_STEP_SUMMARY")" $'## leakcheck: \xe2\x9c\x85 no leak'
+
+# html: false writes none.
+run_step INPUT_CHECKS=clean INPUT_HTML=false INPUT_JUNIT=nohtml.xml
+expect_eq "html false: exit" "$CODE" 0
+expect_eq "html false: no html output" "$(output html)" ""
+case "$ERR" in *"HTML report"*) fail "html false: a report was written" ;; *) ok ;; esac
 
 # A bad input: exit 2 and no JUnit output.
 run_step INPUT_KEEP_SNAPSHOTS=sometimes INPUT_JUNIT=none.xml

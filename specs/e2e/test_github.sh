@@ -119,7 +119,10 @@ expect_contains "summary heading" "$md" $'## leakcheck: \xe2\x9d\x8c leak found\
 expect_contains "failed check section" "$md" $'### \xe2\x9d\x8c FAIL: closure-chain\n\n4 snapshots (warmup 1), '
 expect_contains "table header" "$md" $'| constructor | counts per snapshot | growth | verdict |\n| --- | --- | --- | --- |\n| Function | '
 expect_contains "failing row with the annotation's counts" "$md" \
-  "| Function | $counts | +$g objects ("
+  " $counts | +$g objects ("
+# Before them, a sparkline: one block (U+2581..U+2588) per snapshot.
+spark=$(grep -oE "^\| Function \| [^ ]+ \(" <<<"$md" | head -1 | sed -E 's/^\| Function \| //; s/ \($//')
+expect_eq "sparkline: one block per snapshot" "$(printf '%s' "$spark" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log([...s].filter(c=>c>="\u2581"&&c<="\u2588").length+"/"+[...s].length))')" "4/4"
 expect_contains "failing row verdict" "$md" $' | \xe2\x9d\x8c fail: (closure): max\\_growth 0 |\n'
 expect_contains "held row" "$md" $' | \xe2\x9c\x85 held: total: max\\_growth\\_bytes 64MB |\n'
 expect_contains "why it failed" "$md" \

@@ -671,7 +671,7 @@ static const struct bad_case bad_cases[] = {
      "unknown key 'chek' at top level; did you mean 'checks'?"},
     {"version: 1\nfoo: 1\n", 0, 2, 1,
      "unknown key 'foo' at top level; expected one of: version, junit, "
-     "checks"},
+     "html, checks"},
     {"Version: 1\n", 0, 1, 1,
      "unknown key 'Version' at top level; did you mean 'version'?"},
     {"version: 1\nversion: 1\n", 0, 2, 1, "duplicate key 'version'"},

@@ -446,7 +446,9 @@ START_TEST(test_summary_exact)
       "5 snapshots (warmup 1), 2.5 s, script leaks.js.\n\n"
       "| constructor | counts per snapshot | growth | verdict |\n"
       "| --- | --- | --- | --- |\n"
-      "| Function | (10) 100 101 102 103 | +3 objects (+192 B) | "
+      /* A failing row's counts follow their sparkline. */
+      "| Function | \xe2\x96\x81\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+      "\xe2\x96\x88 (10) 100 101 102 103 | +3 objects (+192 B) | "
       "\xe2\x9d\x8c fail: Function: max\\_growth 0 |\n"
       "| total | (15) 105 106 107 108 | +3 objects (+192 B) | "
       "\xe2\x9c\x85 held: total: max\\_growth\\_bytes 2MB |\n"
