@@ -8,6 +8,7 @@
 
 #include "base/format.h"
 #include "leakcheck/buf.h"
+#include "verdict/identity.h"
 #include "verdict/verdict.h"
 
 #define MAXSNAP 6
@@ -577,6 +578,52 @@ START_TEST(test_format_bytes)
 }
 END_TEST
 
+/* Stable identities: the script id is replaced by the script's path,
+ * relative to the config's directory when under it. */
+START_TEST(test_identity)
+{
+  static uint32_t ids[] = {4, 17, 30, 41};
+  static char n0[] = "file:///srv/app/lib/b.mjs", n1[] = "/srv/app/sessions.js",
+              n2[] = "node:internal/timers", n3[] = "/srv/other/x.js";
+  char *names[] = {n0, n1, n2, n3};
+  struct lc_scripts sc = {ids, names, 4};
+  uint32_t a, b, c;
+  char *id;
+
+  id = lc_identity("17,6,13,Session", "Session", &sc, "/srv/app");
+  ck_assert_str_eq(id, "Session (sessions.js:7:14)");
+  free(id);
+  id = lc_identity("4,0,0,Foo", "Foo", &sc, "/srv/app/");
+  ck_assert_str_eq(id, "Foo (lib/b.mjs:1:1)");
+  free(id);
+  id = lc_identity("30,1,2,Timeout", "Timeout", &sc, "/srv/app");
+  ck_assert_str_eq(id, "Timeout (node:internal/timers:2:3)");
+  free(id);
+  id = lc_identity("41,1,2,X", "X", &sc, "/srv/app");
+  ck_assert_str_eq(id, "X (/srv/other/x.js:2:3)");
+  free(id);
+  /* a script the snapshot does not name, a row without location, a name
+   * with commas */
+  id = lc_identity("99,1,2,Y", "Y", &sc, "/srv/app");
+  ck_assert_str_eq(id, "Y (?:2:3)");
+  free(id);
+  id = lc_identity(",{a, b}", "{a, b}", &sc, "/srv/app");
+  ck_assert_str_eq(id, "{a, b}");
+  free(id);
+  id = lc_identity("17,0,0,{a, b}", "{a, b}", NULL, NULL);
+  ck_assert_str_eq(id, "{a, b} (?:1:1)");
+  free(id);
+  ck_assert_int_eq(lc_identity_key_location("17,6,13,S", &a, &b, &c), 1);
+  ck_assert_uint_eq(a, 17);
+  ck_assert_uint_eq(b, 6);
+  ck_assert_uint_eq(c, 13);
+  ck_assert_int_eq(lc_identity_key_location(",S", &a, &b, &c), 0);
+  ck_assert_int_eq(lc_identity_key_location("1,2,S", &a, &b, &c), 0);
+  ck_assert_int_eq(lc_identity_key_location("99999999999,2,3,S", &a, &b, &c),
+                   0);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -595,6 +642,7 @@ verdict_suite(void)
   tcase_set_timeout(tc, 10);
   tcase_add_test(tc, test_series_rows);
   tcase_add_test(tc, test_series_many);
+  tcase_add_test(tc, test_identity);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("format_bytes");
