@@ -179,7 +179,12 @@ package_script(void)
   }
   t = lc_xcalloc((size_t)n, sizeof(*t));
   jsmn_init(&jp);
-  jsmn_parse(&jp, text.buf, text.len, t, (unsigned)n);
+  if (jsmn_parse(&jp, text.buf, text.len, t, (unsigned)n) < 0) {
+    lc_err_set_at(&err, LC_EINPUT, "package.json", jp.pos,
+                  "the JSON ends too early");
+    lc_cli_print_err(&err);
+    goto done;
+  }
   if (t[0].type != JSMN_OBJECT) {
     lc_err_set_at(&err, LC_EINPUT, "package.json",
                   (unsigned long long)t[0].start, "expected an object");

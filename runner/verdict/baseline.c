@@ -237,7 +237,13 @@ lc_baseline_parse(struct lc_baseline *b, const char *name, const char *text,
   p.t = lc_xcalloc((size_t)ntok, sizeof(*p.t));
   p.n = ntok;
   jsmn_init(&jp);
-  jsmn_parse(&jp, text, len, p.t, (unsigned)ntok);
+  if (jsmn_parse(&jp, text, len, p.t, (unsigned)ntok) < 0) {
+    /* Only a parse with tokens sees unclosed objects. */
+    lc_err_set_at(err, LC_EINPUT, name, jp.pos,
+                  "the JSON ends too early: an object or list is not closed");
+    rc = -1;
+    goto out;
+  }
   if (p.t[0].type != JSMN_OBJECT) {
     rc = jfail(&p, 0, "expected an object {\"version\": 1, \"checks\": …}");
     goto out;
