@@ -24,7 +24,7 @@ const char lc_usage_text[] =
     "defaults)\n"
     "       leakcheck init [SCRIPT]\n"
     "       leakcheck summary FILE [--top N] [--json]\n"
-    "       leakcheck diff BASE FILE [--top N] [--json]\n"
+    "       leakcheck diff BASE FILE [--top N] [--json] [--by-identity]\n"
     "       leakcheck analyze [-c FILE] --check NAME FILE|DIR...\n"
     "       leakcheck --help | --version\n"
     "\n"

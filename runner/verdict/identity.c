@@ -99,3 +99,122 @@ lc_series_find_identity(const struct lc_series *ser, const char *ident)
       return (long)i;
   return -1;
 }
+
+int
+lc_scripts_conflict(const struct lc_scripts *a, const struct lc_scripts *b)
+{
+  size_t i = 0, j = 0;
+  while (i < a->n && j < b->n) {
+    if (a->ids[i] < b->ids[j]) {
+      i++;
+    } else if (a->ids[i] > b->ids[j]) {
+      j++;
+    } else {
+      if (strcmp(a->names[i], b->names[j]) != 0)
+        return 1;
+      i++;
+      j++;
+    }
+  }
+  return 0;
+}
+
+struct id_item {
+  char *id;
+  const char *name;
+  int side; /* 0 base, 1 current */
+  uint64_t count, size;
+};
+
+static int
+item_cmp(const void *pa, const void *pb)
+{
+  const struct id_item *a = pa, *b = pb;
+  return strcmp(a->id, b->id);
+}
+
+static int64_t
+sdiff(uint64_t a, uint64_t b)
+{
+  return a >= b ? (int64_t)(a - b) : -(int64_t)(b - a);
+}
+
+static int
+row_cmp(const void *pa, const void *pb)
+{
+  const struct lc_id_diff_row *a = pa, *b = pb;
+  int64_t da = sdiff(a->size, a->base_size), db = sdiff(b->size, b->base_size);
+  if (da != db)
+    return da > db ? -1 : 1;
+  da = sdiff(a->count, a->base_count);
+  db = sdiff(b->count, b->base_count);
+  if (da != db)
+    return da > db ? -1 : 1;
+  return strcmp(a->id, b->id);
+}
+
+void
+lc_id_diff(const struct lc_summary *base, const struct lc_scripts *bsc,
+           const struct lc_summary *cur, const struct lc_scripts *csc,
+           const char *base_dir, struct lc_id_diff_row **rows, size_t *nrows)
+{
+  size_t n = base->nrows + cur->nrows, k = 0, i, out = 0, alloc = 0;
+  struct id_item *it = lc_xcalloc(n ? n : 1, sizeof(*it));
+  struct lc_id_diff_row *r = NULL;
+  for (i = 0; i < base->nrows; i++, k++) {
+    it[k].id =
+        lc_identity(base->rows[i].key, base->rows[i].name, bsc, base_dir);
+    it[k].name = base->rows[i].name;
+    it[k].side = 0;
+    it[k].count = base->rows[i].count;
+    it[k].size = base->rows[i].self_size;
+  }
+  for (i = 0; i < cur->nrows; i++, k++) {
+    it[k].id = lc_identity(cur->rows[i].key, cur->rows[i].name, csc, base_dir);
+    it[k].name = cur->rows[i].name;
+    it[k].side = 1;
+    it[k].count = cur->rows[i].count;
+    it[k].size = cur->rows[i].self_size;
+  }
+  if (n)
+    qsort(it, n, sizeof(*it), item_cmp);
+  for (i = 0; i < n;) {
+    struct lc_id_diff_row row;
+    size_t j = i;
+    memset(&row, 0, sizeof(row));
+    for (; j < n && !strcmp(it[j].id, it[i].id); j++) {
+      if (it[j].side) {
+        row.count += it[j].count;
+        row.size += it[j].size;
+      } else {
+        row.base_count += it[j].count;
+        row.base_size += it[j].size;
+      }
+    }
+    if (row.count != row.base_count || row.size != row.base_size) {
+      row.id = lc_xstrdup(it[i].id);
+      row.name = lc_xstrdup(it[i].name);
+      LC_ALLOC_GROW(r, out + 1, alloc);
+      r[out++] = row;
+    }
+    i = j;
+  }
+  for (i = 0; i < n; i++)
+    free(it[i].id);
+  free(it);
+  if (out > 1)
+    qsort(r, out, sizeof(*r), row_cmp);
+  *rows = r;
+  *nrows = out;
+}
+
+void
+lc_id_diff_release(struct lc_id_diff_row *rows, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++) {
+    free(rows[i].id);
+    free(rows[i].name);
+  }
+  free(rows);
+}

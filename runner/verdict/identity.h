@@ -44,4 +44,29 @@ void lc_series_set_identities(struct lc_series *ser,
 /* The index of the row of `ser` with identity `ident`, or -1.  Linear. */
 long lc_series_find_identity(const struct lc_series *ser, const char *ident);
 
+/* Nonzero when two snapshots name one script id differently: they come
+ * from different processes, so their script ids (and node ids) cannot
+ * be compared; rows are then matched by identity. */
+int lc_scripts_conflict(const struct lc_scripts *a, const struct lc_scripts *b);
+
+/* One row of a comparison by identity: the Summary rows of two snapshots
+ * with the same identity, added up. */
+struct lc_id_diff_row {
+  char *id;   /* owned */
+  char *name; /* owned: class name */
+  uint64_t base_count, count;
+  uint64_t base_size, size;
+};
+
+/* Compares the Summaries `base` and `cur` (with their script names) row by
+ * row by identity; rows whose count or size changed only, by size change
+ * (descending), then count change, then id.  The caller frees with
+ * lc_id_diff_release. */
+void lc_id_diff(const struct lc_summary *base, const struct lc_scripts *bsc,
+                const struct lc_summary *cur, const struct lc_scripts *csc,
+                const char *base_dir, struct lc_id_diff_row **rows,
+                size_t *nrows);
+
+void lc_id_diff_release(struct lc_id_diff_row *rows, size_t n);
+
 #endif

@@ -156,5 +156,33 @@ printf '{"version": 1, "checks": {' > cut.json
 run_lc --no-junit --baseline cut.json
 expect_eq "truncated baseline: exit" "$CODE" 2
 expect_contains "truncated baseline: offset" "$ERR" "cut.json: byte"
+
+# --- diff of snapshots from two processes: matched by identity ---
+mkdir xp && cd xp || exit 1
+echo 'exports.x = function () { return 1; };' > extra.js
+cat > leak.js <<'JS'
+class Widget { constructor(i) { this.i = i; } }
+const kept = [];
+exports.add = (n) => { for (let i = 0; i < n; i++) kept.push(new Widget(i)); };
+JS
+cat > prog.js <<'JS'
+const v8 = require('v8');
+if (process.env.EXTRA) require('./extra.js').x(); // shifts the script ids
+require('./leak.js').add(Number(process.env.N));
+v8.writeHeapSnapshot(process.env.OUT);
+JS
+N=10 OUT=a.heapsnapshot node prog.js && EXTRA=1 N=25 OUT=b.heapsnapshot node prog.js
+run_lc diff --json a.heapsnapshot b.heapsnapshot
+expect_eq "cross-process diff: exit" "$CODE" 0
+expect_contains "cross-process diff: matched by identity" "$OUT" '"matched_by": "identity"'
+expect_contains "cross-process diff: the class by script path" "$OUT" \
+  '{"id": "Widget (leak.js:1:27)", "name": "Widget", "base_count": 10, "count": 25, "delta": 15, "base_size": 320, "size": 800, "size_delta": 480}'
+run_lc diff a.heapsnapshot b.heapsnapshot
+expect_contains "cross-process diff: text says so" "$OUT" "different processes (their script ids disagree)"
+N=10 OUT=c.heapsnapshot node prog.js
+run_lc diff --json a.heapsnapshot c.heapsnapshot
+case "$OUT" in *matched_by*) fail "same script ids: the DevTools Comparison stays";; *) ok;; esac
+cd .. || exit 1
+
 no_leftovers
 finish
