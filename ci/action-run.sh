@@ -2,7 +2,8 @@
 # The run step of the composite action (ci/action.yml), runnable by hand
 # with the variables a runner sets.  Reads its inputs from the environment
 # (INPUT_CONFIG, INPUT_CHECKS one name per line, INPUT_SHARD, INPUT_JUNIT,
-# INPUT_JUNIT_PROFILE, INPUT_KEEP_SNAPSHOTS, INPUT_ARTIFACT_NAME) and
+# INPUT_JUNIT_PROFILE, INPUT_KEEP_SNAPSHOTS, INPUT_ARTIFACT_NAME,
+# INPUT_BASELINE) and
 # LEAKCHECK_BIN; runs leakcheck in the current directory (with
 # GITHUB_ACTIONS=true it annotates and, with GITHUB_STEP_SUMMARY, appends
 # the summary itself); writes exit-code=, junit=, snapshot-dir= and
@@ -33,6 +34,7 @@ if [ -n "$shard" ]; then
 fi
 [ -n "$junit" ] || junit=leakcheck-junit.xml
 snapdir="$temp/leakcheck-snapshots/$artifact"
+[ -n "${INPUT_BASELINE:-}" ] && args+=(--baseline "$INPUT_BASELINE")
 args+=(--junit "$junit" --junit-profile "${INPUT_JUNIT_PROFILE:-default}"
   --keep-snapshots "${INPUT_KEEP_SNAPSHOTS:-failed}" --snapshot-dir "$snapdir")
 
