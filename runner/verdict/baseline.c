@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #define JSMN_STATIC
+#define JSMN_STRICT /* primitives are JSON's, no stray commas */
 #include <jsmn.h>
 
 #include "base/banned.h"
@@ -246,6 +247,10 @@ lc_baseline_parse(struct lc_baseline *b, const char *name, const char *text,
   }
   if (p.t[0].type != JSMN_OBJECT) {
     rc = jfail(&p, 0, "expected an object {\"version\": 1, \"checks\": …}");
+    goto out;
+  }
+  if (skip(&p, 0) < ntok) {
+    rc = jfail(&p, skip(&p, 0), "unexpected data after the baseline object");
     goto out;
   }
   i = 1;
