@@ -19,8 +19,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   struct lc_err err = LC_ERR_INIT;
   size_t i;
 
-  if (lc_baseline_parse(&b, "fuzz/base.json", (const char *)data, size,
-                        &err) == 0) {
+  if (lc_baseline_parse(&b, "fuzz/base.json", (const char *)data, size, &err) ==
+      0) {
     for (i = 0; i < b.n; i++)
       if (!b.v[i].check || !b.v[i].id ||
           lc_baseline_find(&b, b.v[i].check, b.v[i].id) == NULL)
