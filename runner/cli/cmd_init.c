@@ -15,6 +15,7 @@
 #define JSMN_STATIC
 #include <jsmn.h>
 
+#include "base/jsonstr.h"
 #include "cli/cli.h"
 #include "leakcheck/buf.h"
 
@@ -99,6 +100,21 @@ tok_eq(const char *js, const jsmntok_t *t, const char *s)
   size_t n = strlen(s);
   return t->type == JSMN_STRING && (size_t)(t->end - t->start) == n &&
          !memcmp(js + t->start, s, n);
+}
+
+/* A JSON string token decoded; NULL for a bad escape. */
+static char *
+tok_text(const char *js, const jsmntok_t *t)
+{
+  size_t len = (size_t)(t->end - t->start), bad, n;
+  char *o = lc_xmalloc(len + 1);
+  n = lc_json_unescape(js + t->start, len, o, &bad);
+  if (n == (size_t)-1) {
+    free(o);
+    return NULL;
+  }
+  o[n] = '\0';
+  return o;
 }
 
 static int
@@ -195,16 +211,14 @@ package_script(void)
   for (k = 0; k < t[0].size && i + 1 < n; k++) {
     if (tok_eq(text.buf, &t[i], "main") && t[i + 1].type == JSMN_STRING) {
       free(main);
-      main = lc_xstrndup(text.buf + t[i + 1].start,
-                         (size_t)(t[i + 1].end - t[i + 1].start));
+      main = tok_text(text.buf, &t[i + 1]);
     } else if (tok_eq(text.buf, &t[i], "scripts") &&
                t[i + 1].type == JSMN_OBJECT) {
       int j = i + 2, m;
       for (m = 0; m < t[i + 1].size && j + 1 < n; m++) {
         if (tok_eq(text.buf, &t[j], "start") && t[j + 1].type == JSMN_STRING) {
           free(start);
-          start = lc_xstrndup(text.buf + t[j + 1].start,
-                              (size_t)(t[j + 1].end - t[j + 1].start));
+          start = tok_text(text.buf, &t[j + 1]);
         }
         j = skip_tok(t, n, j + 1);
       }

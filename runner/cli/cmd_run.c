@@ -238,6 +238,7 @@ junit_remove_stale(const char *junit)
             "leakcheck: %s: cannot remove the earlier report: %s; it is "
             "not this run's\n",
             junit, strerror(errno));
+}
 
 /* --update-baseline FILE: writes what the checks measured (keeping the
  * entries of checks that did not run), then judges the results against

@@ -12,6 +12,8 @@
 #define JSMN_STRICT /* primitives are JSON's, no stray commas */
 #include <jsmn.h>
 
+#include "base/jsonstr.h"
+
 #include "base/banned.h"
 
 /* A baseline is meant to be small and reviewed; anything far larger is
@@ -68,39 +70,21 @@ skip(const struct jp *p, int i)
   return i;
 }
 
-/* A JSON string token decoded: only \" \\ \/ and \uXXXX below 0x80 are
- * expected in what leakcheck writes; others are kept as written. */
+/* A JSON string token decoded (base/jsonstr.h); NULL for a bad escape,
+ * its offset in *bad_at. */
 static char *
-tok_str(const struct jp *p, int i)
+tok_str(const struct jp *p, int i, size_t *bad_at)
 {
-  struct lc_buf b = LC_BUF_INIT;
-  const char *s = p->js + p->t[i].start, *e = p->js + p->t[i].end;
-  while (s < e) {
-    if (*s == '\\' && s + 1 < e) {
-      s++;
-      if (*s == 'u' && e - s >= 5) {
-        unsigned long cp =
-            strtoul((char[5]){s[1], s[2], s[3], s[4], 0}, NULL, 16);
-        if (cp < 0x80) {
-          lc_buf_addch(&b, (char)cp);
-        } else if (cp < 0x800) {
-          lc_buf_addch(&b, (char)(0xC0 | (cp >> 6)));
-          lc_buf_addch(&b, (char)(0x80 | (cp & 0x3F)));
-        } else {
-          lc_buf_addch(&b, (char)(0xE0 | (cp >> 12)));
-          lc_buf_addch(&b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-          lc_buf_addch(&b, (char)(0x80 | (cp & 0x3F)));
-        }
-        s += 5;
-        continue;
-      }
-      lc_buf_addch(&b, *s == 'n' ? '\n' : *s == 't' ? '\t' : *s);
-      s++;
-      continue;
-    }
-    lc_buf_addch(&b, *s++);
+  size_t len = (size_t)(p->t[i].end - p->t[i].start), bad = 0, n;
+  char *o = lc_xmalloc(len + 1);
+  n = lc_json_unescape(p->js + p->t[i].start, len, o, &bad);
+  if (n == (size_t)-1) {
+    free(o);
+    *bad_at = (size_t)p->t[i].start + bad;
+    return NULL;
   }
-  return lc_buf_detach(&b, NULL);
+  o[n] = '\0';
+  return o;
 }
 
 static int
@@ -137,8 +121,14 @@ parse_entry(struct jp *p, struct lc_baseline *b, const char *check)
     if (v >= p->n)
       goto bad;
     if (tok_is(p, i, "id") && p->t[v].type == JSMN_STRING) {
+      size_t bad;
       free(e.id);
-      e.id = tok_str(p, v);
+      e.id = tok_str(p, v, &bad);
+      if (!e.id) {
+        lc_err_set_at(p->err, LC_EINPUT, p->name, bad,
+                      "invalid escape in a JSON string");
+        return -1;
+      }
     } else if (tok_is(p, i, "growth_per_interval")) {
       if (tok_int(p, v, &e.growth) < 0) {
         free(e.id);
@@ -190,7 +180,13 @@ parse_checks(struct jp *p, struct lc_baseline *b)
       return jfail(p, i, "expected a check name");
     if (p->t[v].type != JSMN_ARRAY)
       return jfail(p, v, "a check's findings must be a list");
-    check = tok_str(p, i);
+    {
+      size_t bad;
+      check = tok_str(p, i, &bad);
+      if (!check)
+        return lc_err_set_at(p->err, LC_EINPUT, p->name, bad,
+                             "invalid escape in a JSON string");
+    }
     nf = p->t[v].size;
     p->i = v + 1;
     for (f = 0; f < nf; f++) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/format.h"
 #include "leakcheck/buf.h"
 
 #include "base/banned.h"
