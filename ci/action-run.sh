@@ -3,8 +3,8 @@
 # with the variables a runner sets.  Reads its inputs from the environment
 # (INPUT_CONFIG, INPUT_CHECKS one name per line, INPUT_SHARD, INPUT_JUNIT,
 # INPUT_HTML, INPUT_JUNIT_PROFILE, INPUT_KEEP_SNAPSHOTS, INPUT_ARTIFACT_NAME,
-# INPUT_UPLOAD_ARTIFACTS) and LEAKCHECK_BIN; runs leakcheck in the current
-# directory (with GITHUB_ACTIONS=true it annotates and, with
+# INPUT_UPLOAD_ARTIFACTS, INPUT_BASELINE) and LEAKCHECK_BIN; runs leakcheck
+# in the current directory (with GITHUB_ACTIONS=true it annotates and, with
 # GITHUB_STEP_SUMMARY, appends the summary itself, naming the HTML
 # artifact); writes exit-code=, junit=, html=, snapshot-dir= and artifact=
 # to $GITHUB_OUTPUT; exits with leakcheck's status.
@@ -38,6 +38,7 @@ fi
 [ -n "$html" ] || html=leakcheck-report.html
 [ "$html" != false ] || html=""
 snapdir="$temp/leakcheck-snapshots/$artifact"
+[ -n "${INPUT_BASELINE:-}" ] && args+=(--baseline "$INPUT_BASELINE")
 args+=(--junit "$junit" --junit-profile "${INPUT_JUNIT_PROFILE:-default}"
   --keep-snapshots "${INPUT_KEEP_SNAPSHOTS:-failed}" --snapshot-dir "$snapdir")
 

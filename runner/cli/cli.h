@@ -26,6 +26,12 @@ int lc_cmd_run(int argc, char **argv);
 int lc_cmd_analyze(int argc, char **argv);
 int lc_cmd_summary(int argc, char **argv);
 int lc_cmd_diff(int argc, char **argv);
+int lc_cmd_init(int argc, char **argv);
+
+/* Appends the commented leakcheck.yml of `leakcheck init SCRIPT`: one
+ * check of `script` with the defaults (cmd_init.c). */
+struct lc_buf;
+void lc_init_yml(struct lc_buf *b, const char *script);
 
 /* The usage text of `leakcheck --help` (main.c). */
 extern const char lc_usage_text[];

@@ -29,6 +29,8 @@
 #include "run/pipeline.h"
 #include "run/replay.h"
 #include "run/shard.h"
+#include "verdict/baseline.h"
+#include "verdict/known.h"
 
 #include "base/banned.h"
 
@@ -38,8 +40,45 @@ enum {
   OPT_JUNIT_PROFILE,
   OPT_NO_JUNIT,
   OPT_BRIEF,
-  OPT_HTML
+  OPT_HTML,
+  OPT_BASELINE,
+  OPT_UPDATE_BASELINE,
+  OPT_STRICT,
+  OPT_TODAY
 };
+
+/* Today as YYYYMMDD: --today, else $LEAKCHECK_TODAY, else the local
+ * date.  Returns -1 (after the usage error) on a bad date. */
+static int
+today_of(const char *arg, int *out)
+{
+  const char *v = arg ? arg : getenv("LEAKCHECK_TODAY");
+  time_t now;
+  struct tm tm;
+  if (v && *v) {
+    if (lc_parse_date(v, out) < 0) {
+      lc_cli_usage_error("%s expects a date YYYY-MM-DD; got '%s'",
+                         arg ? "--today" : "LEAKCHECK_TODAY", v);
+      return -1;
+    }
+    return 0;
+  }
+  now = time(NULL);
+  if (!localtime_r(&now, &tm))
+    return lc_cli_usage_error("%s", "cannot tell today's date") ? -1 : -1;
+  *out = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+  return 0;
+}
+
+/* The check a script runs with every default, as leakcheck.yml text
+ * (`leakcheck run SCRIPT` without a configuration). */
+static char *
+script_config(const char *script)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  lc_init_yml(&b, script);
+  return lc_buf_detach(&b, NULL);
+}
 
 /* ---- GitHub Actions ------------------------------------------------------ */
 
@@ -231,6 +270,45 @@ write_report(const char *path, const struct lc_buf *data)
   return rc;
 }
 
+/* --update-baseline FILE: writes what the checks measured (keeping the
+ * entries of checks that did not run), then judges the results against
+ * it, so that the run passes on what it recorded.  Returns EXIT_PASS or
+ * EXIT_USAGE. */
+static int
+write_baseline(const char *path, struct lc_check_result *res, size_t n,
+               const char *cfg_path, int today, int strict)
+{
+  struct lc_baseline old = LC_BASELINE_INIT, fresh = LC_BASELINE_INIT;
+  struct lc_buf out = LC_BUF_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  size_t i;
+  int code = EXIT_PASS;
+  if (access(path, F_OK) == 0 && lc_baseline_load(&old, path, &err) < 0) {
+    lc_cli_print_err(&err);
+    lc_err_release(&err);
+    return EXIT_USAGE;
+  }
+  lc_baseline_write(&out, res, n, &old);
+  if (lc_write_file_atomic(path, out.buf, out.len, &err) < 0 ||
+      lc_baseline_parse(&fresh, path, out.buf, out.len, &err) < 0) {
+    lc_cli_print_err(&err);
+    code = EXIT_USAGE;
+  } else {
+    fprintf(stderr, "leakcheck: baseline written to %s (%zu known %s)\n", path,
+            fresh.n, fresh.n == 1 ? "finding" : "findings");
+    /* Judge again, from the verdict as measured, against what was just
+     * recorded. */
+    for (i = 0; i < n; i++) {
+      lc_known_apply(&res[i], cfg_path, &fresh, today, strict);
+    }
+  }
+  lc_err_release(&err);
+  lc_buf_release(&out);
+  lc_baseline_release(&old);
+  lc_baseline_release(&fresh);
+  return code;
+}
+
 /* `leakcheck run` (analyze = 0) and `leakcheck analyze` (analyze = 1). */
 static int
 run_or_analyze(int argc, char **argv, int analyze)
@@ -247,9 +325,18 @@ run_or_analyze(int argc, char **argv, int analyze)
       {"no-junit", no_argument, 0, OPT_NO_JUNIT},
       {"brief", no_argument, 0, OPT_BRIEF},
       {"html", required_argument, 0, OPT_HTML},
+      {"baseline", required_argument, 0, OPT_BASELINE},
+      {"update-baseline", required_argument, 0, OPT_UPDATE_BASELINE},
+      {"strict", no_argument, 0, OPT_STRICT},
+      {"today", required_argument, 0, OPT_TODAY},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   const char *config = "leakcheck.yml", *junit = NULL, *html = NULL;
+  const char *baseline = NULL, *update_baseline = NULL, *today_arg = NULL;
+  const char *script = NULL;
+  char *script_yml = NULL;
+  int strict = 0, today = 0, config_given = 0;
+  struct lc_baseline base = LC_BASELINE_INIT;
   const char **only = NULL;
   size_t nonly = 0, aonly = 0, i, j, nres = 0;
   struct lc_run_opts ropts = LC_RUN_OPTS_INIT;
@@ -277,6 +364,19 @@ run_or_analyze(int argc, char **argv, int analyze)
     switch (c) {
     case 'c':
       config = optarg;
+      config_given = 1;
+      break;
+    case OPT_BASELINE:
+      baseline = optarg;
+      break;
+    case OPT_UPDATE_BASELINE:
+      update_baseline = optarg;
+      break;
+    case OPT_STRICT:
+      strict = 1;
+      break;
+    case OPT_TODAY:
+      today_arg = optarg;
       break;
     case 'k':
       LC_ALLOC_GROW(only, nonly + 1, aonly);
@@ -349,11 +449,38 @@ run_or_analyze(int argc, char **argv, int analyze)
     return lc_cli_usage_error("%s", "'analyze' expects one --check NAME and "
                                     "snapshot files or directories");
   }
+  if (!analyze && optind + 1 == argc && !config_given &&
+      access(config, F_OK) != 0) {
+    /* `leakcheck run SCRIPT` without a configuration: one check of
+     * SCRIPT with the defaults. */
+    script = argv[optind++];
+  }
   if (!analyze && optind < argc) {
     free(only);
     return lc_cli_usage_error("unexpected argument '%s'", argv[optind]);
   }
-  if (lc_config_load(&cfg, config, &err) < 0) {
+  if (baseline && update_baseline) {
+    free(only);
+    return lc_cli_usage_error("%s", "--baseline and --update-baseline do not "
+                                    "go together");
+  }
+  if (today_of(today_arg, &today) < 0) {
+    free(only);
+    return EXIT_USAGE;
+  }
+  if (script) {
+    if (access(script, R_OK) != 0) {
+      lc_err_errno(&err, errno, script, "cannot read the script");
+      lc_cli_print_err(&err);
+      lc_err_release(&err);
+      free(only);
+      return EXIT_USAGE;
+    }
+    script_yml = script_config(script);
+  }
+  if (script ? lc_config_parse(&cfg, config, script_yml, strlen(script_yml),
+                               &err) < 0
+             : lc_config_load(&cfg, config, &err) < 0) {
     lc_cli_print_err(&err);
     github_error(&err);
     lc_err_release(&err);
@@ -391,11 +518,25 @@ run_or_analyze(int argc, char **argv, int analyze)
   }
   if (!junit)
     junit = cfg.junit ? cfg.junit : "leakcheck-junit.xml";
+  if (!baseline && !update_baseline)
+    baseline = cfg.baseline;
+  if (baseline && lc_baseline_load(&base, baseline, &err) < 0) {
+    lc_cli_print_err(&err);
+    github_error(&err);
+    lc_err_release(&err);
+    lc_replay_release(&replay);
+    lc_config_release(&cfg);
+    free(script_yml);
+    free(only);
+    return EXIT_USAGE;
+  }
   if (!no_junit && junit_lock_take(&lock, junit, &err) < 0) {
     lc_cli_print_err(&err);
     lc_err_release(&err);
     lc_replay_release(&replay);
     lc_config_release(&cfg);
+    free(script_yml);
+    lc_baseline_release(&base);
     free(only);
     return EXIT_USAGE;
   }
@@ -428,7 +569,12 @@ run_or_analyze(int argc, char **argv, int analyze)
     lc_cli_progress_end(&prog);
     if (rc < 0)
       break;
+    if (!update_baseline) /* else judged against the new baseline below */
+      lc_known_apply(&res[nres - 1], cfg.path, baseline ? &base : NULL, today,
+                     strict);
   }
+  if (update_baseline && err.code == LC_OK && any_ran)
+    code = write_baseline(update_baseline, res, nres, cfg.path, today, strict);
 
   memset(&shard_ck, 0, sizeof(shard_ck));
   if (!any_ran && shard_n && err.code == LC_OK) {
@@ -500,6 +646,13 @@ run_or_analyze(int argc, char **argv, int analyze)
   lc_err_release(&err);
   lc_config_release(&cfg);
   lc_replay_release(&replay);
+  lc_baseline_release(&base);
+  if (script_yml && code != EXIT_USAGE) {
+    printf("\nThe same check as leakcheck.yml (write it with `leakcheck init "
+           "%s`):\n\n%s",
+           script, script_yml);
+  }
+  free(script_yml);
   free(only);
   return code;
 }

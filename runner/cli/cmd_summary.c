@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "leakcheck/heap.h"
 #include "report/tables.h"
+#include "verdict/identity.h"
 
 #include "base/banned.h"
 
@@ -113,11 +114,13 @@ lc_cmd_diff(int argc, char **argv)
 {
   static const struct option opts[] = {{"json", no_argument, 0, 'j'},
                                        {"top", required_argument, 0, 't'},
+                                       {"by-identity", no_argument, 0, 'i'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   struct lc_summary_opts sopts = {LC_SUMMARY_TAKE, NULL, NULL};
-  int json = 0, c;
+  int json = 0, by_id = 0, c;
   size_t top = 30;
+  struct lc_scripts bsc = LC_SCRIPTS_INIT, csc = LC_SCRIPTS_INIT;
   struct lc_snapshot base, cur;
   struct lc_summary bsum, csum;
   struct lc_compare cmp;
@@ -127,6 +130,9 @@ lc_cmd_diff(int argc, char **argv)
     switch (c) {
     case 'j':
       json = 1;
+      break;
+    case 'i':
+      by_id = 1;
       break;
     case 't':
       if (parse_top(optarg, &top) < 0)
@@ -148,21 +154,41 @@ lc_cmd_diff(int argc, char **argv)
   if (read_snapshot(&cur, argv[optind + 1]) < 0)
     return EXIT_USAGE;
   lc_summary_build(&csum, &cur, &sopts);
+  lc_scripts_build(&csc, &cur);
   lc_snapshot_drop(&cur, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_EDGES);
   if (read_snapshot(&base, argv[optind]) < 0) {
+    lc_scripts_release(&csc);
     lc_summary_release(&csum);
     lc_snapshot_release(&cur);
     return EXIT_USAGE;
   }
   sopts.defs = &csum;
   lc_summary_build(&bsum, &base, &sopts);
+  lc_scripts_build(&bsc, &base);
   lc_snapshot_drop(&base, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_EDGES);
   lc_trace("summaries built");
+  if (by_id || lc_scripts_conflict(&bsc, &csc)) {
+    /* Different processes: node ids and script ids mean nothing across
+     * them, so rows are matched by stable identity instead. */
+    struct lc_id_diff_row *rows;
+    size_t nrows;
+    char *dir = realpath(".", NULL);
+    lc_id_diff(&bsum, &bsc, &csum, &csc, dir, &rows, &nrows);
+    lc_table_diff_ids(&out, argv[optind], argv[optind + 1], rows, nrows, top,
+                      json);
+    emit(&out);
+    lc_id_diff_release(rows, nrows);
+    free(dir);
+    goto done;
+  }
   lc_compare_build(&cmp, &base, &bsum, &cur, &csum);
   lc_trace("compared");
   lc_table_diff(&out, argv[optind], argv[optind + 1], &cmp, top, json);
   emit(&out);
   lc_compare_release(&cmp);
+done:
+  lc_scripts_release(&bsc);
+  lc_scripts_release(&csc);
   lc_summary_release(&bsum);
   lc_summary_release(&csum);
   lc_snapshot_release(&base);

@@ -19,8 +19,13 @@ const char lc_usage_text[] =
     "                 [--snapshot-dir DIR] [--no-color] [--shard I/N]\n"
     "                 [--junit-profile=default|jenkins] [--no-junit]\n"
     "                 [--brief] [--html FILE]\n"
+    "                 [--baseline FILE | --update-baseline FILE]\n"
+    "                 [--strict] [--today YYYY-MM-DD]\n"
+    "       leakcheck run SCRIPT          (no leakcheck.yml: one check, "
+    "defaults)\n"
+    "       leakcheck init [SCRIPT]\n"
     "       leakcheck summary FILE [--top N] [--json]\n"
-    "       leakcheck diff BASE FILE [--top N] [--json]\n"
+    "       leakcheck diff BASE FILE [--top N] [--json] [--by-identity]\n"
     "       leakcheck analyze [-c FILE] --check NAME FILE|DIR...\n"
     "       leakcheck --help | --version\n"
     "\n"
@@ -44,6 +49,12 @@ const char lc_usage_text[] =
     "      --brief            a short verdict (for pre-commit hooks)\n"
     "      --html FILE        also write a self-contained HTML report with\n"
     "                         charts (or `html:` in leakcheck.yml)\n"
+    "      --baseline FILE    fail only on growth new or worse than FILE's\n"
+    "                         (also `baseline:` in leakcheck.yml)\n"
+    "      --update-baseline FILE  write what each check measured to FILE\n"
+    "      --strict           an allowance that matched nothing fails\n"
+    "      --today DATE       the day `until:` dates are judged on (also\n"
+    "                         LEAKCHECK_TODAY; default: today)\n"
     "\n"
     "  On GitHub Actions (GITHUB_ACTIONS=true) each failed assertion is\n"
     "  annotated at its line of leakcheck.yml and the program's output is\n"
@@ -57,6 +68,9 @@ const char lc_usage_text[] =
     "  diff BASE FILE         print the DevTools Comparison view: objects new\n"
     "                         in FILE and deleted since BASE, by node id\n"
     "\n"
+    "  init [SCRIPT]          write a commented leakcheck.yml for SCRIPT\n"
+    "                         (default: package.json's main or start)\n"
+    "\n"
     "  analyze --check NAME FILE|DIR...\n"
     "                         apply the check's warmup and assertions to\n"
     "                         snapshot files that exist (a directory: its\n"
@@ -67,10 +81,9 @@ const char lc_usage_text[] =
     "configuration or input error, 3 the program under test broke.\n";
 
 static const struct lc_command commands[] = {
-    {"run", lc_cmd_run},
-    {"analyze", lc_cmd_analyze},
-    {"summary", lc_cmd_summary},
-    {"diff", lc_cmd_diff},
+    {"run", lc_cmd_run},         {"analyze", lc_cmd_analyze},
+    {"summary", lc_cmd_summary}, {"diff", lc_cmd_diff},
+    {"init", lc_cmd_init},
 };
 
 int
@@ -93,6 +106,6 @@ main(int argc, char **argv)
     if (strcmp(argv[1], commands[i].name) == 0)
       return commands[i].run(argc - 1, argv + 1);
   return lc_cli_usage_error("unknown command '%s'; expected run, summary, "
-                            "diff or analyze",
+                            "diff, analyze or init",
                             argv[1]);
 }

@@ -815,11 +815,13 @@ resolve(const char *dir, const char *p)
 /* ------------------------------------------------------------------------ */
 /* The schema                                                                */
 
-static const char *const top_keys[] = {"version", "junit", "html", "checks",
-                                       NULL};
+static const char *const top_keys[] = {"version",  "junit",  "html",
+                                       "baseline", "checks", NULL};
 static const char *const check_keys_v1[] = {
-    "name",  "script",    "node",   "node_args", "args",   "env", "timeout",
-    "drive", "snapshots", "warmup", "ignore",    "assert", NULL};
+    "name",  "script",    "node",   "node_args", "args",   "env",   "timeout",
+    "drive", "snapshots", "warmup", "ignore",    "assert", "allow", NULL};
+static const char *const allow_keys[] = {"constructor", "reason", "until",
+                                         "max_growth", NULL};
 static const char *const drive_keys[] = {"every",
                                          "call",
                                          "times",
@@ -1526,6 +1528,106 @@ assert_list(struct ctx *c, size_t v, struct lc_check *ck)
   return 0;
 }
 
+int
+lc_parse_date(const char *s, int *out)
+{
+  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int y, m, d, i;
+  for (i = 0; i < 10; i++)
+    if (i == 4 || i == 7 ? s[i] != '-' : !is_digit((unsigned char)s[i]))
+      return -1;
+  if (s[10])
+    return -1;
+  y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+      (s[3] - '0');
+  m = (s[5] - '0') * 10 + (s[6] - '0');
+  d = (s[8] - '0') * 10 + (s[9] - '0');
+  if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+    return -1;
+  if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+    return -1;
+  *out = y * 10000 + m * 100 + d;
+  return 0;
+}
+
+static int
+allowance(struct ctx *c, size_t item, struct lc_allow *a)
+{
+  const struct ynode *n = NODE(c, item);
+  size_t k;
+  int has_ctor = 0;
+  a->mark = n->mark;
+  if (n->kind != Y_MAP)
+    return fail(c, n->mark, "allowance must be a mapping; got %s",
+                got(c, item));
+  if (check_keys(c, item, allow_keys, "in allowance") < 0)
+    return -1;
+  for (k = n->first; k; k = NODE(c, NODE(c, k)->next)->next) {
+    const struct ynode *key = NODE(c, k);
+    size_t v = key->next;
+    const struct ynode *vn = NODE(c, v);
+    const char *s;
+    uint64_t u;
+    if (key_is(key, "constructor")) {
+      if (pattern_value(c, v, "constructor",
+                        "a pattern (a name, a glob or a /regex/)",
+                        &a->ctor) < 0)
+        return -1;
+      has_ctor = 1;
+    } else if (key_is(key, "reason")) {
+      s = string_value(c, v, "reason", "a string saying why", 0);
+      if (!s)
+        return -1;
+      a->reason = lc_xstrdup(s);
+    } else if (key_is(key, "until")) {
+      s = vn->kind == Y_SCALAR ? vn->str : NULL;
+      if (!s || lc_parse_date(s, &a->until) < 0)
+        return fail(c, vn->mark, "'until' must be a date YYYY-MM-DD; got %s",
+                    got(c, v));
+      memcpy(a->until_text, s, 10);
+      a->until_text[10] = '\0';
+      a->has_until = 1;
+      a->until_mark = vn->mark;
+    } else if (key_is(key, "max_growth")) {
+      if (whole_number(c, v, "max_growth", 0, INT64_MAX, &u) < 0)
+        return -1;
+      a->has_max_growth = 1;
+      a->max_growth = (int64_t)u;
+    }
+  }
+  if (!has_ctor)
+    return fail(c, n->mark, "allowance is missing 'constructor'");
+  if (!a->reason)
+    return fail(c, n->mark,
+                "allowance is missing 'reason'; say why this growth is "
+                "accepted");
+  return 0;
+}
+
+static int
+allow_list(struct ctx *c, size_t v, struct lc_check *ck)
+{
+  const struct ynode *n = NODE(c, v);
+  size_t i;
+  if (is_null(n))
+    return 0;
+  if (n->kind != Y_SEQ)
+    return fail(c, n->mark, "'allow' must be a list of allowances; got %s",
+                got(c, v));
+  if (n->nchildren > MAX_ASSERTS)
+    return fail(c, n->mark, "'allow' has %zu allowances; expected at most %d",
+                n->nchildren, MAX_ASSERTS);
+  if (!n->nchildren)
+    return 0;
+  ck->allows = lc_xcalloc(n->nchildren, sizeof(*ck->allows));
+  for (i = n->first; i; i = NODE(c, i)->next) {
+    ck->nallows++;
+    if (allowance(c, i, &ck->allows[ck->nallows - 1]) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 static void
 default_assert(struct lc_check *ck)
 {
@@ -1646,6 +1748,8 @@ check(struct ctx *c, size_t item, size_t idx)
       rc = ignore_list(c, v, ck);
     } else if (key_is(key, "assert")) {
       rc = assert_list(c, v, ck);
+    } else if (key_is(key, "allow")) {
+      rc = allow_list(c, v, ck);
     }
     if (rc < 0)
       return -1;
@@ -1746,6 +1850,13 @@ root(struct ctx *c)
     if (!s)
       return -1;
     c->cfg->html = resolve(c->cfg->dir, s);
+  }
+  v = lookup(c, 0, "baseline");
+  if (v) {
+    const char *s = string_value(c, v, "baseline", "a file path", 0);
+    if (!s)
+      return -1;
+    c->cfg->baseline = resolve(c->cfg->dir, s);
   }
   v = lookup(c, 0, "checks");
   if (!v)
@@ -1920,6 +2031,11 @@ check_release(struct lc_check *ck)
     free(ck->asserts[i].label);
   }
   free(ck->asserts);
+  for (i = 0; i < ck->nallows; i++) {
+    lc_pattern_release(&ck->allows[i].ctor);
+    free(ck->allows[i].reason);
+  }
+  free(ck->allows);
 }
 
 void
@@ -1933,6 +2049,7 @@ lc_config_release(struct lc_config *cfg)
   free(cfg->dir);
   free(cfg->junit);
   free(cfg->html);
+  free(cfg->baseline);
   memset(cfg, 0, sizeof(*cfg));
 }
 

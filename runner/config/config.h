@@ -75,6 +75,20 @@ struct lc_assert {
                      unique within a check */
 };
 
+/* An allowance (`allow:` list item): growth that is known and accepted,
+ * with a reason, until a date, up to a cap. */
+struct lc_allow {
+  struct lc_mark mark;    /* the list item ("- constructor: …") */
+  struct lc_pattern ctor; /* matched against class names, as assertions */
+  char *reason;           /* owned, required, not empty */
+  int has_until;
+  int until;           /* YYYYMMDD; accepted through that day */
+  char until_text[11]; /* "YYYY-MM-DD" */
+  struct lc_mark until_mark;
+  int has_max_growth;
+  int64_t max_growth; /* objects: a finding growing more is not accepted */
+};
+
 struct lc_check {
   struct lc_mark mark;        /* the check's list item */
   char *name;                 /* unique within the config */
@@ -110,15 +124,19 @@ struct lc_check {
   size_t nignore;
   struct lc_assert *asserts;
   size_t nasserts;
+  struct lc_allow *allows; /* `allow:`, in file order */
+  size_t nallows;
 };
 
 struct lc_config {
-  char *path;  /* as given to lc_config_load */
-  char *dir;   /* its directory ("." when none) */
-  char *junit; /* top-level `junit:` output path, resolved against dir, or
-                  NULL */
-  char *html;  /* top-level `html:` report path, resolved likewise, or
-                  NULL (no HTML report unless --html) */
+  char *path;     /* as given to lc_config_load */
+  char *dir;      /* its directory ("." when none) */
+  char *junit;    /* top-level `junit:` output path, resolved against dir, or
+                     NULL */
+  char *html;     /* top-level `html:` report path, resolved likewise, or
+                     NULL (no HTML report unless --html) */
+  char *baseline; /* top-level `baseline:` path, resolved against dir, or
+                     NULL */
   struct lc_check *checks;
   size_t nchecks;
 };
@@ -162,5 +180,9 @@ const struct lc_check *lc_config_find(const struct lc_config *cfg,
  * or -1 on bad syntax or overflow. */
 int lc_parse_size(const char *s, uint64_t *out);
 int lc_parse_duration_ms(const char *s, uint64_t *out);
+
+/* A calendar date "YYYY-MM-DD" (a real day, years 1970-9999) → YYYYMMDD.
+ * Returns 0, or -1. */
+int lc_parse_date(const char *s, int *out);
 
 #endif

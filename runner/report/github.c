@@ -327,6 +327,42 @@ annotate_broken(struct lc_buf *out, const char *file,
   annotation_body(out, msg);
 }
 
+/* Allowed growth, growth within the baseline and fixed leaks become
+ * notices, an unused allowance a warning, a failed note an error: known
+ * growth is never dropped silently.  At most LC_GITHUB_MAX_ANNOTATIONS. */
+static void
+annotate_notes(struct lc_buf *out, const char *file,
+               const struct lc_check_result *res, size_t n)
+{
+  static const char *const titles[] = {
+      "allowed", "within the baseline", "worse than known",
+      "fixed",   "unused allowance",    "expired allowance"};
+  size_t c, i, shown = 0;
+  for (c = 0; c < n; c++) {
+    const struct lc_check_result *r = &res[c];
+    for (i = 0; i < r->nnotes && shown < LC_GITHUB_MAX_ANNOTATIONS; i++) {
+      const struct lc_note *nt = &r->notes[i];
+      struct lc_buf title = LC_BUF_INIT;
+      lc_buf_addstr(out,
+                    nt->failed ? "::error file="
+                    : nt->kind == LC_NOTE_UNUSED || nt->kind == LC_NOTE_WORSE
+                        ? "::warning file="
+                        : "::notice file=");
+      prop_str(out, file);
+      if (nt->mark.line)
+        lc_buf_addf(out, ",line=%lu,col=%lu", nt->mark.line, nt->mark.col);
+      lc_buf_addf(&title, "%s: %s", r->check->name, titles[nt->kind]);
+      lc_buf_addstr(out, ",title=");
+      prop_str(out, title.buf);
+      lc_buf_addstr(out, "::");
+      lc_github_escape_data(out, nt->message, strlen(nt->message));
+      lc_buf_addch(out, '\n');
+      lc_buf_release(&title);
+      shown++;
+    }
+  }
+}
+
 void
 lc_report_github_annotations(struct lc_buf *out, const struct lc_config *cfg,
                              const struct lc_check_result *res, size_t n,
@@ -386,6 +422,7 @@ lc_report_github_annotations(struct lc_buf *out, const struct lc_config *cfg,
                 LC_GITHUB_MAX_ANNOTATIONS);
   }
   free(items);
+  annotate_notes(out, file, res, n);
   lc_buf_release(&msg);
   lc_buf_release(&tmp);
 }
@@ -703,6 +740,30 @@ check_rank(enum lc_check_status st)
   return st == LC_CHECK_BROKEN || st == LC_CHECK_FAILED ? 0 : 1;
 }
 
+/* Known growth (allowed, within the baseline), fixed leaks and allowance
+ * problems, one bullet each, so none is silently dropped. */
+static void
+summary_notes(struct lc_buf *out, const struct lc_check_result *res, size_t n)
+{
+  static const char *const words[] = {"allowed", "known",   "worse",
+                                      "fixed",   "warning", "failed"};
+  size_t c, i, any = 0;
+  for (c = 0; c < n; c++) {
+    for (i = 0; i < res[c].nnotes; i++) {
+      const struct lc_note *nt = &res[c].notes[i];
+      if (!any++)
+        lc_buf_addstr(out, "Known growth and allowances:\n\n");
+      lc_buf_addf(out, "- **%s** (", nt->failed ? "failed" : words[nt->kind]);
+      md_str(out, res[c].check->name);
+      lc_buf_addstr(out, "): ");
+      md_str(out, nt->message);
+      lc_buf_addch(out, '\n');
+    }
+  }
+  if (any)
+    lc_buf_addch(out, '\n');
+}
+
 void
 lc_report_github_summary(struct lc_buf *out, const struct lc_config *cfg,
                          const struct lc_check_result *res, size_t n,
@@ -746,6 +807,7 @@ lc_report_github_summary(struct lc_buf *out, const struct lc_config *cfg,
     lc_buf_addf(&s.piece, ", %zu skipped", skipped);
   lc_buf_addstr(&s.piece, ". Counts in parentheses are warm-up snapshots, "
                           "shown but not measured.\n\n");
+  summary_notes(&s.piece, res, n);
   if (flush(&s) < 0) {
     /* Not even the heading fits: leave the summary alone. */
     lc_buf_release(&s.piece);

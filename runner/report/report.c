@@ -209,9 +209,41 @@ enum case_kind { CASE_PASS, CASE_FAIL, CASE_ERROR, CASE_SKIP };
 /* One testcase per assertion, or a single "run" one for a check without
  * assertions: JUnit consumers drop suites that have no testcase. */
 static size_t
-ncases(const struct lc_check_result *r)
+nbase_cases(const struct lc_check_result *r)
 {
   return r->check->nasserts ? r->check->nasserts : 1;
+}
+
+/* The notes that fail the check (an expired allowance, an unused one with
+ * --strict) get a testcase each, after the assertions'. */
+static const struct lc_note *
+failed_note(const struct lc_check_result *r, size_t k)
+{
+  size_t i;
+  for (i = 0; i < r->nnotes; i++)
+    if (r->notes[i].failed && k-- == 0)
+      return &r->notes[i];
+  return NULL;
+}
+
+static size_t
+ncases(const struct lc_check_result *r)
+{
+  size_t i, n = nbase_cases(r);
+  for (i = 0; i < r->nnotes; i++)
+    n += r->notes[i].failed != 0;
+  return n;
+}
+
+/* Nonzero when an allowance accepted a finding of this result. */
+static int
+has_allowed(const struct lc_assert_result *ar)
+{
+  size_t i;
+  for (i = 0; ar && i < ar->naccepted; i++)
+    if (ar->accepted[i].allow)
+      return 1;
+  return 0;
 }
 
 static const struct lc_assert_result *
@@ -232,6 +264,10 @@ case_kind(const struct lc_check_result *r, size_t i)
     return CASE_ERROR;
   if (r->status == LC_CHECK_SKIPPED)
     return CASE_SKIP;
+  if (i >= nbase_cases(r))
+    return CASE_FAIL; /* a failed note */
+  if (ar && !ar->failed && has_allowed(ar) && r->status == LC_CHECK_PASSED)
+    return CASE_SKIP; /* allowed growth, nothing else failed */
   if (ar)
     return ar->failed ? CASE_FAIL : CASE_PASS;
   /* An assertion without a result was never judged: not a pass. */
@@ -242,6 +278,14 @@ static const char *
 case_label(const struct lc_check_result *r, size_t i, struct lc_buf *tmp)
 {
   const struct lc_assert *a;
+  if (i >= nbase_cases(r)) {
+    lc_buf_reset(tmp);
+    lc_buf_addstr(tmp,
+                  failed_note(r, i - nbase_cases(r))->kind == LC_NOTE_EXPIRED
+                      ? "expired allowance"
+                      : "unused allowance");
+    return tmp->buf;
+  }
   if (!r->check->nasserts)
     return "run";
   a = &r->check->asserts[i];
@@ -255,6 +299,8 @@ case_label(const struct lc_check_result *r, size_t i, struct lc_buf *tmp)
 static struct lc_mark
 case_mark(const struct lc_check_result *r, size_t i)
 {
+  if (i >= nbase_cases(r))
+    return failed_note(r, i - nbase_cases(r))->mark;
   if (r->check->nasserts && r->check->asserts[i].mark.line)
     return r->check->asserts[i].mark;
   return r->check->mark;
@@ -405,7 +451,7 @@ text_assertion(struct lc_buf *out, const struct lc_config *cfg,
   size_t f, shown;
 
   lc_buf_addstr(out, "  ");
-  if (kind == CASE_PASS)
+  if (kind == CASE_PASS || kind == CASE_SKIP) /* skip: allowed growth */
     add_word(out, "PASS", ANSI_GREEN, color, 6);
   else if (kind == CASE_FAIL)
     add_word(out, "FAIL", ANSI_RED, color, 6);
@@ -428,6 +474,41 @@ text_assertion(struct lc_buf *out, const struct lc_config *cfg,
     add_finding(out, &ar->findings[f], &r->series, "        ");
   if (ar->nfindings > shown)
     lc_buf_addf(out, "        ... and %zu more\n", ar->nfindings - shown);
+}
+
+/* The word a note is shown with, and its colour. */
+static const char *
+note_word(const struct lc_note *n, const char **ansi)
+{
+  *ansi = n->failed ? ANSI_RED : ANSI_YELLOW;
+  switch (n->kind) {
+  case LC_NOTE_ALLOWED:
+    return "ALLOW";
+  case LC_NOTE_BASELINE:
+    return "KNOWN";
+  case LC_NOTE_WORSE:
+    return "WORSE";
+  case LC_NOTE_FIXED:
+    *ansi = ANSI_GREEN;
+    return "FIXED";
+  case LC_NOTE_UNUSED:
+    return n->failed ? "FAIL" : "WARN";
+  default:
+    return "FAIL";
+  }
+}
+
+static void
+text_notes(struct lc_buf *out, const struct lc_check_result *r, int color)
+{
+  size_t i;
+  for (i = 0; i < r->nnotes; i++) {
+    const char *ansi, *word = note_word(&r->notes[i], &ansi);
+    lc_buf_addstr(out, "  ");
+    add_word(out, word, ansi, color, 6);
+    add_clean_str(out, r->notes[i].message);
+    lc_buf_addch(out, '\n');
+  }
 }
 
 void
@@ -482,6 +563,7 @@ lc_report_text(struct lc_buf *out, const struct lc_config *cfg,
     }
     for (i = 0; i < ck->nasserts; i++)
       text_assertion(out, cfg, r, i, color, &tmp);
+    text_notes(out, r, color);
   }
   lc_buf_addf(out, "%zu %s: %zu passed, %zu failed, %zu %s", n,
               n == 1 ? "check" : "checks", passed, failed, broken,
@@ -546,6 +628,16 @@ lc_report_brief(struct lc_buf *out, const struct lc_config *cfg,
       }
       lc_buf_addstr(out, "\n       ");
       add_clean_str(out, ar->message);
+      lc_buf_addch(out, '\n');
+    }
+    for (i = 0; i < r->nnotes; i++) {
+      if (!r->notes[i].failed)
+        continue;
+      any = 1;
+      add_word(out, "FAIL", ANSI_RED, color, 7);
+      add_clean_str(out, ck->name);
+      lc_buf_addstr(out, ": ");
+      add_clean_str(out, r->notes[i].message);
       lc_buf_addch(out, '\n');
     }
     if (!any) {
@@ -674,6 +766,15 @@ junit_case(struct lc_buf *out, const struct lc_config *cfg,
   lc_buf_reset(tmp);
   switch (kind) {
   case CASE_FAIL:
+    if (i >= nbase_cases(r)) {
+      const struct lc_note *n = failed_note(r, i - nbase_cases(r));
+      lc_buf_addstr(out, "      <failure message=\"");
+      xml_str(out, n->message, 1);
+      lc_buf_addstr(out, "\" type=\"allowance\">");
+      xml_str(out, n->message, 0);
+      lc_buf_addstr(out, "</failure>\n");
+      break;
+    }
     lc_buf_addstr(out, "      <failure message=\"");
     xml_str(out, ar->message, 1);
     lc_buf_addstr(out, "\" type=\"leak\">");
@@ -695,7 +796,17 @@ junit_case(struct lc_buf *out, const struct lc_config *cfg,
     break;
   default: /* CASE_SKIP */
     lc_buf_addstr(out, "      <skipped message=\"");
-    xml_str(out, r->error ? r->error : "not run", 1);
+    if (r->status == LC_CHECK_PASSED && ar) {
+      size_t k;
+      lc_buf_addstr(tmp, "allowed:");
+      for (k = 0; k < ar->naccepted; k++)
+        if (ar->accepted[k].allow)
+          lc_buf_addf(tmp, "%s %s", k ? ";" : "",
+                      ar->accepted[k].allow->reason);
+      xml_str(out, tmp->buf, 1);
+    } else {
+      xml_str(out, r->error ? r->error : "not run", 1);
+    }
     lc_buf_addstr(out, "\"/>\n");
     break;
   }
@@ -729,6 +840,12 @@ junit_suite(struct lc_buf *out, const struct lc_config *cfg,
   lc_buf_addf(tmp, "%u", ck->warmup);
   junit_property(out, "warmup", tmp->buf);
   junit_property(out, "script", ck->script ? ck->script : "");
+  for (i = 0; i < r->nnotes; i++) {
+    static const char *const names[] = {
+        "allowed", "baseline",         "worse",
+        "fixed",   "unused-allowance", "expired-allowance"};
+    junit_property(out, names[r->notes[i].kind], r->notes[i].message);
+  }
   lc_buf_addstr(out, "    </properties>\n");
   /* The check's time is shared by its assertions, so that testcase times
    * add up to the suite's. */

@@ -9,6 +9,7 @@
 
 #include "base/format.h"
 #include "report/report.h"
+#include "verdict/identity.h"
 
 #include "base/banned.h"
 
@@ -145,4 +146,54 @@ lc_table_diff(struct lc_buf *out, const char *base, const char *file,
   lc_buf_release(&tmp);
   if (n < cmp->nrows)
     lc_buf_addf(out, "... %zu more rows (--top 0 shows all)\n", cmp->nrows - n);
+}
+
+void
+lc_table_diff_ids(struct lc_buf *out, const char *base, const char *file,
+                  const struct lc_id_diff_row *rows, size_t n, size_t top,
+                  int json)
+{
+  size_t i, shown = n;
+  if (json) {
+    lc_buf_addstr(out, "{\"base\": ");
+    lc_buf_add_json_string(out, base);
+    lc_buf_addstr(out, ", \"file\": ");
+    lc_buf_add_json_string(out, file);
+    lc_buf_addstr(out, ", \"matched_by\": \"identity\", \"rows\": [");
+    for (i = 0; i < n; i++) {
+      const struct lc_id_diff_row *r = &rows[i];
+      lc_buf_addstr(out, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+      lc_buf_add_json_string(out, r->id);
+      lc_buf_addstr(out, ", \"name\": ");
+      lc_buf_add_json_string(out, r->name);
+      lc_buf_addf(out,
+                  ", \"base_count\": %" PRIu64 ", \"count\": %" PRIu64
+                  ", \"delta\": %" PRId64 ", \"base_size\": %" PRIu64
+                  ", \"size\": %" PRIu64 ", \"size_delta\": %" PRId64 "}",
+                  r->base_count, r->count,
+                  (int64_t)r->count - (int64_t)r->base_count, r->base_size,
+                  r->size, (int64_t)r->size - (int64_t)r->base_size);
+    }
+    lc_buf_addstr(out, "\n]}\n");
+    return;
+  }
+  if (top && top < n)
+    shown = top;
+  lc_buf_addf(
+      out,
+      "%s -> %s: different processes (their script ids disagree): "
+      "rows matched by class, script path and line:col; %zu changed\n\n",
+      base, file, n);
+  lc_buf_addf(out, "%-56s %9s %9s %8s %12s\n", "Constructor (script:line:col)",
+              "Base", "Count", "# Delta", "Size Delta");
+  for (i = 0; i < shown; i++) {
+    const struct lc_id_diff_row *r = &rows[i];
+    lc_buf_addf(
+        out, "%-56s %9" PRIu64 " %9" PRIu64 " %+8" PRId64 " %+12" PRId64 "\n",
+        r->id, r->base_count, r->count,
+        (int64_t)r->count - (int64_t)r->base_count,
+        (int64_t)r->size - (int64_t)r->base_size);
+  }
+  if (shown < n)
+    lc_buf_addf(out, "... %zu more rows (--top 0 shows all)\n", n - shown);
 }

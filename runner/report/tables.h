@@ -21,4 +21,12 @@ void lc_table_summary(struct lc_buf *out, const char *file, uint32_t node_count,
 void lc_table_diff(struct lc_buf *out, const char *base, const char *file,
                    const struct lc_compare *cmp, size_t top, int json);
 
+/* Appends the comparison by identity of two snapshots from different
+ * processes (verdict/identity.h): count and size per identity in each,
+ * and the changes; text (`top` rows, 0: all) or JSON. */
+struct lc_id_diff_row;
+void lc_table_diff_ids(struct lc_buf *out, const char *base, const char *file,
+                       const struct lc_id_diff_row *rows, size_t n, size_t top,
+                       int json);
+
 #endif

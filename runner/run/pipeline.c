@@ -20,6 +20,7 @@
 #include "leakcheck/buf.h"
 #include "leakcheck/heap.h"
 #include "run/driver.h"
+#include "verdict/identity.h"
 
 #include "base/banned.h"
 
@@ -45,6 +46,7 @@ struct run_ctx {
   enum lc_keep keep;
   const char *snapshot_dir;
   struct keep_dir kd;
+  const char *base_dir; /* the config's directory, resolved: identities */
   /* The last snapshot stays in memory until the verdict is explained. */
   struct lc_snapshot last;
   struct lc_summary last_sum;
@@ -177,6 +179,7 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   struct run_ctx *ctx = vctx;
   struct lc_snapshot s;
   struct lc_summary sum;
+  struct lc_scripts sc = LC_SCRIPTS_INIT;
   int ret = 0;
   char phase[48];
   if (check_interrupt(err) < 0)
@@ -192,6 +195,11 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   }
   lc_summary_build(&sum, &s, &take);
   lc_series_add(ctx->series, &sum);
+  /* Rows new in this snapshot get their stable identity from its own
+   * script names. */
+  lc_scripts_build(&sc, &s);
+  lc_series_set_identities(ctx->series, &sc, ctx->base_dir);
+  lc_scripts_release(&sc);
   lc_series_add_objects(ctx->series, &s, &sum);
   if (k + 1 == ctx->check->snapshots) {
     lc_series_set_survivors(ctx->series, &s, &sum);
@@ -326,6 +334,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
   struct lc_run_info info = LC_RUN_INFO_INIT;
   struct lc_err rerr = LC_ERR_INIT;
   enum lc_keep keep = opts->replay ? LC_KEEP_NEVER : opts->keep;
+  char *base_dir = realpath(cfg->dir ? cfg->dir : ".", NULL);
   double t0 = now_seconds();
   int rc, ret = 0;
 
@@ -341,6 +350,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
   ctx.kd.top_fd = ctx.kd.check_fd = ctx.kd.run_fd = -1;
   info.progress = opts->on_progress;
   info.progress_ctx = opts->progress_ctx;
+  ctx.base_dir = base_dir;
 
   if (opts->replay) {
     if (opts->progress)
@@ -396,5 +406,6 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
     lc_snapshot_release(&ctx.last);
   }
   lc_run_info_release(&info);
+  free(base_dir);
   return ret;
 }

@@ -47,6 +47,7 @@ lc_series_add(struct lc_series *ser, const struct lc_summary *sum)
       r->count = lc_xcalloc(n, sizeof(*r->count));
       r->size = lc_xcalloc(n, sizeof(*r->size));
       r->survivors = NULL;
+      r->ident = NULL;
       ser->nrows++;
     } else {
       r = &ser->rows[idx];
@@ -67,6 +68,7 @@ lc_series_release(struct lc_series *ser)
   size_t i;
   for (i = 0; i < ser->nrows; i++) {
     free(ser->rows[i].name);
+    free(ser->rows[i].ident);
     free(ser->rows[i].count);
     free(ser->rows[i].size);
     free(ser->rows[i].survivors);

@@ -16,6 +16,8 @@
 struct lc_series_row {
   const char *key; /* owned by the series' index */
   char *name;
+  char *ident; /* owned: stable identity (verdict/identity.h), or NULL
+                  until lc_series_set_identities named the row */
   /* survivors[k] (k >= 1), once lc_series_set_survivors ran: members of
    * this row in the last snapshot that were allocated between snapshots
    * k-1 and k (by node id).  NULL before. */

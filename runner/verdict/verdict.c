@@ -441,6 +441,9 @@ lc_verdict_free(struct lc_assert_result *res, size_t n)
     for (j = 0; j < res[i].nfindings; j++)
       free(res[i].findings[j].why);
     free(res[i].findings);
+    for (j = 0; j < res[i].naccepted; j++)
+      free(res[i].accepted[j].why);
+    free(res[i].accepted);
     free(res[i].total_count);
     free(res[i].total_size);
     free(res[i].message);
@@ -449,8 +452,39 @@ lc_verdict_free(struct lc_assert_result *res, size_t n)
 }
 
 void
+lc_verdict_refresh(struct lc_assert_result *r, const struct lc_series *ser)
+{
+  struct judge j;
+  j.last = ser->nsnap ? ser->nsnap - 1 : 0;
+  j.first = ser->warmup < j.last ? ser->warmup : j.last;
+  r->failed = r->nfindings > 0;
+  free(r->message);
+  r->message = result_message(r, &j);
+  if (!r->failed && r->naccepted) {
+    struct lc_buf b = LC_BUF_INIT;
+    size_t i, nallow = 0;
+    for (i = 0; i < r->naccepted; i++)
+      nallow += r->accepted[i].allow != NULL;
+    lc_buf_addstr(&b, r->message);
+    lc_buf_addf(&b, " (%zu accepted:", r->naccepted);
+    if (nallow)
+      lc_buf_addf(&b, " %zu allowed", nallow);
+    if (r->naccepted > nallow)
+      lc_buf_addf(&b, "%s%zu within the baseline", nallow ? ", " : " ",
+                  r->naccepted - nallow);
+    lc_buf_addch(&b, ')');
+    free(r->message);
+    r->message = lc_buf_detach(&b, NULL);
+  }
+}
+
+void
 lc_check_result_release(struct lc_check_result *r)
 {
+  size_t i;
+  for (i = 0; i < r->nnotes; i++)
+    free(r->notes[i].message);
+  free(r->notes);
   free(r->error);
   free(r->stdout_tail);
   free(r->stderr_tail);

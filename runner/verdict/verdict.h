@@ -47,16 +47,19 @@ enum lc_rule {
 struct lc_finding {
   const struct lc_series_row *row; /* NULL for a total assertion and the
                                       internals budget */
-  uint32_t object_id;    /* LC_RULE_OBJECT_GROWTH: the growing object */
-  const uint64_t *count; /* [nsnap]: the row's counts, or the total's */
-  const uint64_t *size;  /* [nsnap] */
-  unsigned failed_rules; /* LC_RULE_* bits that failed */
-  int64_t growth;        /* objects, first → last measured */
-  int64_t growth_bytes;  /* bytes, first → last measured */
-  char *why;             /* owned, may be NULL: why the row grows, several lines
-                            without a trailing newline: the shortest retainer path from
-                            a GC root to one new object that survived, its retained
-                            size.  Filled after evaluation, by the analysis stage. */
+  uint32_t object_id;           /* LC_RULE_OBJECT_GROWTH: the growing object */
+  const uint64_t *count;        /* [nsnap]: the row's counts, or the total's */
+  const uint64_t *size;         /* [nsnap] */
+  unsigned failed_rules;        /* LC_RULE_* bits that failed */
+  int64_t growth;               /* objects, first → last measured */
+  int64_t growth_bytes;         /* bytes, first → last measured */
+  const struct lc_allow *allow; /* in lc_assert_result.accepted: the
+                                   allowance that accepted it, or NULL
+                                   when the baseline did */
+  char *why; /* owned, may be NULL: why the row grows, several lines
+                without a trailing newline: the shortest retainer path from
+                a GC root to one new object that survived, its retained
+                size.  Filled after evaluation, by the analysis stage. */
 };
 
 /*
@@ -104,6 +107,10 @@ struct lc_assert_result {
                                      internals rows, judged against
                                      LC_INTERNALS_BUDGET */
   char *message;                  /* owned one-line summary, see above */
+  /* Findings that broke a rule but are known: accepted by an allowance
+   * or within the baseline (verdict/known.h), moved out of `findings`. */
+  struct lc_finding *accepted;
+  size_t naccepted;
 };
 
 /* Evaluates every assertion of `check` on `ser` (which must have at least
@@ -122,6 +129,12 @@ size_t lc_verdict_eval(const struct lc_check *check,
 
 void lc_verdict_free(struct lc_assert_result *res, size_t n);
 
+/* Recomputes `failed` and `message` of `r` after findings were moved into
+ * `accepted`; a result whose failures were all accepted reads "held: …
+ * (N accepted: …)". */
+void lc_verdict_refresh(struct lc_assert_result *r,
+                        const struct lc_series *ser);
+
 /* Appends the name reports give a finding, unescaped: "Session", with the
  * constructor's location when the class has one ("Session [109,6,13]": two
  * classes of one name stay apart), "Array @123" for one growing object,
@@ -138,6 +151,26 @@ enum lc_check_status {
   LC_CHECK_SKIPPED
 };
 
+/* What allowances and the baseline add to a check's verdict
+ * (verdict/known.h).  Reports show every note; a `failed` one fails the
+ * check. */
+enum lc_note_kind {
+  LC_NOTE_ALLOWED,  /* growth accepted by an allowance, with its reason */
+  LC_NOTE_BASELINE, /* growth no worse than the baseline */
+  LC_NOTE_WORSE,    /* growth beyond the baseline or an allowance's cap */
+  LC_NOTE_FIXED,    /* in the baseline, no longer growing */
+  LC_NOTE_UNUSED,   /* an allowance that matched nothing (failed with
+                       --strict) */
+  LC_NOTE_EXPIRED   /* an allowance past its `until` date: failed */
+};
+
+struct lc_note {
+  enum lc_note_kind kind;
+  int failed;
+  struct lc_mark mark; /* in leakcheck.yml; line 0 when none */
+  char *message;       /* owned, one line */
+};
+
 struct lc_check_result {
   const struct lc_check *check;
   enum lc_check_status status;
@@ -151,6 +184,8 @@ struct lc_check_result {
   struct lc_assert_result *results; /* check->nasserts entries, or NULL
                                        when BROKEN/SKIPPED */
   size_t nresults;
+  struct lc_note *notes; /* owned, in the order found */
+  size_t nnotes;
 };
 
 /* Frees what `r` owns (texts, series, results) and zeroes it; `check` is

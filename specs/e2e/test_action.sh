@@ -36,7 +36,7 @@ expect_eq "scripts come from the action's path" \
   "$(grep -E '^\s+run:' <<<"$action" | grep -vc 'GITHUB_ACTION_PATH')" 0
 inputs=$(awk '/^inputs:/ {on = 1; next} /^[^ ]/ {on = 0} on && /^  [a-z-]+:$/ {sub(/:$/, ""); print $1}' <<<"$action")
 expect_eq "inputs declared" "${inputs//$'\n'/ }" \
-  "config checks shard junit html junit-profile keep-snapshots working-directory artifact-name upload-artifacts"
+  "config checks shard junit html junit-profile baseline keep-snapshots working-directory artifact-name upload-artifacts"
 for i in $inputs; do
   n=$(grep -cE "inputs\.$i([^a-z-]|$)" <<<"$action")
   [ "$n" -ge 1 ] && ok || fail "input '$i' is never used"
@@ -156,6 +156,16 @@ expect_eq "run step exit on a bad input" "$CODE" 2
 expect_eq "exit-code output 2" "$(output exit-code)" 2
 expect_eq "no junit output" "$(output junit)" ""
 expect_contains "bad input said" "$ERR" "--keep-snapshots expects never, failed or always; got 'sometimes'"
+
+# The baseline input reaches leakcheck: a missing file is exit 2 naming
+# it; an empty baseline changes nothing for a clean check.
+run_step INPUT_BASELINE=missing-baseline.json INPUT_CHECKS=clean
+expect_eq "baseline input: missing file exit" "$CODE" 2
+expect_contains "baseline input: missing file said" "$ERR" "missing-baseline.json"
+printf '{"version": 1, "checks": {}}\n' > "$GITHUB_WORKSPACE/base.json"
+run_step INPUT_BASELINE=base.json INPUT_CHECKS=clean
+expect_eq "baseline input: clean check exit" "$CODE" 0
+expect_contains "baseline input: passed on" "$ERR" "--baseline base.json"
 
 no_leftovers
 finish

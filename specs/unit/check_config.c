@@ -671,7 +671,7 @@ static const struct bad_case bad_cases[] = {
      "unknown key 'chek' at top level; did you mean 'checks'?"},
     {"version: 1\nfoo: 1\n", 0, 2, 1,
      "unknown key 'foo' at top level; expected one of: version, junit, "
-     "html, checks"},
+     "html, baseline, checks"},
     {"Version: 1\n", 0, 1, 1,
      "unknown key 'Version' at top level; did you mean 'version'?"},
     {"version: 1\nversion: 1\n", 0, 2, 1, "duplicate key 'version'"},
@@ -689,7 +689,7 @@ static const struct bad_case bad_cases[] = {
     {HEAD "    foo: 5\n", 0, 5, 5,
      "unknown key 'foo' in check; expected one of: name, script, node, "
      "node_args, args, env, timeout, drive, snapshots, warmup, ignore, "
-     "assert"},
+     "assert, allow"},
     {HEAD "    SCRIPT: b.js\n", 0, 5, 5,
      "unknown key 'SCRIPT' in check; did you mean 'script'?"},
     {HEAD "    name: b\n", 0, 5, 5, "duplicate key 'name'"},
@@ -956,6 +956,31 @@ static const struct bad_case bad_cases[] = {
      "YAML tags are not supported; got 'tag:yaml.org,2002:int'"},
     {"version: 1\n---\nversion: 1\n", 0, 2, 1,
      "multiple YAML documents are not supported; expected one"},
+    /* allow: */
+    {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
+     "      - constructor: S\n        until: 2027-02-29\n        reason: r\n",
+     0, 7, 16, "'until' must be a date YYYY-MM-DD; got '2027-02-29'"},
+    {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
+     "      - constructor: S\n        until: 2027-3-1\n        reason: r\n",
+     0, 7, 16, "'until' must be a date YYYY-MM-DD; got '2027-3-1'"},
+    {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
+     "      - constructor: S\n", 0, 6, 9,
+     "allowance is missing 'reason'; say why this growth is accepted"},
+    {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
+     "      - constructor: S\n        reason: \"\"\n", 0, 7, 17,
+     "'reason' must be a string saying why; got ''"},
+    {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
+     "      - reason: r\n", 0, 6, 9, "allowance is missing 'constructor'"},
+    {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
+     "      - constructor: S\n        reason: r\n        untill: 2027-01-01\n",
+     0, 8, 9, "unknown key 'untill' in allowance; did you mean 'until'?"},
+    {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
+     "      - constructor: S\n        reason: r\n        max_growth: -1\n",
+     0, 8, 21, "'max_growth' must be a whole number ≥ 0; got '-1'"},
+    {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow: S\n",
+     0, 5, 12, "'allow' must be a list of allowances; got 'S'"},
+    {"version: 1\nbaseline: [a]\nchecks:\n  - name: a\n    script: a.js\n",
+     0, 2, 11, "'baseline' must be a file path; got a list"},
 };
 
 START_TEST(test_bad)
@@ -978,6 +1003,57 @@ START_TEST(test_bad)
   ck_assert_ptr_null(cfg.path);
   ck_assert_ptr_null(cfg.dir);
   lc_err_release(&err);
+}
+END_TEST
+
+START_TEST(test_allow)
+{
+  static const char yml[] =
+      "version: 1\n"
+      "baseline: known/base.json\n"
+      "checks:\n"
+      "  - name: api\n"
+      "    script: a.js\n"
+      "    allow:\n"
+      "      - constructor: Session\n"
+      "        reason: \"sessions expire only at logout, see #123\"\n"
+      "        until: 2027-03-01\n"
+      "        max_growth: 500\n"
+      "      - constructor: /^Cache/\n"
+      "        reason: warm-up\n";
+  struct lc_config cfg = LC_CONFIG_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  const struct lc_allow *a;
+  int d;
+  ck_assert_int_eq(lc_config_parse(&cfg, CFG_PATH, yml, strlen(yml), &err), 0);
+  ck_assert_str_eq(cfg.baseline, "conf/known/base.json");
+  ck_assert_uint_eq(cfg.checks[0].nallows, 2);
+  a = &cfg.checks[0].allows[0];
+  ck_assert_str_eq(a->reason, "sessions expire only at logout, see #123");
+  ck_assert_int_eq(a->has_until, 1);
+  ck_assert_int_eq(a->until, 20270301);
+  ck_assert_str_eq(a->until_text, "2027-03-01");
+  ck_assert_int_eq(a->has_max_growth, 1);
+  ck_assert_int_eq(a->max_growth, 500);
+  ck_assert_uint_eq(a->mark.line, 7);
+  ck_assert_uint_eq(a->mark.col, 9);
+  ck_assert(lc_pattern_match(&a->ctor, "Session"));
+  a = &cfg.checks[0].allows[1];
+  ck_assert_int_eq(a->has_until, 0);
+  ck_assert_int_eq(a->has_max_growth, 0);
+  ck_assert(lc_pattern_match(&a->ctor, "CacheEntry"));
+  ck_assert(!lc_pattern_match(&a->ctor, "Session"));
+  lc_config_release(&cfg);
+  /* dates */
+  ck_assert_int_eq(lc_parse_date("2024-02-29", &d), 0);
+  ck_assert_int_eq(d, 20240229);
+  ck_assert_int_eq(lc_parse_date("2100-02-29", &d), -1);
+  ck_assert_int_eq(lc_parse_date("2000-02-29", &d), 0);
+  ck_assert_int_eq(lc_parse_date("2027-04-31", &d), -1);
+  ck_assert_int_eq(lc_parse_date("2027-00-10", &d), -1);
+  ck_assert_int_eq(lc_parse_date("2027-01-01x", &d), -1);
+  ck_assert_int_eq(lc_parse_date("27-01-01", &d), -1);
+  ck_assert_int_eq(lc_parse_date("", &d), -1);
 }
 END_TEST
 
@@ -1173,6 +1249,7 @@ lc_test_suite(void)
   tc = tcase_create("valid");
   tcase_set_timeout(tc, 10);
   tcase_add_test(tc, test_full);
+  tcase_add_test(tc, test_allow);
   tcase_add_test(tc, test_defaults);
   tcase_add_loop_test(tc, test_values, 0,
                       sizeof(value_cases) / sizeof(value_cases[0]));

@@ -8,6 +8,9 @@
 
 #include "base/format.h"
 #include "leakcheck/buf.h"
+#include "verdict/baseline.h"
+#include "verdict/identity.h"
+#include "verdict/known.h"
 #include "verdict/verdict.h"
 #include "testutil.h"
 
@@ -578,6 +581,238 @@ START_TEST(test_format_bytes)
 }
 END_TEST
 
+/* Stable identities: the script id is replaced by the script's path,
+ * relative to the config's directory when under it. */
+START_TEST(test_identity)
+{
+  static uint32_t ids[] = {4, 17, 30, 41};
+  static char n0[] = "file:///srv/app/lib/b.mjs", n1[] = "/srv/app/sessions.js",
+              n2[] = "node:internal/timers", n3[] = "/srv/other/x.js";
+  char *names[] = {n0, n1, n2, n3};
+  struct lc_scripts sc = {ids, names, 4};
+  uint32_t a, b, c;
+  char *id;
+
+  id = lc_identity("17,6,13,Session", "Session", &sc, "/srv/app");
+  ck_assert_str_eq(id, "Session (sessions.js:7:14)");
+  free(id);
+  id = lc_identity("4,0,0,Foo", "Foo", &sc, "/srv/app/");
+  ck_assert_str_eq(id, "Foo (lib/b.mjs:1:1)");
+  free(id);
+  id = lc_identity("30,1,2,Timeout", "Timeout", &sc, "/srv/app");
+  ck_assert_str_eq(id, "Timeout (node:internal/timers:2:3)");
+  free(id);
+  id = lc_identity("41,1,2,X", "X", &sc, "/srv/app");
+  ck_assert_str_eq(id, "X (/srv/other/x.js:2:3)");
+  free(id);
+  /* a script the snapshot does not name, a row without location, a name
+   * with commas */
+  id = lc_identity("99,1,2,Y", "Y", &sc, "/srv/app");
+  ck_assert_str_eq(id, "Y (?:2:3)");
+  free(id);
+  id = lc_identity(",{a, b}", "{a, b}", &sc, "/srv/app");
+  ck_assert_str_eq(id, "{a, b}");
+  free(id);
+  id = lc_identity("17,0,0,{a, b}", "{a, b}", NULL, NULL);
+  ck_assert_str_eq(id, "{a, b} (?:1:1)");
+  free(id);
+  ck_assert_int_eq(lc_identity_key_location("17,6,13,S", &a, &b, &c), 1);
+  ck_assert_uint_eq(a, 17);
+  ck_assert_uint_eq(b, 6);
+  ck_assert_uint_eq(c, 13);
+  ck_assert_int_eq(lc_identity_key_location(",S", &a, &b, &c), 0);
+  ck_assert_int_eq(lc_identity_key_location("1,2,S", &a, &b, &c), 0);
+  ck_assert_int_eq(lc_identity_key_location("99999999999,2,3,S", &a, &b, &c),
+                   0);
+}
+END_TEST
+
+/* Baseline files: what --update-baseline writes parses back; every bad
+ * file is an error with a byte offset. */
+static const struct bl_bad {
+  const char *text;
+  const char *msg; /* "byte N: ..." as lc_err_format shows the offset */
+} bl_bad[] = {
+    {"", "empty file; expected a baseline object"},
+    {"[]", "expected an object {\"version\": 1, \"checks\": …} (a baseline "
+           "is written by --update-baseline)"},
+    {"{\"version\": 2, \"checks\": {}}",
+     "'version' must be 1 (a baseline is written by --update-baseline)"},
+    {"{\"version\": 1}", "expected 'version': 1 and 'checks' (a baseline is "
+                         "written by --update-baseline)"},
+    {"{\"version\": 1, \"checks\": {\"a\": [{\"id\": \"x\", "
+     "\"growth_per_interval\": 1.5, \"bytes_per_interval\": 2}]}}",
+     "'growth_per_interval' must be a whole number (a baseline is written "
+     "by --update-baseline)"},
+    {"{\"version\": 1, \"checks\": {\"a\": [{\"id\": \"x\"}]}}",
+     "finding needs 'id', 'growth_per_interval' and 'bytes_per_interval' (a "
+     "baseline is written by --update-baseline)"},
+    {"{\"version\": 1, \"checks\": {\"a\": [{\"id\": \"x\", \"why\": 1}]}}",
+     "unknown key in finding; expected id, growth_per_interval, "
+     "bytes_per_interval (a baseline is written by --update-baseline)"},
+    {"{\"version\": 1, \"checks\": {\"a\": {}}}",
+     "a check's findings must be a list (a baseline is written by "
+     "--update-baseline)"},
+    {"{\"version\": 1, \"checks\": {", "the JSON ends too early: an object "
+                                      "or list is not closed"},
+    {"{\"version\": x}", "invalid JSON"},
+    {"{\"version\": 1, \"checks\": {}} {}",
+     "unexpected data after the baseline object (a baseline is written by "
+     "--update-baseline)"},
+};
+
+START_TEST(test_baseline_bad)
+{
+  struct lc_baseline b = LC_BASELINE_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  const struct bl_bad *c = &bl_bad[_i];
+  ck_assert_int_eq(
+      lc_baseline_parse(&b, "base.json", c->text, strlen(c->text), &err), -1);
+  ck_assert_int_eq(err.code, LC_EINPUT);
+  ck_assert_int_eq(err.has_offset, 1);
+  ck_assert_str_eq(err.msg, c->msg);
+  ck_assert_ptr_null(b.v);
+  lc_err_release(&err);
+}
+END_TEST
+
+/* One check with Session (known, +10 per interval) and Order growing;
+ * allowances and the baseline applied. */
+START_TEST(test_known)
+{
+  static const struct rowspec rows[] = {
+      {"Session", "3,1,0,Session", {0, 10, 20, 30}, {0, 320, 640, 960}},
+      {"Order", "3,5,0,Order", {0, 5, 10, 15}, {0, 160, 320, 480}},
+      {NULL, NULL, {0}, {0}}};
+  static uint32_t ids[] = {3};
+  static char app[] = "/srv/app/svc.js";
+  char *names[] = {app};
+  struct lc_scripts sc = {ids, names, 1};
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_allow allow;
+  struct lc_check check;
+  struct lc_check_result r;
+  struct lc_baseline base = LC_BASELINE_INIT, again = LC_BASELINE_INIT;
+  struct lc_buf out = LC_BUF_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  const struct aspec spec = {"*", LC_RULE_MAX_GROWTH, 0, 0, 0, 0};
+
+  memset(&check, 0, sizeof(check));
+  memset(&r, 0, sizeof(r));
+  build_series(&r.series, rows, 4, 1);
+  lc_series_set_identities(&r.series, &sc, "/srv/app");
+  build_assert(&a, &spec);
+  check.name = (char *)"api";
+  check.snapshots = 4;
+  check.warmup = 1;
+  check.asserts = &a;
+  check.nasserts = 1;
+  r.check = &check;
+
+  /* The baseline of what was measured: per interval, sorted. */
+  ck_assert_uint_eq(lc_verdict_eval(&check, &r.series, &r.results), 1);
+  r.nresults = 1;
+  r.status = LC_CHECK_FAILED;
+  lc_baseline_write(&out, &r, 1, NULL);
+  ck_assert_str_eq(out.buf,
+                   "{\n  \"version\": 1,\n  \"checks\": {\n    \"api\": [\n"
+                   "      {\"id\": \"Order (svc.js:6:1)\", "
+                   "\"growth_per_interval\": 5, \"bytes_per_interval\": 160},\n"
+                   "      {\"id\": \"Session (svc.js:2:1)\", "
+                   "\"growth_per_interval\": 10, \"bytes_per_interval\": 320}\n"
+                   "    ]\n  }\n}\n");
+  ck_assert_int_eq(lc_baseline_parse(&again, "b", out.buf, out.len, &err), 0);
+  ck_assert_uint_eq(again.n, 2);
+  ck_assert_str_eq(again.v[1].id, "Session (svc.js:2:1)");
+  ck_assert_int_eq(again.v[1].growth, 10);
+  ck_assert_int_eq(again.v[1].growth_bytes, 320);
+
+  /* A baseline with only Session: Order is new and fails alone. */
+  {
+    static const char text[] =
+        "{\"version\": 1, \"checks\": {\"api\": [{\"id\": \"Session "
+        "(svc.js:2:1)\", \"growth_per_interval\": 10, \"bytes_per_interval\": "
+        "320}, {\"id\": \"Gone (svc.js:9:1)\", \"growth_per_interval\": 3, "
+        "\"bytes_per_interval\": 96}]}}";
+    ck_assert_int_eq(lc_baseline_parse(&base, "b", text, strlen(text), &err),
+                     0);
+  }
+  lc_known_apply(&r, "leakcheck.yml", &base, 20270101, 0);
+  ck_assert_int_eq(r.status, LC_CHECK_FAILED);
+  ck_assert_uint_eq(r.results[0].nfindings, 1);
+  ck_assert_str_eq(r.results[0].findings[0].row->name, "Order");
+  ck_assert_uint_eq(r.results[0].naccepted, 1);
+  ck_assert_str_eq(r.results[0].message,
+                   "Order grew by +10 objects (+320 B) over 3 snapshots; limit "
+                   "max_growth 0");
+  ck_assert_uint_eq(r.nnotes, 2);
+  ck_assert_int_eq(r.notes[0].kind, LC_NOTE_BASELINE);
+  ck_assert_str_eq(r.notes[0].message,
+                   "Session (svc.js:2:1): +10 objects (+320 B) per interval, "
+                   "within the baseline's +10 (+320 B)");
+  ck_assert_int_eq(r.notes[1].kind, LC_NOTE_FIXED);
+  ck_assert_str_eq(r.notes[1].message,
+                   "fixed since the baseline: Gone (svc.js:9:1) in check api; "
+                   "run --update-baseline to lock it in");
+  lc_check_result_release(&r);
+
+  /* An allowance for Order, expiring: holds on its day, fails after. */
+  memset(&r, 0, sizeof(r));
+  build_series(&r.series, rows, 4, 1);
+  lc_series_set_identities(&r.series, &sc, "/srv/app");
+  memset(&allow, 0, sizeof(allow));
+  ck_assert_int_eq(lc_pattern_compile(&allow.ctor, "Order", &err), 0);
+  allow.reason = (char *)"orders are archived nightly";
+  allow.has_until = 1;
+  allow.until = 20270301;
+  memcpy(allow.until_text, "2027-03-01", 11);
+  allow.mark.line = 12;
+  allow.mark.col = 9;
+  check.allows = &allow;
+  check.nallows = 1;
+  r.check = &check;
+  lc_verdict_eval(&check, &r.series, &r.results);
+  r.nresults = 1;
+  r.status = LC_CHECK_FAILED;
+  lc_known_apply(&r, "leakcheck.yml", &base, 20270301, 0);
+  ck_assert_int_eq(r.status, LC_CHECK_PASSED);
+  ck_assert_int_eq(r.results[0].failed, 0);
+  ck_assert_str_eq(r.results[0].message,
+                   "held: worst growth +20 objects (+640 B) across 2 "
+                   "constructors (2 accepted: 1 allowed, 1 within the "
+                   "baseline)");
+  ck_assert_int_eq(r.notes[1].kind, LC_NOTE_BASELINE);
+  ck_assert_int_eq(r.notes[0].kind, LC_NOTE_ALLOWED);
+  ck_assert_str_eq(r.notes[0].message,
+                   "Order (svc.js:6:1) grew by +10 objects (+320 B): allowed: "
+                   "orders are archived nightly (until 2027-03-01)");
+  lc_check_result_release(&r);
+
+  memset(&r, 0, sizeof(r));
+  build_series(&r.series, rows, 4, 1);
+  lc_series_set_identities(&r.series, &sc, "/srv/app");
+  r.check = &check;
+  lc_verdict_eval(&check, &r.series, &r.results);
+  r.nresults = 1;
+  r.status = LC_CHECK_FAILED;
+  lc_known_apply(&r, "leakcheck.yml", NULL, 20270302, 0);
+  ck_assert_int_eq(r.status, LC_CHECK_FAILED);
+  ck_assert_uint_eq(r.results[0].nfindings, 2);
+  ck_assert_uint_eq(r.nnotes, 1);
+  ck_assert_int_eq(r.notes[0].failed, 1);
+  ck_assert_str_eq(r.notes[0].message, "allowance for Order expired on "
+                                       "2027-03-01 (leakcheck.yml:12:9)");
+  lc_check_result_release(&r);
+  lc_pattern_release(&allow.ctor);
+  lc_pattern_release(&a.ctor);
+  lc_baseline_release(&base);
+  lc_baseline_release(&again);
+  lc_buf_release(&out);
+  lc_series_release(&ser);
+}
+END_TEST
+
 Suite *
 lc_test_suite(void)
 {
@@ -596,6 +831,10 @@ lc_test_suite(void)
   tcase_set_timeout(tc, 10);
   tcase_add_test(tc, test_series_rows);
   tcase_add_test(tc, test_series_many);
+  tcase_add_test(tc, test_identity);
+  tcase_add_test(tc, test_known);
+  tcase_add_loop_test(tc, test_baseline_bad, 0,
+                      (int)(sizeof(bl_bad) / sizeof(bl_bad[0])));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("format_bytes");
