@@ -24,6 +24,7 @@
 #include "leakcheck/buf.h"
 #include "report/github.h"
 #include "report/html.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "run/driver.h"
 #include "run/pipeline.h"
@@ -38,7 +39,8 @@ enum {
   OPT_JUNIT_PROFILE,
   OPT_NO_JUNIT,
   OPT_BRIEF,
-  OPT_HTML
+  OPT_HTML,
+  OPT_JSON
 };
 
 /* ---- GitHub Actions ------------------------------------------------------ */
@@ -247,9 +249,11 @@ run_or_analyze(int argc, char **argv, int analyze)
       {"no-junit", no_argument, 0, OPT_NO_JUNIT},
       {"brief", no_argument, 0, OPT_BRIEF},
       {"html", required_argument, 0, OPT_HTML},
+      {"json", required_argument, 0, OPT_JSON},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   const char *config = "leakcheck.yml", *junit = NULL, *html = NULL;
+  const char *json = NULL;
   const char **only = NULL;
   size_t nonly = 0, aonly = 0, i, j, nres = 0;
   struct lc_run_opts ropts = LC_RUN_OPTS_INIT;
@@ -331,6 +335,9 @@ run_or_analyze(int argc, char **argv, int analyze)
       break;
     case OPT_BRIEF:
       brief = 1;
+      break;
+    case OPT_JSON:
+      json = optarg;
       break;
     case OPT_HTML:
       html = optarg;
@@ -464,6 +471,19 @@ run_or_analyze(int argc, char **argv, int analyze)
       } else {
         fprintf(stderr, "leakcheck: JUnit report written to %s\n", junit);
       }
+    }
+    if (any_ran && json) {
+      struct lc_err werr = LC_ERR_INIT;
+      struct lc_buf js = LC_BUF_INIT;
+      lc_report_json(&js, &cfg, res, nres);
+      if (lc_write_file_atomic(json, js.buf, js.len, &werr) < 0) {
+        lc_cli_print_err(&werr);
+        lc_err_release(&werr);
+        code = EXIT_USAGE;
+      } else {
+        fprintf(stderr, "leakcheck: JSON report written to %s\n", json);
+      }
+      lc_buf_release(&js);
     }
     if (any_ran && html) {
       lc_trace("html: begin");

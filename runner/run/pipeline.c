@@ -260,8 +260,10 @@ explain_findings(struct run_ctx *ctx, const struct lc_config *cfg,
   if (!ctx->have_last)
     return;
   dir = config_dir(cfg);
+  lc_trace("diagnosis: start");
   lc_scripts_build(&sc, &ctx->last);
   lc_diagnose(res, &ctx->last, &ctx->last_sum, &sc, dir);
+  lc_trace("diagnosis: done");
   lc_scripts_release(&sc);
   free(dir);
 }

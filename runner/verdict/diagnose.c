@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/format.h"
+#include "base/trace.h"
 #include "leakcheck/buf.h"
 
 #include "base/banned.h"
@@ -303,6 +304,22 @@ path_release(struct path *p)
   free(p->src);
 }
 
+static int
+same_hop(const struct dctx *d, const struct path *p, size_t a, size_t b)
+{
+  uint32_t ea = p->edge[a], eb = p->edge[b];
+  uint32_t ta = d->s->edge_to[ea], tb = d->s->edge_to[eb];
+  uint8_t t = d->s->edge_type[ea];
+  if (t != d->s->edge_type[eb] || d->s->node_type[ta] != d->s->node_type[tb])
+    return 0;
+  if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
+      d->s->edge_name[ea] != d->s->edge_name[eb])
+    return 0;
+  if (d->sum->node_row[ta] != d->sum->node_row[tb])
+    return 0;
+  return d->s->node_name[ta] == d->s->node_name[tb];
+}
+
 /* The full path as runs of (edge, node) pairs. */
 static void
 path_runs(const struct dctx *d, const struct path *p, struct lc_leak *L)
@@ -311,6 +328,11 @@ path_runs(const struct dctx *d, const struct path *p, struct lc_leak *L)
   struct lc_buf e = LC_BUF_INIT, n = LC_BUF_INIT;
   for (i = 0; i < p->n; i++) {
     struct lc_hop *last = L->npath ? &L->path[L->npath - 1] : NULL;
+    if (last && i > 0 && d->s->edge_type[p->edge[i]] != LC_ET_ELEMENT &&
+        same_hop(d, p, i - 1, i)) {
+      last->repeat++; /* no names built: a 1M-hop list stays fast */
+      continue;
+    }
     e.len = 0;
     n.len = 0;
     add_edge_name(d, &e, p->edge[i]);
@@ -451,22 +473,6 @@ struct item {
   size_t first; /* hop index */
   uint32_t repeat;
 };
-
-static int
-same_hop(const struct dctx *d, const struct path *p, size_t a, size_t b)
-{
-  uint32_t ea = p->edge[a], eb = p->edge[b];
-  uint32_t ta = d->s->edge_to[ea], tb = d->s->edge_to[eb];
-  uint8_t t = d->s->edge_type[ea];
-  if (t != d->s->edge_type[eb] || d->s->node_type[ta] != d->s->node_type[tb])
-    return 0;
-  if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
-      d->s->edge_name[ea] != d->s->edge_name[eb])
-    return 0;
-  if (d->sum->node_row[ta] != d->sum->node_row[tb])
-    return 0;
-  return d->s->node_name[ta] == d->s->node_name[tb];
-}
 
 static void
 add_item(const struct dctx *d, const struct path *p, const struct item *it,
@@ -906,6 +912,7 @@ lc_diagnose(struct lc_check_result *res, const struct lc_snapshot *s,
   d.ser = &res->series;
   d.since = res->series.max_id[res->series.warmup];
   lc_graph_build(&d.g, s, sum->node_self, LC_GRAPH_DOMINATORS | LC_GRAPH_PATHS);
+  lc_trace("diagnosis: graph built");
   d.series_row = lc_xmalloc((sum->nrows + 1) * sizeof(uint32_t));
   for (r = 0; r < sum->nrows; r++) {
     long k = lc_series_find(d.ser, sum->rows[r].key);
