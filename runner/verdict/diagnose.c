@@ -12,6 +12,15 @@
 #include "base/trace.h"
 #include "leakcheck/buf.h"
 
+/* Allocation tracking turned off by the user (LEAKCHECK_ALLOCATION_SITES=0,
+ * read by the driver too). */
+static int
+lc_getenv_sites_off(void)
+{
+  const char *v = getenv("LEAKCHECK_ALLOCATION_SITES");
+  return v && strcmp(v, "0") == 0;
+}
+
 #include "base/banned.h"
 
 /* Hops of the readable line before it is cut: the first LINE_HEAD and the
@@ -585,6 +594,249 @@ real_class(const struct dctx *d, uint32_t v, const char *shown)
   return NULL;
 }
 
+/* ---- allocation sites ---------------------------------------------------- */
+
+/* Appends frame `t` (a trace tree node id) as "FILE:LINE:COL NAME". */
+static int
+add_frame(const struct dctx *d, struct lc_buf *out, uint32_t t, int *user,
+          struct lc_site *site, const struct lc_site *over)
+{
+  const struct lc_snapshot *s = d->s;
+  const uint32_t *fi;
+  const char *fname, *script;
+  uint32_t f;
+  if (t == 0 || t >= s->trace_count)
+    return -1;
+  f = s->trace_fn[t];
+  if (f >= s->trace_info_count)
+    return -1;
+  fi = &s->trace_info[(size_t)f * 6];
+  fname = fi[1] < s->string_count ? lc_snapshot_str(s, fi[1]) : "";
+  script = fi[2] < s->string_count ? lc_snapshot_str(s, fi[2]) : "";
+  if (!*script && strcmp(fname, "(root)") == 0)
+    return -1; /* the tree's root, not a frame */
+  if (*script) {
+    int first_user = !*user && fi[4] && strncmp(script, "node:", 5) != 0;
+    add_script_name(out, script, d->base_dir);
+    if (first_user && over && over->line)
+      lc_buf_addf(out, ":%u:%u", over->line, over->col);
+    else if (fi[4])
+      lc_buf_addf(out, ":%lu:%lu", (unsigned long)fi[4], (unsigned long)fi[5]);
+    lc_buf_addch(out, ' ');
+  }
+  lc_buf_addstr(out, *fname ? fname : "(anonymous)");
+  /* The first frame in the user's own code: where an annotation goes. */
+  if (site && !*user && *script && fi[4] && strncmp(script, "node:", 5) != 0) {
+    struct lc_buf b = LC_BUF_INIT;
+    add_script_name(&b, script, d->base_dir);
+    site->file = lc_buf_detach(&b, NULL);
+    b = (struct lc_buf)LC_BUF_INIT;
+    add_script_name(&b, script, NULL);
+    site->abs_file = lc_buf_detach(&b, NULL);
+    site->line = over && over->line ? over->line : fi[4];
+    site->col = over && over->line ? over->col : fi[5];
+    *user = 1;
+  }
+  return 0;
+}
+
+/* V8 records the function an object was allocated in, with the
+ * function's own position.  The line itself is found in the source: the
+ * first `new CLASS` at or after the function's start (within
+ * REFINE_LINES lines).  A closure was allocated where it is defined: its
+ * own location.  `over` gets the line and column (1-based), or 0. */
+#define REFINE_LINES 200
+#define REFINE_MAX_FILE (4u << 20)
+
+static int
+ident_char(int c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+static void
+refine_new(const char *path, unsigned line, unsigned col, const char *cls,
+           struct lc_site *over)
+{
+  FILE *f;
+  char *text;
+  size_t len, i = 0, clen = strlen(cls);
+  unsigned ln = 1;
+  long size;
+  if (!clen || !path || path[0] != '/')
+    return;
+  for (i = 0; i < clen; i++)
+    if (!ident_char((unsigned char)cls[i]))
+      return;
+  f = fopen(path, "rb");
+  if (!f)
+    return;
+  if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+      (unsigned long)size > REFINE_MAX_FILE || fseek(f, 0, SEEK_SET) != 0) {
+    fclose(f);
+    return;
+  }
+  text = lc_xmalloc((size_t)size + 1);
+  len = fread(text, 1, (size_t)size, f);
+  fclose(f);
+  text[len] = '\0';
+  /* To the function's start (line, col). */
+  for (i = 0; i < len && ln < line; i++)
+    if (text[i] == '\n')
+      ln++;
+  {
+    size_t lstart = i, at = i + (col ? col - 1 : 0);
+    if (at > len)
+      at = len;
+    for (i = at; i < len && ln < line + REFINE_LINES; i++) {
+      if (text[i] == '\n') {
+        ln++;
+        lstart = i + 1;
+        continue;
+      }
+      if (strncmp(text + i, "new", 3) == 0 &&
+          (i == 0 || !ident_char((unsigned char)text[i - 1]))) {
+        size_t j = i + 3;
+        while (j < len && (text[j] == ' ' || text[j] == '\t'))
+          j++;
+        if (j > i + 3 && strncmp(text + j, cls, clen) == 0 &&
+            !ident_char((unsigned char)text[j + clen])) {
+          over->line = ln;
+          over->col = (unsigned)(i - lstart) + 1;
+          break;
+        }
+      }
+    }
+  }
+  free(text);
+}
+
+struct site_count {
+  uint32_t trace;
+  uint64_t n;
+};
+
+static int
+site_cmp(const void *pa, const void *pb)
+{
+  const struct site_count *a = pa, *b = pb;
+  if (a->n != b->n)
+    return a->n > b->n ? -1 : 1;
+  return a->trace < b->trace ? -1 : a->trace > b->trace;
+}
+
+static int
+trace_cmp(const void *pa, const void *pb)
+{
+  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+  return a < b ? -1 : a > b;
+}
+
+/* Where the root row's new survivors were allocated, grouped by stack. */
+static void
+find_sites(struct dctx *d, struct lc_leak *L, uint32_t srow, const char *cls,
+           const struct lc_site *closure_at)
+{
+  const struct lc_snapshot *s = d->s;
+  uint32_t *traces = NULL, v;
+  size_t n = 0, cap = 0, i, ngroups = 0, known = 0;
+  struct site_count *groups = NULL;
+  if (!s->node_trace || !s->trace_count) {
+    L->site_note = lc_xstrdup(lc_getenv_sites_off()
+                                  ? "allocation sites are off "
+                                    "(LEAKCHECK_ALLOCATION_SITES=0)"
+                                  : "no allocation stacks in the snapshot (the "
+                                    "program could not be tracked)");
+    return;
+  }
+  for (v = 0; v < s->node_count; v++) {
+    if (!is_new(d, v) || srow_of(d, v) != srow)
+      continue;
+    LC_ALLOC_GROW(traces, n + 1, cap);
+    traces[n++] = s->node_trace[v];
+  }
+  L->site_total = n;
+  if (!n) {
+    free(traces);
+    return;
+  }
+  qsort(traces, n, sizeof(uint32_t), trace_cmp);
+  groups = lc_xmalloc(n * sizeof(*groups));
+  for (i = 0; i < n; i++) {
+    if (traces[i] == 0 || traces[i] >= s->trace_count)
+      continue; /* allocated before tracking, or unknown: no site */
+    known++;
+    if (ngroups && groups[ngroups - 1].trace == traces[i]) {
+      groups[ngroups - 1].n++;
+      continue;
+    }
+    groups[ngroups].trace = traces[i];
+    groups[ngroups].n = 1;
+    ngroups++;
+  }
+  qsort(groups, ngroups, sizeof(*groups), site_cmp);
+  L->sites = lc_xcalloc(LC_MAX_SITES, sizeof(*L->sites));
+  for (i = 0; i < ngroups && L->nsites < LC_MAX_SITES; i++) {
+    struct lc_site *site = &L->sites[L->nsites];
+    struct lc_buf b = LC_BUF_INIT;
+    uint32_t t = groups[i].trace;
+    int k, user = 0;
+    size_t j;
+    struct lc_site probe, over;
+    memset(&probe, 0, sizeof(probe));
+    memset(&over, 0, sizeof(over));
+    if (closure_at && closure_at->line) {
+      over = *closure_at;
+    } else {
+      /* The first user frame's function, then its `new CLASS` line. */
+      struct lc_buf tmp = LC_BUF_INIT;
+      int u = 0;
+      uint32_t t2 = t;
+      for (k = 0; k < LC_MAX_FRAMES && t2 && !u; k++) {
+        if (add_frame(d, &tmp, t2, &u, &probe, NULL) < 0)
+          break;
+        t2 = s->trace_parent[t2];
+      }
+      lc_buf_release(&tmp);
+      if (u)
+        refine_new(probe.abs_file, probe.line, probe.col, cls, &over);
+      free(probe.file);
+      free(probe.abs_file);
+    }
+    for (k = 0; k < LC_MAX_FRAMES && t; k++) {
+      if (k)
+        lc_buf_addstr(&b, " <- ");
+      if (add_frame(d, &b, t, &user, site, &over) < 0)
+        break;
+      t = s->trace_parent[t];
+    }
+    if (!b.len) {
+      lc_buf_release(&b);
+      continue;
+    }
+    /* Two trace nodes whose first frames read alike: one stack. */
+    for (j = 0; j < L->nsites; j++)
+      if (strcmp(L->sites[j].frames, b.buf) == 0)
+        break;
+    if (j < L->nsites) {
+      L->sites[j].count += groups[i].n;
+      free(site->file);
+      free(site->abs_file);
+      memset(site, 0, sizeof(*site));
+      lc_buf_release(&b);
+      continue;
+    }
+    site->count = groups[i].n;
+    site->frames = lc_buf_detach(&b, NULL);
+    L->nsites++;
+  }
+  if (!known)
+    L->site_note = lc_xstrdup("allocated before allocation tracking started");
+  free(groups);
+  free(traces);
+}
+
 /* ---- leaks --------------------------------------------------------------- */
 
 /* "Date" → "a Date", "(number)" → "a number", "Array" → "an Array". */
@@ -812,6 +1064,17 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
       continue;
     L->node_id = d->s->node_id[node];
     L->real_class = real_class(d, node, f->row->name);
+    {
+      /* A closure's site is its own definition (the snapshot's location). */
+      struct lc_site at;
+      uint32_t l = lc_snapshot_loc(d->s, node);
+      memset(&at, 0, sizeof(at));
+      if (d->s->node_type[node] == LC_NT_CLOSURE && l != UINT32_MAX) {
+        at.line = d->s->loc_line[l] + 1;
+        at.col = d->s->loc_col[l] + 1;
+      }
+      find_sites(d, L, (uint32_t)(f->row - d->ser->rows), f->row->name, &at);
+    }
     path_build(d, node, &p);
     path_runs(d, &p, L);
     path_line(d, &p, L);
