@@ -655,9 +655,10 @@ ident_char(int c)
          (c >= '0' && c <= '9') || c == '_' || c == '$';
 }
 
+/* kind 0: "new CLS"; kind 1: CLS as a whole word (a callee's name). */
 static void
 refine_new(const char *path, unsigned line, unsigned col, const char *cls,
-           struct lc_site *over)
+           int kind, struct lc_site *over)
 {
   FILE *f;
   char *text;
@@ -695,7 +696,14 @@ refine_new(const char *path, unsigned line, unsigned col, const char *cls,
         lstart = i + 1;
         continue;
       }
-      if (strncmp(text + i, "new", 3) == 0 &&
+      if (kind == 1 && strncmp(text + i, cls, clen) == 0 &&
+          (i == 0 || !ident_char((unsigned char)text[i - 1])) &&
+          !ident_char((unsigned char)text[i + clen])) {
+        over->line = ln;
+        over->col = (unsigned)(i - lstart) + 1;
+        break;
+      }
+      if (kind == 0 && strncmp(text + i, "new", 3) == 0 &&
           (i == 0 || !ident_char((unsigned char)text[i - 1]))) {
         size_t j = i + 3;
         while (j < len && (text[j] == ' ' || text[j] == '\t'))
@@ -736,7 +744,7 @@ trace_cmp(const void *pa, const void *pb)
 /* Where the root row's new survivors were allocated, grouped by stack. */
 static void
 find_sites(struct dctx *d, struct lc_leak *L, uint32_t srow, const char *cls,
-           const struct lc_site *closure_at)
+           const char *real, const struct lc_site *closure_at)
 {
   const struct lc_snapshot *s = d->s;
   uint32_t *traces = NULL, v;
@@ -792,24 +800,65 @@ find_sites(struct dctx *d, struct lc_leak *L, uint32_t srow, const char *cls,
       /* The first user frame's function, then its `new CLASS` line. */
       struct lc_buf tmp = LC_BUF_INIT;
       int u = 0;
-      uint32_t t2 = t;
+      uint32_t t2 = t, callee = 0;
       for (k = 0; k < LC_MAX_FRAMES && t2 && !u; k++) {
         if (add_frame(d, &tmp, t2, &u, &probe, NULL) < 0)
           break;
+        if (!u)
+          callee = t2;
         t2 = s->trace_parent[t2];
       }
       lc_buf_release(&tmp);
       if (u)
-        refine_new(probe.abs_file, probe.line, probe.col, cls, &over);
+        refine_new(probe.abs_file, probe.line, probe.col, cls, 0, &over);
+      if (u && !over.line && real && *real)
+        refine_new(probe.abs_file, probe.line, probe.col, real, 0, &over);
+      if (u && !over.line && callee) {
+        /* Allocated inside Node (a getter, a factory): the line where the
+         * user's function calls it, by the callee's name. */
+        uint32_t fn = s->trace_fn[callee];
+        const char *nm =
+            fn < s->trace_info_count &&
+                    s->trace_info[(size_t)fn * 6 + 1] < s->string_count
+                ? lc_snapshot_str(s, s->trace_info[(size_t)fn * 6 + 1])
+                : "";
+        const char *dot = strrchr(nm, '.'), *sp = strrchr(nm, ' ');
+        if (dot)
+          nm = dot + 1;
+        else if (sp)
+          nm = sp + 1;
+        if (*nm)
+          refine_new(probe.abs_file, probe.line, probe.col, nm, 1, &over);
+      }
       free(probe.file);
       free(probe.abs_file);
     }
-    for (k = 0; k < LC_MAX_FRAMES && t; k++) {
-      if (k)
-        lc_buf_addstr(&b, " <- ");
-      if (add_frame(d, &b, t, &user, site, &over) < 0)
-        break;
-      t = s->trace_parent[t];
+    {
+      /* Frames inside Node above the user's first frame go last, in
+       * parentheses: the line the user wrote leads. */
+      struct lc_buf inner = LC_BUF_INIT, fr = LC_BUF_INIT;
+      int shown = 0;
+      for (k = 0; k < 2 * LC_MAX_FRAMES && t && shown < LC_MAX_FRAMES; k++) {
+        int was_user = user;
+        lc_buf_reset(&fr);
+        if (add_frame(d, &fr, t, &user, site, &over) < 0)
+          break;
+        t = s->trace_parent[t];
+        if (!user && k + 1 < 2 * LC_MAX_FRAMES && t) {
+          lc_buf_addf(&inner, "%s%s", inner.len ? " <- " : "", fr.buf);
+          continue;
+        }
+        (void)was_user;
+        lc_buf_addf(&b, "%s%s", b.len ? " <- " : "", fr.buf);
+        shown++;
+      }
+      if (!user && !b.len && inner.len) {
+        lc_buf_addstr(&b, inner.buf); /* no user frame: Node's as they are */
+      } else if (inner.len) {
+        lc_buf_addf(&b, " (inside %s)", inner.buf);
+      }
+      lc_buf_release(&inner);
+      lc_buf_release(&fr);
     }
     if (!b.len) {
       lc_buf_release(&b);
@@ -1073,7 +1122,8 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
         at.line = d->s->loc_line[l] + 1;
         at.col = d->s->loc_col[l] + 1;
       }
-      find_sites(d, L, (uint32_t)(f->row - d->ser->rows), f->row->name, &at);
+      find_sites(d, L, (uint32_t)(f->row - d->ser->rows), f->row->name,
+                 L->real_class, &at);
     }
     path_build(d, node, &p);
     path_runs(d, &p, L);
