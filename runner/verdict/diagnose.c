@@ -665,8 +665,22 @@ refine_new(const char *path, unsigned line, unsigned col, const char *cls,
   size_t len, i = 0, clen = strlen(cls);
   unsigned ln = 1;
   long size;
+  char first[128];
   if (!clen || !path || path[0] != '/')
     return;
+  if (kind == 0 && cls[0] == '{') {
+    /* A plain object "{a, b}": where a literal with property `a` is. */
+    for (i = 1;
+         i < clen && i < sizeof(first) && ident_char((unsigned char)cls[i]);
+         i++)
+      first[i - 1] = cls[i];
+    first[i - 1] = '\0';
+    if (i == 1)
+      return;
+    cls = first;
+    clen = strlen(first);
+    kind = 2;
+  }
   for (i = 0; i < clen; i++)
     if (!ident_char((unsigned char)cls[i]))
       return;
@@ -695,6 +709,18 @@ refine_new(const char *path, unsigned line, unsigned col, const char *cls,
         ln++;
         lstart = i + 1;
         continue;
+      }
+      if (kind == 2 && strncmp(text + i, cls, clen) == 0 &&
+          (i == 0 || !ident_char((unsigned char)text[i - 1])) &&
+          !ident_char((unsigned char)text[i + clen])) {
+        size_t j = i + clen;
+        while (j < len && (text[j] == ' ' || text[j] == '\t'))
+          j++;
+        if (j < len && (text[j] == ':' || text[j] == ',' || text[j] == '}')) {
+          over->line = ln;
+          over->col = (unsigned)(i - lstart) + 1;
+          break;
+        }
       }
       if (kind == 1 && strncmp(text + i, cls, clen) == 0 &&
           (i == 0 || !ident_char((unsigned char)text[i - 1])) &&

@@ -55,6 +55,38 @@ case "$(node -p 'process.versions.node.split(".")[0]')" in
   18 | 20) expect_contains "AbortSignal named" "$sig" "EventTarget [node:internal/event_target" &&
     expect_contains "real class" "$sig" "(really AbortSignal)" ;;
 esac
+# JSON: every check, its leaks with folded rows, sites and the full path.
+expect_eq "json report" "$(node -e '
+  const r = JSON.parse(require("fs").readFileSync("report.json"));
+  const c = r.checks.find((c) => c.name === "sessions");
+  const a = c.assertions[0], l = a.leaks[0];
+  console.log([r.schema, r.version, r.checks.length, c.status,
+    a.findings[l.root].class, l.folded.map((i) => a.findings[i].class).join("+"),
+    l.holder, l.sites[0].file + ":" + l.sites[0].line,
+    a.findings[l.root].key.split(",").slice(1).join(","),
+    l.path[l.path.length - 1].node].join(" "))')" \
+  "leakcheck-report 1 6 failed Session Date+Array+(number)+Array registry sessions.js:7 3,27,Session Session"
+
+# GitHub: besides the annotation at the assertion, one at the allocation
+# line of the JavaScript file when it is inside the workspace.
+GITHUB_ACTIONS=true GITHUB_WORKSPACE="$WORK" timeout 120 "$LEAKCHECK" \
+  -c leakcheck.yml --check sessions --no-junit >gh.txt 2>&1
+site_ann=$(grep '^::error file=sessions.js,' gh.txt)
+expect_contains "annotation at the allocation line" "$site_ann" \
+  "::error file=sessions.js,line=7,col=35,title=sessions%3A leaking objects allocated here::Session [sessions.js:4:28]"
+expect_contains "it says who holds them" "$site_ann" "held by: registry"
+expect_eq "assertion annotation too" \
+  "$(grep -c '^::error file=leakcheck.yml,line=23,col=5,' gh.txt)" 1
+# Outside the workspace: no annotation on the JS file.
+GITHUB_ACTIONS=true GITHUB_WORKSPACE="$WORK/tmp" timeout 120 "$LEAKCHECK" \
+  -c leakcheck.yml --check sessions --no-junit >gh2.txt 2>&1
+expect_eq "no JS annotation outside the workspace" \
+  "$(grep -c '^::error file=sessions.js' gh2.txt)" 0
+# Without allocation tracking: the finding, without a site, never a wrong one.
+LEAKCHECK_ALLOCATION_SITES=0 timeout 120 "$LEAKCHECK" -c leakcheck.yml \
+  --check sessions --no-junit >nosite.txt 2>&1
+expect_contains "still the same headline" "$(cat nosite.txt)" "Session [sessions.js:4:28]: +"
+expect_eq "no site line" "$(grep -c 'allocated at' nosite.txt)" 0
 no_leftovers
 [ "$failures" = 0 ] || { cat out.txt; exit 1; }
 echo "ok: $checks checks"
