@@ -518,10 +518,21 @@ path_line(const struct dctx *d, const struct path *p, struct lc_leak *L)
   for (h = 0; h < p->n; h++)
     if (user_hop(d, p, h))
       break;
-  if (h == p->n) /* no user-land hop: the last few hops */
+  if (h == p->n) {
+    /* No user-land hop: only Node holds it (an active timer, a socket).
+     * The last few hops, under a label; no holder name. */
     h = p->n > LINE_HEAD ? p->n - LINE_HEAD : 0;
-  label = prefix_label(d, p, h);
-  add_holder(d, p, h, &out, L);
+    label = prefix_label(d, p, p->n);
+    lc_buf_addf(&out, "Node internals only (%s): ",
+                label ? label : "no user-land holder");
+    add_node_name(d, &out, p->src[h]);
+    label = NULL;
+    lc_buf_addstr(&out, " → ");
+    add_edge_name(d, &out, p->edge[h]);
+  } else {
+    label = prefix_label(d, p, h);
+    add_holder(d, p, h, &out, L);
+  }
   lc_buf_addstr(&out, " → ");
   add_node_name(d, &out, d->s->edge_to[p->edge[h]]);
   for (i = h + 1; i < p->n; i++) {
@@ -710,15 +721,58 @@ refine_new(const char *path, unsigned line, unsigned col, const char *cls,
         lstart = i + 1;
         continue;
       }
+      if (kind == 3 && strncmp(text + i, cls, clen) == 0 &&
+          (i == 0 || !ident_char((unsigned char)text[i - 1])) &&
+          !ident_char((unsigned char)text[i + clen])) {
+        static const char *const uses[] = {
+            "+=", ".push(", ".set(", ".add(", ".unshift(", ".concat(", "["};
+        size_t j = i + clen, u;
+        while (j < len && (text[j] == ' ' || text[j] == '\t'))
+          j++;
+        for (u = 0; u < sizeof(uses) / sizeof(uses[0]); u++)
+          if (strncmp(text + j, uses[u], strlen(uses[u])) == 0)
+            break;
+        if (u < sizeof(uses) / sizeof(uses[0])) {
+          over->line = ln;
+          over->col = (unsigned)(i - lstart) + 1;
+          break;
+        }
+      }
       if (kind == 2 && strncmp(text + i, cls, clen) == 0 &&
           (i == 0 || !ident_char((unsigned char)text[i - 1])) &&
           !ident_char((unsigned char)text[i + clen])) {
         size_t j = i + clen;
         while (j < len && (text[j] == ' ' || text[j] == '\t'))
           j++;
+        size_t pb = i;
+        while (pb > 0 && (text[pb - 1] == ' ' || text[pb - 1] == '\t' ||
+                          text[pb - 1] == '\n' || text[pb - 1] == '\r'))
+          pb--;
+        /* A shorthand property ("{ a, b }") is after '{' or ','; an
+         * arrow's parameters ("(a, b) =>") are not a literal. */
+        if (j < len && text[j] != ':' &&
+            (pb == 0 || (text[pb - 1] != '{' && text[pb - 1] != ',')))
+          j = len;
         if (j < len && (text[j] == ':' || text[j] == ',' || text[j] == '}')) {
-          over->line = ln;
-          over->col = (unsigned)(i - lstart) + 1;
+          /* The literal's '{' when the property opens it ("x = {\n a: 1"). */
+          size_t b = i, bl = lstart;
+          unsigned bln = ln;
+          while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t' ||
+                           text[b - 1] == '\n' || text[b - 1] == '\r')) {
+            b--;
+            if (text[b] == '\n') {
+              bln--;
+              for (bl = b; bl > 0 && text[bl - 1] != '\n'; bl--)
+                ;
+            }
+          }
+          if (b > 0 && text[b - 1] == '{') {
+            over->line = bln;
+            over->col = (unsigned)(b - 1 - bl) + 1;
+          } else {
+            over->line = ln;
+            over->col = (unsigned)(i - lstart) + 1;
+          }
           break;
         }
       }
@@ -839,6 +893,9 @@ find_sites(struct dctx *d, struct lc_leak *L, uint32_t srow, const char *cls,
         refine_new(probe.abs_file, probe.line, probe.col, cls, 0, &over);
       if (u && !over.line && real && *real)
         refine_new(probe.abs_file, probe.line, probe.col, real, 0, &over);
+      if (u && !over.line && L->holder && *L->holder)
+        /* Where the holder is added to ("log += ", "cache.set("). */
+        refine_new(probe.abs_file, probe.line, probe.col, L->holder, 3, &over);
       if (u && !over.line && callee) {
         /* Allocated inside Node (a getter, a factory): the line where the
          * user's function calls it, by the callee's name. */
@@ -1139,6 +1196,10 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
       continue;
     L->node_id = d->s->node_id[node];
     L->real_class = real_class(d, node, f->row->name);
+
+    path_build(d, node, &p);
+    path_runs(d, &p, L);
+    path_line(d, &p, L);
     {
       /* A closure's site is its own definition (the snapshot's location). */
       struct lc_site at;
@@ -1151,9 +1212,6 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
       find_sites(d, L, (uint32_t)(f->row - d->ser->rows), f->row->name,
                  L->real_class, &at);
     }
-    path_build(d, node, &p);
-    path_runs(d, &p, L);
-    path_line(d, &p, L);
     /* A growing object on this path (the array that holds them) belongs
      * to this leak. */
     for (j = 0; j < nleaks; j++) {
