@@ -1194,6 +1194,13 @@ mark_refs(struct string_refs *sr, const struct lc_snapshot *s, size_t room)
         (idx = s->edge_name[i]) < limit)
       sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
   }
+  /* Allocation stacks: each function's name and script name. */
+  for (i = 0; i < s->trace_info_count; i++) {
+    if ((idx = s->trace_info[(size_t)i * 6 + 1]) < limit)
+      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
+    if ((idx = s->trace_info[(size_t)i * 6 + 2]) < limit)
+      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
+  }
 }
 
 static int
@@ -1222,6 +1229,12 @@ renumber_names(struct lc_snapshot *s, const struct string_refs *sr)
     uint8_t t = s->edge_type[i];
     if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN)
       s->edge_name[i] = LC_RANK(s->edge_name[i]);
+  }
+  for (i = 0; i < s->trace_info_count; i++) {
+    uint32_t *fi = &s->trace_info[(size_t)i * 6];
+    /* A name beyond the marked range stays out of range (no string). */
+    fi[1] = (size_t)(fi[1] >> 6) < sr->words ? LC_RANK(fi[1]) : UINT32_MAX;
+    fi[2] = (size_t)(fi[2] >> 6) < sr->words ? LC_RANK(fi[2]) : UINT32_MAX;
   }
 #undef LC_RANK
   free(rank);
