@@ -108,6 +108,22 @@ struct lc_snapshot {
   uint32_t loc_count;                        /* located nodes */
   uint32_t *loc_script, *loc_line, *loc_col; /* 0-based line and column */
 
+  /* Allocation stacks, present only when the program ran with V8's
+   * allocation tracking on (docs/heap-snapshot-format.md).  node_trace:
+   * per node, the id of the trace tree node where it was allocated (0:
+   * unknown); NULL when the file has no trace_node_id field.  The trace
+   * tree is indexed by id (trace_count entries, id 0 unused): its parent's
+   * id (0 at the root) and its function (an index into trace_info, or
+   * UINT32_MAX).  trace_info holds 6 numbers per function: function id,
+   * name (string index), script name (string index), script id, line and
+   * column (1-based; 0 when unknown).  All NULL/0 without tracking. */
+  uint32_t *node_trace;
+  uint32_t trace_count;
+  uint32_t *trace_parent;
+  uint32_t *trace_fn;
+  uint32_t *trace_info;
+  uint32_t trace_info_count;
+
   /* The file's node type enum, e.g. "hidden", "array", … */
   char **type_names;
   uint32_t type_count;

@@ -24,6 +24,7 @@
 #include "leakcheck/buf.h"
 #include "report/github.h"
 #include "report/html.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "run/driver.h"
 #include "run/pipeline.h"
@@ -44,7 +45,8 @@ enum {
   OPT_BASELINE,
   OPT_UPDATE_BASELINE,
   OPT_STRICT,
-  OPT_TODAY
+  OPT_TODAY,
+  OPT_JSON
 };
 
 /* Today as YYYYMMDD: --today, else $LEAKCHECK_TODAY, else the local
@@ -329,6 +331,7 @@ run_or_analyze(int argc, char **argv, int analyze)
       {"update-baseline", required_argument, 0, OPT_UPDATE_BASELINE},
       {"strict", no_argument, 0, OPT_STRICT},
       {"today", required_argument, 0, OPT_TODAY},
+      {"json", required_argument, 0, OPT_JSON},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   const char *config = "leakcheck.yml", *junit = NULL, *html = NULL;
@@ -337,6 +340,7 @@ run_or_analyze(int argc, char **argv, int analyze)
   char *script_yml = NULL;
   int strict = 0, today = 0, config_given = 0;
   struct lc_baseline base = LC_BASELINE_INIT;
+  const char *json = NULL;
   const char **only = NULL;
   size_t nonly = 0, aonly = 0, i, j, nres = 0;
   struct lc_run_opts ropts = LC_RUN_OPTS_INIT;
@@ -431,6 +435,9 @@ run_or_analyze(int argc, char **argv, int analyze)
       break;
     case OPT_BRIEF:
       brief = 1;
+      break;
+    case OPT_JSON:
+      json = optarg;
       break;
     case OPT_HTML:
       html = optarg;
@@ -610,6 +617,19 @@ run_or_analyze(int argc, char **argv, int analyze)
       } else {
         fprintf(stderr, "leakcheck: JUnit report written to %s\n", junit);
       }
+    }
+    if (any_ran && json) {
+      struct lc_err werr = LC_ERR_INIT;
+      struct lc_buf js = LC_BUF_INIT;
+      lc_report_json(&js, &cfg, res, nres);
+      if (lc_write_file_atomic(json, js.buf, js.len, &werr) < 0) {
+        lc_cli_print_err(&werr);
+        lc_err_release(&werr);
+        code = EXIT_USAGE;
+      } else {
+        fprintf(stderr, "leakcheck: JSON report written to %s\n", json);
+      }
+      lc_buf_release(&js);
     }
     if (any_ran && html) {
       lc_trace("html: begin");

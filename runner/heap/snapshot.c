@@ -651,11 +651,152 @@ parse_header(struct reader *r, size_t s, size_t e, struct header *h)
 
 /* ---- array sections ----------------------------------------------------- */
 
+/* ---- allocation stacks (trace_function_infos, trace_tree) ---------------
+ *
+ * Written only while V8's allocation tracking is on.  The layouts are
+ * V8's fixed ones (meta.trace_function_info_fields: function_id, name,
+ * script_name, script_id, line, column; meta.trace_node_fields: id,
+ * function_info_index, count, size, children).  The text was already
+ * checked to be one JSON value by skip_value. */
+
+/* Reads the unsigned integers of [a, b) into a fresh array; NULL (and
+ * *n = 0) when anything else than numbers, commas, brackets and blanks
+ * is there. */
+static uint32_t *
+trace_uints(const char *a, size_t len, size_t *n)
+{
+  uint32_t *v = NULL;
+  size_t cap = 0, i = 0;
+  *n = 0;
+  while (i < len) {
+    char c = a[i];
+    if (c >= '0' && c <= '9') {
+      uint64_t x = 0;
+      while (i < len && a[i] >= '0' && a[i] <= '9' && x <= UINT32_MAX)
+        x = x * 10 + (uint64_t)(a[i++] - '0');
+      if (x > UINT32_MAX)
+        break;
+      LC_ALLOC_GROW(v, *n + 1, cap);
+      v[(*n)++] = (uint32_t)x;
+      continue;
+    }
+    if (c != '[' && c != ']' && c != ',' && c != ' ' && c != '\n' &&
+        c != '\r' && c != '\t')
+      break;
+    i++;
+  }
+  if (i < len) {
+    free(v);
+    *n = 0;
+    return NULL;
+  }
+  return v;
+}
+
+static void
+parse_trace_infos(struct lc_snapshot *s, const char *a, size_t len)
+{
+  size_t n;
+  uint32_t *v = trace_uints(a, len, &n);
+  free(s->trace_info);
+  s->trace_info = NULL;
+  s->trace_info_count = 0;
+  if (!v || n % 6 || n / 6 > UINT32_MAX) {
+    free(v);
+    return;
+  }
+  s->trace_info = v;
+  s->trace_info_count = (uint32_t)(n / 6);
+}
+
+static void
+parse_trace_tree(struct lc_snapshot *s, const char *a, size_t len)
+{
+  struct level {
+    uint32_t parent; /* trace node id the array's nodes hang from */
+    unsigned field;  /* next field of the tuple being read */
+    uint32_t id;     /* the tuple's id */
+  } *st = NULL;
+  uint32_t *ids = NULL, *fns = NULL, *parents = NULL, max = 0;
+  size_t depth = 0, stcap = 0, n = 0, cap = 0, i = 0, k;
+  int bad = 0;
+  while (i < len && !bad) {
+    char c = a[i];
+    if (c == '[') {
+      if (depth && st[depth - 1].field != 4) {
+        bad = 1;
+        break;
+      }
+      LC_ALLOC_GROW(st, depth + 1, stcap);
+      st[depth].parent = depth ? st[depth - 1].id : 0;
+      st[depth].field = 0;
+      st[depth].id = 0;
+      depth++;
+      i++;
+    } else if (c == ']') {
+      if (!depth || st[depth - 1].field != 0) {
+        bad = 1;
+        break;
+      }
+      depth--;
+      if (depth)
+        st[depth - 1].field = 0; /* the tuple's children are done */
+      i++;
+    } else if (c >= '0' && c <= '9') {
+      uint64_t x = 0;
+      struct level *l;
+      while (i < len && a[i] >= '0' && a[i] <= '9' && x <= UINT32_MAX)
+        x = x * 10 + (uint64_t)(a[i++] - '0');
+      if (!depth || x > UINT32_MAX || st[depth - 1].field >= 4) {
+        bad = 1;
+        break;
+      }
+      l = &st[depth - 1];
+      if (l->field == 0) {
+        l->id = (uint32_t)x;
+      } else if (l->field == 1) {
+        LC_ALLOC_GROW(ids, n + 1, cap);
+        fns = lc_xrealloc(fns, cap * sizeof(uint32_t));
+        parents = lc_xrealloc(parents, cap * sizeof(uint32_t));
+        ids[n] = l->id;
+        fns[n] = (uint32_t)x;
+        parents[n] = l->parent;
+        max = l->id > max ? l->id : max;
+        n++;
+      }
+      l->field++;
+    } else {
+      i++; /* ',' and blanks */
+    }
+  }
+  free(s->trace_parent);
+  free(s->trace_fn);
+  s->trace_parent = s->trace_fn = NULL;
+  s->trace_count = 0;
+  /* Ids are numbered from 1 as V8 makes the nodes: an id-indexed table. */
+  if (!bad && depth == 0 && n && max < UINT32_MAX &&
+      (uint64_t)max <= 4 * (uint64_t)n + 16) {
+    s->trace_count = max + 1;
+    s->trace_parent = lc_xcalloc((size_t)max + 1, sizeof(uint32_t));
+    s->trace_fn = lc_xmalloc(((size_t)max + 1) * sizeof(uint32_t));
+    for (k = 0; k <= max; k++)
+      s->trace_fn[k] = UINT32_MAX;
+    for (k = 0; k < n; k++) {
+      s->trace_parent[ids[k]] = parents[k];
+      s->trace_fn[ids[k]] = fns[k];
+    }
+  }
+  free(st);
+  free(ids);
+  free(fns);
+  free(parents);
+}
+
 struct node_ctx {
   struct lc_snapshot *s;
   struct reader *r;
   unsigned nf;
-  int f_type, f_name, f_id, f_self, f_edges, f_det;
+  int f_type, f_name, f_id, f_self, f_edges, f_det, f_trace;
   uint32_t n_types;
   uint8_t type_map[256]; /* the file's node type → enum lc_node_type */
   uint64_t edge_sum;
@@ -709,7 +850,7 @@ node_check(struct node_ctx *c, const uint64_t *v, const size_t *st, unsigned m)
 static inline __attribute__((always_inline)) int
 node_row(struct node_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
          unsigned m, unsigned nf, int f_type, int f_name, int f_id, int f_self,
-         int f_edges, int f_det)
+         int f_edges, int f_det, int f_trace)
 {
   struct lc_snapshot *s = c->s;
   uint64_t wide = 0;
@@ -737,6 +878,8 @@ node_row(struct node_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
   c->edge_sum += v[f_edges];
   if (f_det >= 0)
     s->node_detachedness[ord] = (uint8_t)v[f_det];
+  if (f_trace >= 0 && s->node_trace)
+    s->node_trace[ord] = (uint32_t)v[f_trace];
   return 0;
 }
 
@@ -745,14 +888,14 @@ static inline __attribute__((always_inline)) int
 node_row7(void *c, uint64_t row, const uint64_t *v, const size_t *st,
           unsigned m)
 {
-  return node_row(c, row, v, st, m, 7, 0, 1, 2, 3, 4, 6);
+  return node_row(c, row, v, st, m, 7, 0, 1, 2, 3, 4, 6, 5);
 }
 
 static inline __attribute__((always_inline)) int
 node_row6(void *c, uint64_t row, const uint64_t *v, const size_t *st,
           unsigned m)
 {
-  return node_row(c, row, v, st, m, 6, 0, 1, 2, 3, 4, 5);
+  return node_row(c, row, v, st, m, 6, 0, 1, 2, 3, 4, 5, -1);
 }
 
 static inline __attribute__((always_inline)) int
@@ -761,7 +904,7 @@ node_row_any(void *vctx, uint64_t row, const uint64_t *v, const size_t *st,
 {
   struct node_ctx *c = vctx;
   return node_row(c, row, v, st, m, c->nf, c->f_type, c->f_name, c->f_id,
-                  c->f_self, c->f_edges, c->f_det);
+                  c->f_self, c->f_edges, c->f_det, c->f_trace);
 }
 
 /* Reads the nodes array's values from r->pos (after its '['). */
@@ -771,7 +914,7 @@ scan_nodes(struct reader *r, struct node_ctx *c, uint64_t *count)
   uint64_t n = c->s->node_count;
   int std = c->f_type == 0 && c->f_name == 1 && c->f_id == 2 &&
             c->f_self == 3 && c->f_edges == 4;
-  if (std && c->nf == 7 && c->f_det == 6)
+  if (std && c->nf == 7 && c->f_det == 6 && c->f_trace == 5)
     return scan_rows(r, "'nodes'", 7, 0, n, 0, node_row7, node_more, c, count);
   if (std && c->nf == 6 && c->f_det == 5)
     return scan_rows(r, "'nodes'", 6, 0, n, 0, node_row6, node_more, c, count);
@@ -1051,6 +1194,13 @@ mark_refs(struct string_refs *sr, const struct lc_snapshot *s, size_t room)
         (idx = s->edge_name[i]) < limit)
       sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
   }
+  /* Allocation stacks: each function's name and script name. */
+  for (i = 0; i < s->trace_info_count; i++) {
+    if ((idx = s->trace_info[(size_t)i * 6 + 1]) < limit)
+      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
+    if ((idx = s->trace_info[(size_t)i * 6 + 2]) < limit)
+      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
+  }
 }
 
 static int
@@ -1079,6 +1229,12 @@ renumber_names(struct lc_snapshot *s, const struct string_refs *sr)
     uint8_t t = s->edge_type[i];
     if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN)
       s->edge_name[i] = LC_RANK(s->edge_name[i]);
+  }
+  for (i = 0; i < s->trace_info_count; i++) {
+    uint32_t *fi = &s->trace_info[(size_t)i * 6];
+    /* A name beyond the marked range stays out of range (no string). */
+    fi[1] = (size_t)(fi[1] >> 6) < sr->words ? LC_RANK(fi[1]) : UINT32_MAX;
+    fi[2] = (size_t)(fi[2] >> 6) < sr->words ? LC_RANK(fi[2]) : UINT32_MAX;
   }
 #undef LC_RANK
   free(rank);
@@ -1840,6 +1996,10 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
       ps->nj.c.f_self = field_index(ps->h.node_fields, ps->h.nf, "self_size");
       ps->nj.c.f_edges = field_index(ps->h.node_fields, ps->h.nf, "edge_count");
       ps->nj.c.f_det = field_index(ps->h.node_fields, ps->h.nf, "detachedness");
+      ps->nj.c.f_trace =
+          field_index(ps->h.node_fields, ps->h.nf, "trace_node_id");
+      if (ps->nj.c.f_trace >= 0 && !s->node_trace)
+        s->node_trace = lc_xcalloc(s->node_count + 1, sizeof(uint32_t));
       ps->nj.c.n_types = ps->h.n_node_types;
       memcpy(ps->nj.c.type_map, node_tmap, sizeof(node_tmap));
       edge_ctx_init(&ps->nj.ec, s, NULL, &ps->h);
@@ -1953,6 +2113,20 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
       if (scan_strings(&r, s, &ps->refs, &kept) < 0)
         goto fail;
       have[2] = 1;
+    } else if (key_is(&r, ks, ke, "trace_function_infos") ||
+               key_is(&r, ks, ke, "trace_tree")) {
+      /* Allocation stacks (heap.h): optional, so a section that does not
+       * have the shape V8 writes is dropped, never an error. */
+      int infos = key_is(&r, ks, ke, "trace_function_infos");
+      size_t from;
+      skip_ws(&r);
+      from = r.pos;
+      if (skip_value(&r) < 0)
+        goto fail;
+      if (infos)
+        parse_trace_infos(s, r.p + from, r.pos - from);
+      else
+        parse_trace_tree(s, r.p + from, r.pos - from);
     } else {
       if (skip_value(&r) < 0)
         goto fail;
@@ -1979,6 +2153,11 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
   if (ps->refs.bits) {
     renumber_names(s, &ps->refs);
     s->string_count = kept;
+  }
+  if (!s->trace_count || !s->trace_info_count) {
+    /* Node 18 and 20 write trace_node_id (all 0) even without tracking. */
+    free(s->node_trace);
+    s->node_trace = NULL;
   }
   parse_state_release(ps);
   return 0;
@@ -2083,6 +2262,10 @@ lc_snapshot_release(struct lc_snapshot *s)
   free(s->loc_script);
   free(s->loc_line);
   free(s->loc_col);
+  free(s->node_trace);
+  free(s->trace_parent);
+  free(s->trace_fn);
+  free(s->trace_info);
   if (s->type_names)
     for (i = 0; i < s->type_count; i++)
       free(s->type_names[i]);
@@ -2113,6 +2296,12 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
     LC_DROP(s->loc_line);
     LC_DROP(s->loc_col);
     s->loc_count = 0;
+    LC_DROP(s->node_trace);
+    LC_DROP(s->trace_parent);
+    LC_DROP(s->trace_fn);
+    LC_DROP(s->trace_info);
+    s->trace_count = 0;
+    s->trace_info_count = 0;
   }
   if (what & LC_SNAPSHOT_DROP_IDS)
     LC_DROP(s->node_id);

@@ -280,6 +280,65 @@ annotation_body(struct lc_buf *out, struct lc_buf *msg)
   lc_buf_addch(out, '\n');
 }
 
+/* `abs` relative to the workspace (GITHUB_WORKSPACE, resolved), or NULL
+ * when it is not inside it: GitHub shows annotations only on the
+ * repository's files. */
+static const char *
+in_workspace(const char *abs, char **ws_out)
+{
+  const char *ws = getenv("GITHUB_WORKSPACE");
+  char *real;
+  size_t n;
+  *ws_out = NULL;
+  if (!abs || abs[0] != '/' || !ws || !*ws)
+    return NULL;
+  real = realpath(ws, NULL);
+  if (!real)
+    return NULL;
+  n = strlen(real);
+  while (n > 1 && real[n - 1] == '/')
+    n--;
+  if (strncmp(abs, real, n) != 0 || abs[n] != '/' || !abs[n + 1]) {
+    free(real);
+    return NULL;
+  }
+  *ws_out = real;
+  return abs + n + 1;
+}
+
+/* A second annotation, on the line of the user's JavaScript where the
+ * worst leak's objects were allocated, when that file is in the
+ * workspace. */
+static void
+annotate_site(struct lc_buf *out, const struct lc_check_result *r,
+              const struct lc_assert_result *ar, struct lc_buf *msg)
+{
+  const struct lc_leak *l = ar->nleaks ? &ar->leaks[0] : NULL;
+  const struct lc_site *site = l && l->nsites ? &l->sites[0] : NULL;
+  const char *rel;
+  char *ws;
+  struct lc_mark m;
+  if (!site || !site->abs_file || !site->line)
+    return;
+  rel = in_workspace(site->abs_file, &ws);
+  if (!rel)
+    return;
+  m.line = site->line;
+  m.col = site->col;
+  annotation_head(out, rel, m, r->check->name,
+                  "leaking objects allocated here");
+  free(ws);
+  lc_buf_reset(msg);
+  if (l->headline)
+    lc_buf_addstr(msg, l->headline);
+  lc_buf_addf(msg, "\n%llu of %llu allocated at %s",
+              (unsigned long long)site->count,
+              (unsigned long long)l->site_total, site->frames);
+  if (l->held_by)
+    lc_buf_addf(msg, "\nheld by: %s", l->held_by);
+  annotation_body(out, msg);
+}
+
 static void
 annotate_failed(struct lc_buf *out, const char *file,
                 const struct lc_check_result *r, size_t i, struct lc_buf *msg,
@@ -295,9 +354,13 @@ annotate_failed(struct lc_buf *out, const char *file,
   lc_buf_addstr(msg, ar->message ? ar->message : "assertion failed");
   if (f) {
     lc_buf_addstr(msg, "\n\n");
-    lc_finding_name(msg, f);
-    lc_buf_addstr(msg, ": ");
-    add_growth(msg, f->growth, f->growth_bytes);
+    if (ar->nleaks && ar->leaks[0].root == 0 && ar->leaks[0].headline) {
+      lc_buf_addstr(msg, ar->leaks[0].headline);
+    } else {
+      lc_finding_name(msg, f);
+      lc_buf_addstr(msg, ": ");
+      add_growth(msg, f->growth, f->growth_bytes);
+    }
     lc_buf_addstr(msg, "\n  counts: ");
     add_counts(msg, f->count, &r->series);
     lc_buf_addstr(msg, "\n  sizes:  ");
@@ -308,6 +371,7 @@ annotate_failed(struct lc_buf *out, const char *file,
     }
   }
   annotation_body(out, msg);
+  annotate_site(out, r, ar, msg);
 }
 
 static void
@@ -722,9 +786,23 @@ summary_check(struct summary *s, const struct lc_config *cfg,
         continue;
       paths++;
       lc_buf_reset(tmp);
-      lc_finding_name(tmp, fi);
-      lc_buf_addstr(p, "Retainer path of ");
-      md_text(p, tmp->buf, tmp->len);
+      {
+        /* A leak (lc_diagnose): its headline, then its allocation site
+         * and holder, as in the terminal. */
+        size_t k;
+        const char *head = NULL;
+        for (k = 0; k < ar->nleaks; k++)
+          if (ar->leaks[k].root == f)
+            head = ar->leaks[k].headline;
+        if (head) {
+          lc_buf_addstr(p, "Leak: ");
+          md_text(p, head, strlen(head));
+        } else {
+          lc_finding_name(tmp, fi);
+          lc_buf_addstr(p, "Retainer path of ");
+          md_text(p, tmp->buf, tmp->len);
+        }
+      }
       lc_buf_addstr(p, ":\n\n");
       md_block(p, fi->why);
       if (flush(s) < 0)

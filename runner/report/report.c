@@ -368,31 +368,76 @@ add_row_name(struct lc_buf *out, const struct lc_finding *f)
   lc_buf_release(&raw);
 }
 
+/* The leak whose root is finding `f` of `ar`, or NULL. */
+static const struct lc_leak *
+leak_of_root(const struct lc_assert_result *ar, size_t f)
+{
+  size_t i;
+  for (i = 0; i < ar->nleaks; i++)
+    if (ar->leaks[i].root == f)
+      return &ar->leaks[i];
+  return NULL;
+}
+
+/* Nonzero when finding `f` of `ar` was folded into a leak. */
+static int
+is_folded(const struct lc_assert_result *ar, size_t f)
+{
+  size_t i, k;
+  for (i = 0; i < ar->nleaks; i++)
+    for (k = 0; k < ar->leaks[i].nfolded; k++)
+      if (ar->leaks[i].folded[k] == f)
+        return 1;
+  return 0;
+}
+
+/* Appends each line of `text` after `indent` and two blanks, cleaned. */
+static void
+add_indented(struct lc_buf *out, const char *text, const char *indent)
+{
+  const char *p = text;
+  while (*p) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    lc_buf_addf(out, "%s  ", indent);
+    add_clean(out, p, n);
+    lc_buf_addch(out, '\n');
+    p += n + (nl != NULL);
+  }
+}
+
 /* The table of one finding, lines starting with `indent`:
  *   Function: +6 objects (+600 B)
  *     counts: (10) 12 14 16 18
  *     sizes:  (1.0 KB) 1.2 KB 1.4 KB 1.6 KB 1.8 KB
+ * A leak's root (lc_diagnose) starts with its headline, then its
+ * allocation site and holder, each on a line of its own (f->why).
  */
 static void
 add_finding(struct lc_buf *out, const struct lc_finding *f,
-            const struct lc_series *ser, const char *indent)
+            const struct lc_leak *leak, const struct lc_series *ser,
+            const char *indent)
 {
   char g[LC_BYTES_MAX];
   size_t k;
 
   lc_buf_addstr(out, indent);
-  add_row_name(out, f);
-  lc_format_bytes(g, sizeof(g), f->growth_bytes, 1);
-  lc_buf_addf(out, ": %+lld %s (%s)", (long long)f->growth,
-              f->growth == 1 || f->growth == -1 ? "object" : "objects", g);
-  if (f->failed_rules & LC_RULE_STEADY_GROWTH)
-    lc_buf_addstr(out, ", rising in every interval");
-  if (!f->count || !f->size) {
-    /* The V8 internals budget: a sum without its own series. */
-    lc_buf_addch(out, '\n');
-    return;
+  if (leak && leak->headline) {
+    add_clean(out, leak->headline, strlen(leak->headline));
+  } else {
+    add_row_name(out, f);
+    lc_format_bytes(g, sizeof(g), f->growth_bytes, 1);
+    lc_buf_addf(out, ": %+lld %s (%s)", (long long)f->growth,
+                f->growth == 1 || f->growth == -1 ? "object" : "objects", g);
+    if (f->failed_rules & LC_RULE_STEADY_GROWTH)
+      lc_buf_addstr(out, ", rising in every interval");
   }
-  lc_buf_addf(out, "\n%s  counts:", indent);
+  lc_buf_addch(out, '\n');
+  if (f->why)
+    add_indented(out, f->why, indent);
+  if (!f->count || !f->size) /* the V8 internals budget: no series */
+    return;
+  lc_buf_addf(out, "%s  counts:", indent);
   for (k = 0; k < ser->nsnap; k++)
     lc_buf_addf(out, k < ser->warmup ? " (%llu)" : " %llu",
                 (unsigned long long)f->count[k]);
@@ -404,17 +449,33 @@ add_finding(struct lc_buf *out, const struct lc_finding *f,
     lc_buf_addf(out, k < ser->warmup ? " (%s)" : " %s", g);
   }
   lc_buf_addch(out, '\n');
-  if (f->why) {
-    const char *p = f->why;
-    while (*p) {
-      const char *nl = strchr(p, '\n');
-      size_t n = nl ? (size_t)(nl - p) : strlen(p);
-      lc_buf_addf(out, "%s  ", indent);
-      add_clean(out, p, n);
-      lc_buf_addch(out, '\n');
-      p += n + (nl != NULL);
+}
+
+/* The findings of a failed assertion, at most `max`: each leak's root,
+ * then the rows folded into it, indented under "held with it:". */
+static void
+add_findings(struct lc_buf *out, const struct lc_assert_result *ar,
+             const struct lc_series *ser, const char *indent, size_t max)
+{
+  struct lc_buf deeper = LC_BUF_INIT;
+  size_t f, shown = ar->nfindings < max ? ar->nfindings : max;
+  int in_leak = 0;
+  lc_buf_addf(&deeper, "%s    ", indent);
+  for (f = 0; f < shown; f++) {
+    const struct lc_leak *l = leak_of_root(ar, f);
+    if (is_folded(ar, f)) {
+      if (!in_leak)
+        lc_buf_addf(out, "%s  held with it:\n", indent);
+      in_leak = 1;
+      add_finding(out, &ar->findings[f], NULL, ser, deeper.buf);
+      continue;
     }
+    in_leak = 0;
+    add_finding(out, &ar->findings[f], l, ser, indent);
   }
+  if (ar->nfindings > shown)
+    lc_buf_addf(out, "%s... and %zu more\n", indent, ar->nfindings - shown);
+  lc_buf_release(&deeper);
 }
 
 static double
@@ -448,7 +509,6 @@ text_assertion(struct lc_buf *out, const struct lc_config *cfg,
   const struct lc_assert_result *ar = case_result(r, i);
   enum case_kind kind = case_kind(r, i);
   struct lc_mark m;
-  size_t f, shown;
 
   lc_buf_addstr(out, "  ");
   if (kind == CASE_PASS || kind == CASE_SKIP) /* skip: allowed growth */
@@ -469,11 +529,7 @@ text_assertion(struct lc_buf *out, const struct lc_config *cfg,
     add_clean_str(out, cfg->path);
     lc_buf_addf(out, ":%lu:%lu\n", m.line, m.col);
   }
-  shown = ar->nfindings < TEXT_MAX_FINDINGS ? ar->nfindings : TEXT_MAX_FINDINGS;
-  for (f = 0; f < shown; f++)
-    add_finding(out, &ar->findings[f], &r->series, "        ");
-  if (ar->nfindings > shown)
-    lc_buf_addf(out, "        ... and %zu more\n", ar->nfindings - shown);
+  add_findings(out, ar, &r->series, "        ", TEXT_MAX_FINDINGS);
 }
 
 /* The word a note is shown with, and its colour. */
@@ -713,15 +769,9 @@ failure_text(struct lc_buf *t, const struct lc_config *cfg,
 {
   const struct lc_assert_result *ar = case_result(r, i);
   struct lc_mark m = case_mark(r, i);
-  size_t f, shown;
 
   lc_buf_addf(t, "%s\n\n", ar->message ? ar->message : "");
-  shown =
-      ar->nfindings < JUNIT_MAX_FINDINGS ? ar->nfindings : JUNIT_MAX_FINDINGS;
-  for (f = 0; f < shown; f++)
-    add_finding(t, &ar->findings[f], &r->series, "");
-  if (ar->nfindings > shown)
-    lc_buf_addf(t, "... and %zu more\n", ar->nfindings - shown);
+  add_findings(t, ar, &r->series, "", JUNIT_MAX_FINDINGS);
   if (cfg && cfg->path && m.line)
     lc_buf_addf(t, "\nat %s:%lu:%lu\n", cfg->path, m.line, m.col);
 }

@@ -42,12 +42,14 @@
   const fdText = env.LEAKCHECK_AGENT_FD;
   const dir = env.LEAKCHECK_AGENT_DIR;
   const callText = env.LEAKCHECK_AGENT_CALL;
+  const track = env.LEAKCHECK_AGENT_TRACK === '1';
   /* Hidden from the program and from the processes it starts: a child made
    * by child_process.fork inherits `--require` through execArgv, finds no
    * channel here and does nothing. */
   delete env.LEAKCHECK_AGENT_FD;
   delete env.LEAKCHECK_AGENT_DIR;
   delete env.LEAKCHECK_AGENT_CALL;
+  delete env.LEAKCHECK_AGENT_TRACK;
   if (typeof fdText !== 'string' || !/^[0-9]+$/.test(fdText) ||
       typeof dir !== 'string' || dir === '') {
     return;
@@ -83,6 +85,27 @@
 
   function send(line) {
     sock.write(line + '\n');
+  }
+
+  /* Allocation sites: V8 records each new object's allocation stack while
+   * heap object tracking with allocation tracking is on, and every
+   * snapshot taken then (v8.writeHeapSnapshot too) carries the stacks
+   * (trace_function_infos, trace_tree, each node's trace_node_id).  Turned
+   * on before the program's first line, through an in-process inspector
+   * session that stays connected; without the inspector (a build without
+   * it, a worker) the snapshots simply have no stacks. */
+  let tracker = null;
+  if (track) {
+    try {
+      const inspector = require('inspector');
+      tracker = new inspector.Session();
+      tracker.connect();
+      tracker.post('HeapProfiler.enable');
+      tracker.post('HeapProfiler.startTrackingHeapObjects',
+                   { trackAllocations: true });
+    } catch (e) {
+      tracker = null;
+    }
   }
 
   /* "snap K" -> K, "run N" -> N (as a string), or '' for anything else.

@@ -682,7 +682,7 @@ same_key(const char *a, const char *b)
   return strncmp(a, b, n) == 0 && (b[n] == '=' || b[n] == '\0');
 }
 
-#define MAX_OWN_ENV 3
+#define MAX_OWN_ENV 4
 
 static int
 is_own(char *const own[MAX_OWN_ENV], const char *e)
@@ -758,6 +758,13 @@ build_argv(const struct lc_check *check, const char *node, const char *agent,
     argv[k++] = check->args[i];
   argv[k] = NULL;
   return argv;
+}
+
+int
+lc_driver_tracks_allocations(void)
+{
+  const char *v = getenv("LEAKCHECK_ALLOCATION_SITES");
+  return !v || strcmp(v, "0") != 0;
 }
 
 /* LEAKCHECK_AGENT_CALL: what the agent loads and calls, as JSON. */
@@ -1952,7 +1959,7 @@ lc_driver_run(const struct lc_check *check, const char *config_path,
   char *script = NULL, *node = NULL, *dir = NULL, *agent = NULL;
   char *entry = NULL, *extra_arg = NULL;
   char **argv = NULL, **envp = NULL;
-  char *own_env[MAX_OWN_ENV] = {NULL, NULL, NULL};
+  char *own_env[MAX_OWN_ENV] = {NULL, NULL, NULL, NULL};
   const char *shown = NULL;
   struct stat st;
   size_t i;
@@ -2014,6 +2021,8 @@ lc_driver_run(const struct lc_check *check, const char *config_path,
       goto out;
     own_env[2] = call_env(check, script);
   }
+  if (lc_driver_tracks_allocations())
+    own_env[3] = lc_xstrdup("LEAKCHECK_AGENT_TRACK=1");
   if (check->drive == LC_DRIVE_SIGNAL && signal_setup(&r, &extra_arg) < 0)
     goto out;
   argv = build_argv(check, node, agent, entry ? entry : script, extra_arg);

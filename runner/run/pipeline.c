@@ -20,6 +20,7 @@
 #include "leakcheck/buf.h"
 #include "leakcheck/heap.h"
 #include "run/driver.h"
+#include "verdict/diagnose.h"
 #include "verdict/identity.h"
 
 #include "base/banned.h"
@@ -233,88 +234,46 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   return ret;
 }
 
-/* The node a finding is explained with: for a growing object, itself; for
- * a row, one member allocated during the measured window that survived,
- * the one closest to the roots (then the oldest); else any member. */
-static uint32_t
-pick_node(const struct run_ctx *ctx, const struct lc_graph *g,
-          const uint32_t *series_row, const struct lc_finding *f)
+/* The directory of the config file, absolute, for file names relative to
+ * it; NULL when it cannot be resolved. */
+static char *
+config_dir(const struct lc_config *cfg)
 {
-  const struct lc_snapshot *s = &ctx->last;
-  const struct lc_series *ser = ctx->series;
-  uint32_t v, best = UINT32_MAX, since = ser->max_id[ser->warmup];
-  int best_new = 0;
-  for (v = 0; v < s->node_count; v++) {
-    uint32_t r = ctx->last_sum.node_row[v];
-    int is_new;
-    if (r == UINT32_MAX)
-      continue;
-    if (f->object_id) {
-      if (s->node_id[v] == f->object_id)
-        return v;
-      continue;
-    }
-    if (&ser->rows[series_row[r]] != f->row)
-      continue;
-    is_new = (s->node_id[v] & 1) && s->node_id[v] > since;
-    if (best == UINT32_MAX || (is_new && !best_new) ||
-        (is_new == best_new &&
-         ((uint32_t)g->distance[v] < (uint32_t)g->distance[best] ||
-          (g->distance[v] == g->distance[best] &&
-           s->node_id[v] < s->node_id[best])))) {
-      best = v;
-      best_new = is_new;
-    }
+  char *dir, *slash, *abs;
+  if (!cfg || !cfg->path)
+    return NULL;
+  dir = lc_xstrdup(cfg->path);
+  slash = strrchr(dir, '/');
+  if (!slash) {
+    free(dir);
+    dir = lc_xstrdup(".");
+  } else if (slash == dir) {
+    slash[1] = '\0';
+  } else {
+    *slash = '\0';
   }
-  return best;
+  abs = realpath(dir, NULL);
+  free(dir);
+  return abs;
 }
 
-/* Fills `why` of the failing findings: the retainer path of one object and
- * its retained size.  Dominators and paths are computed only here, on the
- * last snapshot, and only when something failed. */
+/* Source locations for every row, and for a failed check its leaks
+ * (verdict/diagnose.h), from the last snapshot. */
 static void
-explain_findings(struct run_ctx *ctx, struct lc_check_result *res)
+explain_findings(struct run_ctx *ctx, const struct lc_config *cfg,
+                 struct lc_check_result *res)
 {
-  struct lc_graph g;
-  uint32_t *series_row, r;
-  size_t i, j;
-  if (!ctx->have_last || res->status != LC_CHECK_FAILED)
+  struct lc_scripts sc;
+  char *dir;
+  if (!ctx->have_last)
     return;
-  lc_graph_build(&g, &ctx->last, ctx->last_sum.node_self,
-                 LC_GRAPH_DOMINATORS | LC_GRAPH_PATHS);
-  series_row = lc_xmalloc((ctx->last_sum.nrows + 1) * sizeof(uint32_t));
-  for (r = 0; r < ctx->last_sum.nrows; r++) {
-    long k = lc_series_find(ctx->series, ctx->last_sum.rows[r].key);
-    series_row[r] = k < 0 ? 0 : (uint32_t)k;
-  }
-  for (i = 0; i < res->nresults; i++) {
-    struct lc_assert_result *ar = &res->results[i];
-    /* Explaining costs a scan of the heap per finding: the worst few. */
-    for (j = 0; j < ar->nfindings && j < 5; j++) {
-      struct lc_finding *f = &ar->findings[j];
-      struct lc_buf b = LC_BUF_INIT;
-      char rs[LC_BYTES_MAX];
-      uint32_t v;
-      if (!f->row)
-        continue;
-      v = pick_node(ctx, &g, series_row, f);
-      if (v == UINT32_MAX)
-        continue;
-      lc_format_bytes(rs, sizeof(rs), (int64_t)g.retained[v], 0);
-      lc_buf_addf(&b, "%s @%u (%s, retained %s) is held by:\n  ", f->row->name,
-                  ctx->last.node_id[v],
-                  (ctx->last.node_id[v] & 1) &&
-                          ctx->last.node_id[v] >
-                              ctx->series->max_id[ctx->series->warmup]
-                      ? "allocated during the measured window"
-                      : "present from the start",
-                  rs);
-      lc_graph_path(&g, &ctx->last, v, lc_summary_namer, &ctx->last_sum, &b);
-      f->why = lc_buf_detach(&b, NULL);
-    }
-  }
-  free(series_row);
-  lc_graph_release(&g);
+  dir = config_dir(cfg);
+  lc_trace("diagnosis: start");
+  lc_scripts_build(&sc, &ctx->last);
+  lc_diagnose(res, &ctx->last, &ctx->last_sum, &sc, dir);
+  lc_trace("diagnosis: done");
+  lc_scripts_release(&sc);
+  free(dir);
 }
 
 static double
@@ -391,7 +350,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
     size_t failed = lc_verdict_eval(check, &res->series, &res->results);
     res->nresults = check->nasserts;
     res->status = failed ? LC_CHECK_FAILED : LC_CHECK_PASSED;
-    explain_findings(&ctx, res);
+    explain_findings(&ctx, cfg, res);
     if (check_interrupt(err) < 0)
       ret = -1;
   }

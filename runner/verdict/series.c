@@ -48,6 +48,7 @@ lc_series_add(struct lc_series *ser, const struct lc_summary *sum)
       r->size = lc_xcalloc(n, sizeof(*r->size));
       r->survivors = NULL;
       r->ident = NULL;
+      r->where = NULL;
       ser->nrows++;
     } else {
       r = &ser->rows[idx];
@@ -72,6 +73,7 @@ lc_series_release(struct lc_series *ser)
     free(ser->rows[i].count);
     free(ser->rows[i].size);
     free(ser->rows[i].survivors);
+    free(ser->rows[i].where);
   }
   if (ser->big)
     for (i = 0; i < ser->nsnap; i++)

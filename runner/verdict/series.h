@@ -23,7 +23,12 @@ struct lc_series_row {
    * k-1 and k (by node id).  NULL before. */
   uint64_t *survivors;
   uint64_t *count; /* [nsnap]; 0 where the row was absent */
-  uint64_t *size;  /* [nsnap] */
+  /* Owned, may be NULL: where the class is defined, for people:
+   * "sessions.js:2:28" (1-based line and column, the file relative to the
+   * config's directory), set by lc_diagnose from the key's script id.
+   * The key stays DevTools' ("109,1,27,Session"). */
+  char *where;
+  uint64_t *size; /* [nsnap] */
 };
 
 /* An object of one snapshot whose (adjusted) shallow size is at least

@@ -401,6 +401,42 @@ lc_verdict_eval(const struct lc_check *check, const struct lc_series *ser,
 }
 
 void
+lc_verdict_remessage(struct lc_assert_result *r, const struct lc_series *ser)
+{
+  struct judge j;
+  if (!r->failed || ser->nsnap == 0)
+    return;
+  j.last = ser->nsnap - 1;
+  j.first = ser->warmup < j.last ? ser->warmup : j.last;
+  free(r->message);
+  r->message = result_message(r, &j);
+}
+
+void
+lc_leak_release(struct lc_leak *l)
+{
+  size_t i;
+  free(l->folded);
+  free(l->headline);
+  free(l->real_class);
+  free(l->holder);
+  free(l->held_by);
+  for (i = 0; i < l->npath; i++) {
+    free(l->path[i].edge);
+    free(l->path[i].node);
+  }
+  free(l->path);
+  for (i = 0; i < l->nsites; i++) {
+    free(l->sites[i].frames);
+    free(l->sites[i].file);
+    free(l->sites[i].abs_file);
+  }
+  free(l->sites);
+  free(l->site_note);
+  memset(l, 0, sizeof(*l));
+}
+
+void
 lc_finding_name(struct lc_buf *out, const struct lc_finding *f)
 {
   const char *key, *name;
@@ -423,7 +459,9 @@ lc_finding_name(struct lc_buf *out, const struct lc_finding *f)
     klen -= nlen + 1;
   else if (strcmp(key, name) == 0)
     klen = 0;
-  if (klen) {
+  if (f->row->where) {
+    lc_buf_addf(out, " [%s]", f->row->where);
+  } else if (klen) {
     lc_buf_addstr(out, " [");
     lc_buf_add(out, key, klen);
     lc_buf_addch(out, ']');
@@ -440,6 +478,9 @@ lc_verdict_free(struct lc_assert_result *res, size_t n)
     size_t j;
     for (j = 0; j < res[i].nfindings; j++)
       free(res[i].findings[j].why);
+    for (j = 0; j < res[i].nleaks; j++)
+      lc_leak_release(&res[i].leaks[j]);
+    free(res[i].leaks);
     free(res[i].findings);
     for (j = 0; j < res[i].naccepted; j++)
       free(res[i].accepted[j].why);

@@ -111,7 +111,68 @@ struct lc_assert_result {
    * or within the baseline (verdict/known.h), moved out of `findings`. */
   struct lc_finding *accepted;
   size_t naccepted;
+  /* One leak, one finding (lc_diagnose): the failing rows grouped by what
+   * holds their new objects, the worst first.  NULL/0 before diagnosis or
+   * when no row failed. */
+  struct lc_leak *leaks;
+  size_t nleaks;
 };
+
+/* One hop of a retainer path, top-down, runs of the same hop folded:
+ * `edge` is the edge's name ("registry", "[39]", "next"), `node` the class
+ * of the node it leads to, `repeat` how many times the pair repeats (1
+ * when it does not). */
+struct lc_hop {
+  char *edge;      /* owned */
+  char *edge_type; /* static: "property", "context", "element", ... */
+  char *node;      /* owned */
+  uint32_t repeat;
+};
+
+/* One allocation stack of a leak's new objects (allocation tracking). */
+struct lc_site {
+  uint64_t count; /* new objects allocated there */
+  char *frames;   /* owned, "sessions.js:5:70 (anonymous) <- ..." */
+  char *file;     /* owned: the top frame's file as shown, may be NULL */
+  char *abs_file; /* owned: absolute path of the top frame's file */
+  unsigned line;  /* 1-based */
+  unsigned col;
+};
+
+/* A leak: one failing row (`root`, an index into findings) and the rows
+ * whose new objects it holds (`folded`).  Filled by lc_diagnose. */
+struct lc_leak {
+  size_t root;    /* index into lc_assert_result.findings */
+  size_t *folded; /* owned, indices into findings, nfolded */
+  size_t nfolded;
+  char *headline;       /* owned, "Session: +75 objects, each holding a Date, an
+                           Array and a number; +16.9 KB retained" */
+  char *real_class;     /* owned, may be NULL: the objects' own constructor when
+                           DevTools names a base class ("AbortSignal") */
+  uint64_t new_objects; /* new objects of the root row that survived */
+  uint64_t retained;    /* retained size of them (dominator tree) */
+  uint32_t node_id;     /* the object explained, 0 for none */
+  char *holder;         /* owned, may be NULL: the name of the user-land
+                           holder ("registry") */
+  char *held_by;        /* owned, may be NULL: the readable path, capped:
+                           "registry (closure variable of ...) → Array → [39]
+                           → Session, via a setInterval timer" */
+  struct lc_hop *path;  /* owned: the full path from the GC root, runs */
+  size_t npath;
+  struct lc_site *sites; /* owned, at most LC_MAX_SITES, most objects first */
+  size_t nsites;
+  uint64_t site_total; /* objects the sites were counted over */
+  char *site_note;     /* owned, may be NULL: why there is no site */
+};
+#define LC_MAX_SITES 3
+#define LC_MAX_FRAMES 5
+
+/* Recomputes r->message after its findings were reordered (lc_diagnose). */
+void lc_verdict_remessage(struct lc_assert_result *r,
+                          const struct lc_series *ser);
+
+/* Frees what a leak owns. */
+void lc_leak_release(struct lc_leak *l);
 
 /* Evaluates every assertion of `check` on `ser` (which must have at least
  * warmup + 2 snapshots).  Rows whose name matches an `ignore` pattern are

@@ -54,6 +54,39 @@ for check in "${misclassified[@]}"; do
   echo "--- leakcheck's report for $check ---"
   awk -v c="$check" '/^(PASS|FAIL|ERROR) / { on = ($2 == c) } /^[0-9]+ checks?:/ { on = 0 } on' out.txt
 done
+# Where each leak is (issue 12): specs/corpus/diagnosis.tsv gives, per
+# leaking program, the class heading its first leak, the file:line where
+# its new objects were allocated ("-": none, e.g. one array that grows)
+# and the name of the holder on its "held by:" line ("-": only Node
+# holds them, as for an active timer).
+right_class=0 right_site=0 right_holder=0 total=0
+while IFS=$'\t' read -r check class site holder; do
+  case "$check" in "#"* | check | "") continue ;; esac
+  total=$((total + 1))
+  text=$(xpath corpus.xml "string(//testsuite[@name='$check']//failure)")
+  head=$(awk 'NF && seen { print; exit } !NF { seen = 1 }' <<<"$text")
+  case "$head" in
+    "$class ["* | "$class:"* | "$class @"*) right_class=$((right_class + 1)); ok ;;
+    *) fail "$check: headline '$head', expected class '$class'" ;;
+  esac
+  alloc=$(grep -m1 ' allocated at ' <<<"$text")
+  if [ "$site" = - ]; then
+    [ -z "$alloc" ] && { right_site=$((right_site + 1)); ok; } ||
+      fail "$check: no site expected, got '$alloc'"
+  else
+    case "$alloc" in
+      *" allocated at $site:"*) right_site=$((right_site + 1)); ok ;;
+      *) fail "$check: allocation line '$alloc', expected $site" ;;
+    esac
+  fi
+  held=$(grep -m1 '^  held by: ' <<<"$text")
+  [ "$holder" = - ] && holder="Node internals only"
+  case "$held" in
+    "  held by: $holder "*) right_holder=$((right_holder + 1)); ok ;;
+    *) fail "$check: holder line '$held', expected '$holder'" ;;
+  esac
+done <"$CORPUS/diagnosis.tsv"
+echo "corpus diagnosis: $total leaks; headline class right $right_class, allocation line right $right_site, holder right $right_holder"
 if [ "$CODE" -ne 1 ] && [ "$CODE" -ne 0 ]; then
   echo "--- leakcheck stderr ---"; printf '%s\n' "$ERR" | tail -20
 fi

@@ -1,0 +1,52 @@
+/*
+ * Diagnosis: where a failing check's leak is in the user's code.
+ *
+ * After the verdict, on the last snapshot of a failed check:
+ *
+ *   - every series row gets a source location for people ("sessions.js:
+ *     2:28", 1-based line and column as editors show them; the file
+ *     relative to the config's directory, Node's own as "node:internal/…");
+ *   - the failing rows of each assertion are grouped into leaks: a row
+ *     whose new surviving objects are dominated by the new surviving
+ *     objects of another failing row is folded into that row (one leak,
+ *     one finding), and the leaks are ranked by the retained size of their
+ *     new survivors;
+ *   - each leak is explained with one of its own new survivors: the full
+ *     retainer path (runs of one hop folded) and a readable, capped line
+ *     that starts at the nearest user-land holder.
+ *
+ * "New" objects are those allocated after the first measured snapshot
+ * (odd node ids above lc_series.max_id[warmup]).
+ */
+#ifndef LC_VERDICT_DIAGNOSE_H
+#define LC_VERDICT_DIAGNOSE_H
+
+#include "leakcheck/heap.h"
+#include "verdict/verdict.h"
+
+/* Appends "FILE:LINE:COL" for a location of `s` (0-based line and column as
+ * the snapshot stores them; written 1-based), FILE being script
+ * `script_id`'s name made relative to `base_dir` (an absolute directory,
+ * may be NULL) when it lies below it, "file://" URLs turned into paths.
+ * Returns 0, or -1 (nothing appended) when the script has no name. */
+int lc_diag_where(struct lc_buf *out, const struct lc_scripts *sc,
+                  uint32_t script_id, uint32_t line, uint32_t col,
+                  const char *base_dir);
+
+/* Sets `where` of every row of `ser` whose key carries a location whose
+ * script `sc` names. */
+void lc_diag_rows(struct lc_series *ser, const struct lc_scripts *sc,
+                  const char *base_dir);
+
+/* Fills the leaks of every failed assertion of `res` (series already
+ * evaluated) from `s`, the check's last snapshot, with names and edges,
+ * and `sum`, its summary with per-node arrays.  Reorders each failed
+ * assertion's findings (each leak's root, then the rows folded into it)
+ * and rewrites its message so that it names the worst leak's root class.
+ * The root finding's `why` gets the leak's lines (allocation site, holder)
+ * for reporters that print findings.  Never fails. */
+void lc_diagnose(struct lc_check_result *res, const struct lc_snapshot *s,
+                 const struct lc_summary *sum, const struct lc_scripts *sc,
+                 const char *base_dir);
+
+#endif
