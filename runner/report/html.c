@@ -407,9 +407,110 @@ add_path(struct lc_buf *out, const char *why)
   free(len);
 }
 
+/* The leak a finding heads (diagnosis), or NULL. */
+static const struct lc_leak *
+leak_of(const struct lc_assert_result *ar, size_t f)
+{
+  size_t i;
+  for (i = 0; ar && i < ar->nleaks; i++)
+    if (ar->leaks[i].root == f)
+      return &ar->leaks[i];
+  return NULL;
+}
+
+/* Hops of a leak's path shown in full at each end; the middle of a longer
+ * path is one line. */
+#define LC_HTML_PATH_ENDS 24
+
+/* A leak found by the diagnosis: its headline, where its new objects were
+ * allocated, and the retainer path from the GC roots as a vertical list,
+ * the user-land holder highlighted. */
+static void
+add_leak(struct lc_buf *out, const struct lc_leak *L)
+{
+  size_t i, holder = SIZE_MAX;
+  if (L->headline) {
+    lc_buf_addstr(out, "<p class=\"headline\"><b>");
+    esc(out, L->headline);
+    lc_buf_addstr(out, "</b>");
+    if (L->real_class) {
+      lc_buf_addstr(out, " <span class=\"mute\">(really ");
+      esc(out, L->real_class);
+      lc_buf_addstr(out, ")</span>");
+    }
+    lc_buf_addstr(out, "</p>");
+  }
+  if (L->nsites) {
+    lc_buf_addstr(out, "<h5>Allocated at</h5><ul class=\"sites\">");
+    for (i = 0; i < L->nsites; i++) {
+      lc_buf_addf(out, "<li>%llu of %llu at <code>",
+                  (unsigned long long)L->sites[i].count,
+                  (unsigned long long)L->site_total);
+      esc(out, L->sites[i].frames ? L->sites[i].frames : "?");
+      lc_buf_addstr(out, "</code></li>");
+    }
+    lc_buf_addstr(out, "</ul>");
+  } else if (L->site_note) {
+    lc_buf_addstr(out, "<p class=\"mute\">allocation site: ");
+    esc(out, L->site_note);
+    lc_buf_addstr(out, "</p>");
+  }
+  if (L->held_by) {
+    lc_buf_addstr(out, "<h5>Held by</h5><p class=\"why\">");
+    esc(out, L->held_by);
+    lc_buf_addstr(out, "</p>");
+  }
+  if (!L->npath)
+    return;
+  /* The holder: the last hop named like it (the path runs top-down). */
+  for (i = 0; L->holder && i < L->npath; i++)
+    if (L->path[i].edge && strcmp(L->path[i].edge, L->holder) == 0)
+      holder = i;
+  /* Else the nearest node above the object that is not V8's own. */
+  for (i = L->npath - 1; holder == SIZE_MAX && i-- > 0;)
+    if (L->path[i].node &&
+        !node_is_internal(L->path[i].node, strlen(L->path[i].node)))
+      holder = i;
+  /* Else, when every node is V8's own, the one right above the object. */
+  if (holder == SIZE_MAX && L->npath >= 2)
+    holder = L->npath - 2;
+  lc_buf_addstr(out, "<ol class=\"path\">");
+  for (i = 0; i < L->npath; i++) {
+    const struct lc_hop *h = &L->path[i];
+    if (L->npath > 2 * LC_HTML_PATH_ENDS && i == LC_HTML_PATH_ENDS) {
+      lc_buf_addf(out,
+                  "<li class=\"edge\">\xe2\x80\xa6 %zu more hops "
+                  "(the whole path is in the JSON report) "
+                  "\xe2\x80\xa6</li>",
+                  L->npath - 2 * LC_HTML_PATH_ENDS);
+      i = L->npath - LC_HTML_PATH_ENDS - 1;
+      continue;
+    }
+    lc_buf_addstr(out, "<li class=\"edge\">");
+    esc(out, h->edge ? h->edge : "?");
+    if (h->edge_type) {
+      lc_buf_addstr(out, " (");
+      esc(out, h->edge_type);
+      lc_buf_addstr(out, ")");
+    }
+    if (h->repeat > 1)
+      lc_buf_addf(out, " \xc3\x97%u", (unsigned)h->repeat);
+    lc_buf_addstr(out, "</li>");
+    lc_buf_addf(out, "<li class=\"%s\">",
+                i + 1 == L->npath ? "node leak"
+                : i == holder     ? "node holder"
+                                  : "node");
+    esc(out, h->node ? h->node : "?");
+    if (i == holder)
+      lc_buf_addstr(out, " <span class=\"mute\">(holder)</span>");
+    lc_buf_addstr(out, "</li>");
+  }
+  lc_buf_addstr(out, "</ol>");
+}
+
 static void
 add_finding(struct lc_buf *out, const struct lc_check_result *r,
-            const struct lc_finding *f)
+            const struct lc_finding *f, const struct lc_leak *L)
 {
   struct lc_buf name = LC_BUF_INIT;
   lc_finding_name(&name, f);
@@ -430,7 +531,9 @@ add_finding(struct lc_buf *out, const struct lc_check_result *r,
     lc_buf_addstr(out, "</div>");
     add_values_table(out, &r->series, f->count, f->size);
   }
-  if (f->why && *f->why)
+  if (L)
+    add_leak(out, L);
+  else if (f->why && *f->why)
     add_path(out, f->why);
   lc_buf_addstr(out, "</div>");
   lc_buf_release(&name);
@@ -473,7 +576,7 @@ add_assertion(struct lc_buf *out, const struct lc_config *cfg,
     lc_buf_addstr(out, "</div>");
   }
   for (f = 0; failed && f < ar->nfindings && f < LC_HTML_MAX_FINDINGS; f++)
-    add_finding(out, r, &ar->findings[f]);
+    add_finding(out, r, &ar->findings[f], leak_of(ar, f));
   if (failed && ar->nfindings > LC_HTML_MAX_FINDINGS)
     lc_buf_addf(out, "<p class=\"mute\">and %zu more findings</p>",
                 ar->nfindings - LC_HTML_MAX_FINDINGS);

@@ -11,7 +11,7 @@ for which in leaks clean; do
   cat > "$which.yml" <<YML
 version: 1
 checks:
-  - name: shared
+  - name: twin
     script: $which.js
     drive: { every: 300ms }
     snapshots: 4
@@ -33,12 +33,12 @@ wait "$b"; cb=$?
 expect_eq "failing run: exit code" "$ca" 1
 expect_eq "passing run: exit code" "$cb" 0
 expect_eq "one run directory left (the failing run's)" \
-  "$(ls snaps/shared | wc -l)" 1
-run=$(ls snaps/shared)
+  "$(ls snaps/twin | wc -l)" 1
+run=$(ls snaps/twin)
 expect_contains "it is the failing run's" "$(cat leaks.err)" \
-  "snapshots kept in snaps/shared/$run"
+  "snapshots kept in snaps/twin/$run"
 expect_eq "the failing run's evidence is whole" \
-  "$(ls "snaps/shared/$run" | tr '\n' ' ')" \
+  "$(ls "snaps/twin/$run" | tr '\n' ' ')" \
   "1.heapsnapshot 2.heapsnapshot 3.heapsnapshot 4.heapsnapshot "
 expect_eq "failing JUnit" "$(xpath leaks.xml 'string(/testsuites/@failures)')" 1
 expect_eq "passing JUnit" "$(xpath clean.xml 'string(/testsuites/@failures)')" 0
