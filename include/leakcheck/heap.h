@@ -207,6 +207,11 @@ lc_snapshot_type_raw(const struct lc_snapshot *s, uint32_t node)
                           : s->raw_type_of[s->node_type[node]];
 }
 
+/* The source node of edge e (edges are grouped by source, in node order;
+ * a binary search over node_first_edge), or UINT32_MAX when e is out of
+ * range.  Needs the edges (not dropped). */
+uint32_t lc_snapshot_edge_source(const struct lc_snapshot *s, uint32_t e);
+
 /* The node type's name as written in the file ("object", "closure", …). */
 const char *lc_snapshot_type_name(const struct lc_snapshot *s, uint32_t node);
 

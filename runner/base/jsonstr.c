@@ -6,8 +6,8 @@
 
 #include "base/banned.h"
 
-static int
-hexval(int c)
+int
+lc_hex_digit(int c)
 {
   if (c >= '0' && c <= '9')
     return c - '0';
@@ -25,7 +25,7 @@ read_u16(const char *p, size_t avail)
   if (avail < 4)
     return -1;
   for (i = 0; i < 4; i++) {
-    int h = hexval((unsigned char)p[i]);
+    int h = lc_hex_digit((unsigned char)p[i]);
     if (h < 0)
       return -1;
     v = v * 16 + h;

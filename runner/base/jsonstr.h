@@ -18,4 +18,7 @@
  * offset of the backslash of an invalid or truncated escape. */
 size_t lc_json_unescape(const char *p, size_t len, char *o, size_t *bad);
 
+/* The value of hexadecimal digit c (0-9, a-f, A-F), or -1. */
+int lc_hex_digit(int c);
+
 #endif

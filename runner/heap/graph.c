@@ -637,12 +637,10 @@ lc_graph_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
   lc_trace("graph: distances");
 }
 
-/* The edge's source node: edges are grouped by source, in node order. */
-static uint32_t
-edge_source(const struct lc_graph *g, const struct lc_snapshot *s, uint32_t e)
+uint32_t
+lc_snapshot_edge_source(const struct lc_snapshot *s, uint32_t e)
 {
   uint32_t lo = 0, hi = s->node_count;
-  (void)g;
   if (e >= s->edge_count)
     return UINT32_MAX;
   /* The last node whose first edge is <= e, among those owning edges. */
@@ -750,7 +748,7 @@ lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
   }
   hops = lc_xmalloc(cap * sizeof(uint32_t));
   while (v != 0 && g->bfs_edge[v] != UINT32_MAX) {
-    uint32_t src = edge_source(g, s, g->bfs_edge[v]);
+    uint32_t src = lc_snapshot_edge_source(s, g->bfs_edge[v]);
     LC_ALLOC_GROW(hops, n + 1, cap);
     hops[n++] = g->bfs_edge[v];
     if (src == UINT32_MAX || n > s->node_count)
@@ -759,7 +757,7 @@ lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
   }
   /* Top-down: the first node below the snapshot root (a user root such as
    * the global object, or a GC root category), then "edge → node" hops. */
-  v = n ? edge_source(g, s, hops[n - 1]) : node;
+  v = n ? lc_snapshot_edge_source(s, hops[n - 1]) : node;
   if (v != 0)
     add_node(out, s, v, namer, ctx);
   for (i = (long)n - 1; i >= 0; i--) {

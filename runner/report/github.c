@@ -306,23 +306,42 @@ in_workspace(const char *abs, char **ws_out)
   return abs + n + 1;
 }
 
+/* The JavaScript lines already annotated by one report (several
+ * assertions often fail on the same leak: its line is annotated once). */
+struct sites_seen {
+  struct lc_buf keys; /* "file:line\n" ... */
+};
+
 /* A second annotation, on the line of the user's JavaScript where the
- * worst leak's objects were allocated, when that file is in the
- * workspace. */
-static void
+ * worst leak's objects were allocated, when that file is in the workspace
+ * and its line was not annotated yet.  Returns the annotations written
+ * (0 or 1). */
+static int
 annotate_site(struct lc_buf *out, const struct lc_check_result *r,
-              const struct lc_assert_result *ar, struct lc_buf *msg)
+              const struct lc_assert_result *ar, struct lc_buf *msg,
+              struct sites_seen *seen)
 {
   const struct lc_leak *l = ar->nleaks ? &ar->leaks[0] : NULL;
   const struct lc_site *site = l && l->nsites ? &l->sites[0] : NULL;
   const char *rel;
-  char *ws;
+  char *ws, *key;
   struct lc_mark m;
   if (!site || !site->abs_file || !site->line)
-    return;
+    return 0;
+  key = lc_xasprintf("\n%s:%u\n", site->abs_file, site->line);
+  if (seen->keys.len && strstr(seen->keys.buf, key)) {
+    free(key);
+    return 0;
+  }
   rel = in_workspace(site->abs_file, &ws);
-  if (!rel)
-    return;
+  if (!rel) {
+    free(key);
+    return 0;
+  }
+  if (!seen->keys.len)
+    lc_buf_addch(&seen->keys, '\n');
+  lc_buf_addstr(&seen->keys, key + 1);
+  free(key);
   m.line = site->line;
   m.col = site->col;
   annotation_head(out, rel, m, r->check->name,
@@ -337,12 +356,16 @@ annotate_site(struct lc_buf *out, const struct lc_check_result *r,
   if (l->held_by)
     lc_buf_addf(msg, "\nheld by: %s", l->held_by);
   annotation_body(out, msg);
+  return 1;
 }
 
-static void
+/* The annotation of failed assertion i at its line of leakcheck.yml, and,
+ * when `site_room`, the one at the allocation line.  Returns how many
+ * annotations it wrote. */
+static int
 annotate_failed(struct lc_buf *out, const char *file,
                 const struct lc_check_result *r, size_t i, struct lc_buf *msg,
-                struct lc_buf *tmp)
+                struct lc_buf *tmp, struct sites_seen *seen, int site_room)
 {
   const struct lc_check *ck = r->check;
   const struct lc_assert_result *ar = result_of(r, i);
@@ -371,7 +394,7 @@ annotate_failed(struct lc_buf *out, const char *file,
     }
   }
   annotation_body(out, msg);
-  annotate_site(out, r, ar, msg);
+  return 1 + (site_room ? annotate_site(out, r, ar, msg, seen) : 0);
 }
 
 static void
@@ -436,8 +459,9 @@ lc_report_github_annotations(struct lc_buf *out, const struct lc_config *cfg,
                      : cfg && cfg->path  ? cfg->path
                                          : "leakcheck.yml";
   struct item *items = NULL;
-  size_t nitems = 0, alloc = 0, c, i, shown;
+  size_t nitems = 0, alloc = 0, c, i, shown, used = 0;
   struct lc_buf msg = LC_BUF_INIT, tmp = LC_BUF_INIT;
+  struct sites_seen seen = {LC_BUF_INIT};
 
   for (c = 0; c < n; c++) {
     const struct lc_check_result *r = &res[c];
@@ -465,14 +489,19 @@ lc_report_github_annotations(struct lc_buf *out, const struct lc_config *cfg,
   }
   if (nitems > 1)
     qsort(items, nitems, sizeof(*items), item_cmp);
-  shown =
-      nitems < LC_GITHUB_MAX_ANNOTATIONS ? nitems : LC_GITHUB_MAX_ANNOTATIONS;
-  for (i = 0; i < shown; i++) {
+  /* GitHub keeps LC_GITHUB_MAX_ANNOTATIONS error annotations per step:
+   * the allocation lines count too. */
+  for (i = 0, shown = 0; i < nitems && used < LC_GITHUB_MAX_ANNOTATIONS;
+       i++, shown++) {
     const struct lc_check_result *r = &res[items[i].check];
-    if (items[i].broken)
+    if (items[i].broken) {
       annotate_broken(out, file, r, &msg);
-    else
-      annotate_failed(out, file, r, items[i].assertion, &msg, &tmp);
+      used++;
+    } else {
+      used +=
+          (size_t)annotate_failed(out, file, r, items[i].assertion, &msg, &tmp,
+                                  &seen, used + 1 < LC_GITHUB_MAX_ANNOTATIONS);
+    }
   }
   if (nitems > shown) {
     size_t more = nitems - shown;
@@ -487,6 +516,7 @@ lc_report_github_annotations(struct lc_buf *out, const struct lc_config *cfg,
   }
   free(items);
   annotate_notes(out, file, res, n);
+  lc_buf_release(&seen.keys);
   lc_buf_release(&msg);
   lc_buf_release(&tmp);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/format.h"
+#include "base/jsonstr.h"
 #include "base/trace.h"
 #include "leakcheck/buf.h"
 
@@ -37,18 +38,6 @@ lc_getenv_sites_off(void)
 
 /* ---- locations ----------------------------------------------------------- */
 
-static int
-hexval(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Appends the script name as a person reads it. */
 static void
 add_script_name(struct lc_buf *out, const char *name, const char *base_dir)
@@ -59,8 +48,9 @@ add_script_name(struct lc_buf *out, const char *name, const char *base_dir)
   if (strncmp(p, "file://", 7) == 0) {
     /* file:///a/b%20c.js -> /a/b c.js */
     for (p += 7; *p; p++) {
-      if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-        lc_buf_addch(&tmp, (char)(hexval(p[1]) * 16 + hexval(p[2])));
+      if (*p == '%' && lc_hex_digit(p[1]) >= 0 && lc_hex_digit(p[2]) >= 0) {
+        lc_buf_addch(&tmp,
+                     (char)(lc_hex_digit(p[1]) * 16 + lc_hex_digit(p[2])));
         p += 2;
       } else {
         lc_buf_addch(&tmp, *p);
@@ -241,22 +231,6 @@ add_edge_name(const struct dctx *d, struct lc_buf *out, uint32_t e)
 }
 
 /* The edge's source node: edges are grouped by source, in node order. */
-static uint32_t
-edge_source(const struct lc_snapshot *s, uint32_t e)
-{
-  uint32_t lo = 0, hi = s->node_count;
-  while (hi - lo > 1) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (s->node_first_edge[mid] <= e)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  while (lo + 1 < s->node_count && s->node_first_edge[lo + 1] <= e)
-    lo++;
-  return lo;
-}
-
 /* The target of v's first edge named `name`, or UINT32_MAX. */
 static uint32_t
 edge_named(const struct lc_snapshot *s, uint32_t v, const char *name)
@@ -293,7 +267,7 @@ path_build(const struct dctx *d, uint32_t node, struct path *p)
     uint32_t e = d->g.bfs_edge[v];
     LC_ALLOC_GROW(p->edge, p->n + 1, cap);
     p->edge[p->n++] = e;
-    v = edge_source(d->s, e);
+    v = lc_snapshot_edge_source(d->s, e);
   }
   for (i = 0; i < p->n / 2; i++) {
     uint32_t t = p->edge[i];
@@ -302,8 +276,8 @@ path_build(const struct dctx *d, uint32_t node, struct path *p)
   }
   p->src = lc_xmalloc((p->n + 1) * sizeof(uint32_t));
   for (i = 0; i < p->n; i++)
-    p->src[i] =
-        i ? d->s->edge_to[p->edge[i - 1]] : edge_source(d->s, p->edge[0]);
+    p->src[i] = i ? d->s->edge_to[p->edge[i - 1]]
+                  : lc_snapshot_edge_source(d->s, p->edge[0]);
 }
 
 static void

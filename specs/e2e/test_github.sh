@@ -87,27 +87,34 @@ GITHUB_ACTIONS=true GITHUB_WORKSPACE="$WORK/repo" GITHUB_STEP_SUMMARY="$summary"
 cd "$WORK" || exit 1
 expect_eq "exit code" "$CODE" 1
 seen=$(commands_seen "$OUT")
-# Our group, then our one annotation: nothing else.
+# Our group, then our two annotations: nothing else.
 expect_eq "commands the runner acts on" "$(printf '%s\n' "$seen" | cut -c1-32)" \
   "::group::hostile: program output
 ::endgroup::
-::error file=app/leakcheck.yml,l"
+::error file=app/leakcheck.yml,l
+::error file=app/leaks.js,line=2"
 case "$seen" in *pwned*|*add-mask*) fail "program output taken for a command: $seen" ;; *) ok ;; esac
 # The program's output is in the log, inside its group, fenced.
 expect_contains "group title" "$OUT" "::group::hostile: program output"
 expect_contains "stdout kept" "$OUT" "::error file=app/leakcheck.yml,line=1::pwned from stdout"
 expect_contains "stderr kept" "$OUT" "::warning::pwned from stderr"
-# Exactly one annotation: the (closure) assertion at line 9, column 9.
-ann=$(printf '%s\n' "$seen" | grep '^::error ')
-expect_eq "one annotation" "$(printf '%s\n' "$ann" | wc -l)" 1
-re='^::error file=app/leakcheck\.yml,line=9,col=9,title=closure-chain%3A \(closure\)%3A max_growth 0::Function grew by \+([0-9]+) objects \(\+[0-9.]+ K?B\) over 3 snapshots; limit max_growth 0%0A%0AFunction: \+([0-9]+) objects \(\+[0-9.]+ K?B\)%0A  counts: \(([0-9]+)\) ([0-9]+) ([0-9]+) ([0-9]+)%0A  sizes:  \([0-9.]+ K?B\) [0-9.]+ K?B [0-9.]+ K?B [0-9.]+ K?B(%0A%0A.+)?$'
+# Two annotations: the (closure) assertion at line 9, column 9, and the
+# line of leaks.js where the leaking closures are allocated (a workspace
+# file), which names the holder.
+ann=$(printf '%s\n' "$seen" | grep '^::error ' | grep 'leakcheck\.yml')
+site=$(printf '%s\n' "$seen" | grep '^::error file=app/leaks\.js')
+expect_eq "one annotation at the assertion" "$(printf '%s\n' "$ann" | wc -l)" 1
+expect_contains "one annotation at the allocation line" "$site" \
+  "::error file=app/leaks.js,line=22,col=26,title=closure-chain%3A leaking objects allocated here::Function: +"
+expect_contains "the allocation annotation names the holder" "$site" "%0Aheld by: theThing"
+re='^::error file=app/leakcheck\.yml,line=9,col=9,title=closure-chain%3A \(closure\)%3A max_growth 0::Function grew by \+([0-9]+) objects \(\+[0-9.]+ K?B\) over 3 snapshots; limit max_growth 0%0A%0AFunction: \+([0-9]+) objects \(\+[0-9.]+ K?B\)(; \+[0-9.]+ K?B retained)?%0A  counts: \(([0-9]+)\) ([0-9]+) ([0-9]+) ([0-9]+)%0A  sizes:  \([0-9.]+ K?B\) [0-9.]+ K?B [0-9.]+ K?B [0-9.]+ K?B(%0A%0A.+)?$'
 if [[ $ann =~ $re ]]; then
   ok
   g=${BASH_REMATCH[1]}
   expect_eq "growth in the title line = in the table" "${BASH_REMATCH[2]}" "$g"
   expect_eq "growth = last - first measured count" \
-    "$((BASH_REMATCH[6] - BASH_REMATCH[4]))" "$g"
-  counts="(${BASH_REMATCH[3]}) ${BASH_REMATCH[4]} ${BASH_REMATCH[5]} ${BASH_REMATCH[6]}"
+    "$((BASH_REMATCH[7] - BASH_REMATCH[5]))" "$g"
+  counts="(${BASH_REMATCH[4]}) ${BASH_REMATCH[5]} ${BASH_REMATCH[6]} ${BASH_REMATCH[7]}"
 else
   fail "annotation line: $ann"
   counts=none g=none
@@ -132,8 +139,10 @@ fail_at=$(grep -n 'FAIL: closure-chain' "$summary" | cut -d: -f1)
 pass_at=$(grep -n 'PASS: hostile' "$summary" | cut -d: -f1)
 [ "${fail_at:-0}" -lt "${pass_at:-0}" ] && ok || fail "failed check not first"
 case "$md" in *pwned*) fail "program output in the summary" ;; *) ok ;; esac
-# Each failing row is explained: its retainer path, fenced.
-expect_contains "retainer path in the summary" "$md" $'Retainer path of Function:\n\n```text\n'
+# Each failing row is explained: the leak's headline, then its allocation
+# site and holder, fenced.
+expect_contains "leak in the summary" "$md" $'Leak: Function: +'
+expect_contains "allocation site in the summary" "$md" $'```text\n'"$g of $g allocated at leaks.js:22:26 replaceThing"
 case "$ann" in *"%0A  sizes:  "*"%0A%0A"?*) ok ;; *) fail "no retainer path in the annotation: $ann" ;; esac
 fences=$(grep -c '^```' "$summary")
 expect_eq "code fences balanced" "$((fences % 2))" 0
@@ -146,16 +155,20 @@ GITHUB_ACTIONS=true GITHUB_WORKSPACE="$WORK/repo" \
   run_lc -c "$WORK/repo/app/leakcheck.yml" --check many --no-junit
 expect_eq "exit code (many)" "$CODE" 1
 seen=$(commands_seen "$OUT")
+# GitHub keeps 10 error annotations per step, the allocation line's
+# included (annotated once, however many assertions fail on its leak).
 expect_eq "annotations kept" "$(printf '%s\n' "$seen" | grep -c '^::error ')" 10
+expect_eq "the allocation line annotated once" \
+  "$(printf '%s\n' "$seen" | grep -c '^::error file=app/leaks\.js,line=22,')" 1
 # Equal growth: config order, lines 27.. of the flow mappings (column 9).
 want=""
-for i in 0 1 2 3 4 5 6 7 8 9; do
+for i in 0 1 2 3 4 5 6 7 8; do
   want+="::error file=app/leakcheck.yml,line=$((27 + i)),col=9,title=many%3A (closure)%3A max_growth $i::"$'\n'
 done
 expect_eq "annotation heads, worst first" \
-  "$(printf '%s\n' "$seen" | grep '^::error ' | sed 's/::Function grew.*$/::/')" "${want%$'\n'}"
+  "$(printf '%s\n' "$seen" | grep '^::error file=app/leakcheck' | sed 's/::Function grew.*$/::/')" "${want%$'\n'}"
 expect_eq "the rest summarized" "$(printf '%s\n' "$seen" | grep '^::notice')" \
-  "::notice file=app/leakcheck.yml,title=leakcheck::2 more failures are not annotated (GitHub keeps 10 per step): the step summary and the JUnit report list every one"
+  "::notice file=app/leakcheck.yml,title=leakcheck::3 more failures are not annotated (GitHub keeps 10 per step): the step summary and the JUnit report list every one"
 [ -f leakcheck-junit.xml ] && fail "--no-junit wrote a file" || ok
 
 # ---- 3. a broken program: annotated at its check ---------------------------

@@ -178,15 +178,23 @@ require('v8').writeHeapSnapshot(process.argv[2]);
 JS
 node big.js big.heapsnapshot || fail "could not write big.heapsnapshot"
 seen=0
-for attempt in 1 2 3 4 5; do
+# The cut races the read: on a fast machine the read may be over first
+# (exit 0, a whole summary).  Whatever the timing, never a signal; the cut
+# comes earlier at each attempt until one lands during the read.  (The
+# unit test check_snapshot cut_while_mapped cuts at fixed points.)
+for delay in 0.3 0.15 0.08 0.04 0.02 0.01 0.005; do
+  attempt=$delay
   cp big.heapsnapshot cut.heapsnapshot
   timeout 120 "$LEAKCHECK" summary cut.heapsnapshot > cut.out 2> cut.err &
   pid=$!
-  sleep 0.$((attempt * 2))
+  sleep "$delay"
   truncate -s 1000000 cut.heapsnapshot
   wait $pid
   code=$?
-  expect_eq "B2 attempt $attempt: exit code (never SIGBUS)" "$code" 2
+  case "$code" in
+    0 | 2) ok ;;
+    *) fail "B2 cut after ${delay}s: exit code $code (expected 2, or 0 when the read ended first)" ;;
+  esac
   if grep -q "cut.heapsnapshot: byte [0-9]*: snapshot changed while being read" cut.err; then
     seen=1
     break
