@@ -818,10 +818,12 @@ resolve(const char *dir, const char *p)
 static const char *const top_keys[] = {"version",  "junit",  "html",
                                        "baseline", "checks", NULL};
 static const char *const check_keys_v1[] = {
-    "name",  "script",    "node",   "node_args", "args",   "env",   "timeout",
-    "drive", "snapshots", "warmup", "ignore",    "assert", "allow", NULL};
+    "name",    "script", "node",   "node_args", "args",
+    "env",     "timeout", "drive", "snapshots", "warmup",
+    "confirm", "ignore", "assert", "allow",     NULL};
 static const char *const allow_keys[] = {"constructor", "reason", "until",
                                          "max_growth", NULL};
+static const char *const confirm_keys[] = {"snapshots", "timeout", NULL};
 static const char *const drive_keys[] = {"every",
                                          "call",
                                          "times",
@@ -1628,6 +1630,43 @@ allow_list(struct ctx *c, size_t v, struct lc_check *ck)
   return 0;
 }
 
+/* `confirm: false`, or `confirm: { snapshots: N, timeout: D }` (either
+ * key may be left out; `snapshots: 0` turns confirmation off too). */
+static int
+confirm_map(struct ctx *c, size_t v, struct lc_check *ck)
+{
+  const struct ynode *n = NODE(c, v);
+  size_t k;
+  uint64_t u;
+  ck->confirm_mark = n->mark;
+  if (n->kind == Y_SCALAR && n->plain &&
+      (!strcmp(n->str, "false") || !strcmp(n->str, "False") ||
+       !strcmp(n->str, "FALSE"))) {
+    ck->confirm_snapshots = 0;
+    return 0;
+  }
+  if (n->kind != Y_MAP)
+    return fail(c, n->mark,
+                "'confirm' must be false or a mapping like { snapshots: 6, "
+                "timeout: 20s }; got %s",
+                got(c, v));
+  if (check_keys(c, v, confirm_keys, "in confirm") < 0)
+    return -1;
+  for (k = n->first; k; k = NODE(c, NODE(c, k)->next)->next) {
+    const struct ynode *key = NODE(c, k);
+    size_t val = key->next;
+    if (key_is(key, "snapshots")) {
+      if (whole_number(c, val, "snapshots", 0, MAX_SNAPSHOTS, &u) < 0)
+        return -1;
+      ck->confirm_snapshots = (unsigned)u;
+    } else if (key_is(key, "timeout")) {
+      if (duration_value(c, val, "timeout", &ck->confirm_timeout_ms) < 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
 static void
 default_assert(struct lc_check *ck)
 {
@@ -1701,6 +1740,9 @@ check(struct ctx *c, size_t item, size_t idx)
   ck->every_ms = DEFAULT_EVERY_MS;
   ck->snapshots = DEFAULT_SNAPSHOTS;
   ck->warmup = DEFAULT_WARMUP;
+  ck->confirm_snapshots = LC_CONFIRM_SNAPSHOTS;
+  ck->confirm_timeout_ms = LC_CONFIRM_TIMEOUT_MS;
+  ck->confirm_mark = n->mark;
   if (n->kind != Y_MAP)
     return fail(c, n->mark, "check must be a mapping; got %s", got(c, item));
   if (check_keys(c, item, check_keys_v1, "in check") < 0)
@@ -1744,6 +1786,8 @@ check(struct ctx *c, size_t item, size_t idx)
         return -1;
       ck->warmup = (unsigned)u;
       warmup_v = v;
+    } else if (key_is(key, "confirm")) {
+      rc = confirm_map(c, v, ck);
     } else if (key_is(key, "ignore")) {
       rc = ignore_list(c, v, ck);
     } else if (key_is(key, "assert")) {

@@ -88,6 +88,8 @@ struct lc_allow {
   int has_max_growth;
   int64_t max_growth; /* objects: a finding growing more is not accepted */
 };
+#define LC_CONFIRM_SNAPSHOTS 6
+#define LC_CONFIRM_TIMEOUT_MS 20000
 
 struct lc_check {
   struct lc_mark mark;        /* the check's list item */
@@ -120,7 +122,15 @@ struct lc_check {
   unsigned snapshots;         /* total, >= 2; default 5 */
   unsigned warmup;            /* leading snapshots not measured; snapshots -
                                  warmup >= 2; default 1 */
-  struct lc_pattern *ignore;  /* rows never measured */
+  /* Confirmation (`confirm:`): when the measured window shows a suspect,
+   * up to confirm_snapshots more snapshots are taken, within
+   * confirm_timeout_ms, before the verdict.  confirm_snapshots 0 turns it
+   * off (`confirm: false`).  Defaults LC_CONFIRM_SNAPSHOTS and
+   * LC_CONFIRM_TIMEOUT_MS. */
+  unsigned confirm_snapshots;
+  uint64_t confirm_timeout_ms;
+  struct lc_mark confirm_mark; /* the `confirm:` value, else the check */
+  struct lc_pattern *ignore;   /* rows never measured */
   size_t nignore;
   struct lc_assert *asserts;
   size_t nasserts;

@@ -150,21 +150,31 @@ add_growth(struct lc_buf *out, int64_t objects, int64_t bytes)
 /* "(10) 12 14 16": warm-up snapshots in parentheses. */
 static void
 add_counts(struct lc_buf *out, const uint64_t *count,
-           const struct lc_series *ser)
+           const struct lc_check_result *r, const char *sep)
 {
+  const struct lc_series *ser = &r->series;
   size_t k;
-  for (k = 0; k < ser->nsnap; k++)
+  for (k = 0; k < ser->nsnap; k++) {
+    /* Confirmation snapshots follow a '|', as in the terminal (escaped
+     * in a Markdown table: `sep`). */
+    if (k && k == r->check->snapshots)
+      lc_buf_addstr(out, sep);
     lc_buf_addf(out, k < ser->warmup ? "%s(%llu)" : "%s%llu", k ? " " : "",
                 (unsigned long long)count[k]);
+  }
 }
 
 static void
-add_sizes(struct lc_buf *out, const uint64_t *size, const struct lc_series *ser)
+add_sizes(struct lc_buf *out, const uint64_t *size,
+          const struct lc_check_result *r)
 {
+  const struct lc_series *ser = &r->series;
   char b[LC_BYTES_MAX];
   size_t k;
   for (k = 0; k < ser->nsnap; k++) {
     int64_t v = size[k] > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)size[k];
+    if (k && k == r->check->snapshots)
+      lc_buf_addstr(out, " |");
     lc_format_bytes(b, sizeof(b), v, 0);
     lc_buf_addf(out, k < ser->warmup ? "%s(%s)" : "%s%s", k ? " " : "", b);
   }
@@ -385,9 +395,9 @@ annotate_failed(struct lc_buf *out, const char *file,
       add_growth(msg, f->growth, f->growth_bytes);
     }
     lc_buf_addstr(msg, "\n  counts: ");
-    add_counts(msg, f->count, &r->series);
+    add_counts(msg, f->count, r, " |");
     lc_buf_addstr(msg, "\n  sizes:  ");
-    add_sizes(msg, f->size, &r->series);
+    add_sizes(msg, f->size, r);
     if (f->why && *f->why) {
       lc_buf_addstr(msg, "\n\n");
       lc_buf_addstr(msg, f->why);
@@ -676,7 +686,7 @@ summary_row(struct summary *s, const struct lc_check_result *r,
     add_sparkline(p, f->count, &r->series);
     lc_buf_addch(p, ' ');
   }
-  add_counts(p, f->count, &r->series);
+  add_counts(p, f->count, r, " \\|");
   lc_buf_addstr(p, " | ");
   add_growth(p, f->growth, f->growth_bytes);
   lc_buf_addstr(p,

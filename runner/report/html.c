@@ -60,6 +60,8 @@ static const char style[] =
     "svg circle{stroke-width:1.5}svg.count circle{fill:var(--count);stroke:"
     "var(--count)}svg.size circle{fill:var(--size);stroke:var(--size)}"
     "svg circle.warm{fill:var(--bg)}svg.spark{vertical-align:middle}"
+    "td.confirm,th.confirm{border-left-style:dashed}"
+    "svg circle.confirm{stroke-dasharray:2 1}"
     "ol.path{border-left:3px solid var(--line);list-style:none;margin:6px 0;"
     "padding-left:10px}ol.path li.edge{color:var(--mute);padding-left:16px}"
     "ol.path li.edge::before{content:'\\2193  '}"
@@ -110,21 +112,31 @@ esc(struct lc_buf *out, const char *s)
 
 /* ---- snapshots ---------------------------------------------------------- */
 
-/* What a snapshot of the series is for.  Confirmation snapshots, taken
- * after the measured window to confirm a failure, get their own kind once
- * the series records them. */
-enum snap_kind { SNAP_WARMUP, SNAP_MEASURED };
+/* What a snapshot of the series is for: warm-up, measured, or taken after
+ * the measured window to confirm a suspect (ser->planned). */
+enum snap_kind { SNAP_WARMUP, SNAP_MEASURED, SNAP_CONFIRM };
 
 static enum snap_kind
 snap_kind(const struct lc_series *ser, size_t k)
 {
-  return k < ser->warmup ? SNAP_WARMUP : SNAP_MEASURED;
+  if (k < ser->warmup)
+    return SNAP_WARMUP;
+  return ser->planned && k >= ser->planned ? SNAP_CONFIRM : SNAP_MEASURED;
 }
 
 static const char *
 snap_class(const struct lc_series *ser, size_t k)
 {
-  return snap_kind(ser, k) == SNAP_WARMUP ? "warm" : "measured";
+  static const char *const names[] = {"warm", "measured", "confirm"};
+  return names[snap_kind(ser, k)];
+}
+
+/* The note after a snapshot's number. */
+static const char *
+snap_note(const struct lc_series *ser, size_t k)
+{
+  static const char *const notes[] = {" (warm-up)", "", " (confirmation)"};
+  return notes[snap_kind(ser, k)];
 }
 
 static int64_t
@@ -218,7 +230,7 @@ add_chart(struct lc_buf *out, const struct lc_series *ser, const uint64_t *v,
     lc_buf_addf(out, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\">",
                 snap_class(ser, k), chart_x(k, n), chart_y(v[k], lo, hi));
     lc_buf_addf(out, "<title>snapshot %zu%s: ", k + 1,
-                snap_kind(ser, k) == SNAP_WARMUP ? " (warm-up)" : "");
+                snap_note(ser, k));
     add_value(out, v[k], bytes);
     lc_buf_addstr(out, "</title></circle>");
   }
@@ -321,7 +333,7 @@ add_values_table(struct lc_buf *out, const struct lc_series *ser,
                      "snapshot</th>");
   for (k = 0; k < ser->nsnap; k++)
     lc_buf_addf(out, "<th class=\"%s\">%zu%s</th>", snap_class(ser, k), k + 1,
-                snap_kind(ser, k) == SNAP_WARMUP ? " (warm-up)" : "");
+                snap_note(ser, k));
   lc_buf_addstr(out, "</tr><tr><th class=\"name\">count</th>");
   for (k = 0; k < ser->nsnap; k++)
     lc_buf_addf(out, "<td class=\"%s\">%llu</td>", snap_class(ser, k),

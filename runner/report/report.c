@@ -413,13 +413,36 @@ add_indented(struct lc_buf *out, const char *text, const char *indent)
  * A leak's root (lc_diagnose) starts with its headline, then its
  * allocation site and holder, each on a line of its own (f->why).
  */
+/* One series of a finding; " |" marks where confirmation snapshots
+ * (after the planned ones) begin. */
 static void
-add_finding(struct lc_buf *out, const struct lc_finding *f,
-            const struct lc_leak *leak, const struct lc_series *ser,
-            const char *indent)
+add_series(struct lc_buf *out, const uint64_t *v, int bytes,
+           const struct lc_series *ser, size_t planned)
 {
   char g[LC_BYTES_MAX];
   size_t k;
+  for (k = 0; k < ser->nsnap; k++) {
+    if (k == planned && planned < ser->nsnap)
+      lc_buf_addstr(out, " |");
+    if (bytes) {
+      int64_t x = v[k] > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v[k];
+      lc_format_bytes(g, sizeof(g), x, 0);
+      lc_buf_addf(out, k < ser->warmup ? " (%s)" : " %s", g);
+    } else {
+      lc_buf_addf(out, k < ser->warmup ? " (%llu)" : " %llu",
+                  (unsigned long long)v[k]);
+    }
+  }
+}
+
+static void
+add_finding(struct lc_buf *out, const struct lc_finding *f,
+            const struct lc_leak *leak, const struct lc_check_result *r,
+            const char *indent)
+{
+  const struct lc_series *ser = &r->series;
+  size_t planned = r->check->snapshots;
+  char g[LC_BYTES_MAX];
 
   lc_buf_addstr(out, indent);
   if (leak && leak->headline) {
@@ -427,27 +450,31 @@ add_finding(struct lc_buf *out, const struct lc_finding *f,
   } else {
     add_row_name(out, f);
     lc_format_bytes(g, sizeof(g), f->growth_bytes, 1);
-    lc_buf_addf(out, ": %+lld %s (%s)", (long long)f->growth,
-                f->growth == 1 || f->growth == -1 ? "object" : "objects", g);
+    if (f->object_id)
+      lc_buf_addf(out, ": %s, one object", g);
+    else
+      lc_buf_addf(out, ": %+lld %s (%s)", (long long)f->growth,
+                  f->growth == 1 || f->growth == -1 ? "object" : "objects",
+                  g);
     if (f->failed_rules & LC_RULE_STEADY_GROWTH)
       lc_buf_addstr(out, ", rising in every interval");
   }
+  if (f->confirmed)
+    lc_buf_addf(out, "; still growing over %zu confirmation %s", f->confirmed,
+                f->confirmed == 1 ? "snapshot" : "snapshots");
   lc_buf_addch(out, '\n');
   if (f->why)
     add_indented(out, f->why, indent);
   if (!f->count || !f->size) /* the V8 internals budget: no series */
     return;
-  lc_buf_addf(out, "%s  counts:", indent);
-  for (k = 0; k < ser->nsnap; k++)
-    lc_buf_addf(out, k < ser->warmup ? " (%llu)" : " %llu",
-                (unsigned long long)f->count[k]);
-  lc_buf_addf(out, "\n%s  sizes: ", indent);
-  for (k = 0; k < ser->nsnap; k++) {
-    int64_t v =
-        f->size[k] > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)f->size[k];
-    lc_format_bytes(g, sizeof(g), v, 0);
-    lc_buf_addf(out, k < ser->warmup ? " (%s)" : " %s", g);
+  if (!f->object_id) {
+    lc_buf_addf(out, "%s  counts:", indent);
+    add_series(out, f->count, 0, ser, planned);
+    lc_buf_addch(out, '\n');
   }
+  /* One object: its own sizes, the figures the rule judged. */
+  lc_buf_addf(out, "%s  sizes: ", indent);
+  add_series(out, f->size, 1, ser, planned);
   lc_buf_addch(out, '\n');
 }
 
@@ -455,7 +482,7 @@ add_finding(struct lc_buf *out, const struct lc_finding *f,
  * then the rows folded into it, indented under "held with it:". */
 static void
 add_findings(struct lc_buf *out, const struct lc_assert_result *ar,
-             const struct lc_series *ser, const char *indent, size_t max)
+             const struct lc_check_result *r, const char *indent, size_t max)
 {
   struct lc_buf deeper = LC_BUF_INIT;
   size_t f, shown = ar->nfindings < max ? ar->nfindings : max;
@@ -467,11 +494,11 @@ add_findings(struct lc_buf *out, const struct lc_assert_result *ar,
       if (!in_leak)
         lc_buf_addf(out, "%s  held with it:\n", indent);
       in_leak = 1;
-      add_finding(out, &ar->findings[f], NULL, ser, deeper.buf);
+      add_finding(out, &ar->findings[f], NULL, r, deeper.buf);
       continue;
     }
     in_leak = 0;
-    add_finding(out, &ar->findings[f], l, ser, indent);
+    add_finding(out, &ar->findings[f], l, r, indent);
   }
   if (ar->nfindings > shown)
     lc_buf_addf(out, "%s... and %zu more\n", indent, ar->nfindings - shown);
@@ -509,6 +536,7 @@ text_assertion(struct lc_buf *out, const struct lc_config *cfg,
   const struct lc_assert_result *ar = case_result(r, i);
   enum case_kind kind = case_kind(r, i);
   struct lc_mark m;
+  size_t f;
 
   lc_buf_addstr(out, "  ");
   if (kind == CASE_PASS || kind == CASE_SKIP) /* skip: allowed growth */
@@ -521,6 +549,11 @@ text_assertion(struct lc_buf *out, const struct lc_config *cfg,
   lc_buf_addstr(out, "  (");
   add_clean_str(out, ar ? ar->message : "not evaluated");
   lc_buf_addstr(out, ")\n");
+  for (f = 0; ar && f < ar->nnotes; f++) {
+    lc_buf_addstr(out, "        note: ");
+    add_clean_str(out, ar->notes[f]);
+    lc_buf_addch(out, '\n');
+  }
   if (kind != CASE_FAIL)
     return;
   m = case_mark(r, i);
@@ -529,7 +562,7 @@ text_assertion(struct lc_buf *out, const struct lc_config *cfg,
     add_clean_str(out, cfg->path);
     lc_buf_addf(out, ":%lu:%lu\n", m.line, m.col);
   }
-  add_findings(out, ar, &r->series, "        ", TEXT_MAX_FINDINGS);
+  add_findings(out, ar, r, "        ", TEXT_MAX_FINDINGS);
 }
 
 /* The word a note is shown with, and its colour. */
@@ -606,8 +639,11 @@ lc_report_text(struct lc_buf *out, const struct lc_config *cfg,
     lc_buf_addstr(out, "  (");
     if (r->status == LC_CHECK_BROKEN)
       lc_buf_addf(out, "%zu of ", r->series.nsnap);
-    lc_buf_addf(out, "%u snapshots, warmup %u, %.1fs)\n", ck->snapshots,
-                ck->warmup, clean_seconds(r->seconds));
+    lc_buf_addf(out, "%u snapshots", ck->snapshots);
+    if (r->status != LC_CHECK_BROKEN && r->series.nsnap > ck->snapshots)
+      lc_buf_addf(out, " + %zu to confirm", r->series.nsnap - ck->snapshots);
+    lc_buf_addf(out, ", warmup %u, %.1fs)\n", ck->warmup,
+                clean_seconds(r->seconds));
     if (r->status == LC_CHECK_BROKEN) {
       lc_buf_addstr(out, "  error: ");
       add_clean_str(out, r->error ? r->error : "the program broke");
@@ -769,9 +805,12 @@ failure_text(struct lc_buf *t, const struct lc_config *cfg,
 {
   const struct lc_assert_result *ar = case_result(r, i);
   struct lc_mark m = case_mark(r, i);
+  size_t f;
 
   lc_buf_addf(t, "%s\n\n", ar->message ? ar->message : "");
-  add_findings(t, ar, &r->series, "", JUNIT_MAX_FINDINGS);
+  add_findings(t, ar, r, "", JUNIT_MAX_FINDINGS);
+  for (f = 0; f < ar->nnotes; f++)
+    lc_buf_addf(t, "note: %s\n", ar->notes[f]);
   if (cfg && cfg->path && m.line)
     lc_buf_addf(t, "\nat %s:%lu:%lu\n", cfg->path, m.line, m.col);
 }
@@ -808,6 +847,17 @@ junit_case(struct lc_buf *out, const struct lc_config *cfg,
       lc_buf_addf(out, " line=\"%lu\"", m.line);
   }
   lc_buf_addf(out, " time=\"%.3f\"", seconds);
+  if (kind == CASE_PASS && ar && ar->nnotes) {
+    /* Growth the confirmation cleared: said, not hidden. */
+    size_t n;
+    lc_buf_addstr(out, ">\n      <system-out>");
+    lc_buf_reset(tmp);
+    for (n = 0; n < ar->nnotes; n++)
+      lc_buf_addf(tmp, "note: %s\n", ar->notes[n]);
+    lc_xml_escape(out, tmp->buf, tmp->len, 0);
+    lc_buf_addstr(out, "</system-out>\n    </testcase>\n");
+    return;
+  }
   if (kind == CASE_PASS) {
     lc_buf_addstr(out, "/>\n");
     return;
@@ -895,6 +945,11 @@ junit_suite(struct lc_buf *out, const struct lc_config *cfg,
         "allowed", "baseline",         "worse",
         "fixed",   "unused-allowance", "expired-allowance"};
     junit_property(out, names[r->notes[i].kind], r->notes[i].message);
+  }
+  if (r->series.nsnap > ck->snapshots && r->status != LC_CHECK_BROKEN) {
+    lc_buf_reset(tmp);
+    lc_buf_addf(tmp, "%zu", r->series.nsnap - ck->snapshots);
+    junit_property(out, "confirmation_snapshots", tmp->buf);
   }
   lc_buf_addstr(out, "    </properties>\n");
   /* The check's time is shared by its assertions, so that testcase times

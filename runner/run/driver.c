@@ -818,8 +818,12 @@ struct run {
   int reaped;
   int ready;
   enum phase phase;
-  unsigned next;    /* index of the next snapshot */
-  uint64_t next_at; /* PH_WAIT: when to ask for it */
+  unsigned next;   /* index of the next snapshot */
+  unsigned target; /* snapshots to take: check->snapshots, more while the
+                      callback asks to confirm */
+  uint64_t confirm_deadline; /* 0, or when the confirmation must end */
+  uint64_t snap_at;          /* when snapshot `next` was asked for */
+  uint64_t next_at;          /* PH_WAIT: when to ask for it */
   uint64_t started;
   struct lc_buf line; /* partial line from the agent */
   /* http */
@@ -1008,7 +1012,7 @@ parse_index(const char *s, unsigned *out, const char **end)
 static int
 all_taken(const struct run *r)
 {
-  return r->ready && r->next >= r->check->snapshots;
+  return r->ready && r->next >= r->target;
 }
 
 /* Tells the caller's progress callback that the run is in `phase` for
@@ -1029,7 +1033,7 @@ progress(struct run *r, enum lc_progress_phase phase, unsigned k,
   r->ptick_at = now_ms();
   p.phase = phase;
   p.k = k;
-  p.total = r->check->snapshots;
+  p.total = r->target;
   p.path = r->ppath;
   r->info->progress(r->info->progress_ctx, &p);
 }
@@ -1069,6 +1073,7 @@ send_line(struct run *r, const char *verb, unsigned arg)
 static void
 send_snap(struct run *r)
 {
+  r->snap_at = now_ms();
   send_line(r, "snap", r->next);
   r->phase = PH_SNAP;
   if (r->info->progress) {
@@ -1119,13 +1124,23 @@ static int
 snapshot_done(struct run *r, unsigned k)
 {
   char *path = lc_xasprintf("%s/%u.heapsnapshot", r->dir, k);
+  uint64_t pause = now_ms() - r->snap_at;
   int rc = 0;
+  if (r->snap_at && pause > r->info->max_pause_ms)
+    r->info->max_pause_ms = pause;
+  r->snap_at = 0;
   r->next = k + 1;
   r->info->snapshots_done = r->next;
   progress(r, LC_PROGRESS_READING, k, path);
   if (r->fn)
     rc = r->fn(r->ctx, k, path, r->err);
-  if (rc >= 0)
+  if (rc > 0 && r->next >= r->target) {
+    /* A confirmation snapshot: its own time budget from the first. */
+    if (!r->confirm_deadline)
+      r->confirm_deadline = now_ms() + r->check->confirm_timeout_ms;
+    r->target = r->next + 1;
+  }
+  if (rc >= 0) /* after the target moved: "read" of the last says done */
     progress(r, LC_PROGRESS_READ, k, NULL);
   if (rc < 0 && r->err && r->err->code == LC_OK)
     lc_err_set(r->err, LC_EINPUT, path, 0, 0, "cannot use snapshot %u", k);
@@ -1744,13 +1759,30 @@ program_ended(struct run *r)
     lc_buf_addstr(&hint, "; a server must keep running until leakcheck "
                          "stops it");
   }
+  if (r->ready &&
+      (r->info->snapshots_done || r->phase == PH_SNAP || r->phase == PH_DUMP) &&
+      !(r->end_code == CLD_EXITED && r->end_status == 0)) {
+    /* A snapshot stops the program while V8 writes it: a socket, a lock
+     * or a watchdog may time out during one. */
+    uint64_t pause = r->info->max_pause_ms;
+    char *d;
+    if (r->snap_at && now_ms() - r->snap_at > pause)
+      pause = now_ms() - r->snap_at;
+    d = format_duration(pause);
+    lc_buf_addf(&hint,
+                "; each snapshot pauses the program (the longest pause was "
+                "%s%s), which may be the cause: a timeout in the program "
+                "(a socket, a lock, a watchdog) may have fired during one",
+                d, r->snap_at ? ", while a snapshot was being written" : "");
+    free(d);
+  }
   if (!r->ready)
     lc_err_set(r->err, LC_EPROGRAM, NULL, 0, 0,
                "the %s %s before it was ready%s", who, how, hint.buf);
   else
     lc_err_set(r->err, LC_EPROGRAM, NULL, 0, 0,
                "the %s %s after %u of %u snapshots%s", who, how,
-               r->info->snapshots_done, c->snapshots, hint.buf);
+               r->info->snapshots_done, r->target, hint.buf);
   lc_buf_release(&hint);
   free(how);
   return -1;
@@ -1764,6 +1796,7 @@ advance(struct run *r, uint64_t now)
   if (r->phase == PH_WAIT && now >= r->next_at) {
     if (c->drive == LC_DRIVE_SIGNAL) {
       r->phase = PH_DUMP;
+      r->snap_at = now;
       progress(r, LC_PROGRESS_WRITING, r->next, NULL);
       if (kill(r->pid, c->signo) < 0 && errno != ESRCH)
         return lc_err_errno(r->err, errno, NULL, "cannot signal the program");
@@ -1802,6 +1835,15 @@ supervise(struct run *r)
       break;
     }
     now = now_ms();
+    if (r->confirm_deadline) {
+      /* Confirming: the snapshots taken so far are judged. */
+      deadline = r->confirm_deadline;
+      if (now >= deadline) {
+        r->info->confirm_timed_out = 1;
+        ret = 0;
+        break;
+      }
+    }
     if (now >= deadline) {
       timed_out(r);
       break;
@@ -1966,6 +2008,7 @@ lc_driver_run(const struct lc_check *check, const char *config_path,
   int rc = -1;
 
   r.check = check;
+  r.target = check->snapshots;
   r.config_path = config_path;
   r.fn = fn;
   r.ctx = ctx;

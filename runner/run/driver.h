@@ -51,6 +51,8 @@
 #ifndef LEAKCHECK_DRIVER_H
 #define LEAKCHECK_DRIVER_H
 
+#include <stdint.h>
+
 #include "config/config.h"
 #include "leakcheck/buf.h"
 #include "leakcheck/err.h"
@@ -59,7 +61,11 @@
  * program keeps running.  `path` names the complete file inside the private
  * temp dir; the callback owns it from now on (parse, then unlink or move it
  * away; whatever is left is removed with the dir).  Returning -1 (with `err`
- * filled) stops the check. */
+ * filled) stops the check.  Returning 1 for snapshot snapshots-1 or later
+ * asks for one more (a confirmation snapshot, k = snapshots, …), taken
+ * with the same drive; from the first such request the check's timeout
+ * gives way to check->confirm_timeout_ms, counted from then, and reaching
+ * it ends the run without error (info->confirm_timed_out). */
 typedef int (*lc_snapshot_fn)(void *ctx, unsigned k, const char *path,
                               struct lc_err *err);
 
@@ -74,7 +80,8 @@ enum lc_progress_phase {
 struct lc_progress {
   enum lc_progress_phase phase;
   unsigned k;       /* 0-based snapshot number */
-  unsigned total;   /* snapshots the check takes */
+  unsigned total;   /* snapshots the check takes: the planned ones, one
+                       more with each confirmation snapshot asked for */
   const char *path; /* the snapshot file while it is written or read (stat
                        it for the bytes so far), or NULL when unknown (a
                        dump the program writes itself, by signal) */
@@ -98,9 +105,14 @@ struct lc_run_info {
   unsigned long long requests; /* http: requests finished (all batches) */
   unsigned long long failed_requests; /* http: of which failed (no answer
                                          or a status outside 200-299) */
-  struct lc_buf note; /* one line for the user about the drive, e.g. "125
-                         requests sent, 2 failed: 2 x HTTP 404"; may be
-                         empty */
+  struct lc_buf note;    /* one line for the user about the drive, e.g. "125
+                            requests sent, 2 failed: 2 x HTTP 404"; may be
+                            empty */
+  uint64_t max_pause_ms; /* the longest snapshot: from "snap K" (or the
+                            signal) to the complete file, the time the
+                            program stood still */
+  int confirm_timed_out; /* the confirmation's time budget ended the run
+                            (not an error: the snapshots taken are judged) */
   /* Set by the caller before the run (not outputs): progress events, or
    * NULL for none.  Kept by lc_run_info_release. */
   lc_progress_fn progress;
@@ -109,7 +121,7 @@ struct lc_run_info {
 
 #define LC_RUN_INFO_INIT                                                       \
   {                                                                            \
-    LC_BUF_INIT, LC_BUF_INIT, 0, 0, 0, 0, 0, 0, LC_BUF_INIT, NULL, NULL        \
+    LC_BUF_INIT, LC_BUF_INIT, 0, 0, 0, 0, 0, 0, LC_BUF_INIT, 0, 0, NULL, NULL  \
   }
 
 void lc_run_info_release(struct lc_run_info *info);

@@ -52,6 +52,10 @@ struct run_ctx {
   struct lc_snapshot last;
   struct lc_summary last_sum;
   int have_last;
+  /* Confirmation: live runs only (`analyze` has no program to ask). */
+  int confirm;
+  double confirm_t0; /* when the planned last snapshot was in */
+  double prev_t;     /* when the previous snapshot was in */
 };
 
 /* One id for every check of this process: UTC time and pid, e.g.
@@ -172,6 +176,33 @@ check_interrupt(struct lc_err *err)
                     name ? name : "?");
 }
 
+static double
+now_seconds(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* After snapshot k, the planned last or a confirmation one: 1 to ask the
+ * driver for one more, within the check's confirmation budget (snapshots,
+ * and time: the next one must fit, judged by the last interval). */
+static int
+want_more(struct run_ctx *ctx, unsigned k)
+{
+  const struct lc_check *c = ctx->check;
+  double now = now_seconds();
+  unsigned extra = k + 1 - c->snapshots;
+  if (!ctx->confirm || extra >= c->confirm_snapshots)
+    return 0;
+  if (!extra)
+    ctx->confirm_t0 = now;
+  if (extra && (now - ctx->confirm_t0) + (now - ctx->prev_t) >
+                   (double)c->confirm_timeout_ms / 1000.0)
+    return 0;
+  return lc_verdict_wants_more(c, ctx->series, c->snapshots);
+}
+
 /* The driver's callback: snapshot k (0-based) is at `path`. */
 static int
 on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
@@ -202,15 +233,24 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   lc_series_set_identities(ctx->series, &sc, ctx->base_dir);
   lc_scripts_release(&sc);
   lc_series_add_objects(ctx->series, &s, &sum);
-  if (k + 1 == ctx->check->snapshots) {
+  if (k + 1 >= ctx->check->snapshots) {
+    /* The last snapshot so far: survivors are counted on it, and it
+     * stays for the explanation until a confirmation snapshot replaces
+     * it. */
     lc_series_set_survivors(ctx->series, &s, &sum);
+    if (ctx->have_last) {
+      lc_summary_release(&ctx->last_sum);
+      lc_snapshot_release(&ctx->last);
+    }
     ctx->last = s;
     ctx->last_sum = sum;
     ctx->have_last = 1;
+    ret = want_more(ctx, k);
   } else {
     lc_summary_release(&sum);
     lc_snapshot_release(&s);
   }
+  ctx->prev_t = now_seconds();
   if (ctx->keep != LC_KEEP_NEVER) {
     struct keep_dir *kd = &ctx->kd;
     char name[32], *shown;
@@ -276,14 +316,6 @@ explain_findings(struct run_ctx *ctx, const struct lc_config *cfg,
   free(dir);
 }
 
-static double
-now_seconds(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
              const struct lc_run_opts *opts, struct lc_check_result *res,
@@ -310,6 +342,8 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
   info.progress = opts->on_progress;
   info.progress_ctx = opts->progress_ctx;
   ctx.base_dir = base_dir;
+  ctx.confirm = !opts->replay && check->confirm_snapshots > 0;
+  ctx.prev_t = t0;
 
   if (opts->replay) {
     if (opts->progress)
@@ -347,7 +381,11 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
       lc_err_release(&rerr);
     }
   } else {
-    size_t failed = lc_verdict_eval(check, &res->series, &res->results);
+    size_t failed;
+    if (res->series.nsnap > check->snapshots)
+      res->series.planned = check->snapshots; /* for the reports */
+    failed = lc_verdict_eval_confirmed(check, &res->series, check->snapshots,
+                                       &res->results);
     res->nresults = check->nasserts;
     res->status = failed ? LC_CHECK_FAILED : LC_CHECK_PASSED;
     explain_findings(&ctx, cfg, res);

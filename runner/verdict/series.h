@@ -59,6 +59,9 @@ struct lc_series {
                        each snapshot, from lc_series_add_objects */
   struct lc_big_objects *big; /* [nsnap], from lc_series_add_objects */
   size_t warmup;              /* index of the first measured snapshot */
+  size_t planned; /* snapshots of the measured window when confirmation
+                     snapshots follow them (index of the first
+                     confirmation snapshot); 0 when none were taken */
   struct lc_series_row *rows;
   size_t nrows, rows_alloc;
   uint64_t *total_count; /* [nsnap], over every row */

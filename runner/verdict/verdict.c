@@ -41,6 +41,7 @@ diff_i64(uint64_t last, uint64_t first)
 
 struct judge {
   size_t first, last; /* measured snapshot range */
+  size_t end;         /* the last snapshot; > last after confirmation */
 };
 
 /* Returns the LC_RULE_* bits of `a` that the series (count, size) breaks. */
@@ -226,6 +227,9 @@ result_message(const struct lc_assert_result *r, const struct judge *j)
       lc_buf_addch(&b, ')');
     }
   }
+  if (!r->failed && r->nnotes)
+    lc_buf_addf(&b, "; %zu %s stopped growing in the confirmation", r->nnotes,
+                plural(r->nnotes, "suspect", "suspects"));
   return lc_buf_detach(&b, NULL);
 }
 
@@ -289,10 +293,21 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
         continue;
       {
         struct lc_finding f;
+        size_t n = ser->nsnap;
         memset(&f, 0, sizeof(f));
         f.row = &ser->rows[o->row];
-        f.count = f.row->count;
-        f.size = f.row->size;
+        /* The object's own series: every figure printed for it is the
+         * one the rule judged, not its row's. */
+        f.own = lc_xcalloc(2 * n, sizeof(*f.own));
+        for (k = 0; k < n; k++) {
+          const struct lc_big_objects *b = &ser->big[k];
+          const struct lc_big_object *in =
+              bsearch(o, b->v, b->n, sizeof(*b->v), big_cmp);
+          f.own[k] = in != NULL;
+          f.own[n + k] = in ? in->size : 0;
+        }
+        f.count = f.own;
+        f.size = f.own + n;
         f.object_id = o->id;
         f.failed_rules = LC_RULE_OBJECT_GROWTH;
         f.growth = 0;
@@ -309,9 +324,17 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
   r->internals_growth_bytes = internal;
   if (internal > LC_INTERNALS_BUDGET) {
     struct lc_finding f;
+    size_t k;
     memset(&f, 0, sizeof(f));
     f.failed_rules = LC_RULE_INTERNALS;
     f.growth_bytes = internal;
+    /* Their summed size, for the confirmation (count stays NULL: the
+     * reports print no series for the budget). */
+    f.own = lc_xcalloc(ser->nsnap, sizeof(*f.own));
+    for (i = 0; i < ser->nrows; i++)
+      if (!ignored[i] && lc_row_is_internal(ser->rows[i].name))
+        for (k = 0; k < ser->nsnap; k++)
+          f.own[k] += ser->rows[i].size[k];
     LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);
     r->findings[r->nfindings++] = f;
   }
@@ -351,23 +374,158 @@ eval_rows(struct lc_assert_result *r, const struct lc_series *ser,
     qsort(r->findings, r->nfindings, sizeof(*r->findings), finding_cmp);
 }
 
-size_t
-lc_verdict_eval(const struct lc_check *check, const struct lc_series *ser,
-                struct lc_assert_result **out)
+/* ---- confirmation ------------------------------------------------------ */
+
+int
+lc_confirm_goes_on(const uint64_t *v, size_t first, size_t last, size_t end,
+                   int step_growth)
+{
+  size_t i, n = last - first, m = end - last, rises_w = 0, rises_c = 0;
+  double gw, gc;
+  if (end <= last || last <= first || v[end] <= v[last])
+    return 0;
+  if (step_growth) {
+    /* A collection's backing store grows by steps (x1.5 for an Array, x2
+     * for a Map) that get rarer as it grows, so a step in the
+     * confirmation, no shrinking, and LC_CONFIRM_STEPS steps in all.  A
+     * bounded Map that keeps deleting doubles its table once more after it
+     * is full (deleted entries count until the next rehash): two steps,
+     * the fill and that one, are not a leak. */
+    size_t steps = 0;
+    for (i = last; i < end; i++)
+      if (v[i + 1] < v[i])
+        return 0;
+    for (i = first; i < end; i++)
+      steps += v[i + 1] > v[i];
+    return steps >= LC_CONFIRM_STEPS;
+  }
+  gw = v[last] > v[first] ? (double)(v[last] - v[first]) : 0;
+  gc = (double)(v[end] - v[last]);
+  /* The slope over the confirmation, at least a quarter of the window's:
+   * a warm-up or a cache reaching its bound slows down to nothing. */
+  if (gc * (double)n * 4 < gw * (double)m)
+    return 0;
+  for (i = first; i < last; i++)
+    rises_w += v[i + 1] > v[i];
+  for (i = last; i < end; i++)
+    rises_c += v[i + 1] > v[i];
+  /* Rising in at least half as large a share of the intervals. */
+  return rises_c * n * 2 >= rises_w * m;
+}
+
+/* The growth rules a confirmation judges; ceilings stay as they are. */
+#define CONFIRMABLE                                                            \
+  (LC_RULE_MAX_GROWTH | LC_RULE_MAX_GROWTH_BYTES | LC_RULE_STEADY_GROWTH |     \
+   LC_RULE_OBJECT_GROWTH | LC_RULE_INTERNALS)
+#define COUNT_RULES (LC_RULE_MAX_GROWTH | LC_RULE_STEADY_GROWTH)
+
+/* The series rule `bit` of finding `f` was judged on. */
+static const uint64_t *
+rule_series(const struct lc_finding *f, unsigned bit, int *step, int *bytes)
+{
+  *step = bit == LC_RULE_OBJECT_GROWTH;
+  *bytes = !(bit & COUNT_RULES);
+  if (bit == LC_RULE_INTERNALS)
+    return f->own;
+  if (bit & COUNT_RULES)
+    return f->count;
+  return f->size;
+}
+
+/* "Map @123: grew +3.5 KB, then flat for 6 snapshots" */
+static char *
+cleared_note(const struct lc_finding *f, const uint64_t *v, int bytes,
+             const struct judge *j)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  char g[LC_BYTES_MAX];
+  size_t m = j->end - j->last, i;
+  int64_t gw = diff_i64(v[j->last], v[j->first]);
+  int64_t gc = diff_i64(v[j->end], v[j->last]);
+  int flat = 1;
+  for (i = j->last; i < j->end; i++)
+    flat = flat && v[i + 1] == v[i];
+  lc_finding_name(&b, f);
+  lc_buf_addstr(&b, ": grew ");
+  if (bytes) {
+    lc_format_bytes(g, sizeof(g), gw, 1);
+    lc_buf_addstr(&b, g);
+  } else {
+    lc_buf_addf(&b, "%+lld %s", (long long)gw, objects(gw));
+  }
+  if (flat) {
+    lc_buf_addf(&b, ", then flat for %zu %s", m,
+                plural(m, "snapshot", "snapshots"));
+  } else {
+    if (bytes) {
+      lc_format_bytes(g, sizeof(g), gc, 1);
+      lc_buf_addf(&b, ", then %s", g);
+    } else {
+      lc_buf_addf(&b, ", then %+lld %s", (long long)gc, objects(gc));
+    }
+    lc_buf_addf(&b, " over %zu more %s", m, plural(m, "snapshot", "snapshots"));
+  }
+  return lc_buf_detach(&b, NULL);
+}
+
+/* Judges the suspects of `r` over the confirmation snapshots: a growth
+ * rule whose growth did not go on is lifted; a finding left with no rule
+ * becomes a note. */
+static void
+confirm_findings(struct lc_assert_result *r, const struct judge *j)
+{
+  size_t i, kept = 0, alloc = 0;
+  for (i = 0; i < r->nfindings; i++) {
+    struct lc_finding *f = &r->findings[i];
+    unsigned bit, bits = f->failed_rules & CONFIRMABLE;
+    char *note = NULL;
+    for (bit = 1; bits && bit <= LC_RULE_INTERNALS; bit <<= 1) {
+      int step, bytes;
+      const uint64_t *v;
+      if (!(bits & bit))
+        continue;
+      v = rule_series(f, bit, &step, &bytes);
+      if (v && lc_confirm_goes_on(v, j->first, j->last, j->end, step))
+        continue;
+      f->failed_rules &= ~bit;
+      if (!note && v)
+        note = cleared_note(f, v, bytes, j);
+    }
+    if (f->failed_rules) {
+      free(note);
+      if (bits)
+        f->confirmed = j->end - j->last;
+      r->findings[kept++] = *f;
+      continue;
+    }
+    if (note) {
+      LC_ALLOC_GROW(r->notes, r->nnotes + 1, alloc);
+      r->notes[r->nnotes++] = note;
+    }
+    free(f->why);
+    free(f->own);
+  }
+  r->nfindings = kept;
+  if (!kept) {
+    free(r->findings);
+    r->findings = NULL;
+  }
+}
+
+/* Evaluates every assertion on the window j; confirms when j->end >
+ * j->last. */
+static size_t
+eval_all(const struct lc_check *check, const struct lc_series *ser,
+         const struct judge *jin, struct lc_assert_result **out)
 {
   struct lc_assert_result *res;
   unsigned char *ignored;
-  struct judge j;
+  struct judge j = *jin;
   size_t i, nfailed = 0;
 
   *out = NULL;
   if (!check->nasserts)
     return 0;
-  /* The caller promises warmup + 2 snapshots; a shorter series is judged
-   * on what it has rather than read out of bounds. */
-  j.last = ser->nsnap ? ser->nsnap - 1 : 0;
-  j.first = ser->warmup < j.last ? ser->warmup : j.last;
-
   ignored = lc_xcalloc(ser->nrows ? ser->nrows : 1, 1);
   for (i = 0; i < ser->nrows; i++) {
     size_t p;
@@ -379,6 +537,7 @@ lc_verdict_eval(const struct lc_check *check, const struct lc_series *ser,
   for (i = 0; i < check->nasserts; i++) {
     struct lc_assert_result *r = &res[i];
     r->a = &check->asserts[i];
+    r->planned = j.end > j.last ? j.last + 1 : 0;
     if (ser->nsnap == 0) {
       /* Nothing was measured: no row matches and a total stays 0. */
       r->nmatched = r->a->is_total ? 1 : 0;
@@ -387,6 +546,8 @@ lc_verdict_eval(const struct lc_check *check, const struct lc_series *ser,
     } else {
       eval_rows(r, ser, ignored, &j);
     }
+    if (j.end > j.last && r->nfindings)
+      confirm_findings(r, &j);
     r->failed = r->nfindings > 0;
     nfailed += r->failed != 0;
     if (ser->nsnap == 0 && r->a->is_total)
@@ -400,14 +561,90 @@ lc_verdict_eval(const struct lc_check *check, const struct lc_series *ser,
   return nfailed;
 }
 
+/* The window of a series whose first `planned` snapshots were planned. */
+static struct judge
+window(const struct lc_series *ser, size_t planned)
+{
+  struct judge j;
+  /* The caller promises warmup + 2 snapshots; a shorter series is judged
+   * on what it has rather than read out of bounds. */
+  j.end = ser->nsnap ? ser->nsnap - 1 : 0;
+  j.last = planned && planned - 1 < j.end ? planned - 1 : j.end;
+  j.first = ser->warmup < j.last ? ser->warmup : j.last;
+  return j;
+}
+
+size_t
+lc_verdict_eval(const struct lc_check *check, const struct lc_series *ser,
+                struct lc_assert_result **out)
+{
+  struct judge j = window(ser, 0);
+  return eval_all(check, ser, &j, out);
+}
+
+size_t
+lc_verdict_eval_confirmed(const struct lc_check *check,
+                          const struct lc_series *ser, size_t planned,
+                          struct lc_assert_result **out)
+{
+  struct judge j = window(ser, planned);
+  return eval_all(check, ser, &j, out);
+}
+
+int
+lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
+                      size_t planned)
+{
+  struct lc_assert_result *res;
+  struct judge j = window(ser, planned), w = j;
+  size_t i, f, m = j.end - j.last;
+  int suspects = 0, unsettled = 0, confirmed = 0;
+
+  w.end = w.last; /* the window's suspects, unconfirmed */
+  if (j.last <= j.first)
+    return 0;
+  eval_all(check, ser, &w, &res);
+  for (i = 0; i < check->nasserts && res; i++) {
+    for (f = 0; f < res[i].nfindings; f++) {
+      const struct lc_finding *fd = &res[i].findings[f];
+      unsigned bit, bits = fd->failed_rules & CONFIRMABLE;
+      for (bit = 1; bits && bit <= LC_RULE_INTERNALS; bit <<= 1) {
+        int step, bytes;
+        size_t k, flat = 0, rising = 0;
+        const uint64_t *v;
+        if (!(bits & bit))
+          continue;
+        v = rule_series(fd, bit, &step, &bytes);
+        if (!v)
+          continue;
+        suspects = 1;
+        /* Trailing intervals without a rise, and with one. */
+        for (k = j.end; k > j.last && v[k] <= v[k - 1]; k--)
+          flat++;
+        for (k = j.end; k > j.last && v[k] > v[k - 1]; k--)
+          rising++;
+        if (m && lc_confirm_goes_on(v, j.first, j.last, j.end, step) &&
+            (step ? m >= LC_CONFIRM_RISING
+                  : rising >= LC_CONFIRM_RISING && rising == m))
+          confirmed = 1;
+        if (flat < LC_CONFIRM_FLAT)
+          unsettled = 1;
+      }
+    }
+  }
+  lc_verdict_free(res, check->nasserts);
+  /* One confirmed leak decides the check; settled suspects would only
+   * be cleared. */
+  return suspects && !confirmed && unsettled;
+}
+
 void
 lc_verdict_remessage(struct lc_assert_result *r, const struct lc_series *ser)
 {
   struct judge j;
   if (!r->failed || ser->nsnap == 0)
     return;
-  j.last = ser->nsnap - 1;
-  j.first = ser->warmup < j.last ? ser->warmup : j.last;
+  j = window(ser, r->planned);
   free(r->message);
   r->message = result_message(r, &j);
 }
@@ -476,14 +713,21 @@ lc_verdict_free(struct lc_assert_result *res, size_t n)
     return;
   for (i = 0; i < n; i++) {
     size_t j;
-    for (j = 0; j < res[i].nfindings; j++)
+    for (j = 0; j < res[i].nfindings; j++) {
       free(res[i].findings[j].why);
+      free(res[i].findings[j].own);
+    }
     for (j = 0; j < res[i].nleaks; j++)
       lc_leak_release(&res[i].leaks[j]);
     free(res[i].leaks);
+    for (j = 0; j < res[i].nnotes; j++)
+      free(res[i].notes[j]);
+    free(res[i].notes);
     free(res[i].findings);
-    for (j = 0; j < res[i].naccepted; j++)
+    for (j = 0; j < res[i].naccepted; j++) {
       free(res[i].accepted[j].why);
+      free(res[i].accepted[j].own);
+    }
     free(res[i].accepted);
     free(res[i].total_count);
     free(res[i].total_size);
@@ -495,9 +739,7 @@ lc_verdict_free(struct lc_assert_result *res, size_t n)
 void
 lc_verdict_refresh(struct lc_assert_result *r, const struct lc_series *ser)
 {
-  struct judge j;
-  j.last = ser->nsnap ? ser->nsnap - 1 : 0;
-  j.first = ser->warmup < j.last ? ser->warmup : j.last;
+  struct judge j = window(ser, r->planned);
   r->failed = r->nfindings > 0;
   free(r->message);
   r->message = result_message(r, &j);

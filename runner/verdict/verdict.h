@@ -56,10 +56,18 @@ struct lc_finding {
   const struct lc_allow *allow; /* in lc_assert_result.accepted: the
                                    allowance that accepted it, or NULL
                                    when the baseline did */
-  char *why; /* owned, may be NULL: why the row grows, several lines
-                without a trailing newline: the shortest retainer path from
-                a GC root to one new object that survived, its retained
-                size.  Filled after evaluation, by the analysis stage. */
+  /* Confirmation snapshots this finding was judged over after the
+   * measured window (0: none were taken): it went on growing through
+   * them. */
+  size_t confirmed;
+  uint64_t *own; /* owned, may be NULL: the storage `count` and `size`
+                    point into when the finding has its own series (one
+                    object: present 1/0 and its own size; V8 internals:
+                    their summed size) */
+  char *why;     /* owned, may be NULL: why the row grows, several lines
+                    without a trailing newline: the shortest retainer path from
+                    a GC root to one new object that survived, its retained
+                    size.  Filled after evaluation, by the analysis stage. */
 };
 
 /*
@@ -116,6 +124,15 @@ struct lc_assert_result {
    * when no row failed. */
   struct lc_leak *leaks;
   size_t nleaks;
+  /* Suspects the confirmation cleared: growth in the measured window that
+   * did not go on.  Owned, one line each, e.g. "Map @123: grew +3.5 KB,
+   * then flat for 6 snapshots"; NULL when none. */
+  char **notes;
+  size_t nnotes;
+  size_t planned; /* snapshots up to the measured window's end when
+                     confirmation snapshots follow it; 0: the whole series
+                     (lc_verdict_refresh and lc_verdict_remessage judge
+                     the same window) */
 };
 
 /* One hop of a retainer path, top-down, runs of the same hop folded:
@@ -187,6 +204,42 @@ void lc_leak_release(struct lc_leak *l);
 size_t lc_verdict_eval(const struct lc_check *check,
                        const struct lc_series *ser,
                        struct lc_assert_result **out);
+
+/* The same with confirmation: the measured window is snapshots warmup ..
+ * planned-1 and ser->nsnap - planned more snapshots were taken after it
+ * to confirm the suspects (rows, objects and the V8 internals budget that
+ * broke a growth rule in the window).  A suspect whose growth does not go
+ * on through them (see lc_confirm_goes_on) is cleared: it leaves
+ * `findings` for `notes`.  Ceilings (max_count, max_bytes) are not
+ * confirmed.  planned >= ser->nsnap is lc_verdict_eval. */
+size_t lc_verdict_eval_confirmed(const struct lc_check *check,
+                                 const struct lc_series *ser, size_t planned,
+                                 struct lc_assert_result **out);
+
+/* Whether the series should get another confirmation snapshot: the window
+ * (warmup .. planned-1) shows a suspect and the snapshots after it
+ * neither settled every suspect (flat for LC_CONFIRM_FLAT intervals) nor
+ * confirmed one (rising in every interval for LC_CONFIRM_RISING
+ * intervals).  The caller bounds the count and the time. */
+int lc_verdict_wants_more(const struct lc_check *check,
+                          const struct lc_series *ser, size_t planned);
+
+/* The confirmation judgement of one series v (a count, a size, or one
+ * object's size) over the window first..last and the confirmation
+ * last..end (end > last > first).  Growth goes on when, over the
+ * confirmation, it rose (v[end] > v[last]), at a quarter of the window's
+ * rate at least ((v[end] - v[last]) / (end - last) >= (v[last] -
+ * v[first]) / (last - first) / 4), and in at least half as many intervals
+ * as in the window (by share).  `step_growth` (a single object, whose
+ * backing store grows by steps) asks that it grew again, never shrank in
+ * the confirmation, and grew in LC_CONFIRM_STEPS intervals of
+ * first..end.  Returns nonzero when growth goes on. */
+int lc_confirm_goes_on(const uint64_t *v, size_t first, size_t last, size_t end,
+                       int step_growth);
+
+#define LC_CONFIRM_FLAT 3
+#define LC_CONFIRM_RISING 3
+#define LC_CONFIRM_STEPS 3
 
 void lc_verdict_free(struct lc_assert_result *res, size_t n);
 

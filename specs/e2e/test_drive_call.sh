@@ -117,10 +117,11 @@ checks:
 YML
 
 # interval_steps JUNIT TESTCASE: the differences between consecutive counts
-# of the first finding of the failing testcase, warm-up snapshots included.
+# of the first finding of the failing testcase, warm-up snapshots included,
+# up to the planned last one (confirmation snapshots follow a '|').
 interval_steps() {
   local line prev="" out=""
-  line=$(xpath "$1" "string(//testcase[@name=\"$2\"]/failure)" | grep 'counts:' | head -1)
+  line=$(xpath "$1" "string(//testcase[@name=\"$2\"]/failure)" | grep 'counts:' | head -1 | sed 's/|.*//')
   for n in $(echo "$line" | sed 's/counts://; s/[()]//g'); do
     [ -n "$prev" ] && out="$out $((n - prev))"
     prev=$n

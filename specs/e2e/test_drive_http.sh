@@ -81,7 +81,8 @@ YML
 
 interval_steps() {
   local line prev="" out=""
-  line=$(xpath "$1" "string(//testcase[@name=\"$2\"]/failure)" | grep 'counts:' | head -1)
+  # The planned snapshots: confirmation ones follow a '|'.
+  line=$(xpath "$1" "string(//testcase[@name=\"$2\"]/failure)" | grep 'counts:' | head -1 | sed 's/|.*//')
   for n in $(echo "$line" | sed 's/counts://; s/[()]//g'); do
     [ -n "$prev" ] && out="$out $((n - prev))"
     prev=$n
@@ -95,18 +96,23 @@ expect_contains "leak: progress line" "$ERR" \
   "running 'leak' (4 snapshots, 25 requests to POST /orders before each)"
 expect_eq "leak: one AuditEntry per request" \
   "$(interval_steps leak.xml 'AuditEntry: max_growth 0')" "25 25 25"
-expect_contains "leak: leakcheck's count" "$ERR" "'leak': 100 requests sent to 127.0.0.1:"
+# 4 snapshots, then 3 confirmation snapshots (the leak rose in each, so
+# the confirmation stopped there): 7 batches of 25.
+expect_eq "leak: confirmed over 3 more snapshots" \
+  "$(xpath leak.xml 'string(//property[@name="confirmation_snapshots"]/@value)')" 3
+expect_contains "leak: leakcheck's count" "$ERR" "'leak': 175 requests sent to 127.0.0.1:"
 expect_contains "leak: all answered" "$ERR" "all answered 2xx"
 expect_contains "leak: the server's own count" \
-  "$(xpath leak.xml 'string(//testsuite/system-out)')" "served 100 requests"
+  "$(xpath leak.xml 'string(//testsuite/system-out)')" "served 175 requests"
 
 run_lc --check leak-fixed-port --junit fixed.xml
 expect_eq "fixed port: exit code" "$CODE" 1
 expect_eq "fixed port: one per request" \
   "$(interval_steps fixed.xml 'AuditEntry: max_growth 0')" "10 10"
-expect_contains "fixed port: the port" "$ERR" "30 requests sent to 127.0.0.1:$port"
+# 3 snapshots and 3 confirmation snapshots of 10 requests.
+expect_contains "fixed port: the port" "$ERR" "60 requests sent to 127.0.0.1:$port"
 expect_contains "fixed port: the server's count" \
-  "$(xpath fixed.xml 'string(//testsuite/system-out)')" "served 30 requests"
+  "$(xpath fixed.xml 'string(//testsuite/system-out)')" "served 60 requests"
 
 # The default assertion: no constructor rises steadily (V8's own code,
 # optimised as the load goes on, has its budget).

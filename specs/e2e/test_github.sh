@@ -107,14 +107,15 @@ expect_eq "one annotation at the assertion" "$(printf '%s\n' "$ann" | wc -l)" 1
 expect_contains "one annotation at the allocation line" "$site" \
   "::error file=app/leaks.js,line=22,col=26,title=closure-chain%3A leaking objects allocated here::Function: +"
 expect_contains "the allocation annotation names the holder" "$site" "%0Aheld by: theThing"
-re='^::error file=app/leakcheck\.yml,line=9,col=9,title=closure-chain%3A \(closure\)%3A max_growth 0::Function grew by \+([0-9]+) objects \(\+[0-9.]+ K?B\) over 3 snapshots; limit max_growth 0%0A%0AFunction: \+([0-9]+) objects \(\+[0-9.]+ K?B\)(; \+[0-9.]+ K?B retained)?%0A  counts: \(([0-9]+)\) ([0-9]+) ([0-9]+) ([0-9]+)%0A  sizes:  \([0-9.]+ K?B\) [0-9.]+ K?B [0-9.]+ K?B [0-9.]+ K?B(%0A%0A.+)?$'
+re='^::error file=app/leakcheck\.yml,line=9,col=9,title=closure-chain%3A \(closure\)%3A max_growth 0::Function grew by \+([0-9]+) objects \(\+[0-9.]+ K?B\) over 3 snapshots; limit max_growth 0%0A%0AFunction: \+([0-9]+) objects \(\+[0-9.]+ K?B\)(; \+[0-9.]+ [KM]?B retained)?%0A  counts: \(([0-9]+)\) ([0-9]+) ([0-9]+) ([0-9]+)( \|( [0-9]+)+)?%0A  sizes:  \([0-9.]+ K?B\) [0-9.]+ K?B [0-9.]+ K?B [0-9.]+ K?B( \|( [0-9.]+ K?B)+)?(%0A%0A.+)?$'
 if [[ $ann =~ $re ]]; then
   ok
   g=${BASH_REMATCH[1]}
   expect_eq "growth in the title line = in the table" "${BASH_REMATCH[2]}" "$g"
   expect_eq "growth = last - first measured count" \
     "$((BASH_REMATCH[7] - BASH_REMATCH[5]))" "$g"
-  counts="(${BASH_REMATCH[4]}) ${BASH_REMATCH[5]} ${BASH_REMATCH[6]} ${BASH_REMATCH[7]}"
+  # Confirmation snapshots, when taken, follow a '|'.
+  counts="(${BASH_REMATCH[4]}) ${BASH_REMATCH[5]} ${BASH_REMATCH[6]} ${BASH_REMATCH[7]}${BASH_REMATCH[8]}"
 else
   fail "annotation line: $ann"
   counts=none g=none
@@ -126,10 +127,12 @@ expect_contains "summary heading" "$md" $'## leakcheck: \xe2\x9d\x8c leak found\
 expect_contains "failed check section" "$md" $'### \xe2\x9d\x8c FAIL: closure-chain\n\n4 snapshots (warmup 1), '
 expect_contains "table header" "$md" $'| constructor | counts per snapshot | growth | verdict |\n| --- | --- | --- | --- |\n| Function | '
 expect_contains "failing row with the annotation's counts" "$md" \
-  " $counts | +$g objects ("
-# Before them, a sparkline: one block (U+2581..U+2588) per snapshot.
+  " ${counts//|/\\|} | +$g objects ("
+# Before them, a sparkline: one block (U+2581..U+2588) per snapshot,
+# confirmation snapshots included.
+nsnap=$(grep -oE '[0-9]+' <<<"$counts" | wc -l)
 spark=$(grep -oE "^\| Function \| [^ ]+ \(" <<<"$md" | head -1 | sed -E 's/^\| Function \| //; s/ \($//')
-expect_eq "sparkline: one block per snapshot" "$(printf '%s' "$spark" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log([...s].filter(c=>c>="\u2581"&&c<="\u2588").length+"/"+[...s].length))')" "4/4"
+expect_eq "sparkline: one block per snapshot" "$(printf '%s' "$spark" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log([...s].filter(c=>c>="\u2581"&&c<="\u2588").length+"/"+[...s].length))')" "$nsnap/$nsnap"
 expect_contains "failing row verdict" "$md" $' | \xe2\x9d\x8c fail: (closure): max\\_growth 0 |\n'
 expect_contains "held row" "$md" $' | \xe2\x9c\x85 held: total: max\\_growth\\_bytes 64MB |\n'
 expect_contains "why it failed" "$md" \

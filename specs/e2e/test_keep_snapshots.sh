@@ -32,8 +32,9 @@ expect_eq "never: exit code" "$CODE" 1
 # per run (two runs never mix or remove each other's files).
 run_lc --no-junit --keep-snapshots=always --snapshot-dir always
 expect_eq "always: exit code" "$CODE" 1
+# The leaky check's 3 confirmation snapshots are kept too (4-6).
 expect_eq "always: files" "$(cd always && ls */*/ | sed 's/[0-9TZ]*-[0-9]*/RUN/' | tr '\n' ' ')" \
-  "clean/RUN/: 1.heapsnapshot 2.heapsnapshot 3.heapsnapshot  leaky/RUN/: 1.heapsnapshot 2.heapsnapshot 3.heapsnapshot "
+  "clean/RUN/: 1.heapsnapshot 2.heapsnapshot 3.heapsnapshot  leaky/RUN/: 1.heapsnapshot 2.heapsnapshot 3.heapsnapshot 4.heapsnapshot 5.heapsnapshot 6.heapsnapshot "
 expect_eq "always: one run directory per check" "$(ls always/leaky | wc -l)" 1
 expect_contains "always: where they are said to be" "$ERR" \
   "'leaky': snapshots kept in always/leaky/$(ls always/leaky)"
@@ -43,11 +44,11 @@ expect_eq "failed: exit code" "$CODE" 1
 expect_eq "failed: only the failing check" "$(cd failed && ls)" "leaky"
 run=$(ls failed/leaky)
 expect_eq "failed: its files" "$(ls "failed/leaky/$run" | tr '\n' ' ')" \
-  "1.heapsnapshot 2.heapsnapshot 3.heapsnapshot "
+  "1.heapsnapshot 2.heapsnapshot 3.heapsnapshot 4.heapsnapshot 5.heapsnapshot 6.heapsnapshot "
 # Heaps hold secrets: 0600 files in 0700 directories (rename path).
 expect_eq "failed: modes" \
   "$(stat -c %a failed failed/leaky "failed/leaky/$run" "failed/leaky/$run/"* | tr '\n' ' ')" \
-  "700 700 700 600 600 600 "
+  "700 700 700 600 600 600 600 600 600 "
 # A kept file is a complete snapshot leakcheck can read again.
 run_lc summary --top 1 "failed/leaky/$run/3.heapsnapshot"
 expect_eq "kept file readable" "$CODE" 0
@@ -93,7 +94,7 @@ if [ -n "$shm" ]; then
   run=$(ls xdev/leaky)
   expect_eq "xdev: files and modes" \
     "$(cd xdev/leaky && stat -c '%a %n' . "$run" "$run"/* | tr '\n' ' ')" \
-    "700 . 700 $run 600 $run/1.heapsnapshot 600 $run/2.heapsnapshot 600 $run/3.heapsnapshot "
+    "700 . 700 $run 600 $run/1.heapsnapshot 600 $run/2.heapsnapshot 600 $run/3.heapsnapshot 600 $run/4.heapsnapshot 600 $run/5.heapsnapshot 600 $run/6.heapsnapshot "
   run_lc summary --top 1 "xdev/leaky/$run/3.heapsnapshot"
   expect_eq "xdev: copied file readable" "$CODE" 0
   expect_eq "xdev: temp dirs left" "$(ls "$shm")" ""

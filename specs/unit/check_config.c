@@ -410,6 +410,8 @@ START_TEST(test_defaults)
   ck_assert_uint_eq(c->every_ms, 500);
   ck_assert_uint_eq(c->snapshots, 5);
   ck_assert_uint_eq(c->warmup, 1);
+  ck_assert_uint_eq(c->confirm_snapshots, LC_CONFIRM_SNAPSHOTS);
+  ck_assert_uint_eq(c->confirm_timeout_ms, LC_CONFIRM_TIMEOUT_MS);
   ck_assert_uint_eq(c->nignore, 0);
   ck_assert_uint_eq(c->nasserts, 1);
   a = &c->asserts[0];
@@ -688,8 +690,8 @@ static const struct bad_case bad_cases[] = {
      "unknown key 'snapshot' in check; did you mean 'snapshots'?"},
     {HEAD "    foo: 5\n", 0, 5, 5,
      "unknown key 'foo' in check; expected one of: name, script, node, "
-     "node_args, args, env, timeout, drive, snapshots, warmup, ignore, "
-     "assert, allow"},
+     "node_args, args, env, timeout, drive, snapshots, warmup, confirm, "
+     "ignore, assert, allow"},
     {HEAD "    SCRIPT: b.js\n", 0, 5, 5,
      "unknown key 'SCRIPT' in check; did you mean 'script'?"},
     {HEAD "    name: b\n", 0, 5, 5, "duplicate key 'name'"},
@@ -876,6 +878,17 @@ static const struct bad_case bad_cases[] = {
      "'snapshots' must be at most 1000; got '5000'"},
     {HEAD "    snapshots: 99999999999999999999999\n", 0, 5, 16,
      "'snapshots' must be at most 1000; got '99999999999999999999999'"},
+    {HEAD "    confirm: true\n", 0, 5, 14,
+     "'confirm' must be false or a mapping like { snapshots: 6, timeout: "
+     "20s }; got 'true'"},
+    {HEAD "    confirm: { snapshot: 4 }\n", 0, 5, 16,
+     "unknown key 'snapshot' in confirm; did you mean 'snapshots'?"},
+    {HEAD "    confirm: { snapshots: -1 }\n", 0, 5, 27,
+     "'snapshots' must be a whole number ≥ 0; got '-1'"},
+    {HEAD "    confirm: { timeout: 0s }\n", 0, 5, 25,
+     "'timeout' must be greater than 0; got '0s'"},
+    {HEAD "    confirm:\n      timeout: 20\n", 0, 6, 16,
+     "'timeout' must be a duration like 500ms, 2s or 1m; got '20'"},
     {HEAD "    warmup: -1\n", 0, 5, 13,
      "'warmup' must be a whole number ≥ 0; got '-1'"},
     {HEAD "    warmup: 4\n", 0, 5, 13,
@@ -1224,6 +1237,34 @@ START_TEST(test_many_env)
 }
 END_TEST
 
+START_TEST(test_confirm)
+{
+  static const struct {
+    const char *yml;
+    unsigned snapshots;
+    uint64_t timeout_ms;
+  } cases[] = {
+      {"    confirm: { snapshots: 4, timeout: 10s }\n", 4, 10000},
+      {"    confirm: { timeout: 2m }\n", LC_CONFIRM_SNAPSHOTS, 120000},
+      {"    confirm: false\n", 0, LC_CONFIRM_TIMEOUT_MS},
+      {"    confirm: { snapshots: 0 }\n", 0, LC_CONFIRM_TIMEOUT_MS},
+  };
+  size_t i;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct lc_config cfg = LC_CONFIG_INIT;
+    struct lc_err err = LC_ERR_INIT;
+    char *yml = lc_xasprintf("%s%s", HEAD, cases[i].yml);
+    ck_assert_int_eq(
+        lc_config_parse(&cfg, "leakcheck.yml", yml, strlen(yml), &err), 0);
+    ck_assert_uint_eq(cfg.checks[0].confirm_snapshots, cases[i].snapshots);
+    ck_assert_uint_eq(cfg.checks[0].confirm_timeout_ms, cases[i].timeout_ms);
+    ck_assert_uint_eq(cfg.checks[0].confirm_mark.line, 5);
+    lc_config_release(&cfg);
+    free(yml);
+  }
+}
+END_TEST
+
 Suite *
 lc_test_suite(void)
 {
@@ -1251,6 +1292,7 @@ lc_test_suite(void)
   tcase_add_test(tc, test_full);
   tcase_add_test(tc, test_allow);
   tcase_add_test(tc, test_defaults);
+  tcase_add_test(tc, test_confirm);
   tcase_add_loop_test(tc, test_values, 0,
                       sizeof(value_cases) / sizeof(value_cases[0]));
   tcase_add_loop_test(tc, test_dirs, 0,

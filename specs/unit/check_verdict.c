@@ -813,6 +813,179 @@ START_TEST(test_known)
 }
 END_TEST
 
+/* ---- confirmation ------------------------------------------------------ */
+
+#define CSNAP 12
+
+/* One row, warmup 2, 6 planned snapshots, then confirmation snapshots;
+ * judged by `steady_growth: forbid` (or max_growth 0) on every
+ * constructor. */
+static const struct ccase {
+  const char *what;
+  size_t nsnap;
+  uint64_t count[CSNAP];
+  int max_growth; /* the assertion is max_growth 0, not steady_growth */
+  int failed;
+  const char *note; /* expected note when cleared */
+} ccases[] = {
+    {"a leak goes on", 9, {10, 20, 30, 40, 50, 60, 70, 80, 90}, 0, 1, NULL},
+    {"(number) warm-up, then flat",
+     10,
+     {105, 105, 105, 108, 110, 111, 111, 111, 111, 111},
+     0,
+     0,
+     "(number): grew +6 objects, then flat for 4 snapshots"},
+    {"a buffer reaching its cap",
+     9,
+     {234, 520, 750, 983, 1002, 1005, 1005, 1005, 1005},
+     0,
+     0,
+     "(number): grew +255 objects, then flat for 3 snapshots"},
+    {"growth slowing to a trickle",
+     10,
+     {10, 20, 30, 40, 50, 60, 61, 61, 62, 62},
+     0,
+     0,
+     "(number): grew +30 objects, then +2 objects over 4 more snapshots"},
+    {"one object every other interval goes on",
+     10,
+     {10, 10, 10, 11, 11, 12, 12, 13, 13, 14},
+     1,
+     1,
+     NULL},
+    {"shrinks back",
+     8,
+     {10, 20, 30, 40, 50, 60, 40, 20},
+     0,
+     0,
+     "(number): grew +30 objects, then -40 objects over 2 more snapshots"},
+};
+
+START_TEST(test_confirm)
+{
+  const struct ccase *tc = &ccases[_i];
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_check check;
+  struct lc_assert_result *res = NULL;
+  struct aspec as = {"*", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0};
+  size_t k;
+
+  if (tc->max_growth)
+    as.rules = LC_RULE_MAX_GROWTH;
+  memset(&check, 0, sizeof(check));
+  for (k = 0; k < tc->nsnap; k++) {
+    struct lc_summary_row row;
+    struct lc_summary sum = LC_SUMMARY_INIT;
+    row.key = (char *)",(number)";
+    row.name = (char *)"(number)";
+    row.count = tc->count[k];
+    row.self_size = tc->count[k] * 16;
+    sum.rows = &row;
+    sum.nrows = 1;
+    lc_series_add(&ser, &sum);
+  }
+  ser.warmup = 2;
+  build_assert(&a, &as);
+  check.asserts = &a;
+  check.nasserts = 1;
+  check.snapshots = 6;
+  check.warmup = 2;
+
+  ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res),
+                    (size_t)tc->failed);
+  if (tc->failed) {
+    ck_assert_uint_eq(res[0].nfindings, 1);
+    ck_assert_uint_eq(res[0].findings[0].confirmed, tc->nsnap - 6);
+    ck_assert_uint_eq(res[0].nnotes, 0);
+  } else {
+    ck_assert_uint_eq(res[0].nfindings, 0);
+    ck_assert_uint_eq(res[0].nnotes, 1);
+    ck_assert_str_eq(res[0].notes[0], tc->note);
+    ck_assert_ptr_nonnull(strstr(res[0].message,
+                                 "; 1 suspect stopped growing in the "
+                                 "confirmation"));
+  }
+  lc_verdict_free(res, 1);
+  lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
+
+/* When to stop: a confirmed leak after LC_CONFIRM_RISING rising intervals,
+ * settled suspects after LC_CONFIRM_FLAT flat ones, no suspect at once. */
+static const struct wcase {
+  size_t nsnap;
+  uint64_t count[CSNAP];
+  int more;
+} wcases[] = {
+    {6, {10, 20, 30, 40, 50, 60}, 1},             /* a suspect: confirm */
+    {6, {10, 20, 30, 30, 30, 30}, 0},             /* nothing suspect */
+    {7, {10, 20, 30, 40, 50, 60, 70}, 1},         /* one rise: not yet */
+    {9, {10, 20, 30, 40, 50, 60, 70, 80, 90}, 0}, /* three: a leak */
+    {8, {10, 20, 30, 40, 50, 60, 60, 60}, 1},     /* flat twice: not yet */
+    {9, {10, 20, 30, 40, 50, 60, 60, 60, 60}, 0}, /* flat thrice: settled */
+    {9, {10, 20, 30, 40, 50, 60, 61, 61, 62}, 1}, /* a trickle: go on */
+};
+
+START_TEST(test_wants_more)
+{
+  const struct wcase *tc = &wcases[_i];
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_check check;
+  struct aspec as = {"*", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0};
+  size_t k;
+
+  memset(&check, 0, sizeof(check));
+  for (k = 0; k < tc->nsnap; k++) {
+    struct lc_summary_row row;
+    struct lc_summary sum = LC_SUMMARY_INIT;
+    row.key = (char *)",Leak";
+    row.name = (char *)"Leak";
+    row.count = tc->count[k];
+    row.self_size = tc->count[k] * 32;
+    sum.rows = &row;
+    sum.nrows = 1;
+    lc_series_add(&ser, &sum);
+  }
+  ser.warmup = 2;
+  build_assert(&a, &as);
+  check.asserts = &a;
+  check.nasserts = 1;
+  check.snapshots = 6;
+  check.warmup = 2;
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), tc->more);
+  lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
+
+START_TEST(test_goes_on)
+{
+  /* window 0..3, confirmation 3..7 */
+  static const uint64_t leak[] = {0, 10, 20, 30, 40, 50, 60, 70};
+  static const uint64_t step[] = {1024, 1536, 1536, 2304,
+                                  2304, 3456, 3456, 3456};
+  /* A bounded Map: filled (one step), then its table doubles once more. */
+  static const uint64_t map[] = {1024, 1024, 1024, 2048,
+                                 2048, 4096, 4096, 4096};
+  static const uint64_t once[] = {1024, 1024, 3072, 3072,
+                                  3072, 3072, 3072, 3072};
+  static const uint64_t dip[] = {1024, 1536, 2048, 2048,
+                                 1024, 4096, 4096, 4096};
+  ck_assert_int_eq(lc_confirm_goes_on(leak, 0, 3, 7, 0), 1);
+  ck_assert_int_eq(lc_confirm_goes_on(leak, 0, 3, 3, 0), 0);
+  /* A backing store doubling: one more step is growth going on. */
+  ck_assert_int_eq(lc_confirm_goes_on(step, 0, 3, 7, 1), 1);
+  ck_assert_int_eq(lc_confirm_goes_on(map, 0, 3, 7, 1), 0);
+  /* One step in the window, then nothing: a warm-up. */
+  ck_assert_int_eq(lc_confirm_goes_on(once, 0, 3, 7, 1), 0);
+  /* Shrinking during the confirmation is not an object leaking. */
+  ck_assert_int_eq(lc_confirm_goes_on(dip, 0, 3, 7, 1), 0);
+}
+END_TEST
+
 Suite *
 lc_test_suite(void)
 {
@@ -825,6 +998,15 @@ lc_test_suite(void)
                       (int)(sizeof(vcases) / sizeof(vcases[0])));
   tcase_add_test(tc, test_total_series);
   tcase_add_test(tc, test_several_assertions);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("confirm");
+  tcase_set_timeout(tc, 10);
+  tcase_add_loop_test(tc, test_confirm, 0,
+                      (int)(sizeof(ccases) / sizeof(ccases[0])));
+  tcase_add_loop_test(tc, test_wants_more, 0,
+                      (int)(sizeof(wcases) / sizeof(wcases[0])));
+  tcase_add_test(tc, test_goes_on);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("series");
