@@ -950,6 +950,9 @@ junit_suite(struct lc_buf *out, const struct lc_config *cfg,
     lc_buf_reset(tmp);
     lc_buf_addf(tmp, "%zu", r->series.nsnap - ck->snapshots);
     junit_property(out, "confirmation_snapshots", tmp->buf);
+    lc_buf_reset(tmp);
+    lc_buf_addf(tmp, "%.3f", clean_seconds(r->confirm_seconds));
+    junit_property(out, "confirmation_seconds", tmp->buf);
   }
   lc_buf_addstr(out, "    </properties>\n");
   /* The check's time is shared by its assertions, so that testcase times

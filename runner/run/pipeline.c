@@ -362,6 +362,8 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
   if (info.note.len && opts->progress)
     fprintf(stderr, "leakcheck: '%s': %s\n", check->name, info.note.buf);
   res->seconds = now_seconds() - t0;
+  if (res->series.nsnap > check->snapshots && ctx.confirm_t0 > 0)
+    res->confirm_seconds = now_seconds() - ctx.confirm_t0;
   if (info.stdout_tail.len)
     res->stdout_tail = lc_buf_detach(&info.stdout_tail, NULL);
   if (info.stderr_tail.len)

@@ -288,12 +288,14 @@ struct lc_note {
 struct lc_check_result {
   const struct lc_check *check;
   enum lc_check_status status;
-  char *error;       /* owned; BROKEN: one-line reason, e.g. "node exited
-                        with status 1 after 0 of 5 snapshots" */
-  char *stdout_tail; /* owned; the program's last output, may be NULL */
-  char *stderr_tail; /* owned; may be NULL */
-  time_t started;    /* wall clock at start */
-  double seconds;    /* duration */
+  char *error;            /* owned; BROKEN: one-line reason, e.g. "node exited
+                             with status 1 after 0 of 5 snapshots" */
+  char *stdout_tail;      /* owned; the program's last output, may be NULL */
+  char *stderr_tail;      /* owned; may be NULL */
+  time_t started;         /* wall clock at start */
+  double seconds;         /* duration */
+  double confirm_seconds; /* of which the confirmation snapshots took (0
+                             when none was taken) */
   struct lc_series series;
   struct lc_assert_result *results; /* check->nasserts entries, or NULL
                                        when BROKEN/SKIPPED */
