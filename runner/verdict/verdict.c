@@ -300,9 +300,8 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
          * one the rule judged, not its row's. */
         f.own = lc_xcalloc(2 * n, sizeof(*f.own));
         for (k = 0; k < n; k++) {
-          const struct lc_big_objects *b = &ser->big[k];
           const struct lc_big_object *in =
-              bsearch(o, b->v, b->n, sizeof(*b->v), big_cmp);
+              lc_big_objects_find(&ser->big[k], o->id);
           f.own[k] = in != NULL;
           f.own[n + k] = in ? in->size : 0;
         }
@@ -332,7 +331,7 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
      * reports print no series for the budget). */
     f.own = lc_xcalloc(ser->nsnap, sizeof(*f.own));
     for (i = 0; i < ser->nrows; i++)
-      if (!ignored[i] && lc_row_is_internal(ser->rows[i].name))
+      if (!ignored[i] && row_is_internal(ser->rows[i].name))
         for (k = 0; k < ser->nsnap; k++)
           f.own[k] += ser->rows[i].size[k];
     LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);

@@ -12,5 +12,5 @@ function operation() {
   return composed.aborted;
 }
 setInterval(() => {
-  for (let i = 0; i < 200; i++) operation();
+  for (let i = 0; i < 50; i++) operation();
 }, 50);

@@ -74,6 +74,8 @@ while IFS=$'\t' read -r case variant node pkgs script drive expected slope sourc
     echo "    node: $nb"
     [ -n "$nm" ] && echo "    env: { NODE_PATH: \"$nm\" }"
     echo "    drive: { $drive }"
+    # Fast-growing heaps make slow snapshots on a loaded machine.
+    echo "    timeout: 180s"
     echo "    snapshots: 6"
     echo "    warmup: 2"
   } >>"$cfg"
