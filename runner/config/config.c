@@ -818,9 +818,9 @@ resolve(const char *dir, const char *p)
 static const char *const top_keys[] = {"version",  "junit",  "html",
                                        "baseline", "checks", NULL};
 static const char *const check_keys_v1[] = {
-    "name",    "script", "node",   "node_args", "args",
-    "env",     "timeout", "drive", "snapshots", "warmup",
-    "confirm", "ignore", "assert", "allow",     NULL};
+    "name",    "script",  "node",   "node_args", "args",
+    "env",     "timeout", "drive",  "snapshots", "warmup",
+    "confirm", "ignore",  "assert", "allow",     NULL};
 static const char *const allow_keys[] = {"constructor", "reason", "until",
                                          "max_growth", NULL};
 static const char *const confirm_keys[] = {"snapshots", "timeout", NULL};

@@ -71,7 +71,7 @@ static const char style[] =
     "padding:6px;white-space:pre-wrap;word-break:break-all}"
     "meter{width:200px}details{margin:8px 0}summary{cursor:pointer}"
     ".finding{border-top:1px dashed var(--line);margin-top:8px}";
-#define STYLE_SHA256 "YkcBWftQJfdhZHWnHK3dgs14CCCtml0IoXm2f4EnYMg="
+#define STYLE_SHA256 "U9CLWHb/p4RORI37dWRoDisXaPAvtoznCSY/EfNHQf8="
 
 /* Sorts a table.sortable by the column clicked (or Enter/Space on it):
  * numbers by their data-v, text by its content; a second click reverses. */
@@ -229,8 +229,7 @@ add_chart(struct lc_buf *out, const struct lc_series *ser, const uint64_t *v,
   for (k = 0; k < n; k++) {
     lc_buf_addf(out, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\">",
                 snap_class(ser, k), chart_x(k, n), chart_y(v[k], lo, hi));
-    lc_buf_addf(out, "<title>snapshot %zu%s: ", k + 1,
-                snap_note(ser, k));
+    lc_buf_addf(out, "<title>snapshot %zu%s: ", k + 1, snap_note(ser, k));
     add_value(out, v[k], bytes);
     lc_buf_addstr(out, "</title></circle>");
   }
@@ -595,18 +594,27 @@ add_assertion(struct lc_buf *out, const struct lc_config *cfg,
   lc_buf_addstr(out, "</div>");
 }
 
+/* The last snapshot of the measured window: confirmation snapshots after
+ * it are shown, not counted in the growth (as in the verdict). */
+static size_t
+window_last(const struct lc_series *ser)
+{
+  return ser->planned && ser->planned < ser->nsnap ? ser->planned - 1
+                                                   : ser->nsnap - 1;
+}
+
 /* Growth of row `i` over the measured window, bytes and objects. */
 static int64_t
 row_growth_bytes(const struct lc_series *ser, const struct lc_series_row *row)
 {
-  size_t a = ser->warmup < ser->nsnap ? ser->warmup : 0, b = ser->nsnap - 1;
+  size_t a = ser->warmup < ser->nsnap ? ser->warmup : 0, b = window_last(ser);
   return clamp64(row->size[b]) - clamp64(row->size[a]);
 }
 
 static int64_t
 row_growth(const struct lc_series *ser, const struct lc_series_row *row)
 {
-  size_t a = ser->warmup < ser->nsnap ? ser->warmup : 0, b = ser->nsnap - 1;
+  size_t a = ser->warmup < ser->nsnap ? ser->warmup : 0, b = window_last(ser);
   return clamp64(row->count[b]) - clamp64(row->count[a]);
 }
 
@@ -721,7 +729,8 @@ static void
 add_all_rows(struct lc_buf *out, const struct lc_series *ser,
              const size_t *order)
 {
-  size_t i, a = ser->warmup < ser->nsnap ? ser->warmup : 0, b = ser->nsnap - 1;
+  size_t i, a = ser->warmup < ser->nsnap ? ser->warmup : 0,
+            b = window_last(ser);
   lc_buf_addf(out,
               "<details><summary>All %zu rows (click a column to sort)"
               "</summary><table class=\"sortable rows\"><thead><tr>"

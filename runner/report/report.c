@@ -454,8 +454,7 @@ add_finding(struct lc_buf *out, const struct lc_finding *f,
       lc_buf_addf(out, ": %s, one object", g);
     else
       lc_buf_addf(out, ": %+lld %s (%s)", (long long)f->growth,
-                  f->growth == 1 || f->growth == -1 ? "object" : "objects",
-                  g);
+                  f->growth == 1 || f->growth == -1 ? "object" : "objects", g);
     if (f->failed_rules & LC_RULE_STEADY_GROWTH)
       lc_buf_addstr(out, ", rising in every interval");
   }

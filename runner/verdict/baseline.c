@@ -358,9 +358,11 @@ lc_finding_id(struct lc_buf *out, const struct lc_assert_result *ar,
 int64_t
 lc_per_interval(int64_t growth, const struct lc_series *ser)
 {
-  int64_t m = ser->nsnap > ser->warmup + 1
-                  ? (int64_t)(ser->nsnap - 1 - ser->warmup)
-                  : 1;
+  /* The measured window's intervals: confirmation snapshots after it
+   * (ser->planned) are not in the growth. */
+  size_t n =
+      ser->planned && ser->planned < ser->nsnap ? ser->planned : ser->nsnap;
+  int64_t m = n > ser->warmup + 1 ? (int64_t)(n - 1 - ser->warmup) : 1;
   if (growth >= 0)
     return (growth + m / 2) / m;
   return -((-growth + m / 2) / m);

@@ -331,7 +331,7 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
      * reports print no series for the budget). */
     f.own = lc_xcalloc(ser->nsnap, sizeof(*f.own));
     for (i = 0; i < ser->nrows; i++)
-      if (!ignored[i] && row_is_internal(ser->rows[i].name))
+      if (!ignored[i] && lc_row_is_internal(ser->rows[i].name))
         for (k = 0; k < ser->nsnap; k++)
           f.own[k] += ser->rows[i].size[k];
     LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);

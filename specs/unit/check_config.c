@@ -977,23 +977,24 @@ static const struct bad_case bad_cases[] = {
      "      - constructor: S\n        until: 2027-3-1\n        reason: r\n",
      0, 7, 16, "'until' must be a date YYYY-MM-DD; got '2027-3-1'"},
     {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
-     "      - constructor: S\n", 0, 6, 9,
-     "allowance is missing 'reason'; say why this growth is accepted"},
+     "      - constructor: S\n",
+     0, 6, 9, "allowance is missing 'reason'; say why this growth is accepted"},
     {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
-     "      - constructor: S\n        reason: \"\"\n", 0, 7, 17,
-     "'reason' must be a string saying why; got ''"},
+     "      - constructor: S\n        reason: \"\"\n",
+     0, 7, 17, "'reason' must be a string saying why; got ''"},
     {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
-     "      - reason: r\n", 0, 6, 9, "allowance is missing 'constructor'"},
+     "      - reason: r\n",
+     0, 6, 9, "allowance is missing 'constructor'"},
     {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
      "      - constructor: S\n        reason: r\n        untill: 2027-01-01\n",
      0, 8, 9, "unknown key 'untill' in allowance; did you mean 'until'?"},
     {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow:\n"
      "      - constructor: S\n        reason: r\n        max_growth: -1\n",
      0, 8, 21, "'max_growth' must be a whole number ≥ 0; got '-1'"},
-    {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow: S\n",
-     0, 5, 12, "'allow' must be a list of allowances; got 'S'"},
-    {"version: 1\nbaseline: [a]\nchecks:\n  - name: a\n    script: a.js\n",
-     0, 2, 11, "'baseline' must be a file path; got a list"},
+    {"version: 1\nchecks:\n  - name: a\n    script: a.js\n    allow: S\n", 0, 5,
+     12, "'allow' must be a list of allowances; got 'S'"},
+    {"version: 1\nbaseline: [a]\nchecks:\n  - name: a\n    script: a.js\n", 0,
+     2, 11, "'baseline' must be a file path; got a list"},
 };
 
 START_TEST(test_bad)

@@ -8,11 +8,11 @@
 
 #include "base/format.h"
 #include "leakcheck/buf.h"
+#include "testutil.h"
 #include "verdict/baseline.h"
 #include "verdict/identity.h"
 #include "verdict/known.h"
 #include "verdict/verdict.h"
-#include "testutil.h"
 
 #define MAXSNAP 6
 #define MAXROWS 6
@@ -654,7 +654,7 @@ static const struct bl_bad {
      "a check's findings must be a list (a baseline is written by "
      "--update-baseline)"},
     {"{\"version\": 1, \"checks\": {", "the JSON ends too early: an object "
-                                      "or list is not closed"},
+                                       "or list is not closed"},
     {"{\"version\": x}", "invalid JSON"},
     {"{\"version\": 1, \"checks\": {}} {}",
      "unexpected data after the baseline object (a baseline is written by "
