@@ -121,7 +121,7 @@ parse_entry(struct jp *p, struct lc_baseline *b, const char *check)
     if (v >= p->n)
       goto bad;
     if (tok_is(p, i, "id") && p->t[v].type == JSMN_STRING) {
-      size_t bad;
+      size_t bad = 0;
       free(e.id);
       e.id = tok_str(p, v, &bad);
       if (!e.id) {
@@ -181,7 +181,7 @@ parse_checks(struct jp *p, struct lc_baseline *b)
     if (p->t[v].type != JSMN_ARRAY)
       return jfail(p, v, "a check's findings must be a list");
     {
-      size_t bad;
+      size_t bad = 0;
       check = tok_str(p, i, &bad);
       if (!check)
         return lc_err_set_at(p->err, LC_EINPUT, p->name, bad,
