@@ -88,6 +88,7 @@ checks:
     assert:
       - constructor: Function
         max_growth: 0
+    confirm: false      # exactly the 3 planned snapshots are kept
   - name: clean
     script: clean.js
     drive: { every: 100ms }

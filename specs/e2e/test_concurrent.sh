@@ -16,6 +16,7 @@ checks:
     drive: { every: 300ms }
     snapshots: 4
     warmup: 1
+    confirm: false
     assert:
       - constructor: Function
         max_growth: 0
