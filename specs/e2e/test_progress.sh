@@ -19,6 +19,7 @@ checks:
     script: tick.js
     drive: { every: 200ms }
     snapshots: 4
+    confirm: false
 YML
 
 LINE_RE='^snapshot [1-4]/4: [0-9.]+ (B|KB|MB) written in [0-9]+\.[0-9] s, read in [0-9]+\.[0-9] s$'
