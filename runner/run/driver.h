@@ -167,7 +167,8 @@ int lc_driver_replay(const struct lc_check *check, char *const *files, size_t n,
                      lc_snapshot_fn fn, void *ctx, struct lc_run_info *info,
                      struct lc_err *err);
 
-/* Nonzero unless LEAKCHECK_ALLOCATION_SITES=0: the agent then turns on V8's
+/* Nonzero when LEAKCHECK_ALLOCATION_SITES=1 (opt-in, see driver.c): the
+ * agent then turns on V8's
  * allocation tracking (inspector HeapProfiler.startTrackingHeapObjects
  * with trackAllocations) before the program runs, so that snapshots carry
  * each object's allocation stack (docs/agent-protocol.md). */

@@ -19,7 +19,7 @@ static int
 lc_getenv_sites_off(void)
 {
   const char *v = getenv("LEAKCHECK_ALLOCATION_SITES");
-  return v && strcmp(v, "0") == 0;
+  return !v || strcmp(v, "1") != 0;
 }
 
 #include "base/banned.h"
@@ -806,8 +806,8 @@ find_sites(struct dctx *d, struct lc_leak *L, uint32_t srow, const char *cls,
   struct site_count *groups = NULL;
   if (!s->node_trace || !s->trace_count) {
     L->site_note = lc_xstrdup(lc_getenv_sites_off()
-                                  ? "allocation sites are off "
-                                    "(LEAKCHECK_ALLOCATION_SITES=0)"
+                                  ? "allocation sites are off (opt in "
+                                    "with LEAKCHECK_ALLOCATION_SITES=1)"
                                   : "no allocation stacks in the snapshot (the "
                                     "program could not be tracked)");
     return;
