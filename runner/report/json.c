@@ -6,6 +6,7 @@
 #include "report/json.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -256,6 +257,8 @@ check(struct lc_buf *out, const struct lc_check_result *r)
   lc_buf_addf(out, "%.3f", secs);
   kv_u64(out, "snapshots", ser->nsnap, &first);
   kv_u64(out, "warmup", ser->warmup, &first);
+  kv_str(out, "tracking_crash",
+         r->tracking_crash ? sigabbrev_np(r->tracking_crash) : NULL, &first);
   key(out, "total_count", &first);
   if (ser->total_count)
     u64_array(out, ser->total_count, ser->nsnap);

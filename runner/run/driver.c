@@ -387,6 +387,10 @@ lc_run_info_release(struct lc_run_info *info)
   info->pgid = 0;
   info->requests = 0;
   info->failed_requests = 0;
+  info->max_pause_ms = 0;
+  info->confirm_timed_out = 0;
+  info->killed_by = 0;
+  info->tracked = 0;
 }
 
 static uint64_t
@@ -763,12 +767,12 @@ build_argv(const struct lc_check *check, const char *node, const char *agent,
 int
 lc_driver_tracks_allocations(void)
 {
-  /* Opt-in: with allocation tracking on, Node 20 crashed (SIGSEGV) in one
-   * run of an allocation-heavy clean program of specs/corpus, while its
-   * snapshots were taken.  A check must never break the program it
-   * measures, so tracking waits for LEAKCHECK_ALLOCATION_SITES=1. */
+  /* On by default.  V8's allocation tracker crashes Node 18 to 22 when it
+   * runs during a deoptimisation; the agent turns off what triggers that
+   * (agent.js), and the pipeline runs a check again without tracking if
+   * node still dies by a signal with it on (pipeline.c). */
   const char *v = getenv("LEAKCHECK_ALLOCATION_SITES");
-  return v && strcmp(v, "1") == 0;
+  return !v || strcmp(v, "0") != 0;
 }
 
 /* LEAKCHECK_AGENT_CALL: what the agent loads and calls, as JSON. */
@@ -1943,6 +1947,8 @@ stop_program(struct run *r)
     return;
   if (leader_ended(r)) {
     r->info->exited = 1;
+    if (r->end_code == CLD_KILLED || r->end_code == CLD_DUMPED)
+      r->info->killed_by = r->end_status;
   } else {
     uint64_t until = now_ms() + GRACE_MS;
     kill(-r->pid, SIGTERM);
@@ -2071,8 +2077,11 @@ lc_driver_run(const struct lc_check *check, const char *config_path,
   /* Allocation tracking sets itself up between the first two snapshots
    * (about 250 KB of the inspector's own objects): only when the first
    * snapshot is a warm-up one, so that this never reads as growth. */
-  if (lc_driver_tracks_allocations() && check->warmup >= 1)
+  if (!info->no_tracking && lc_driver_tracks_allocations() &&
+      check->warmup >= 1) {
     own_env[3] = lc_xstrdup("LEAKCHECK_AGENT_TRACK=1");
+    info->tracked = 1;
+  }
   if (check->drive == LC_DRIVE_SIGNAL && signal_setup(&r, &extra_arg) < 0)
     goto out;
   argv = build_argv(check, node, agent, entry ? entry : script, extra_arg);

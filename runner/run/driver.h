@@ -113,15 +113,21 @@ struct lc_run_info {
                             program stood still */
   int confirm_timed_out; /* the confirmation's time budget ended the run
                             (not an error: the snapshots taken are judged) */
+  int killed_by;         /* the signal that ended the program on its own
+                            (not one leakcheck sent), or 0 */
+  int tracked;           /* the agent was asked to track allocations */
   /* Set by the caller before the run (not outputs): progress events, or
    * NULL for none.  Kept by lc_run_info_release. */
   lc_progress_fn progress;
   void *progress_ctx;
+  int no_tracking; /* never track allocations in this run, whatever
+                      lc_driver_tracks_allocations() says */
 };
 
 #define LC_RUN_INFO_INIT                                                       \
   {                                                                            \
-    LC_BUF_INIT, LC_BUF_INIT, 0, 0, 0, 0, 0, 0, LC_BUF_INIT, 0, 0, NULL, NULL  \
+    LC_BUF_INIT, LC_BUF_INIT, 0, 0, 0, 0, 0, 0, LC_BUF_INIT, 0, 0, 0, 0, NULL, \
+        NULL, 0                                                                \
   }
 
 void lc_run_info_release(struct lc_run_info *info);
@@ -167,11 +173,11 @@ int lc_driver_replay(const struct lc_check *check, char *const *files, size_t n,
                      lc_snapshot_fn fn, void *ctx, struct lc_run_info *info,
                      struct lc_err *err);
 
-/* Nonzero when LEAKCHECK_ALLOCATION_SITES=1 (opt-in, see driver.c): the
- * agent then turns on V8's
- * allocation tracking (inspector HeapProfiler.startTrackingHeapObjects
- * with trackAllocations) before the program runs, so that snapshots carry
- * each object's allocation stack (docs/agent-protocol.md). */
+/* Nonzero unless LEAKCHECK_ALLOCATION_SITES=0: the agent then turns on
+ * V8's allocation tracking (inspector HeapProfiler.startTrackingHeapObjects
+ * with trackAllocations) before the program runs, for checks with a warm-up
+ * snapshot, so that snapshots carry each object's allocation stack
+ * (docs/agent-protocol.md). */
 int lc_driver_tracks_allocations(void);
 
 #endif

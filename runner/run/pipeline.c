@@ -316,6 +316,52 @@ explain_findings(struct run_ctx *ctx, const struct lc_config *cfg,
   free(dir);
 }
 
+/* The program died by a crash signal while V8 tracked its allocations:
+ * V8's allocation tracker has crashed Node in the past (see agent.js), and
+ * a check must never fail because of what leakcheck turned on. */
+static int
+tracking_crashed(const struct lc_run_info *info, const struct lc_err *err)
+{
+  switch (info->killed_by) {
+  case SIGSEGV:
+  case SIGBUS:
+  case SIGILL:
+  case SIGFPE:
+  case SIGABRT:
+  case SIGTRAP:
+    break;
+  default:
+    return 0;
+  }
+  return info->tracked && err->code == LC_EPROGRAM && !lc_driver_interrupted();
+}
+
+/* Forgets the run that just ended (its series, its last snapshot, the
+ * snapshots it kept, its error and output), for a second run of the same
+ * check without allocation tracking. */
+static void
+restart(struct run_ctx *ctx, struct lc_check_result *res,
+        struct lc_run_info *info, struct lc_err *err)
+{
+  keep_dir_remove(&ctx->kd, ctx->check->name);
+  keep_dir_release(&ctx->kd);
+  memset(&ctx->kd, 0, sizeof(ctx->kd));
+  ctx->kd.top_fd = ctx->kd.check_fd = ctx->kd.run_fd = -1;
+  if (ctx->have_last) {
+    lc_summary_release(&ctx->last_sum);
+    lc_snapshot_release(&ctx->last);
+    ctx->have_last = 0;
+  }
+  ctx->confirm_t0 = 0;
+  ctx->prev_t = now_seconds();
+  lc_series_release(&res->series);
+  memset(&res->series, 0, sizeof(res->series));
+  res->series.warmup = ctx->check->warmup;
+  lc_run_info_release(info);
+  info->no_tracking = 1;
+  lc_err_release(err);
+}
+
 int
 lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
              const struct lc_run_opts *opts, struct lc_check_result *res,
@@ -358,6 +404,16 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
       free(how);
     }
     rc = lc_driver_run(check, cfg->path, on_snapshot, &ctx, &info, &rerr);
+    if (rc < 0 && tracking_crashed(&info, &rerr)) {
+      res->tracking_crash = info.killed_by;
+      if (opts->progress)
+        fprintf(stderr,
+                "leakcheck: '%s': node was killed by SIG%s with allocation "
+                "tracking on; running the check again without it\n",
+                check->name, sigabbrev_np(info.killed_by));
+      restart(&ctx, res, &info, &rerr);
+      rc = lc_driver_run(check, cfg->path, on_snapshot, &ctx, &info, &rerr);
+    }
   }
   if (info.note.len && opts->progress)
     fprintf(stderr, "leakcheck: '%s': %s\n", check->name, info.note.buf);

@@ -4,6 +4,7 @@
  */
 #include "verdict/diagnose.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +17,10 @@
 /* Allocation tracking turned off by the user (LEAKCHECK_ALLOCATION_SITES=0,
  * read by the driver too). */
 static int
-lc_getenv_sites_off(void)
+sites_off(void)
 {
   const char *v = getenv("LEAKCHECK_ALLOCATION_SITES");
-  return !v || strcmp(v, "1") != 0;
+  return v && strcmp(v, "0") == 0;
 }
 
 #include "base/banned.h"
@@ -115,6 +116,7 @@ struct dctx {
   uint32_t *series_row; /* summary row -> series row */
   uint32_t *top;        /* per node, see compute_top */
   long *fail_of;        /* per series row: its finding index, or -1 */
+  int tracking_crash;   /* see lc_check_result */
 };
 
 static int
@@ -805,11 +807,22 @@ find_sites(struct dctx *d, struct lc_leak *L, uint32_t srow, const char *cls,
   size_t n = 0, cap = 0, i, ngroups = 0, known = 0;
   struct site_count *groups = NULL;
   if (!s->node_trace || !s->trace_count) {
-    L->site_note = lc_xstrdup(lc_getenv_sites_off()
-                                  ? "allocation sites are off (opt in "
-                                    "with LEAKCHECK_ALLOCATION_SITES=1)"
-                                  : "no allocation stacks in the snapshot (the "
-                                    "program could not be tracked)");
+    if (d->tracking_crash) {
+      const char *sig = sigabbrev_np(d->tracking_crash);
+      L->site_note = lc_xasprintf(
+          "no allocation sites: node was killed by SIG%s with allocation "
+          "tracking on, so the check ran again without it",
+          sig ? sig : "?");
+    } else {
+      L->site_note = lc_xstrdup(
+          sites_off() ? "allocation sites are off "
+                        "(LEAKCHECK_ALLOCATION_SITES=0)"
+          : d->ser->warmup == 0
+              ? "no allocation sites: they need a warm-up snapshot (warmup: "
+                "1 or more)"
+              : "no allocation stacks in the snapshot (the program could "
+                "not be tracked)");
+    }
     return;
   }
   for (v = 0; v < s->node_count; v++) {
@@ -1281,6 +1294,7 @@ lc_diagnose(struct lc_check_result *res, const struct lc_snapshot *s,
   d.sc = sc;
   d.base_dir = base_dir;
   d.ser = &res->series;
+  d.tracking_crash = res->tracking_crash;
   d.since = res->series.max_id[res->series.warmup];
   lc_graph_build(&d.g, s, sum->node_self, LC_GRAPH_DOMINATORS | LC_GRAPH_PATHS);
   lc_trace("diagnosis: graph built");

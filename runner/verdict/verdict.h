@@ -302,6 +302,9 @@ struct lc_check_result {
   size_t nresults;
   struct lc_note *notes; /* owned, in the order found */
   size_t nnotes;
+  int tracking_crash; /* node died by this signal with allocation tracking
+                         on, and the check was run again without it (this
+                         result is the second run's); 0 otherwise */
 };
 
 /* Frees what `r` owns (texts, series, results) and zeroes it; `check` is

@@ -70,11 +70,7 @@ while IFS=$'\t' read -r check class site holder; do
     *) fail "$check: headline '$head', expected class '$class'" ;;
   esac
   alloc=$(grep -m1 ' allocated at ' <<<"$text")
-  if [ "${LEAKCHECK_ALLOCATION_SITES:-}" != 1 ]; then
-    # Sites are opt-in (LEAKCHECK_ALLOCATION_SITES=1); test_diagnosis
-    # checks them.  Without them, no line may claim one.
-    [ -z "$alloc" ] && ok || fail "$check: a site without tracking: '$alloc'"
-  elif [ "$site" = - ]; then
+  if [ "$site" = - ]; then
     [ -z "$alloc" ] && { right_site=$((right_site + 1)); ok; } ||
       fail "$check: no site expected, got '$alloc'"
   else

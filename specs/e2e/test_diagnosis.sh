@@ -5,8 +5,6 @@
 # its own, and, where the program could be tracked, its allocation
 # file:line.  Prints how many of each are right.
 . "$(dirname "$0")/lib.sh"
-# Allocation sites are opt-in.
-export LEAKCHECK_ALLOCATION_SITES=1
 DIAG="$SRC/specs/e2e/diag"
 cp "$DIAG"/*.js "$DIAG"/leakcheck.yml .
 

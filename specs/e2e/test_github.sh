@@ -5,8 +5,6 @@
 # prints is taken for a workflow command; GITHUB_STEP_SUMMARY gets a
 # Markdown report appended.
 . "$(dirname "$0")/lib.sh"
-# Allocation sites are opt-in: the second annotation needs them.
-export LEAKCHECK_ALLOCATION_SITES=1
 
 # commands_seen LOG: the workflow commands the Actions runner would act on:
 # lines whose text (leading blanks trimmed) starts with "::", except those
