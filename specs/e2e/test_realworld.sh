@@ -30,6 +30,8 @@ expect_eq "realworld subset: exit code" "$code" 0
 expect_contains "leak on Node 22 found" "$out" "abortsignal-any.leak-22                      leak   flagged in 1 of 1 runs"
 expect_contains "fixed on Node 24 passes" "$out" "abortsignal-any.fixed-24                     clean  flagged in 0 of 1 runs"
 expect_contains "totals" "$out" "leaks found: 1 of 1 (in every run); clean runs flagged: 0 of 1"
+expect_contains "the leak's class, site and holder" "$out" \
+  "diagnosis of the leaks' failing runs: 1; headline class right 1, allocation line right 1, holder right 1"
 junit=$WORK/rw/runs/run-1.xml
 expect_contains "the leak confirmed" \
   "$(xpath "$junit" 'string(//testsuite[@name="abortsignal-any.leak-22"]//property[@name="confirmation_snapshots"]/@value)')" "3"

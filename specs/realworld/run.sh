@@ -4,7 +4,9 @@
 # npm package, installed at exact versions into a build directory (never
 # into the repository).  Runs every variant of expected.tsv N times under
 # leakcheck's default assertion and prints, per variant, how many runs
-# flagged it, then the totals: leaks found and clean runs flagged.
+# flagged it, then the totals: leaks found and clean runs flagged, and for
+# the leaks' failing runs whether the report names the class, allocation
+# line and holder of diagnosis.tsv.
 # Usage: specs/realworld/run.sh [LEAKCHECK_BINARY] [N] [CASE_REGEX]
 #   BUILD_DIR (default build/realworld) holds the installs and the reports;
 #   PROBE=1 also runs probe.js (the independent ground truth) per variant.
@@ -84,6 +86,47 @@ while IFS=$'\t' read -r case variant node pkgs script drive expected slope sourc
 done <"$here/expected.tsv"
 [ ${#order[@]} -gt 0 ] || { echo "realworld: no case matches '$only'" >&2; exit 2; }
 
+# diagnosis.tsv: per leaking variant, the class, site and holder its
+# report must name (issue 12).
+declare -A dclass dsite dholder
+while IFS=$'\t' read -r n class site holder; do
+  case "$n" in '#'* | variant | '') continue ;; esac
+  dclass[$n]=$class dsite[$n]=$site dholder[$n]=$holder
+done <"$here/diagnosis.tsv"
+
+# diagnose JUNIT NAME: compares the failure text of NAME with its row of
+# diagnosis.tsv; counts into d_total, d_class, d_site, d_holder and prints
+# what differs.
+d_total=0 d_class=0 d_site=0 d_holder=0
+diagnose() {
+  local n=$2 text head alloc held holder
+  [ -n "${dclass[$n]+x}" ] || return 0
+  d_total=$((d_total + 1))
+  text=$(xmllint --xpath "string(//testsuite[@name='$n']//failure)" "$1" 2>/dev/null)
+  head=$(awk 'NF && seen { print; exit } !NF { seen = 1 }' <<<"$text")
+  case "$head" in
+    "${dclass[$n]} ["* | "${dclass[$n]}:"* | "${dclass[$n]} @"*) d_class=$((d_class + 1)) ;;
+    *) echo "  $n: headline '${head:0:120}', expected class '${dclass[$n]}'" ;;
+  esac
+  alloc=$(grep -m1 ' allocated at ' <<<"$text")
+  if [ "${dsite[$n]}" = - ]; then
+    [ -z "$alloc" ] && d_site=$((d_site + 1)) ||
+      echo "  $n: no site expected, got '${alloc:0:120}'"
+  else
+    case "$alloc" in
+      *" allocated at ${dsite[$n]}:"* | *" allocated at "*"/${dsite[$n]}:"*) d_site=$((d_site + 1)) ;;
+      *) echo "  $n: allocation line '${alloc:0:120}', expected ${dsite[$n]}" ;;
+    esac
+  fi
+  held=$(grep -m1 '^  held by: ' <<<"$text")
+  holder=${dholder[$n]}
+  [ "$holder" = - ] && holder="Node internals only"
+  case "$held" in
+    "  held by: $holder "*) d_holder=$((d_holder + 1)) ;;
+    *) echo "  $n: holder line '${held:0:120}', expected '$holder'" ;;
+  esac
+}
+
 declare -A flagged broken
 for n in "${order[@]}"; do flagged[$n]=0; broken[$n]=0; done
 for ((r = 1; r <= runs; r++)); do
@@ -92,7 +135,10 @@ for ((r = 1; r <= runs; r++)); do
   for n in "${order[@]}"; do
     f=$(xmllint --xpath "string(//testsuite[@name='$n']/@failures)" "$build/runs/run-$r.xml" 2>/dev/null)
     e=$(xmllint --xpath "string(//testsuite[@name='$n']/@errors)" "$build/runs/run-$r.xml" 2>/dev/null)
-    [ "${f:-0}" -gt 0 ] && flagged[$n]=$((flagged[$n] + 1))
+    if [ "${f:-0}" -gt 0 ]; then
+      flagged[$n]=$((flagged[$n] + 1))
+      [ "${expect[$n]}" = leak ] && diagnose "$build/runs/run-$r.xml" "$n"
+    fi
     [ "${e:-0}" -gt 0 ] && broken[$n]=$((broken[$n] + 1))
   done
   echo "run $r/$runs: $(($(date +%s) - t0))s"
@@ -113,4 +159,7 @@ for n in "${order[@]}"; do
   [ "${broken[$n]}" -eq 0 ] || { wrong=1; echo "  $n: broke in ${broken[$n]} runs"; }
 done
 echo "leaks found: $found of $leaks (in every run); clean runs flagged: $flaggedruns of $cleanruns"
+echo "diagnosis of the leaks' failing runs: $d_total; headline class right $d_class, allocation line right $d_site, holder right $d_holder"
+[ "$d_class" -eq "$d_total" ] && [ "$d_site" -eq "$d_total" ] &&
+  [ "$d_holder" -eq "$d_total" ] || wrong=1
 exit $wrong
