@@ -104,6 +104,17 @@ add_name(struct lc_buf *out, const char *s)
   }
 }
 
+/* "snapshot 3/5", or "confirmation 2/6" past the planned snapshots. */
+static void
+add_which(struct lc_buf *out, const struct lc_progress *ev)
+{
+  if (ev->k >= ev->planned)
+    lc_buf_addf(out, "confirmation %u/%u", ev->k + 1 - ev->planned,
+                ev->confirm_max);
+  else
+    lc_buf_addf(out, "snapshot %u/%u", ev->k + 1, ev->planned);
+}
+
 static void
 draw_live(struct lc_cli_progress *p, const struct lc_progress *ev, double now,
           int final)
@@ -114,10 +125,13 @@ draw_live(struct lc_cli_progress *p, const struct lc_progress *ev, double now,
   lc_buf_addstr(&line, "\r\033[K  ");
   add_name(&line, p->name);
   if (final) {
-    lc_buf_addf(&line, "  %u/%u snapshots taken", ev->total, ev->total);
+    lc_buf_addf(&line, "  %u/%u snapshots taken", ev->planned, ev->planned);
+    if (ev->total > ev->planned)
+      lc_buf_addf(&line, " + %u to confirm", ev->total - ev->planned);
   } else {
-    lc_buf_addf(&line, "  snapshot %u/%u  %s", ev->k + 1, ev->total,
-                p->color ? "\033[2m" : "");
+    lc_buf_addstr(&line, "  ");
+    add_which(&line, ev);
+    lc_buf_addf(&line, "  %s", p->color ? "\033[2m" : "");
     lc_buf_addstr(&line, phase[ev->phase]);
     if (p->color)
       lc_buf_addstr(&line, "\033[0m");
@@ -178,7 +192,8 @@ lc_cli_progress_event(void *ctx, const struct lc_progress *ev)
   }
   if (ev->phase == LC_PROGRESS_READ && changed) {
     struct lc_buf line = LC_BUF_INIT;
-    lc_buf_addf(&line, "snapshot %u/%u: ", ev->k + 1, ev->total);
+    add_which(&line, ev);
+    lc_buf_addstr(&line, ": ");
     add_size(&line, p->bytes);
     if (p->write_s >= 0)
       lc_buf_addf(&line, " written in %.1f s,", p->write_s);

@@ -1042,6 +1042,8 @@ progress(struct run *r, enum lc_progress_phase phase, unsigned k,
   p.phase = phase;
   p.k = k;
   p.total = r->target;
+  p.planned = r->check->snapshots < r->target ? r->check->snapshots : r->target;
+  p.confirm_max = r->check->confirm_snapshots;
   p.path = r->ppath;
   r->info->progress(r->info->progress_ctx, &p);
 }
@@ -2173,7 +2175,7 @@ lc_driver_replay(const struct lc_check *check, char *const *files, size_t n,
     char *target = absolute_path(files[k]);
     if (info->progress) {
       struct lc_progress p = {LC_PROGRESS_READING, (unsigned)k, (unsigned)n,
-                              target};
+                              (unsigned)n,         0,           target};
       info->progress(info->progress_ctx, &p);
     }
     if (symlink(target, link) < 0) {
@@ -2197,7 +2199,7 @@ lc_driver_replay(const struct lc_check *check, char *const *files, size_t n,
       info->snapshots_done = (unsigned)(k + 1);
       if (info->progress) {
         struct lc_progress p = {LC_PROGRESS_READ, (unsigned)k, (unsigned)n,
-                                NULL};
+                                (unsigned)n,      0,           NULL};
         info->progress(info->progress_ctx, &p);
       }
     }

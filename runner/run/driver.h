@@ -79,12 +79,15 @@ enum lc_progress_phase {
 
 struct lc_progress {
   enum lc_progress_phase phase;
-  unsigned k;       /* 0-based snapshot number */
-  unsigned total;   /* snapshots the check takes: the planned ones, one
-                       more with each confirmation snapshot asked for */
-  const char *path; /* the snapshot file while it is written or read (stat
-                       it for the bytes so far), or NULL when unknown (a
-                       dump the program writes itself, by signal) */
+  unsigned k;           /* 0-based snapshot number */
+  unsigned total;       /* snapshots the check takes: the planned ones, one
+                           more with each confirmation snapshot asked for */
+  unsigned planned;     /* the planned ones: k >= planned is confirmation
+                           snapshot k - planned + 1 */
+  unsigned confirm_max; /* the most confirmation snapshots it may take */
+  const char *path;     /* the snapshot file while it is written or read (stat
+                           it for the bytes so far), or NULL when unknown (a
+                           dump the program writes itself, by signal) */
 };
 
 /* Called on every change of phase, and about every LC_PROGRESS_TICK_MS

@@ -99,6 +99,9 @@ expect_contains "leak: the finding says it" \
   "$(xpath leak.xml 'string(//testcase[1]/failure)')" "still growing over 3 confirmation snapshots"
 expect_contains "leak: counts with the confirmation" \
   "$(xpath leak.xml 'string(//testcase[1]/failure)')" "counts: (20) 40 60 80 100 | 120 140 160"
+expect_eq "leak: progress lines, planned then confirmation" \
+  "$(grep -oE '^(snapshot|confirmation) [0-9]+/[0-9]+' <<<"$ERR" | tr '\n' ' ')" \
+  "snapshot 1/5 snapshot 2/5 snapshot 3/5 snapshot 4/5 snapshot 5/5 confirmation 1/4 confirmation 2/4 confirmation 3/4 "
 
 # A clean window costs nothing.
 run_lc --check clean --junit clean.xml
