@@ -1505,23 +1505,33 @@ assertion(struct ctx *c, size_t item, struct lc_check *ck, size_t idx)
   return 0;
 }
 
-static int
-assert_list(struct ctx *c, size_t v, struct lc_check *ck)
+/* `key` (at node v) must be null or a list of at most MAX_ASSERTS `what`s
+ * ("assertions", "allowances").  Returns its length (0 for null), or -1
+ * after fail(). */
+static long
+list_length(struct ctx *c, size_t v, const char *key, const char *what)
 {
   const struct ynode *n = NODE(c, v);
-  size_t i;
   if (is_null(n))
     return 0;
   if (n->kind != Y_SEQ)
-    return fail(c, n->mark, "'assert' must be a list of assertions; got %s",
+    return fail(c, n->mark, "'%s' must be a list of %s; got %s", key, what,
                 got(c, v));
   if (n->nchildren > MAX_ASSERTS)
-    return fail(c, n->mark, "'assert' has %zu assertions; expected at most %d",
-                n->nchildren, MAX_ASSERTS);
-  if (!n->nchildren)
-    return 0;
-  ck->asserts = lc_xcalloc(n->nchildren, sizeof(*ck->asserts));
-  for (i = n->first; i; i = NODE(c, i)->next) {
+    return fail(c, n->mark, "'%s' has %zu %s; expected at most %d", key,
+                n->nchildren, what, MAX_ASSERTS);
+  return (long)n->nchildren;
+}
+
+static int
+assert_list(struct ctx *c, size_t v, struct lc_check *ck)
+{
+  long len = list_length(c, v, "assert", "assertions");
+  size_t i;
+  if (len <= 0)
+    return (int)len;
+  ck->asserts = lc_xcalloc((size_t)len, sizeof(*ck->asserts));
+  for (i = NODE(c, v)->first; i; i = NODE(c, i)->next) {
     /* Counted first, so that a half-built assertion is released too. */
     ck->nasserts++;
     if (assertion(c, i, ck, ck->nasserts - 1) < 0)
@@ -1609,20 +1619,12 @@ allowance(struct ctx *c, size_t item, struct lc_allow *a)
 static int
 allow_list(struct ctx *c, size_t v, struct lc_check *ck)
 {
-  const struct ynode *n = NODE(c, v);
+  long len = list_length(c, v, "allow", "allowances");
   size_t i;
-  if (is_null(n))
-    return 0;
-  if (n->kind != Y_SEQ)
-    return fail(c, n->mark, "'allow' must be a list of allowances; got %s",
-                got(c, v));
-  if (n->nchildren > MAX_ASSERTS)
-    return fail(c, n->mark, "'allow' has %zu allowances; expected at most %d",
-                n->nchildren, MAX_ASSERTS);
-  if (!n->nchildren)
-    return 0;
-  ck->allows = lc_xcalloc(n->nchildren, sizeof(*ck->allows));
-  for (i = n->first; i; i = NODE(c, i)->next) {
+  if (len <= 0)
+    return (int)len;
+  ck->allows = lc_xcalloc((size_t)len, sizeof(*ck->allows));
+  for (i = NODE(c, v)->first; i; i = NODE(c, i)->next) {
     ck->nallows++;
     if (allowance(c, i, &ck->allows[ck->nallows - 1]) < 0)
       return -1;
