@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/format.h"
+#include "base/strmap.h"
 #include "base/utf8.h"
 #include "report/report.h"
 #include "verdict/verdict.h"
@@ -319,7 +320,7 @@ in_workspace(const char *abs, char **ws_out)
 /* The JavaScript lines already annotated by one report (several
  * assertions often fail on the same leak: its line is annotated once). */
 struct sites_seen {
-  struct lc_buf keys; /* "file:line\n" ... */
+  struct lc_strmap keys; /* "file:line" */
 };
 
 /* A second annotation, on the line of the user's JavaScript where the
@@ -338,8 +339,8 @@ annotate_site(struct lc_buf *out, const struct lc_check_result *r,
   struct lc_mark m;
   if (!site || !site->abs_file || !site->line)
     return 0;
-  key = lc_xasprintf("\n%s:%u\n", site->abs_file, site->line);
-  if (seen->keys.len && strstr(seen->keys.buf, key)) {
+  key = lc_xasprintf("%s:%u", site->abs_file, site->line);
+  if (lc_strmap_find(&seen->keys, key, strlen(key)) != UINT32_MAX) {
     free(key);
     return 0;
   }
@@ -348,9 +349,7 @@ annotate_site(struct lc_buf *out, const struct lc_check_result *r,
     free(key);
     return 0;
   }
-  if (!seen->keys.len)
-    lc_buf_addch(&seen->keys, '\n');
-  lc_buf_addstr(&seen->keys, key + 1);
+  lc_strmap_intern(&seen->keys, key, strlen(key), NULL);
   free(key);
   m.line = site->line;
   m.col = site->col;
@@ -471,7 +470,7 @@ lc_report_github_annotations(struct lc_buf *out, const struct lc_config *cfg,
   struct item *items = NULL;
   size_t nitems = 0, alloc = 0, c, i, shown, used = 0;
   struct lc_buf msg = LC_BUF_INIT, tmp = LC_BUF_INIT;
-  struct sites_seen seen = {LC_BUF_INIT};
+  struct sites_seen seen = {LC_STRMAP_INIT};
 
   for (c = 0; c < n; c++) {
     const struct lc_check_result *r = &res[c];
@@ -526,7 +525,7 @@ lc_report_github_annotations(struct lc_buf *out, const struct lc_config *cfg,
   }
   free(items);
   annotate_notes(out, file, res, n);
-  lc_buf_release(&seen.keys);
+  lc_strmap_release(&seen.keys);
   lc_buf_release(&msg);
   lc_buf_release(&tmp);
 }
