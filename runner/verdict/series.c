@@ -109,6 +109,29 @@ lc_big_objects_find(const struct lc_big_objects *b, uint32_t id)
   return b->n ? bsearch(&key, b->v, b->n, sizeof(*b->v), big_cmp) : NULL;
 }
 
+/* The edges of node v's contents (see lc_big_object.refs). */
+static uint32_t
+content_refs(const struct lc_snapshot *s, uint32_t v)
+{
+  uint32_t e, n = 0;
+  for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
+    const char *name;
+    uint32_t t = s->edge_to[e];
+    if (s->edge_type[e] == LC_ET_ELEMENT) {
+      n++;
+      continue;
+    }
+    if (s->edge_type[e] != LC_ET_INTERNAL)
+      continue;
+    name = lc_snapshot_str(s, s->edge_name[e]);
+    if (strcmp(name, "elements") && strcmp(name, "properties") &&
+        strcmp(name, "table"))
+      continue;
+    n += s->node_first_edge[t + 1] - s->node_first_edge[t];
+  }
+  return n;
+}
+
 /* The series row index of summary row r. */
 static uint32_t
 series_row_of(const struct lc_series *ser, const struct lc_summary *sum,
@@ -147,6 +170,7 @@ lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
     b->v[b->n].id = id;
     b->v[b->n].row = row_map[sum->node_row[v]];
     b->v[b->n].size = sum->node_self[v];
+    b->v[b->n].refs = content_refs(s, v);
     b->n++;
   }
   if (b->n > 1)

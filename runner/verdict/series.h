@@ -39,6 +39,10 @@ struct lc_big_object {
   uint32_t id;
   uint32_t row; /* index into lc_series.rows, or LC_SERIES_NO_ROW */
   uint64_t size;
+  uint32_t refs; /* the heap objects its contents point to: its element
+                    edges and the edges of its backing stores (elements,
+                    properties, table); 0 when it holds only unboxed
+                    numbers, which a snapshot does not show */
 };
 
 struct lc_big_objects {

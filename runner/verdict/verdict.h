@@ -48,6 +48,8 @@ struct lc_finding {
   const struct lc_series_row *row; /* NULL for a total assertion and the
                                       internals budget */
   uint32_t object_id;           /* LC_RULE_OBJECT_GROWTH: the growing object */
+  const uint64_t *refs;         /* LC_RULE_OBJECT_GROWTH: [nsnap], what its
+                                   contents point to (lc_big_object.refs) */
   const uint64_t *count;        /* [nsnap]: the row's counts, or the total's */
   const uint64_t *size;         /* [nsnap] */
   unsigned failed_rules;        /* LC_RULE_* bits that failed */
@@ -62,8 +64,8 @@ struct lc_finding {
   size_t confirmed;
   uint64_t *own; /* owned, may be NULL: the storage `count` and `size`
                     point into when the finding has its own series (one
-                    object: present 1/0 and its own size; V8 internals:
-                    their summed size) */
+                    object: present 1/0, its own size and its refs; V8
+                    internals: their summed size) */
   char *why;     /* owned, may be NULL: why the row grows, several lines
                     without a trailing newline: the shortest retainer path from
                     a GC root to one new object that survived, its retained
@@ -233,9 +235,25 @@ int lc_verdict_wants_more(const struct lc_check *check,
  * as in the window (by share).  `step_growth` (a single object, whose
  * backing store grows by steps) asks that it grew again, never shrank in
  * the confirmation, and grew in LC_CONFIRM_STEPS intervals of
- * first..end.  Returns nonzero when growth goes on. */
-int lc_confirm_goes_on(const uint64_t *v, size_t first, size_t last, size_t end,
-                       int step_growth);
+ * first..end, or, when its contents are invisible (refs, may be NULL, is
+ * 0 at last and end: unboxed numbers), in fewer.  Returns nonzero when
+ * growth goes on. */
+int lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
+                       size_t last, size_t end, int step_growth);
+
+/* How many flat intervals at the end of first..end settle a suspect with
+ * series v: LC_CONFIRM_FLAT, or for `step_growth` more when its growth
+ * pattern predicts the next step later: a backing store that grows by
+ * steps (x1.5, x2) at a steady rate steps at gaps that grow by that
+ * factor, so a pause of up to twice the last gap between steps (and one
+ * interval more) is not yet a stop.  Unless the object's visible contents
+ * (refs, may be NULL) stopped growing over the confirmation: a table rehashing
+ * once more over flat contents (a bounded Map that deletes) settles at
+ * LC_CONFIRM_FLAT.  When its contents are invisible (refs 0: unboxed numbers)
+ * or grow, the gap rule holds. */
+size_t lc_confirm_flat_needed(const uint64_t *v, const uint64_t *refs,
+                              size_t first, size_t last, size_t end,
+                              int step_growth);
 
 #define LC_CONFIRM_FLAT 3
 #define LC_CONFIRM_RISING 3

@@ -24,7 +24,7 @@ expect_eq "checks without 'assert' (the default rule)" \
 # run_lc's 120 s limit is too tight for 22 checks under ASan and ctest -j2:
 # the same call, with a limit just under CTest's 300 s.
 started=$(date +%s)
-timeout 280 "$LEAKCHECK" -c "$CORPUS/leakcheck.yml" --junit corpus.xml >out.txt 2>err.txt
+timeout 600 "$LEAKCHECK" -c "$CORPUS/leakcheck.yml" --junit corpus.xml >out.txt 2>err.txt
 CODE=$?
 OUT=$(cat out.txt) ERR=$(cat err.txt)
 elapsed=$(($(date +%s) - started))

@@ -974,15 +974,56 @@ START_TEST(test_goes_on)
                                   3072, 3072, 3072, 3072};
   static const uint64_t dip[] = {1024, 1536, 2048, 2048,
                                  1024, 4096, 4096, 4096};
-  ck_assert_int_eq(lc_confirm_goes_on(leak, 0, 3, 7, 0), 1);
-  ck_assert_int_eq(lc_confirm_goes_on(leak, 0, 3, 3, 0), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, 0, 3, 7, 0), 1);
+  ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, 0, 3, 3, 0), 0);
   /* A backing store doubling: one more step is growth going on. */
-  ck_assert_int_eq(lc_confirm_goes_on(step, 0, 3, 7, 1), 1);
-  ck_assert_int_eq(lc_confirm_goes_on(map, 0, 3, 7, 1), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(step, NULL, 0, 3, 7, 1), 1);
+  ck_assert_int_eq(lc_confirm_goes_on(map, NULL, 0, 3, 7, 1), 0);
   /* One step in the window, then nothing: a warm-up. */
-  ck_assert_int_eq(lc_confirm_goes_on(once, 0, 3, 7, 1), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(once, NULL, 0, 3, 7, 1), 0);
   /* Shrinking during the confirmation is not an object leaking. */
-  ck_assert_int_eq(lc_confirm_goes_on(dip, 0, 3, 7, 1), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(dip, NULL, 0, 3, 7, 1), 0);
+  /* The same Map with its entries invisible (small integers): the step
+   * in the confirmation is growth going on; with 200 entries it is not. */
+  {
+    static const uint64_t none[8] = {0};
+    static const uint64_t full[] = {200, 200, 200, 200, 200, 200, 200, 200};
+    ck_assert_int_eq(lc_confirm_goes_on(map, none, 0, 3, 7, 1), 1);
+    ck_assert_int_eq(lc_confirm_goes_on(map, full, 0, 3, 7, 1), 0);
+    /* Flat through the confirmation: nothing went on, seen or not. */
+    ck_assert_int_eq(lc_confirm_goes_on(once, none, 0, 3, 7, 1), 0);
+  }
+}
+END_TEST
+
+START_TEST(test_flat_needed)
+{
+  /* window 0..4, confirmation 4..9: an Array of small integers (its
+   * contents invisible) stepped at 2 and 5; the next step of a steady
+   * leak comes 1.5 x 3 intervals later (2 x for a Map or Set), so 3 flat
+   * ones do not settle it, 7 do. */
+  static const uint64_t arr[] = {1024, 1024, 1536, 1536, 1536,
+                                 2304, 2304, 2304, 2304, 2304};
+  static const uint64_t none[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  /* A bounded Map whose 200 entries stay: one more doubling of its table
+   * over flat contents settles after LC_CONFIRM_FLAT. */
+  static const uint64_t map[] = {1024, 1024, 1024, 2048, 2048,
+                                 4096, 4096, 4096, 4096, 4096};
+  static const uint64_t full[] = {200, 200, 200, 200, 200,
+                                  200, 200, 200, 200, 200};
+  static const uint64_t rising[] = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
+  ck_assert_uint_eq(lc_confirm_flat_needed(arr, none, 0, 4, 8, 1), 7);
+  ck_assert_uint_eq(lc_confirm_flat_needed(arr, NULL, 0, 4, 8, 1), 7);
+  ck_assert_uint_eq(lc_confirm_flat_needed(map, full, 0, 4, 8, 1),
+                    LC_CONFIRM_FLAT);
+  /* Its contents invisible, the same Map waits for the gap (3 -> 5). */
+  ck_assert_uint_eq(lc_confirm_flat_needed(map, none, 0, 4, 8, 1), 5);
+  /* Row series (not step growth) settle after LC_CONFIRM_FLAT. */
+  ck_assert_uint_eq(lc_confirm_flat_needed(rising, NULL, 0, 4, 8, 0),
+                    LC_CONFIRM_FLAT);
+  /* No confirmation snapshot yet. */
+  ck_assert_uint_eq(lc_confirm_flat_needed(arr, none, 0, 4, 4, 1),
+                    LC_CONFIRM_FLAT);
 }
 END_TEST
 
@@ -1007,6 +1048,7 @@ lc_test_suite(void)
   tcase_add_loop_test(tc, test_wants_more, 0,
                       (int)(sizeof(wcases) / sizeof(wcases[0])));
   tcase_add_test(tc, test_goes_on);
+  tcase_add_test(tc, test_flat_needed);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("series");
