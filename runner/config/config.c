@@ -1858,6 +1858,22 @@ checks(struct ctx *c, size_t v)
   return 0;
 }
 
+/* A top-level file path `key` (junit, html, baseline), resolved against
+ * the config's directory into *out when present.  0, or -1 after fail(). */
+static int
+top_path(struct ctx *c, const char *key, char **out)
+{
+  size_t v = lookup(c, 0, key);
+  const char *s;
+  if (!v)
+    return 0;
+  s = string_value(c, v, key, "a file path", 0);
+  if (!s)
+    return -1;
+  *out = resolve(c->cfg->dir, s);
+  return 0;
+}
+
 static int
 root(struct ctx *c)
 {
@@ -1883,27 +1899,10 @@ root(struct ctx *c)
   if (!key_is(NODE(c, v), "1") || !NODE(c, v)->plain)
     return fail(c, NODE(c, v)->mark, "'version' must be 1; got %s",
                 got_plain(c, v));
-  v = lookup(c, 0, "junit");
-  if (v) {
-    const char *s = string_value(c, v, "junit", "a file path", 0);
-    if (!s)
-      return -1;
-    c->cfg->junit = resolve(c->cfg->dir, s);
-  }
-  v = lookup(c, 0, "html");
-  if (v) {
-    const char *s = string_value(c, v, "html", "a file path", 0);
-    if (!s)
-      return -1;
-    c->cfg->html = resolve(c->cfg->dir, s);
-  }
-  v = lookup(c, 0, "baseline");
-  if (v) {
-    const char *s = string_value(c, v, "baseline", "a file path", 0);
-    if (!s)
-      return -1;
-    c->cfg->baseline = resolve(c->cfg->dir, s);
-  }
+  if (top_path(c, "junit", &c->cfg->junit) < 0 ||
+      top_path(c, "html", &c->cfg->html) < 0 ||
+      top_path(c, "baseline", &c->cfg->baseline) < 0)
+    return -1;
   v = lookup(c, 0, "checks");
   if (!v)
     return fail(c, start, "missing 'checks'");
