@@ -78,7 +78,8 @@ void lc_buf_vaddf(struct lc_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Appends `s` as a JSON string, the way JavaScript's JSON.stringify writes
  * it: quotes, \" \\ \b \f \n \r \t, other control characters as \u00xx,
- * everything else (UTF-8 included) as is. */
+ * well-formed UTF-8 as is, and U+FFFD for each maximal ill-formed part (a
+ * lone surrogate, a stray byte), so that the output is always valid. */
 void lc_buf_add_json_string(struct lc_buf *b, const char *s);
 
 /* Gives the string away: the caller owns and frees the result, `b` is left

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/utf8.h"
+
 #include "base/banned.h"
 
 char lc_buf_empty[1];
@@ -183,9 +185,25 @@ lc_buf_addf(struct lc_buf *b, const char *fmt, ...)
 void
 lc_buf_add_json_string(struct lc_buf *b, const char *s)
 {
+  const unsigned char *end = (const unsigned char *)s + strlen(s);
   lc_buf_addch(b, '"');
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
+    if (c >= 0x80) {
+      /* Well-formed UTF-8 as it is; anything else (a lone surrogate from
+       * a snapshot's \uD800, stray bytes) one U+FFFD per maximal
+       * ill-formed part, so that the output is always valid JSON text. */
+      uint32_t cp;
+      int k = lc_utf8_decode((const unsigned char *)s, end, &cp);
+      if (k > 0) {
+        lc_buf_add(b, s, (size_t)k);
+      } else {
+        lc_buf_addstr(b, "\xef\xbf\xbd");
+        k = -k;
+      }
+      s += k - 1;
+      continue;
+    }
     switch (c) {
     case '"':
       lc_buf_addstr(b, "\\\"");

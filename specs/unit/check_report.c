@@ -588,6 +588,30 @@ START_TEST(test_write_atomic_fails_cleanly)
 }
 END_TEST
 
+/* JSON strings: escapes, and valid UTF-8 whatever the input. */
+static const struct {
+  const char *in, *out;
+} json_cases[] = {
+    {"plain", "\"plain\""},
+    {"q\"b\\\n\t\x01", "\"q\\\"b\\\\\\n\\t\\u0001\""},
+    {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+     "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\""},
+    /* A lone surrogate (as a snapshot's \uD800 decodes), a stray
+     * continuation byte, a truncated sequence at the end. */
+    {"a\xed\xa0\x80" "b", "\"a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b\""},
+    {"\x80x", "\"\xef\xbf\xbdx\""},
+    {"x\xe2\x82", "\"x\xef\xbf\xbd\""},
+};
+
+START_TEST(test_json_string)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  lc_buf_add_json_string(&b, json_cases[_i].in);
+  ck_assert_str_eq(b.buf, json_cases[_i].out);
+  lc_buf_release(&b);
+}
+END_TEST
+
 Suite *
 lc_test_suite(void)
 {
@@ -603,6 +627,11 @@ lc_test_suite(void)
   tc = tcase_create("text_clean");
   tcase_add_loop_test(tc, test_text_clean, 0,
                       (int)(sizeof(clean_cases) / sizeof(clean_cases[0])));
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("json_string");
+  tcase_add_loop_test(tc, test_json_string, 0,
+                      (int)(sizeof(json_cases) / sizeof(json_cases[0])));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("junit");
