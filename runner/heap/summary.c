@@ -240,11 +240,18 @@ cmp_candidate(const void *a, const void *b)
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Per string: 0 not yet compared, 1 "Object", 2 anything else; so that
+ * each name is compared once, not once per node. */
 static int
-is_plain_object(const struct lc_snapshot *s, uint32_t n)
+is_plain_object(const struct lc_snapshot *s, uint8_t *is_object, uint32_t n)
 {
-  return s->node_type[n] == LC_NT_OBJECT &&
-         strcmp(lc_snapshot_str(s, s->node_name[n]), "Object") == 0;
+  uint32_t k;
+  if (s->node_type[n] != LC_NT_OBJECT)
+    return 0;
+  k = s->node_name[n];
+  if (!is_object[k])
+    is_object[k] = strcmp(lc_snapshot_str(s, k), "Object") == 0 ? 1 : 2;
+  return is_object[k] == 1;
 }
 
 /* The property id of `name` (interned by text, so duplicated entries of
@@ -267,7 +274,8 @@ prop_id(const struct lc_snapshot *s, uint32_t e, struct lc_strmap *props,
  * definitions, most common first.
  */
 static void
-infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
+infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
+                 uint8_t *is_object)
 {
   struct lc_strmap names = {0}, props = {0};
   struct candidate *cands = NULL;
@@ -286,7 +294,7 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
     uint32_t e, k = 0;
     int added;
     uint32_t ci;
-    if (!is_plain_object(s, n))
+    if (!is_plain_object(s, is_object, n))
       continue;
     total++;
     lc_buf_reset(&nm);
@@ -365,7 +373,8 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
  */
 static void
 apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
-                 size_t ndefs, struct lc_strmap *classes, uint32_t *class_of)
+                 size_t ndefs, struct lc_strmap *classes, uint32_t *class_of,
+                 uint8_t *is_object)
 {
   struct lc_strmap props = {0};
   uint32_t **def_props, *def_class, *cache, *stamp, n;
@@ -390,7 +399,7 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
   stamp = lc_xcalloc(props.n + 1, sizeof(uint32_t));
   for (n = 0; n < s->node_count; n++) {
     uint32_t e, best = NONE, bestp = 0;
-    if (!is_plain_object(s, n))
+    if (!is_plain_object(s, is_object, n))
       continue;
     for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++) {
       uint32_t si = s->edge_name[e], p;
@@ -476,8 +485,8 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
       const struct lc_summary *defs, uint64_t *self)
 {
   uint32_t n, i;
-  uint8_t *state;
-  uint32_t *class_of, *row_of_key, *order;
+  uint8_t *state, *is_object;
+  uint32_t *class_of, *row_of_key, *order, loc_next = 0;
   struct lc_strmap classes = {0}, keys = {0};
   struct lc_buf b = LC_BUF_INIT;
   size_t nrows, rows_alloc = 0, class_row_alloc = 0, class_row_n = 0, i2;
@@ -507,11 +516,13 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   class_of = sum->node_row;
   for (n = 0; n < s->node_count; n++)
     class_of[n] = NONE;
+  is_object = lc_xcalloc((size_t)s->string_count + 1, 1);
   if (defs)
     copy_interfaces(sum, defs);
   else
-    infer_interfaces(sum, s);
-  apply_interfaces(s, sum->ifaces, sum->nifaces, &classes, class_of);
+    infer_interfaces(sum, s, is_object);
+  apply_interfaces(s, sum->ifaces, sum->nifaces, &classes, class_of, is_object);
+  free(is_object);
 
   /* Class and row caches: a node's class depends only on its type, or for
    * objects and natives on its name (and detachedness); a row key on the
@@ -531,7 +542,10 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
     const char *cls;
     uint32_t k, l, *cache = NULL;
     int added, located;
-    uint32_t cid = class_of[n];
+    uint32_t cid = class_of[n], here = NONE;
+    /* The location's index, counted in node order (no rank lookup). */
+    if (s->loc_bits && ((s->loc_bits[n >> 6] >> (n & 63)) & 1))
+      here = loc_next++;
     sum->node_row[n] = NONE;
     if (!sum->node_self[n])
       continue;
@@ -548,7 +562,7 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
       }
       cid = *cache;
     }
-    l = s->node_type[n] == LC_NT_OBJECT ? lc_snapshot_loc(s, n) : NONE;
+    l = s->node_type[n] == LC_NT_OBJECT ? here : NONE;
     located = l != NONE;
     if (!located) {
       LC_ALLOC_GROW(class_row, (size_t)cid + 1, class_row_alloc);
@@ -746,6 +760,30 @@ lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
   lc_summary_add_retained(sum, g);
 }
 
+/* The distances of LC_SUMMARY_RETAINED, folded into the rows: run on a
+ * second thread while the caller numbers the nodes for the dominators.
+ * Both only read the snapshot's edges; each writes its own fields of the
+ * graph. */
+struct distance_job {
+  struct lc_summary *sum;
+  struct lc_graph *g;
+  const struct lc_snapshot *s;
+  int keep;
+};
+
+static void *
+distance_thread(void *arg)
+{
+  struct distance_job *j = arg;
+  lc_graph_distances(j->g, j->s, 0);
+  lc_summary_add_distances(j->sum, j->g->distance);
+  if (!j->keep) {
+    free(j->g->distance);
+    j->g->distance = NULL;
+  }
+  return NULL;
+}
+
 /* LC_SUMMARY_RETAINED: the summary, then distances and retained sizes,
  * giving the snapshot's memory back step by step. */
 static void
@@ -754,6 +792,9 @@ build_retained(struct lc_summary *sum, struct lc_snapshot *s,
 {
   struct lc_graph own, *g = keep ? keep : &own;
   struct lc_graph_job job;
+  struct distance_job dj;
+  pthread_t dthread;
+  int threaded;
   uint64_t *self = s->node_self_size;
   lc_graph_start(&job, g, s,
                  LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES | LC_GRAPH_MARK_ONLY);
@@ -762,14 +803,18 @@ build_retained(struct lc_summary *sum, struct lc_snapshot *s,
   lc_trace("summary built");
   lc_graph_finish(&job, NULL);
   lc_snapshot_drop(s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_IDS);
-  lc_graph_distances(g, s, 0);
-  lc_summary_add_distances(sum, g->distance);
-  if (!keep) {
-    free(g->distance);
-    g->distance = NULL;
-  }
+  /* Distances and the dominators' numbering side by side. */
+  dj.sum = sum;
+  dj.g = g;
+  dj.s = s;
+  dj.keep = keep != NULL;
+  threaded = pthread_create(&dthread, NULL, distance_thread, &dj) == 0;
+  if (!threaded)
+    distance_thread(&dj);
   lc_graph_dominators_begin(g, s);
   lc_trace("graph: dominators begun");
+  if (threaded)
+    pthread_join(dthread, NULL);
   lc_snapshot_drop(s, LC_SNAPSHOT_DROP_EDGES);
   lc_graph_dominators_end(g, sum->node_self);
   lc_trace("graph: dominators");
