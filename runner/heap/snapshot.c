@@ -1775,6 +1775,8 @@ try_calloc(size_t n, size_t size, int *nomem)
   void *p = *nomem ? NULL : calloc(n, size);
   if (!p)
     *nomem = 1;
+  else
+    lc_advise_huge(p, n * size);
   return p;
 }
 
