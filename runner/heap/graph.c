@@ -198,6 +198,8 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
     stack[sp++] = t;
     bit_set(g->page_owned, t);
   }
+  /* Nodes without edges are marked, not pushed: the stack's touched part
+   * stays small on a heap of many leaves (one array of a million numbers). */
   while (sp) {
     uint32_t v = stack[--sp];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
@@ -205,7 +207,8 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
       if (bit_get(g->page_owned, t) || s->edge_type[e] == LC_ET_WEAK)
         continue;
       bit_set(g->page_owned, t);
-      stack[sp++] = t;
+      if (s->node_first_edge[t] != s->node_first_edge[t + 1])
+        stack[sp++] = t;
     }
   }
   free(stack);
@@ -603,7 +606,10 @@ bfs(struct bfs_ctx *c, size_t len)
       c->dist[t] = d;
       if (c->via)
         c->via[t] = e;
-      c->queue[len++] = t;
+      /* A node without edges has nothing to visit: not queued, so the
+       * queue's touched part stays small on a heap of many leaves. */
+      if (s->node_first_edge[t] != s->node_first_edge[t + 1])
+        c->queue[len++] = t;
     }
   }
 }

@@ -128,11 +128,14 @@ reattribute_shallow(const struct lc_snapshot *s, uint64_t *self,
           continue;
         if (owner[t] == unvisited) {
           owner[t] = own;
-          work[nw++] = t;
         } else if (owner[t] != t && owner[t] != own && owner[t] != multiple) {
           owner[t] = multiple;
-          work[nw++] = t;
+        } else {
+          continue;
         }
+        if (first[t] !=
+            first[t + 1]) /* a node without edges passes on nothing */
+          work[nw++] = t;
       }
     }
   }
