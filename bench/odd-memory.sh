@@ -35,7 +35,7 @@ peak() { # prints the peak RSS in KiB of a command
 printf '%-40s %9s %14s %9s %14s %9s\n' file file_MiB summary_MiB ratio diff_MiB ratio
 for f in "${files[@]}"; do
   cat "$f" >/dev/null
-  size=$(stat -c %s "$f")
+  size=$(stat -L -c %s "$f")
   s=$(peak "$bin" summary --json "$f")
   d=$(peak "$bin" diff --json "$f" "$f")
   awk -v f="$(basename "$f")" -v sz="$size" -v s="$s" -v d="$d" 'BEGIN {
