@@ -66,4 +66,10 @@ awk -v f="$file" -v sz="$size" -v n="$pairs" -v aw="$aw" -v ac="$ac" -v am="$am"
   printf "%-34s %9s %9s %12s %10s\n", "", "wall_s", "cpu_s", "peak_MiB", "peak/file"
   printf "%-34s %9.2f %9.2f %12.0f %10.2f\n", "leakcheck summary --json", aw, ac, am / 1024, am * 1024 / sz
   printf "%-34s %9.2f %9.2f %12.0f %10.2f\n", "memlab " "2.0.5" " loader + counts", bw, bc, bm / 1024, bm * 1024 / sz
-  printf "ratio (memlab / leakcheck): wall %.1fx, cpu %.1fx, peak memory %.1fx\n", bw / aw, bc / (ac > 0 ? ac : 0.01), bm / am }'
+  printf "ratio of the medians (memlab / leakcheck): wall %.1fx, cpu %.1fx, peak memory %.1fx\n", bw / aw, bc / (ac > 0 ? ac : 0.01), bm / am }'
+# Pair by pair: run i of memlab over run i of leakcheck, which holds even
+# when the machine's speed drifts between pairs.
+paste -d' ' "$tmp/a" "$tmp/b" | awk '{ print $4 / ($1 > 0 ? $1 : 0.01), $5 / ($2 > 0 ? $2 : 0.01) }' >"$tmp/r"
+echo "pair by pair (memlab / leakcheck), median [min, max]:" \
+  "wall $(median "$tmp/r" 1)x [$(sort -n -k1 "$tmp/r" | head -1 | cut -d' ' -f1), $(sort -n -k1 "$tmp/r" | tail -1 | cut -d' ' -f1)]," \
+  "cpu $(median "$tmp/r" 2)x [$(sort -n -k2 "$tmp/r" | head -1 | cut -d' ' -f2), $(sort -n -k2 "$tmp/r" | tail -1 | cut -d' ' -f2)]"

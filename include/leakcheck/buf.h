@@ -30,6 +30,11 @@ extern char lc_buf_empty[];
 void *lc_xmalloc(size_t size);
 void *lc_xcalloc(size_t n, size_t size);
 void *lc_xrealloc(void *ptr, size_t size);
+/* The allocators above do this themselves: a block of 4 MiB or more (a
+ * per-node or per-edge array) asks the system for transparent huge pages
+ * where it has them, cutting page faults and TLB misses in random walks.
+ * For memory from malloc or calloc directly; a no-op on small blocks. */
+void lc_advise_huge(void *p, size_t size);
 char *lc_xstrdup(const char *s);
 char *lc_xstrndup(const char *s, size_t n);
 /* Returns a new string formatted like printf; the caller frees it. */

@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "base/utf8.h"
@@ -21,12 +23,37 @@ die_oom(size_t size)
   abort();
 }
 
+/* Blocks this large are the heap engine's per-node and per-edge arrays,
+ * read in random order (graph walks): on Linux they ask for transparent
+ * huge pages, which cuts page faults and TLB misses many times over.  The
+ * memory used is the same; only the 2 MiB-aligned interior is advised. */
+#define LC_HUGE_MIN ((size_t)4 << 20)
+#define LC_HUGE_PAGE ((uintptr_t)2 << 20)
+
+void
+lc_advise_huge(void *p, size_t size)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  uintptr_t start, end;
+  if (size < LC_HUGE_MIN)
+    return;
+  start = ((uintptr_t)p + LC_HUGE_PAGE - 1) & ~(LC_HUGE_PAGE - 1);
+  end = ((uintptr_t)p + size) & ~(LC_HUGE_PAGE - 1);
+  if (end > start)
+    (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)size;
+#endif
+}
+
 void *
 lc_xmalloc(size_t size)
 {
   void *p = malloc(size ? size : 1);
   if (!p)
     die_oom(size);
+  lc_advise_huge(p, size);
   return p;
 }
 
@@ -39,6 +66,7 @@ lc_xcalloc(size_t n, size_t size)
   p = calloc(n ? n : 1, size ? size : 1);
   if (!p)
     die_oom(n * size);
+  lc_advise_huge(p, n * size);
   return p;
 }
 
@@ -48,6 +76,7 @@ lc_xrealloc(void *ptr, size_t size)
   void *p = realloc(ptr, size ? size : 1);
   if (!p)
     die_oom(size);
+  lc_advise_huge(p, size);
   return p;
 }
 

@@ -198,6 +198,8 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
     stack[sp++] = t;
     bit_set(g->page_owned, t);
   }
+  /* Nodes without edges are marked, not pushed: the stack's touched part
+   * stays small on a heap of many leaves (one array of a million numbers). */
   while (sp) {
     uint32_t v = stack[--sp];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
@@ -205,44 +207,12 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
       if (bit_get(g->page_owned, t) || s->edge_type[e] == LC_ET_WEAK)
         continue;
       bit_set(g->page_owned, t);
-      stack[sp++] = t;
+      if (s->node_first_edge[t] != s->node_first_edge[t + 1])
+        stack[sp++] = t;
     }
   }
   free(stack);
 }
-
-/* Sets g->essential, and g->retained_by (nodes with an essential
- * retainer), which the dominator DFS needs. */
-static void
-mark_essential(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags)
-{
-  uint32_t v, e;
-  g->essential = bits_new(s->edge_count);
-  g->retained_by = bits_new(s->node_count);
-  for (v = 0; v < s->node_count; v++) {
-    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-      uint8_t t = s->edge_type[e];
-      uint32_t to = s->edge_to[e], table;
-      const char *dup;
-      if (t == LC_ET_INTERNAL &&
-          weakmap_edge_cached(s, flags, e, &table, &dup) &&
-          s->node_id[v] == table)
-        continue;
-      if (t == LC_ET_WEAK || to == v)
-        continue;
-      if (v != 0) {
-        if (t == LC_ET_SHORTCUT)
-          continue;
-        if (lc_graph_page_owned(g, to) && !lc_graph_page_owned(g, v))
-          continue;
-      }
-      bit_set(g->essential, e);
-      bit_set(g->retained_by, to);
-    }
-  }
-}
-
-/* ---- the distance filter, decided per edge ------------------------------ */
 
 /* JavaScript's parseInt(name, 10) for the (map descriptors) rule; returns 0
  * for NaN. */
@@ -266,53 +236,88 @@ js_parse_int(const char *s, long long *out)
 }
 
 /*
- * DevTools' distance filter (JSHeapSnapshot.calculateDistances) needs names;
- * it is decided here, once per edge, so that the BFS itself reads only the
- * edges: dist_skip marks edges the filter always refuses, WeakMap pair edges
- * are listed with their pair's number (the BFS lets the second edge of a
- * pair it meets pass, not the first), and root_seed marks the root's edges
- * to the user roots the BFS starts from.
+ * One pass over the edges for both per-edge verdicts (fewer passes: each
+ * edge's type, target and name are read once):
+ *
+ * LC_GRAPH_DOMINATORS: g->essential (§3 step 3), and g->retained_by (nodes
+ * with an essential retainer), which the dominator DFS needs.
+ *
+ * LC_GRAPH_DISTANCES/PATHS: DevTools' distance filter
+ * (JSHeapSnapshot.calculateDistances) needs names; it is decided here, once
+ * per edge, so that the BFS itself reads only the edges: dist_skip marks
+ * edges the filter always refuses, WeakMap pair edges are listed with their
+ * pair's number (the BFS lets the second edge of a pair it meets pass, not
+ * the first), and root_seed marks the root's edges to the user roots the
+ * BFS starts from.
  */
 static void
-mark_distance_rules(struct lc_graph *g, const struct lc_snapshot *s,
-                    uint8_t *flags)
+mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
+           int dom, int dist)
 {
-  uint32_t v, e;
+  uint32_t v, e, n = s->node_count;
   size_t cap = 0;
   struct lc_strmap pairs = LC_STRMAP_INIT;
-  g->dist_skip = bits_new(s->edge_count);
-  g->root_seed = bits_new(s->node_count ? s->node_first_edge[1] : 0);
-  if (s->node_count)
-    for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
-      uint32_t t = s->edge_to[e];
-      if (s->node_type[t] != LC_NT_SYNTHETIC || is_dom_trees_root(s, t))
-        bit_set(g->root_seed, e);
-    }
-  for (v = 0; v < s->node_count; v++) {
+  const uint32_t *first = s->node_first_edge, *to_of = s->edge_to;
+  const uint8_t *type_of = s->edge_type;
+  uint8_t *ess = NULL, *rby = NULL, *skip = NULL;
+  if (dom) {
+    ess = g->essential = bits_new(s->edge_count);
+    rby = g->retained_by = bits_new(n);
+  }
+  if (dist) {
+    skip = g->dist_skip = bits_new(s->edge_count);
+    g->root_seed = bits_new(n ? first[1] : 0);
+    if (n)
+      for (e = first[0]; e < first[1]; e++) {
+        uint32_t t = to_of[e];
+        if (s->node_type[t] != LC_NT_SYNTHETIC || is_dom_trees_root(s, t))
+          bit_set(g->root_seed, e);
+      }
+  }
+  for (v = 0; v < n; v++) {
     uint8_t vt = s->node_type[v];
-    int sloppy = vt == LC_NT_HIDDEN &&
-                 (flags[s->node_name[v]] & NAME_NATIVE_CONTEXT) != 0;
-    int descriptors = vt == LC_NT_ARRAY &&
-                      (flags[s->node_name[v]] & NAME_MAP_DESCRIPTORS) != 0;
-    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-      uint8_t et = s->edge_type[e];
-      int named = et != LC_ET_ELEMENT && et != LC_ET_HIDDEN;
-      uint32_t table;
-      const char *dup;
+    int sloppy = 0, descriptors = 0, v_owned = 0;
+    uint32_t end = first[v + 1];
+    if (dist) {
+      sloppy = vt == LC_NT_HIDDEN &&
+               (flags[s->node_name[v]] & NAME_NATIVE_CONTEXT) != 0;
+      descriptors = vt == LC_NT_ARRAY &&
+                    (flags[s->node_name[v]] & NAME_MAP_DESCRIPTORS) != 0;
+    }
+    if (dom)
+      v_owned = lc_graph_page_owned(g, v);
+    for (e = first[v]; e < end; e++) {
+      uint8_t et = type_of[e];
+      uint32_t to = to_of[e], table = 0;
+      const char *dup = NULL;
+      int wm = 0;
       if (et == LC_ET_WEAK)
-        continue; /* never followed anyway */
-      if (sloppy && named &&
-          (flags[s->edge_name[e]] & NAME_SLOPPY_FUNCTION_MAP)) {
-        bit_set(g->dist_skip, e);
-      } else if (descriptors) {
+        continue; /* neither essential nor followed by the BFS */
+      if (et == LC_ET_INTERNAL)
+        wm = weakmap_edge_cached(s, flags, e, &table, &dup);
+      if (dom && !(wm && s->node_id[v] == table) && to != v &&
+          (v == 0 || (et != LC_ET_SHORTCUT &&
+                      (v_owned || !lc_graph_page_owned(g, to))))) {
+        bit_set(ess, e);
+        bit_set(rby, to);
+      }
+      if (!dist)
+        continue;
+      if (sloppy) {
+        if (et != LC_ET_ELEMENT && et != LC_ET_HIDDEN &&
+            (flags[s->edge_name[e]] & NAME_SLOPPY_FUNCTION_MAP)) {
+          bit_set(skip, e);
+          continue;
+        }
+      }
+      if (descriptors) {
         long long index = s->edge_name[e];
         int ok = 1;
-        if (named)
+        if (et != LC_ET_ELEMENT && et != LC_ET_HIDDEN)
           ok = js_parse_int(lc_snapshot_str(s, s->edge_name[e]), &index);
         if (ok && index >= 2 && index % 3 == 1)
-          bit_set(g->dist_skip, e);
-      } else if (et == LC_ET_INTERNAL &&
-                 weakmap_edge_cached(s, flags, e, &table, &dup)) {
+          bit_set(skip, e);
+      } else if (wm) {
         size_t had = cap;
         LC_ALLOC_GROW(g->pair_edge, g->npair_edges + 1, cap);
         if (cap != had)
@@ -349,12 +354,10 @@ graph_mark(struct lc_graph *g, const struct lc_snapshot *s, unsigned what)
 {
   uint8_t *flags = name_flags(s);
   g->node_count = s->node_count;
-  if (what & LC_GRAPH_DOMINATORS) {
+  if (what & LC_GRAPH_DOMINATORS)
     mark_page_owned(g, s);
-    mark_essential(g, s, flags);
-  }
-  if (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS))
-    mark_distance_rules(g, s, flags);
+  mark_edges(g, s, flags, (what & LC_GRAPH_DOMINATORS) != 0,
+             (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS)) != 0);
   free(flags);
   lc_trace("graph: marked");
 }
@@ -376,39 +379,44 @@ struct lc_graph_dom {
 };
 
 /* Depth-first from ordinal `from` over essential edges, numbering what it
- * reaches; pre[] maps ordinals to numbers. */
+ * reaches; pre[] maps ordinals to numbers.  Every essential edge out of a
+ * node it numbers is seen once here, so its target's predecessor count
+ * (d->pred_start, by number) is taken on the way: no separate pass. */
 static void
 dom_dfs(struct lc_graph_dom *d, const struct lc_graph *g,
         const struct lc_snapshot *s, uint32_t *pre, uint32_t *stack_v,
         uint32_t *stack_e, uint32_t from, uint32_t parent)
 {
+  const uint32_t *first = s->node_first_edge, *to_of = s->edge_to;
+  uint32_t *count = d->pred_start;
   size_t sp = 0;
   pre[from] = ++d->n;
   d->vertex[d->n] = from;
   d->parent[d->n] = parent;
   stack_v[sp] = from;
-  stack_e[sp++] = s->node_first_edge[from];
+  stack_e[sp++] = first[from];
   while (sp) {
-    uint32_t v = stack_v[sp - 1], e = stack_e[sp - 1],
-             end = s->node_first_edge[v + 1];
+    uint32_t v = stack_v[sp - 1], e = stack_e[sp - 1], end = first[v + 1],
+             w = 0;
     for (; e < end; e++) {
-      uint32_t w = s->edge_to[e];
-      if (!pre[w] && lc_graph_essential(g, e))
+      if (!lc_graph_essential(g, e))
+        continue;
+      w = to_of[e];
+      if (!pre[w])
         break;
+      count[pre[w]]++;
     }
     if (e == end) {
       sp--;
       continue;
     }
     stack_e[sp - 1] = e + 1;
-    {
-      uint32_t w = s->edge_to[e];
-      pre[w] = ++d->n;
-      d->vertex[d->n] = w;
-      d->parent[d->n] = pre[v];
-      stack_v[sp] = w;
-      stack_e[sp++] = s->node_first_edge[w];
-    }
+    pre[w] = ++d->n;
+    count[d->n]++;
+    d->vertex[d->n] = w;
+    d->parent[d->n] = pre[v];
+    stack_v[sp] = w;
+    stack_e[sp++] = first[w];
   }
 }
 
@@ -416,6 +424,7 @@ void
 lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
 {
   uint32_t n = s->node_count, i, v, e, *pre, *stack_v, *stack_e;
+  uint32_t numbered;
   size_t len = (size_t)n + 2;
   struct lc_graph_dom *d;
   if (!n || !g->essential)
@@ -425,6 +434,7 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
   pre = lc_xcalloc(len, sizeof(uint32_t));
   d->vertex = lc_xmalloc(len * sizeof(uint32_t));
   d->parent = lc_xmalloc(len * sizeof(uint32_t));
+  d->pred_start = lc_xcalloc(len, sizeof(uint32_t)); /* counts first */
   /* Sized for the deepest walk; only the pages it reaches are touched. */
   stack_v = lc_xmalloc(len * sizeof(uint32_t));
   stack_e = lc_xmalloc(len * sizeof(uint32_t));
@@ -438,6 +448,7 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
         dom_dfs(d, g, s, pre, stack_v, stack_e, i, 1);
   free(stack_v);
   free(stack_e);
+  numbered = d->n;
   if (d->n < n)
     for (i = 0; i < n; i++)
       if (!pre[i]) {
@@ -445,15 +456,18 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
         d->vertex[d->n] = i;
         d->parent[d->n] = 1;
       }
+  /* The nodes no walk reached were not scanned: count their edges. */
+  for (i = numbered + 1; i <= d->n; i++) {
+    v = d->vertex[i];
+    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++)
+      if (lc_graph_essential(g, e))
+        d->pred_start[pre[s->edge_to[e]]]++;
+  }
   free(g->retained_by);
   g->retained_by = NULL;
 
-  /* Predecessor lists by number: count, turn counts into ends, then fill
+  /* Predecessor lists by number: turn counts into ends, then fill
    * backwards so that each end becomes its list's start. */
-  d->pred_start = lc_xcalloc(len, sizeof(uint32_t));
-  for (e = 0; e < s->edge_count; e++)
-    if (lc_graph_essential(g, e))
-      d->pred_start[pre[s->edge_to[e]]]++;
   for (i = 1; i <= n + 1; i++)
     d->pred_start[i] += d->pred_start[i - 1];
   d->pred = lc_xmalloc(((size_t)d->pred_start[n] + 1) * sizeof(uint32_t));
@@ -592,7 +606,10 @@ bfs(struct bfs_ctx *c, size_t len)
       c->dist[t] = d;
       if (c->via)
         c->via[t] = e;
-      c->queue[len++] = t;
+      /* A node without edges has nothing to visit: not queued, so the
+       * queue's touched part stays small on a heap of many leaves. */
+      if (s->node_first_edge[t] != s->node_first_edge[t + 1])
+        c->queue[len++] = t;
     }
   }
 }

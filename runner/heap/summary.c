@@ -88,40 +88,54 @@ has_user_roots(const struct lc_snapshot *s)
   return 0;
 }
 
+/* `owner` is scratch room for node_count entries (the caller's node_row,
+ * not yet in use).  Owners spread from each node that owns itself through
+ * the hidden and array nodes it reaches, and a node reached from two
+ * becomes "multiple"; the result does not depend on the order of the walk
+ * (each node only moves up from unvisited to one owner to multiple), so
+ * the owners are walked one at a time and the work list holds only the
+ * nodes reached, not every node at once. */
 static void
-reattribute_shallow(const struct lc_snapshot *s, uint64_t *self)
+reattribute_shallow(const struct lc_snapshot *s, uint64_t *self,
+                    uint32_t *owner)
 {
   const uint32_t unvisited = UINT32_MAX, multiple = UINT32_MAX - 1;
-  uint32_t n = s->node_count, i, *owner, *work;
+  uint32_t n = s->node_count, i, *work;
+  const uint32_t *first = s->node_first_edge, *to_of = s->edge_to;
   size_t nw = 0;
   if (!has_user_roots(s))
     return;
-  owner = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-  /* Each node enters the worklist at most twice (see below). */
+  /* Each node enters the work list at most twice (see below). */
   work = lc_xmalloc(((size_t)n * 2 + 1) * sizeof(uint32_t));
   for (i = 0; i < n; i++) {
     uint8_t t = s->node_type[i];
     if (t == LC_NT_HIDDEN || t == LC_NT_ARRAY ||
         (t == LC_NT_NATIVE && strcmp(lc_snapshot_str(s, s->node_name[i]),
-                                     "system / ExternalStringData") == 0)) {
+                                     "system / ExternalStringData") == 0))
       owner[i] = unvisited;
-    } else {
+    else
       owner[i] = i;
-      work[nw++] = i;
-    }
   }
-  while (nw) {
-    uint32_t id = work[--nw], own = owner[id], e;
-    for (e = s->node_first_edge[id]; e < s->node_first_edge[id + 1]; e++) {
-      uint32_t t = s->edge_to[e];
-      if (s->edge_type[e] == LC_ET_WEAK)
-        continue;
-      if (owner[t] == unvisited) {
-        owner[t] = own;
-        work[nw++] = t;
-      } else if (owner[t] != t && owner[t] != own && owner[t] != multiple) {
-        owner[t] = multiple;
-        work[nw++] = t;
+  for (i = 0; i < n; i++) {
+    if (owner[i] != i)
+      continue;
+    work[nw++] = i;
+    while (nw) {
+      uint32_t id = work[--nw], own = owner[id], e;
+      for (e = first[id]; e < first[id + 1]; e++) {
+        uint32_t t = to_of[e];
+        if (s->edge_type[e] == LC_ET_WEAK)
+          continue;
+        if (owner[t] == unvisited) {
+          owner[t] = own;
+        } else if (owner[t] != t && owner[t] != own && owner[t] != multiple) {
+          owner[t] = multiple;
+        } else {
+          continue;
+        }
+        if (first[t] !=
+            first[t + 1]) /* a node without edges passes on nothing */
+          work[nw++] = t;
       }
     }
   }
@@ -134,7 +148,6 @@ reattribute_shallow(const struct lc_snapshot *s, uint64_t *self)
     self[o] += self[i];
     self[i] = 0;
   }
-  free(owner);
   free(work);
 }
 
@@ -240,11 +253,18 @@ cmp_candidate(const void *a, const void *b)
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Per string: 0 not yet compared, 1 "Object", 2 anything else; so that
+ * each name is compared once, not once per node. */
 static int
-is_plain_object(const struct lc_snapshot *s, uint32_t n)
+is_plain_object(const struct lc_snapshot *s, uint8_t *is_object, uint32_t n)
 {
-  return s->node_type[n] == LC_NT_OBJECT &&
-         strcmp(lc_snapshot_str(s, s->node_name[n]), "Object") == 0;
+  uint32_t k;
+  if (s->node_type[n] != LC_NT_OBJECT)
+    return 0;
+  k = s->node_name[n];
+  if (!is_object[k])
+    is_object[k] = strcmp(lc_snapshot_str(s, k), "Object") == 0 ? 1 : 2;
+  return is_object[k] == 1;
 }
 
 /* The property id of `name` (interned by text, so duplicated entries of
@@ -254,11 +274,11 @@ prop_id(const struct lc_snapshot *s, uint32_t e, struct lc_strmap *props,
         uint32_t *cache)
 {
   uint32_t si = s->edge_name[e];
-  if (cache[si] == NONE) {
+  if (!cache[si]) {
     const char *t = lc_snapshot_str(s, si);
-    cache[si] = lc_strmap_intern(props, t, strlen(t), NULL);
+    cache[si] = lc_strmap_intern(props, t, strlen(t), NULL) + 1;
   }
-  return cache[si];
+  return cache[si] - 1;
 }
 
 /*
@@ -267,7 +287,8 @@ prop_id(const struct lc_snapshot *s, uint32_t e, struct lc_strmap *props,
  * definitions, most common first.
  */
 static void
-infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
+infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
+                 uint8_t *is_object)
 {
   struct lc_strmap names = {0}, props = {0};
   struct candidate *cands = NULL;
@@ -279,14 +300,15 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
   uint32_t n;
   struct lc_buf nm = LC_BUF_INIT, one = LC_BUF_INIT;
 
-  cache = lc_xmalloc(((size_t)s->string_count + 1) * sizeof(uint32_t));
-  memset(cache, 0xff, ((size_t)s->string_count + 1) * sizeof(uint32_t));
+  /* Per string, its property id + 1 (0: not seen yet).  Zeroed memory
+   * costs nothing until touched: only the names of properties do. */
+  cache = lc_xcalloc((size_t)s->string_count + 1, sizeof(uint32_t));
 
   for (n = 0; n < s->node_count; n++) {
     uint32_t e, k = 0;
     int added;
     uint32_t ci;
-    if (!is_plain_object(s, n))
+    if (!is_plain_object(s, is_object, n))
       continue;
     total++;
     lc_buf_reset(&nm);
@@ -365,7 +387,8 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s)
  */
 static void
 apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
-                 size_t ndefs, struct lc_strmap *classes, uint32_t *class_of)
+                 size_t ndefs, struct lc_strmap *classes, uint32_t *class_of,
+                 uint8_t *is_object)
 {
   struct lc_strmap props = {0};
   uint32_t **def_props, *def_class, *cache, *stamp, n;
@@ -385,24 +408,23 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
   }
   /* Names seen only in objects belong to no definition: map them to NONE
    * instead of interning them. */
-  cache = lc_xmalloc(((size_t)s->string_count + 1) * sizeof(uint32_t));
-  memset(cache, 0xff, ((size_t)s->string_count + 1) * sizeof(uint32_t));
+  /* Per string: its id + 1, NONE when known absent, 0 not looked up. */
+  cache = lc_xcalloc((size_t)s->string_count + 1, sizeof(uint32_t));
   stamp = lc_xcalloc(props.n + 1, sizeof(uint32_t));
   for (n = 0; n < s->node_count; n++) {
     uint32_t e, best = NONE, bestp = 0;
-    if (!is_plain_object(s, n))
+    if (!is_plain_object(s, is_object, n))
       continue;
     for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++) {
       uint32_t si = s->edge_name[e], p;
       if (s->edge_type[e] != LC_ET_PROPERTY)
         continue;
-      if (cache[si] == NONE) {
+      if (!cache[si]) {
         const char *t = lc_snapshot_str(s, si);
-        cache[si] = lc_strmap_find(&props, t, strlen(t));
-        if (cache[si] == NONE)
-          cache[si] = NONE - 1; /* known absent */
+        p = lc_strmap_find(&props, t, strlen(t));
+        cache[si] = p == NONE ? NONE : p + 1;
       }
-      p = cache[si];
+      p = cache[si] - 1; /* NONE - 1 when absent: never < props.n */
       if (p < props.n)
         stamp[p] = n + 1;
     }
@@ -476,8 +498,8 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
       const struct lc_summary *defs, uint64_t *self)
 {
   uint32_t n, i;
-  uint8_t *state;
-  uint32_t *class_of, *row_of_key, *order;
+  uint8_t *state, *is_object;
+  uint32_t *class_of, *row_of_key, *order, loc_next = 0;
   struct lc_strmap classes = {0}, keys = {0};
   struct lc_buf b = LC_BUF_INIT;
   size_t nrows, rows_alloc = 0, class_row_alloc = 0, class_row_n = 0, i2;
@@ -500,27 +522,28 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   if (s->has_detachedness)
     memcpy(state, s->node_detachedness, s->node_count);
   propagate_dom_state(s, state);
-  reattribute_shallow(s, sum->node_self);
+  reattribute_shallow(s, sum->node_self, sum->node_row);
 
   /* node_row holds each node's class until the loop below replaces it
    * with the row: one array of 4 bytes per node less at the peak. */
   class_of = sum->node_row;
   for (n = 0; n < s->node_count; n++)
     class_of[n] = NONE;
+  is_object = lc_xcalloc((size_t)s->string_count + 1, 1);
   if (defs)
     copy_interfaces(sum, defs);
   else
-    infer_interfaces(sum, s);
-  apply_interfaces(s, sum->ifaces, sum->nifaces, &classes, class_of);
+    infer_interfaces(sum, s, is_object);
+  apply_interfaces(s, sum->ifaces, sum->nifaces, &classes, class_of, is_object);
+  free(is_object);
 
   /* Class and row caches: a node's class depends only on its type, or for
    * objects and natives on its name (and detachedness); a row key on the
    * class, plus the location for located objects. */
-  type_class = lc_xmalloc(256 * sizeof(uint32_t));
-  memset(type_class, 0xff, 256 * sizeof(uint32_t));
-  name_class = lc_xmalloc(((size_t)s->string_count * 2 + 2) * sizeof(uint32_t));
-  memset(name_class, 0xff,
-         ((size_t)s->string_count * 2 + 2) * sizeof(uint32_t));
+  /* Both hold the class id + 1 (0: not named yet), in zeroed memory that
+   * costs nothing where no node's name reaches. */
+  type_class = lc_xcalloc(256, sizeof(uint32_t));
+  name_class = lc_xcalloc((size_t)s->string_count * 2 + 2, sizeof(uint32_t));
 
   loc_cache = lc_xmalloc(LOC_CACHE * sizeof(*loc_cache));
   for (i2 = 0; i2 < LOC_CACHE; i2++)
@@ -531,7 +554,10 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
     const char *cls;
     uint32_t k, l, *cache = NULL;
     int added, located;
-    uint32_t cid = class_of[n];
+    uint32_t cid = class_of[n], here = NONE;
+    /* The location's index, counted in node order (no rank lookup). */
+    if (s->loc_bits && ((s->loc_bits[n >> 6] >> (n & 63)) & 1))
+      here = loc_next++;
     sum->node_row[n] = NONE;
     if (!sum->node_self[n])
       continue;
@@ -541,14 +567,14 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
         cache = &name_class[(size_t)s->node_name[n] * 2 + (state[n] == 2)];
       else
         cache = &type_class[lc_snapshot_type_raw(s, n)];
-      if (*cache == NONE) {
+      if (!*cache) {
         lc_buf_reset(&b);
         node_class_into(&b, s, n, state[n] == 2);
-        *cache = lc_strmap_intern(&classes, b.buf, b.len, NULL);
+        *cache = lc_strmap_intern(&classes, b.buf, b.len, NULL) + 1;
       }
-      cid = *cache;
+      cid = *cache - 1;
     }
-    l = s->node_type[n] == LC_NT_OBJECT ? lc_snapshot_loc(s, n) : NONE;
+    l = s->node_type[n] == LC_NT_OBJECT ? here : NONE;
     located = l != NONE;
     if (!located) {
       LC_ALLOC_GROW(class_row, (size_t)cid + 1, class_row_alloc);
@@ -762,6 +788,8 @@ build_retained(struct lc_summary *sum, struct lc_snapshot *s,
   lc_trace("summary built");
   lc_graph_finish(&job, NULL);
   lc_snapshot_drop(s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_IDS);
+  /* The distances first, on their own: beside the dominators' numbering
+   * they would add 8 bytes a node to the peak. */
   lc_graph_distances(g, s, 0);
   lc_summary_add_distances(sum, g->distance);
   if (!keep) {
