@@ -229,10 +229,11 @@ int lc_verdict_wants_more(const struct lc_check *check,
 /* The confirmation judgement of one series v (a count, a size, or one
  * object's size) over the window first..last and the confirmation
  * last..end (end > last > first).  Growth goes on when, over the
- * confirmation, it rose (v[end] > v[last]), at a quarter of the window's
- * rate at least ((v[end] - v[last]) / (end - last) >= (v[last] -
- * v[first]) / (last - first) / 4), and in at least half as many intervals
- * as in the window (by share).  `step_growth` (a single object, whose
+ * confirmation, it rose (v[end] > v[last]), over the confirmation's second
+ * half h = last + (end - last) / 2 .. end at a quarter of the window's
+ * rate at least ((v[end] - v[h]) / (end - h) >= (v[last] - v[first]) /
+ * (last - first) / 4), and in at least half as many intervals as in the
+ * window (by share).  `step_growth` (a single object, whose
  * backing store grows by steps) asks that it grew again, never shrank in
  * the confirmation, and grew in LC_CONFIRM_STEPS intervals of
  * first..end, or, when its contents are invisible (refs, may be NULL, is

@@ -974,8 +974,21 @@ START_TEST(test_goes_on)
                                   3072, 3072, 3072, 3072};
   static const uint64_t dip[] = {1024, 1536, 2048, 2048,
                                  1024, 4096, 4096, 4096};
+  /* A bounded cache reaching its bound in the first confirmation
+   * interval, then a slow tail (specs/realworld npm-lru-cache-maxsize
+   * fixed-7.8.1: (concatenated string) 7085 .. 13565 | 15765 16165 16385
+   * 16544 16644 16784): the first interval alone carried the average. */
+  static const uint64_t filled[] = {7085,  9245,  11365, 13565, 15765,
+                                    16165, 16385, 16544, 16644, 16784};
+  /* A leak whose first confirmation interval was short (a slow snapshot
+   * skipped timer ticks), then its rate again. */
+  static const uint64_t late[] = {0, 10, 20, 30, 32, 42, 52, 62};
   ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, 0, 3, 7, 0), 1);
   ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, 0, 3, 3, 0), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, 0, 3, 4, 0), 1);
+  ck_assert_int_eq(lc_confirm_goes_on(filled, NULL, 0, 3, 6, 0), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(filled, NULL, 0, 3, 9, 0), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(late, NULL, 0, 3, 7, 0), 1);
   /* A backing store doubling: one more step is growth going on. */
   ck_assert_int_eq(lc_confirm_goes_on(step, NULL, 0, 3, 7, 1), 1);
   ck_assert_int_eq(lc_confirm_goes_on(map, NULL, 0, 3, 7, 1), 0);
