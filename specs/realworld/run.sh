@@ -68,7 +68,7 @@ while IFS=$'\t' read -r case variant node pkgs script drive expected slope sourc
   nb=$(node_bin "$node") || { echo "realworld: cannot install node $node" >&2; exit 2; }
   nm=$(pkgs_dir "$pkgs") || { echo "realworld: cannot install $pkgs" >&2; exit 2; }
   if [ -n "${PROBE:-}" ]; then
-    echo "probe $name: $(NODE_PATH=$nm "$nb" --expose-gc "$here/probe.js" "$here/$script" 20)"
+    echo "probe $name: $(NODE_PATH=$nm "$nb" --expose-gc "$here/probe.js" "$here/$script" 20 "$drive")"
   fi
   {
     echo "  - name: $name"
