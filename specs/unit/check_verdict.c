@@ -396,6 +396,62 @@ START_TEST(test_total_series)
 }
 END_TEST
 
+/* The default assertion's single-object rule judges the program's objects;
+ * V8's own (here an object shape growing in place, as a transition array
+ * does) count towards the internals budget only, as their rows do. */
+START_TEST(test_object_rule_internal)
+{
+  static const struct rowspec rows[] = {
+      {"Cache", NULL, {1, 1, 1, 1, 1, 1}, {300, 300, 300, 900, 1500, 2100}},
+      {"(object shape)", NULL, {1, 1, 1, 1, 1, 1},
+       {300, 300, 300, 900, 1500, 2100}},
+      {NULL, NULL, {0}, {0}}};
+  static const uint64_t sizes[] = {300, 300, 300, 900, 1500, 2100};
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_check check;
+  struct lc_assert_result *res;
+  struct lc_err err = LC_ERR_INIT;
+  size_t k;
+
+  memset(&check, 0, sizeof(check));
+  build_series(&ser, rows, 6, 2);
+  ck_assert_str_eq(ser.rows[0].name, "Cache");
+  ck_assert_str_eq(ser.rows[1].name, "(object shape)");
+  /* One big object per row, by id, each growing in every interval. */
+  ser.big = lc_xcalloc(6, sizeof(*ser.big));
+  for (k = 0; k < 6; k++) {
+    ser.big[k].v = lc_xcalloc(2, sizeof(*ser.big[k].v));
+    ser.big[k].n = 2;
+    ser.big[k].v[0].id = 11;
+    ser.big[k].v[0].row = 0;
+    ser.big[k].v[0].size = sizes[k];
+    ser.big[k].v[1].id = 13;
+    ser.big[k].v[1].row = 1;
+    ser.big[k].v[1].size = sizes[k];
+  }
+  memset(&a, 0, sizeof(a));
+  ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
+  a.label = (char *)"default";
+  a.steady_growth_forbid = 1;
+  a.is_default = 1;
+  check.snapshots = 6;
+  check.warmup = 2;
+  check.asserts = &a;
+  check.nasserts = 1;
+  ck_assert_uint_eq(lc_verdict_eval(&check, &ser, &res), 1);
+  ck_assert_uint_eq(res[0].nfindings, 1);
+  ck_assert_uint_eq(res[0].findings[0].failed_rules, LC_RULE_OBJECT_GROWTH);
+  ck_assert_uint_eq(res[0].findings[0].object_id, 11);
+  ck_assert_str_eq(res[0].findings[0].row->name, "Cache");
+  /* The object shape's growth is in the internals' sum, under budget. */
+  ck_assert_int_eq(res[0].internals_growth_bytes, 1800);
+  lc_verdict_free(res, 1);
+  lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
+
 START_TEST(test_several_assertions)
 {
   static const struct rowspec rows[] = {
@@ -1052,6 +1108,7 @@ lc_test_suite(void)
                       (int)(sizeof(vcases) / sizeof(vcases[0])));
   tcase_add_test(tc, test_total_series);
   tcase_add_test(tc, test_several_assertions);
+  tcase_add_test(tc, test_object_rule_internal);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("confirm");
