@@ -365,8 +365,8 @@ context_owner(const struct dctx *d, const struct path *p, size_t i)
 }
 
 /* Nonzero when hop i of the path is where user land starts: a variable
- * of a user function's scope, a property of an object of a user class, a
- * global variable that leads to no Node function. */
+ * of a user function's scope, a property of an object of a user class or
+ * of a user function, a global variable that leads to no Node function. */
 static int
 user_hop(const struct dctx *d, const struct path *p, size_t i)
 {
@@ -379,6 +379,12 @@ user_hop(const struct dctx *d, const struct path *p, size_t i)
   if (t != LC_ET_PROPERTY && t != LC_ET_ELEMENT)
     return 0;
   if (d->s->node_type[src] != LC_NT_CLOSURE && script_is_user(d, src) == 1)
+    return 1;
+  /* A property of a user function (createDebug.instances, a static
+   * field), not its prototype chain. */
+  if (t == LC_ET_PROPERTY && d->s->node_type[src] == LC_NT_CLOSURE &&
+      script_is_user(d, src) == 1 &&
+      strcmp(lc_snapshot_str(d->s, d->s->edge_name[e]), "__proto__") != 0)
     return 1;
   /* A property of the global object. */
   if (t == LC_ET_PROPERTY && i <= 1 &&
@@ -583,6 +589,17 @@ real_class(const struct dctx *d, uint32_t v, const char *shown)
 
 /* ---- allocation sites ---------------------------------------------------- */
 
+/* A stack frame in the user's own code: not Node's (node:) and not an
+ * installed package's (node_modules/), whose frames are shown after the
+ * user's, like Node's. */
+static int
+frame_is_user(const char *script)
+{
+  return *script && strncmp(script, "node:", 5) != 0 &&
+         strstr(script, "/node_modules/") == NULL &&
+         strncmp(script, "node_modules/", 13) != 0;
+}
+
 /* Appends frame `t` (a trace tree node id) as "FILE:LINE:COL NAME". */
 static int
 add_frame(const struct dctx *d, struct lc_buf *out, uint32_t t, int *user,
@@ -603,7 +620,7 @@ add_frame(const struct dctx *d, struct lc_buf *out, uint32_t t, int *user,
   if (!*script && strcmp(fname, "(root)") == 0)
     return -1; /* the tree's root, not a frame */
   if (*script) {
-    int first_user = !*user && fi[4] && strncmp(script, "node:", 5) != 0;
+    int first_user = !*user && fi[4] && frame_is_user(script);
     add_script_name(out, script, d->base_dir);
     if (first_user && over && over->line)
       lc_buf_addf(out, ":%u:%u", over->line, over->col);
@@ -613,7 +630,7 @@ add_frame(const struct dctx *d, struct lc_buf *out, uint32_t t, int *user,
   }
   lc_buf_addstr(out, *fname ? fname : "(anonymous)");
   /* The first frame in the user's own code: where an annotation goes. */
-  if (site && !*user && *script && fi[4] && strncmp(script, "node:", 5) != 0) {
+  if (site && !*user && fi[4] && frame_is_user(script)) {
     struct lc_buf b = LC_BUF_INIT;
     add_script_name(&b, script, d->base_dir);
     site->file = lc_buf_detach(&b, NULL);
@@ -797,10 +814,34 @@ trace_cmp(const void *pa, const void *pb)
   return a < b ? -1 : a > b;
 }
 
-/* Where the root row's new survivors were allocated, grouped by stack. */
+/* The script id of the first frame of stack `t` in the user's code (not
+ * node:), or UINT32_MAX. */
+static uint32_t
+first_user_script(const struct dctx *d, uint32_t t)
+{
+  const struct lc_snapshot *s = d->s;
+  int k;
+  for (k = 0; k < 2 * LC_MAX_FRAMES && t && t < s->trace_count; k++) {
+    uint32_t f = s->trace_fn[t];
+    const uint32_t *fi;
+    if (f >= s->trace_info_count)
+      break;
+    fi = &s->trace_info[(size_t)f * 6];
+    if (fi[2] < s->string_count && fi[4] &&
+        frame_is_user(lc_snapshot_str(s, fi[2])))
+      return fi[3];
+    t = s->trace_parent[t];
+  }
+  return UINT32_MAX;
+}
+
+/* Where the root row's new survivors were allocated, grouped by stack.  A
+ * closure's own definition (closure_at, in script closure_script) is its
+ * line when the stack's first user frame is in that script. */
 static void
 find_sites(struct dctx *d, struct lc_leak *L, uint32_t srow, const char *cls,
-           const char *real, const struct lc_site *closure_at)
+           const char *real, const struct lc_site *closure_at,
+           uint32_t closure_script)
 {
   const struct lc_snapshot *s = d->s;
   uint32_t *traces = NULL, v;
@@ -861,7 +902,8 @@ find_sites(struct dctx *d, struct lc_leak *L, uint32_t srow, const char *cls,
     struct lc_site probe, over;
     memset(&probe, 0, sizeof(probe));
     memset(&over, 0, sizeof(over));
-    if (closure_at && closure_at->line) {
+    if (closure_at && closure_at->line &&
+        first_user_script(d, t) == closure_script) {
       over = *closure_at;
     } else {
       /* The first user frame's function, then its `new CLASS` line. */
@@ -1190,14 +1232,15 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
     {
       /* A closure's site is its own definition (the snapshot's location). */
       struct lc_site at;
-      uint32_t l = lc_snapshot_loc(d->s, node);
+      uint32_t l = lc_snapshot_loc(d->s, node), script = UINT32_MAX;
       memset(&at, 0, sizeof(at));
       if (d->s->node_type[node] == LC_NT_CLOSURE && l != UINT32_MAX) {
         at.line = d->s->loc_line[l] + 1;
         at.col = d->s->loc_col[l] + 1;
+        script = d->s->loc_script[l];
       }
       find_sites(d, L, (uint32_t)(f->row - d->ser->rows), f->row->name,
-                 L->real_class, &at);
+                 L->real_class, &at, script);
     }
     /* A growing object on this path (the array that holds them) belongs
      * to this leak. */
