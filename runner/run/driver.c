@@ -30,6 +30,7 @@
 
 #include "base/jsonstr.h"
 #include "run/http.h"
+#include "verdict/verdict.h"
 
 #include "base/banned.h"
 
@@ -827,6 +828,7 @@ struct run {
   int ready;
   enum phase phase;
   unsigned next;   /* index of the next snapshot */
+  unsigned batch;  /* call, http: the calls or requests before it */
   unsigned target; /* snapshots to take: check->snapshots, more while the
                       callback asks to confirm */
   uint64_t confirm_deadline; /* 0, or when the confirmation must end */
@@ -1093,10 +1095,21 @@ send_snap(struct run *r)
   }
 }
 
+/* How many drive intervals lead to snapshot `next`: 1 up to the planned
+ * last, then the growing confirmation intervals (verdict.h). */
+static unsigned
+interval_scale(const struct run *r)
+{
+  return r->next < r->check->snapshots
+             ? 1
+             : lc_confirm_scale(r->next + 1 - r->check->snapshots);
+}
+
 static void
 start_batch(struct run *r)
 {
-  lc_http_start(r->http, r->check->http.requests);
+  r->batch = r->check->http.requests * interval_scale(r);
+  lc_http_start(r->http, r->batch);
   r->phase = PH_LOAD;
 }
 
@@ -1109,7 +1122,8 @@ begin_interval(struct run *r)
   progress(r, LC_PROGRESS_WORKING, r->next, NULL);
   switch (r->check->drive) {
   case LC_DRIVE_CALL:
-    send_line(r, "run", r->check->call_times);
+    r->batch = r->check->call_times * interval_scale(r);
+    send_line(r, "run", r->batch);
     r->phase = PH_CALLS;
     break;
   case LC_DRIVE_HTTP:
@@ -1124,7 +1138,7 @@ begin_interval(struct run *r)
     break;
   default:
     r->phase = PH_WAIT;
-    r->next_at = now_ms() + r->check->every_ms;
+    r->next_at = now_ms() + r->check->every_ms * interval_scale(r);
     break;
   }
 }
@@ -1313,8 +1327,7 @@ handle_line(struct run *r, const char *line)
                       "the program could not write snapshot %u: %s", k,
                       *end ? end + 1 : "unknown error");
   if (!strncmp(line, "ran ", 4) && r->phase == PH_CALLS &&
-      parse_index(line + 4, &k, &end) == 0 && !*end &&
-      k == r->check->call_times) {
+      parse_index(line + 4, &k, &end) == 0 && !*end && k == r->batch) {
     send_snap(r);
     return 0;
   }
@@ -1689,14 +1702,14 @@ timed_out(struct run *r)
     lc_buf_addf(&why,
                 "; the %u calls of '%s' before snapshot %u had not "
                 "finished",
-                c->call_times, c->call ? c->call : "default", r->next);
+                r->batch, c->call ? c->call : "default", r->next);
     break;
   case PH_LOAD:
     lc_http_counts(r->http, &n);
     lc_buf_addf(&why,
                 "; %u of the %u requests before snapshot %u had been "
                 "answered",
-                n.batch_done, c->http.requests, r->next);
+                n.batch_done, r->batch, r->next);
     break;
   case PH_PORT:
     if (r->port)
@@ -1753,7 +1766,7 @@ program_ended(struct run *r)
     lc_buf_addf(&hint,
                 ", while leakcheck was sending requests (%u of %u "
                 "before snapshot %u answered or failed)",
-                n.batch_done, c->http.requests, r->next);
+                n.batch_done, r->batch, r->next);
     http_note(r);
   } else if (r->phase == PH_CALLS) {
     lc_buf_addf(&hint, ", while '%s' was being called before snapshot %u",
