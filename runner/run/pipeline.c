@@ -56,6 +56,7 @@ struct run_ctx {
   int confirm;
   double confirm_t0; /* when the planned last snapshot was in */
   double prev_t;     /* when the previous snapshot was in */
+  const struct lc_run_info *info; /* the driver's memory samples */
 };
 
 /* One id for every check of this process: UTC time and pid, e.g.
@@ -203,6 +204,55 @@ want_more(struct run_ctx *ctx, unsigned k)
   return lc_verdict_wants_more(c, ctx->series, c->snapshots);
 }
 
+/* The memory rows of the series, from the driver's samples: one per
+ * snapshot, else none (analyze samples nothing).  Called after every
+ * snapshot, so that the confirmation judges memory rows too (the driver
+ * records a snapshot's sample before its callback runs), and once after
+ * the run. */
+static void
+add_memory_rows(struct lc_series *ser, const struct lc_run_info *info)
+{
+  uint64_t *v;
+  size_t k, n = ser->nsnap;
+  int agent = 1, tree = 0, kind;
+  if (!n || info->nmem != n)
+    return;
+  for (k = 0; k < n; k++) {
+    agent &= info->mem[k].agent != 0;
+    tree |= info->mem[k].descendants != 0;
+  }
+  v = lc_xcalloc(n, sizeof(*v));
+  for (kind = LC_MEM_RSS; kind < LC_MEM_KINDS; kind++) {
+    if (kind == LC_MEM_TREE_RSS ? !tree : kind != LC_MEM_RSS && !agent)
+      continue;
+    for (k = 0; k < n; k++) {
+      const struct lc_mem_sample *m = &info->mem[k];
+      switch (kind) {
+      case LC_MEM_RSS:
+        v[k] = m->rss;
+        break;
+      case LC_MEM_HEAP_USED:
+        v[k] = m->heap_used;
+        break;
+      case LC_MEM_HEAP_TOTAL:
+        v[k] = m->heap_total;
+        break;
+      case LC_MEM_EXTERNAL:
+        v[k] = m->external;
+        break;
+      case LC_MEM_ARRAY_BUFFERS:
+        v[k] = m->array_buffers;
+        break;
+      default:
+        v[k] = m->tree_rss;
+        break;
+      }
+    }
+    lc_series_add_memory(ser, (enum lc_mem_kind)kind, v);
+  }
+  free(v);
+}
+
 /* The driver's callback: snapshot k (0-based) is at `path`. */
 static int
 on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
@@ -233,6 +283,8 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   lc_series_set_identities(ctx->series, &sc, ctx->base_dir);
   lc_scripts_release(&sc);
   lc_series_add_objects(ctx->series, &s, &sum);
+  if (ctx->info)
+    add_memory_rows(ctx->series, ctx->info);
   if (k + 1 >= ctx->check->snapshots) {
     /* The last snapshot so far: survivors are counted on it, and it
      * stays for the explanation until a confirmation snapshot replaces
@@ -362,6 +414,68 @@ restart(struct run_ctx *ctx, struct lc_check_result *res,
   lc_err_release(err);
 }
 
+/* Nonzero for the rows of JavaScript objects that hold memory outside the
+ * V8 heap: ArrayBuffers, typed arrays and Buffers, and the backing stores
+ * the snapshot shows as native nodes (docs/heap-snapshot-format.md). */
+static int
+holds_external(const char *name)
+{
+  static const char *const rows[] = {
+      "ArrayBuffer",   "SharedArrayBuffer",
+      "Buffer",        "FastBuffer",
+      "Uint8Array",    "DataView",
+      "Float64Array",  "system / JSArrayBufferData",
+      "(array buffer)"};
+  size_t i;
+  for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+    if (!strcmp(name, rows[i]))
+      return 1;
+  return 0;
+}
+
+/* Fills `why` of the failing memory findings: what the snapshots know
+ * about it.  When rows of objects that hold external memory grew over the
+ * measured window, they are listed with their sizes (for backing stores,
+ * the bytes they hold); otherwise the memory is outside the JS heap. */
+static void
+explain_memory(struct lc_check_result *res)
+{
+  const struct lc_series *ser = &res->series;
+  size_t i, j, r, first = ser->warmup, last = ser->nsnap - 1;
+  if (res->status != LC_CHECK_FAILED || ser->nsnap < 2 || first >= last)
+    return;
+  for (i = 0; i < res->nresults; i++) {
+    struct lc_assert_result *ar = &res->results[i];
+    for (j = 0; j < ar->nfindings; j++) {
+      struct lc_finding *f = &ar->findings[j];
+      struct lc_buf b = LC_BUF_INIT;
+      int any = 0;
+      if (!f->row || !f->row->memory || f->why)
+        continue;
+      for (r = 0; r < ser->nrows; r++) {
+        const struct lc_series_row *row = &ser->rows[r];
+        char g[LC_BYTES_MAX], s[LC_BYTES_MAX];
+        if (!holds_external(row->name) || row->size[last] <= row->size[first])
+          continue;
+        if (!any)
+          lc_buf_addstr(&b, "JS objects that hold external memory grew:");
+        any = 1;
+        lc_format_bytes(g, sizeof(g),
+                        (int64_t)(row->size[last] - row->size[first]), 1);
+        lc_format_bytes(s, sizeof(s), (int64_t)row->size[last], 0);
+        lc_buf_addf(&b, "\n  %s: %+lld objects, %s to %s", row->name,
+                    (long long)row->count[last] - (long long)row->count[first],
+                    g, s);
+      }
+      if (!any)
+        lc_buf_addstr(&b, "outside the JS heap: not visible in snapshots "
+                          "(no ArrayBuffer, Buffer or backing-store row "
+                          "grew)");
+      f->why = lc_buf_detach(&b, NULL);
+    }
+  }
+}
+
 int
 lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
              const struct lc_run_opts *opts, struct lc_check_result *res,
@@ -389,6 +503,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
   info.progress_ctx = opts->progress_ctx;
   ctx.base_dir = base_dir;
   ctx.confirm = !opts->replay && check->confirm_snapshots > 0;
+  ctx.info = &info;
   ctx.prev_t = t0;
 
   if (opts->replay) {
@@ -440,6 +555,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
     }
   } else {
     size_t failed;
+    add_memory_rows(&res->series, &info);
     if (res->series.nsnap > check->snapshots)
       res->series.planned = check->snapshots; /* for the reports */
     failed = lc_verdict_eval_confirmed(check, &res->series, check->snapshots,
@@ -447,6 +563,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
     res->nresults = check->nasserts;
     res->status = failed ? LC_CHECK_FAILED : LC_CHECK_PASSED;
     explain_findings(&ctx, cfg, res);
+    explain_memory(res);
     if (check_interrupt(err) < 0)
       ret = -1;
   }

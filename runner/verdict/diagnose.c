@@ -1080,7 +1080,7 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
     const struct lc_finding *f = &ar->findings[i];
     into[i] = -1;
     pick[i] = UINT32_MAX;
-    if (f->row && !f->object_id)
+    if (f->row && !f->row->memory && !f->object_id)
       d->fail_of[f->row - d->ser->rows] = (long)i;
   }
   for (v = 0; v < d->s->node_count; v++)
@@ -1147,7 +1147,10 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
       leaks[nleaks].retained = ret[i];
       rank[nleaks].leak = nleaks;
       rank[nleaks].retained = ret[i];
-      rank[nleaks].has_row = ar->findings[i].row && !ar->findings[i].object_id;
+      /* A memory row (lc_series.mem) has no objects to explain. */
+      rank[nleaks].has_row = ar->findings[i].row &&
+                             !ar->findings[i].row->memory &&
+                             !ar->findings[i].object_id;
       nleaks++;
     }
     for (i = 0; i < nf; i++) {

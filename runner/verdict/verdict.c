@@ -75,6 +75,36 @@ judge_rules(const struct lc_assert *a, const struct judge *j,
   return bad;
 }
 
+/* Nonzero when the memory values `v` rise steadily over the measured
+ * window (see LC_MEM_STEP_MIN). */
+static int
+memory_rises(const uint64_t *v, const struct judge *j)
+{
+  size_t i;
+  if (j->last <= j->first || v[j->last] < v[j->first] + LC_MEM_RISE_MIN)
+    return 0;
+  for (i = j->first; i < j->last; i++)
+    if (v[i + 1] < v[i] + LC_MEM_STEP_MIN)
+      return 0;
+  return 1;
+}
+
+/* The rules of a memory assertion that the memory row's values break. */
+static unsigned
+judge_memory(const struct lc_assert *a, const struct judge *j,
+             const uint64_t *v, int64_t *growth_bytes)
+{
+  unsigned bad = 0;
+  *growth_bytes = diff_i64(v[j->last], v[j->first]);
+  if (a->has_max_growth_bytes && *growth_bytes > a->max_growth_bytes)
+    bad |= LC_RULE_MAX_GROWTH_BYTES;
+  if (a->has_max_bytes && as_i64(v[j->last]) > a->max_bytes)
+    bad |= LC_RULE_MAX_BYTES;
+  if (a->steady_growth_forbid && memory_rises(v, j))
+    bad |= LC_RULE_STEADY_GROWTH;
+  return bad;
+}
+
 static int
 finding_cmp(const void *pa, const void *pb)
 {
@@ -106,7 +136,7 @@ add_limit_bytes(struct lc_buf *b, int64_t v)
 }
 
 static void
-add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad)
+add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad, int memory)
 {
   int several = (bad & (bad - 1)) != 0, n = 0;
   lc_buf_addstr(b, several ? "limits " : "limit ");
@@ -126,6 +156,13 @@ add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad)
   }
   if (bad & LC_RULE_STEADY_GROWTH)
     lc_buf_addf(b, "%ssteady_growth forbid", n++ ? ", " : "");
+  if ((bad & LC_RULE_STEADY_GROWTH) && memory) {
+    lc_buf_addstr(b, " (a rise of ");
+    add_limit_bytes(b, LC_MEM_STEP_MIN);
+    lc_buf_addstr(b, " or more in every interval, ");
+    add_limit_bytes(b, LC_MEM_RISE_MIN);
+    lc_buf_addstr(b, " in all)");
+  }
   if (bad & LC_RULE_OBJECT_GROWTH)
     lc_buf_addf(b, "%sno single object growing by %d B and 10%% or more",
                 n++ ? ", " : "", LC_OBJECT_GROWTH_MIN);
@@ -159,8 +196,31 @@ add_growth(struct lc_buf *b, int64_t growth, int64_t growth_bytes,
               plural(measured, "snapshot", "snapshots"));
 }
 
+/* The memory rows the default assertion judges. */
+static const enum lc_mem_kind default_memory[] = {LC_MEM_RSS, LC_MEM_EXTERNAL};
+
+/* "; (rss) +1.2 MB, (external) +0 B" for the rows sampled. */
+static void
+add_default_memory(struct lc_buf *b, const struct lc_series *ser,
+                   const struct judge *j)
+{
+  size_t i;
+  const char *sep = "; ";
+  for (i = 0; i < sizeof(default_memory) / sizeof(default_memory[0]); i++) {
+    const struct lc_series_row *row = lc_series_memory(ser, default_memory[i]);
+    char g[LC_BYTES_MAX];
+    if (!row)
+      continue;
+    lc_format_bytes(g, sizeof(g),
+                    diff_i64(row->size[j->last], row->size[j->first]), 1);
+    lc_buf_addf(b, "%s%s %s", sep, row->name, g);
+    sep = ", ";
+  }
+}
+
 static char *
-result_message(const struct lc_assert_result *r, const struct judge *j)
+result_message(const struct lc_assert_result *r, const struct lc_series *ser,
+               const struct judge *j)
 {
   const unsigned growth_rules =
       LC_RULE_MAX_GROWTH | LC_RULE_MAX_GROWTH_BYTES | LC_RULE_STEADY_GROWTH;
@@ -181,7 +241,26 @@ result_message(const struct lc_assert_result *r, const struct judge *j)
                   "objects",
                   f->row->name, f->object_id, g, measured);
     lc_buf_addstr(&b, "; ");
-    add_rules(&b, r->a, f->failed_rules);
+    add_rules(&b, r->a, f->failed_rules, 0);
+    if (r->nfindings > 1)
+      lc_buf_addf(&b, " (and %zu more)", r->nfindings - 1);
+  } else if (r->failed && r->findings[0].row && r->findings[0].row->memory) {
+    const struct lc_finding *f = &r->findings[0];
+    char g[LC_BYTES_MAX], s[LC_BYTES_MAX];
+    lc_format_bytes(g, sizeof(g), f->growth_bytes, 1);
+    lc_format_bytes(s, sizeof(s), as_i64(f->size[j->last]), 0);
+    if (f->failed_rules & (LC_RULE_MAX_GROWTH_BYTES | LC_RULE_STEADY_GROWTH)) {
+      lc_buf_addf(&b, "%s grew by %s over %zu snapshots", f->row->name, g,
+                  measured);
+      if (f->failed_rules & LC_RULE_MAX_BYTES)
+        lc_buf_addf(&b, " to %s", s);
+      if (f->failed_rules & LC_RULE_STEADY_GROWTH)
+        lc_buf_addstr(&b, ", rising in every interval");
+    } else {
+      lc_buf_addf(&b, "%s is %s at the last snapshot", f->row->name, s);
+    }
+    lc_buf_addstr(&b, "; ");
+    add_rules(&b, r->a, f->failed_rules, 1);
     if (r->nfindings > 1)
       lc_buf_addf(&b, " (and %zu more)", r->nfindings - 1);
   } else if (r->failed) {
@@ -204,10 +283,19 @@ result_message(const struct lc_assert_result *r, const struct judge *j)
                   plural(last_count, "object", "objects"), s);
     }
     lc_buf_addstr(&b, "; ");
-    add_rules(&b, r->a, f->failed_rules);
+    add_rules(&b, r->a, f->failed_rules, 0);
     if (r->nfindings > 1)
       lc_buf_addf(&b, " (and %zu more %s)", r->nfindings - 1,
                   plural(r->nfindings - 1, "constructor", "constructors"));
+  } else if (r->a->memory) {
+    const char *name = lc_series_mem_name(r->a->memory);
+    char g[LC_BYTES_MAX];
+    lc_format_bytes(g, sizeof(g), r->growth_bytes, 1);
+    if (r->nmatched)
+      lc_buf_addf(&b, "held: %s grew by %s over %zu snapshots", name, g,
+                  measured);
+    else
+      lc_buf_addf(&b, "held: no %s samples (snapshots read from files)", name);
   } else if (r->a->is_total) {
     lc_buf_addstr(&b, "held: total growth ");
     add_growth(&b, r->growth, r->growth_bytes, measured);
@@ -225,6 +313,7 @@ result_message(const struct lc_assert_result *r, const struct judge *j)
       lc_buf_addf(&b, "; V8 internals %s (budget ", g);
       add_limit_bytes(&b, LC_INTERNALS_BUDGET);
       lc_buf_addch(&b, ')');
+      add_default_memory(&b, ser, j);
     }
   }
   if (!r->failed && r->nnotes)
@@ -316,6 +405,20 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
       }
     }
   }
+  for (i = 0; i < sizeof(default_memory) / sizeof(default_memory[0]); i++) {
+    const struct lc_series_row *row = lc_series_memory(ser, default_memory[i]);
+    if (row && memory_rises(row->size, j)) {
+      struct lc_finding f;
+      memset(&f, 0, sizeof(f));
+      f.row = row;
+      f.count = row->count;
+      f.size = row->size;
+      f.failed_rules = LC_RULE_STEADY_GROWTH;
+      f.growth_bytes = diff_i64(row->size[j->last], row->size[j->first]);
+      LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);
+      r->findings[r->nfindings++] = f;
+    }
+  }
   for (i = 0; i < ser->nrows; i++)
     if (!ignored[i] && lc_row_is_internal(ser->rows[i].name))
       internal +=
@@ -336,6 +439,29 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
           f.own[k] += ser->rows[i].size[k];
     LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);
     r->findings[r->nfindings++] = f;
+  }
+}
+
+/* A memory assertion: its memory row, when it was sampled. */
+static void
+eval_memory(struct lc_assert_result *r, const struct lc_series *ser,
+            const struct judge *j)
+{
+  const struct lc_series_row *row = lc_series_memory(ser, r->a->memory);
+  struct lc_finding f;
+  if (!row)
+    return;
+  memset(&f, 0, sizeof(f));
+  f.row = row;
+  f.count = row->count;
+  f.size = row->size;
+  f.failed_rules = judge_memory(r->a, j, row->size, &f.growth_bytes);
+  r->nmatched = 1;
+  r->growth_bytes = f.growth_bytes;
+  if (f.failed_rules) {
+    r->findings = lc_xmalloc(sizeof(*r->findings));
+    r->findings[0] = f;
+    r->nfindings = 1;
   }
 }
 
@@ -540,6 +666,8 @@ eval_all(const struct lc_check *check, const struct lc_series *ser,
     if (ser->nsnap == 0) {
       /* Nothing was measured: no row matches and a total stays 0. */
       r->nmatched = r->a->is_total ? 1 : 0;
+    } else if (r->a->memory) {
+      eval_memory(r, ser, &j);
     } else if (r->a->is_total) {
       eval_total(r, ser, ignored, &j);
     } else {
@@ -553,7 +681,7 @@ eval_all(const struct lc_check *check, const struct lc_series *ser,
       r->message = lc_xstrdup("held: total growth +0 objects (+0 B) over 0 "
                               "snapshots");
     else
-      r->message = result_message(r, &j);
+      r->message = result_message(r, ser, &j);
   }
   free(ignored);
   *out = res;

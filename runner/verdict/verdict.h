@@ -30,6 +30,15 @@ int lc_row_is_internal(const char *name);
  * growing by 4 per tick grows its one array by 1 KB (+56%). */
 #define LC_OBJECT_GROWTH_MIN 512
 
+/* Steady growth of a memory row (`memory: …, steady_growth: forbid`, and
+ * the default assertion on (rss) and (external)): the value rises by at
+ * least LC_MEM_STEP_MIN in every measured interval and by at least
+ * LC_MEM_RISE_MIN from the first measured snapshot to the last.  Chosen
+ * from measurements through leakcheck of the clean programs of
+ * specs/corpus and specs/native (README.md, "Native memory"). */
+#define LC_MEM_STEP_MIN (128 * 1024)
+#define LC_MEM_RISE_MIN (1024 * 1024)
+
 /* The rules of one assertion, as bits of lc_finding.failed_rules. */
 enum lc_rule {
   LC_RULE_MAX_GROWTH = 1 << 0,
@@ -46,7 +55,9 @@ enum lc_rule {
  * neither the series nor the result is changed or freed. */
 struct lc_finding {
   const struct lc_series_row *row; /* NULL for a total assertion and the
-                                      internals budget */
+                                      internals budget; a memory row
+                                      (row->memory) for a memory finding,
+                                      whose `count` is all zeros */
   uint32_t object_id;           /* LC_RULE_OBJECT_GROWTH: the growing object */
   const uint64_t *count;        /* [nsnap]: the row's counts, or the total's */
   const uint64_t *size;         /* [nsnap] */
@@ -67,7 +78,8 @@ struct lc_finding {
   char *why;     /* owned, may be NULL: why the row grows, several lines
                     without a trailing newline: the shortest retainer path from
                     a GC root to one new object that survived, its retained
-                    size.  Filled after evaluation, by the analysis stage. */
+                    size; for a memory row, what the snapshots know about
+                    it.  Filled after evaluation, by the analysis stage. */
 };
 
 /*
@@ -89,9 +101,18 @@ struct lc_finding {
  *   max_growth 0, steady_growth forbid" when several), byte limits written
  *   "2 MB" when exact, else "1500 B"; N counts the other findings ("and 1
  *   more constructor").
+ *   failed, a memory row M ("(rss)"): "M grew by B over K snapshots[ to
+ *     S][, rising in every interval]; limit RULES" or "M is S at the last
+ *     snapshot; limit RULES"; steady_growth of a memory row is written
+ *     "steady_growth forbid (a rise of 128 KB or more in every interval,
+ *     1 MB in all)";
  *   held:
  *     "held: worst growth G objects (B) across N constructors" (G and B are
- *      maxima over the matched rows, maybe of two different rows)
+ *      maxima over the matched rows, maybe of two different rows); the
+ *      default assertion adds the growth of (rss) and (external) when
+ *      sampled: "; (rss) +1.2 MB, (external) +0 B"
+ *     "held: M grew by B over K snapshots" (a memory assertion)
+ *     "held: no M samples (snapshots read from files)"
  *     "held: no constructor matched 'PATTERN'"
  *     "held: total growth G objects (B) over K snapshots"
  *
@@ -198,6 +219,8 @@ void lc_leak_release(struct lc_leak *l);
  * rows not ignored.  Growth is count[last] - count[warmup] (and the same
  * for sizes); max_count/max_bytes look at the last snapshot; steady_growth
  * forbid fails when the count rises strictly in every measured interval.
+ * A memory assertion judges its memory row (ser->mem) in bytes; the
+ * default assertion also forbids steady growth of (rss) and (external).
  * Fills `*out` with an array of check->nasserts results (caller frees with
  * lc_verdict_free; NULL when there are none).  Returns the number of failed
  * assertions. */
