@@ -37,7 +37,7 @@ int lc_row_is_internal(const char *name);
  * from measurements through leakcheck of the clean programs of
  * specs/corpus and specs/native (README.md, "Native memory"). */
 #define LC_MEM_STEP_MIN (128 * 1024)
-#define LC_MEM_RISE_MIN (1024 * 1024)
+#define LC_MEM_RISE_MIN (512 * 1024)
 
 /* The rules of one assertion, as bits of lc_finding.failed_rules. */
 enum lc_rule {
@@ -105,7 +105,7 @@ struct lc_finding {
  *     S][, rising in every interval]; limit RULES" or "M is S at the last
  *     snapshot; limit RULES"; steady_growth of a memory row is written
  *     "steady_growth forbid (a rise of 128 KB or more in every interval,
- *     1 MB in all)";
+ *     512 KB in all)";
  *   held:
  *     "held: worst growth G objects (B) across N constructors" (G and B are
  *      maxima over the matched rows, maybe of two different rows); the
