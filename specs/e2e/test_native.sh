@@ -4,9 +4,9 @@
 # store of the resizable ArrayBuffer), every clean/*.js passes; the JUnit
 # file carries the memory series (one value per snapshot, rss positive).
 # Then `memory:` assertions on one leak, and the (process tree rss) row
-# of a program with a child process.  The addon programs need the addon ci/setup.sh --tests builds into
-# build-test/native-addon; without it they are left out (a failure under
-# CI=true).
+# of a program with a child process.  The addon programs need the addon
+# ci/setup.sh --tests builds into build-test/native-addon; without it
+# they are left out (a failure under CI=true).
 . "$(dirname "$0")/lib.sh"
 NATIVE="$SRC/specs/native"
 . "$SRC/specs/corpus/classify.sh"
