@@ -77,14 +77,26 @@ judge_rules(const struct lc_assert *a, const struct judge *j,
 
 /* Nonzero when the memory values `v` rise steadily over the measured
  * window (see LC_MEM_STEP_MIN). */
-static int
-memory_rises(const uint64_t *v, const struct judge *j)
+/* The steady-growth floors of a memory kind: per interval and in all. */
+static void
+memory_floor(enum lc_mem_kind kind, uint64_t *step, uint64_t *rise)
 {
+  int resident = kind == LC_MEM_RSS || kind == LC_MEM_TREE_RSS ||
+                 kind == LC_MEM_HEAP_TOTAL;
+  *step = resident ? LC_MEM_STEP_MIN : LC_MEM_EXT_STEP_MIN;
+  *rise = resident ? LC_MEM_RISE_MIN : LC_MEM_EXT_RISE_MIN;
+}
+
+static int
+memory_rises(enum lc_mem_kind kind, const uint64_t *v, const struct judge *j)
+{
+  uint64_t step, rise;
   size_t i;
-  if (j->last <= j->first || v[j->last] < v[j->first] + LC_MEM_RISE_MIN)
+  memory_floor(kind, &step, &rise);
+  if (j->last <= j->first || v[j->last] < v[j->first] + rise)
     return 0;
   for (i = j->first; i < j->last; i++)
-    if (v[i + 1] < v[i] + LC_MEM_STEP_MIN)
+    if (v[i + 1] < v[i] + step)
       return 0;
   return 1;
 }
@@ -100,7 +112,7 @@ judge_memory(const struct lc_assert *a, const struct judge *j,
     bad |= LC_RULE_MAX_GROWTH_BYTES;
   if (a->has_max_bytes && as_i64(v[j->last]) > a->max_bytes)
     bad |= LC_RULE_MAX_BYTES;
-  if (a->steady_growth_forbid && memory_rises(v, j))
+  if (a->steady_growth_forbid && memory_rises(a->memory, v, j))
     bad |= LC_RULE_STEADY_GROWTH;
   return bad;
 }
@@ -136,7 +148,8 @@ add_limit_bytes(struct lc_buf *b, int64_t v)
 }
 
 static void
-add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad, int memory)
+add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad,
+          enum lc_mem_kind memory)
 {
   int several = (bad & (bad - 1)) != 0, n = 0;
   lc_buf_addstr(b, several ? "limits " : "limit ");
@@ -157,10 +170,12 @@ add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad, int memory)
   if (bad & LC_RULE_STEADY_GROWTH)
     lc_buf_addf(b, "%ssteady_growth forbid", n++ ? ", " : "");
   if ((bad & LC_RULE_STEADY_GROWTH) && memory) {
+    uint64_t step, rise;
+    memory_floor(memory, &step, &rise);
     lc_buf_addstr(b, " (a rise of ");
-    add_limit_bytes(b, LC_MEM_STEP_MIN);
+    add_limit_bytes(b, (int64_t)step);
     lc_buf_addstr(b, " or more in every interval, ");
-    add_limit_bytes(b, LC_MEM_RISE_MIN);
+    add_limit_bytes(b, (int64_t)rise);
     lc_buf_addstr(b, " in all)");
   }
   if (bad & LC_RULE_OBJECT_GROWTH)
@@ -241,7 +256,7 @@ result_message(const struct lc_assert_result *r, const struct lc_series *ser,
                   "objects",
                   f->row->name, f->object_id, g, measured);
     lc_buf_addstr(&b, "; ");
-    add_rules(&b, r->a, f->failed_rules, 0);
+    add_rules(&b, r->a, f->failed_rules, LC_MEM_NONE);
     if (r->nfindings > 1)
       lc_buf_addf(&b, " (and %zu more)", r->nfindings - 1);
   } else if (r->failed && r->findings[0].row && r->findings[0].row->memory) {
@@ -260,7 +275,7 @@ result_message(const struct lc_assert_result *r, const struct lc_series *ser,
       lc_buf_addf(&b, "%s is %s at the last snapshot", f->row->name, s);
     }
     lc_buf_addstr(&b, "; ");
-    add_rules(&b, r->a, f->failed_rules, 1);
+    add_rules(&b, r->a, f->failed_rules, f->row->memory);
     if (r->nfindings > 1)
       lc_buf_addf(&b, " (and %zu more)", r->nfindings - 1);
   } else if (r->failed) {
@@ -283,7 +298,7 @@ result_message(const struct lc_assert_result *r, const struct lc_series *ser,
                   plural(last_count, "object", "objects"), s);
     }
     lc_buf_addstr(&b, "; ");
-    add_rules(&b, r->a, f->failed_rules, 0);
+    add_rules(&b, r->a, f->failed_rules, LC_MEM_NONE);
     if (r->nfindings > 1)
       lc_buf_addf(&b, " (and %zu more %s)", r->nfindings - 1,
                   plural(r->nfindings - 1, "constructor", "constructors"));
@@ -407,7 +422,7 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
   }
   for (i = 0; i < sizeof(default_memory) / sizeof(default_memory[0]); i++) {
     const struct lc_series_row *row = lc_series_memory(ser, default_memory[i]);
-    if (row && memory_rises(row->size, j)) {
+    if (row && memory_rises(row->memory, row->size, j)) {
       struct lc_finding f;
       memset(&f, 0, sizeof(f));
       f.row = row;

@@ -85,7 +85,7 @@ expect_contains "buffer-ring explained" "$text" "JS objects that hold external m
 expect_contains "buffer-ring message" "$text" \
   "(external) grew by +"
 expect_contains "buffer-ring rule" "$text" \
-  "limit steady_growth forbid (a rise of 128 KB or more in every interval, 512 KB in all)"
+  "limit steady_growth forbid (a rise of 64 KB or more in every interval, 256 KB in all)"
 
 # `memory:` assertions, judged on leak/buffer-ring.js (external memory
 # grows ~640 KB/s; rss stays far below 10 GB).

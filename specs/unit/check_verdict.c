@@ -560,28 +560,28 @@ static const struct mcase mcases[] = {
     {"rss rising 1 MB an interval fails the default", LC_MEM_RSS,
      {40 * MB, 50 * MB, 51 * MB, 52 * MB, 53 * MB}, 1, 0, 0, 0, 1,
      "(rss) grew by +3.0 MB over 4 snapshots, rising in every interval; "
-     "limit steady_growth forbid (a rise of 128 KB or more in every "
-     "interval, 512 KB in all)"},
+     "limit steady_growth forbid (a rise of 768 KB or more in every "
+     "interval, 2 MB in all)"},
     {"a warm-up jump alone holds", LC_MEM_RSS,
      {40 * MB, 50 * MB, 50 * MB, 50 * MB, 50 * MB}, 1, 0, 0, 0, 0,
      "held: worst growth +0 objects (+0 B) across 1 constructor; V8 "
      "internals +0 B (budget 1 MB); (rss) +0 B"},
     {"one interval below the step floor holds", LC_MEM_EXTERNAL,
-     {1 * MB, 2 * MB, 3 * MB, 3 * MB + 127 * KB, 5 * MB}, 1, 0, 0, 0, 0,
+     {1 * MB, 2 * MB, 3 * MB, 3 * MB + 63 * KB, 5 * MB}, 1, 0, 0, 0, 0,
      "held: worst growth +0 objects (+0 B) across 1 constructor; V8 "
      "internals +0 B (budget 1 MB); (external) +3.0 MB"},
     {"exactly the step floor, under the total minimum, holds",
      LC_MEM_EXTERNAL,
-     {0, 1 * MB, 1 * MB + 128 * KB, 1 * MB + 256 * KB, 1 * MB + 384 * KB},
+     {0, 1 * MB, 1 * MB + 64 * KB, 1 * MB + 128 * KB, 1 * MB + 192 * KB},
      1, 0, 0, 0, 0,
      "held: worst growth +0 objects (+0 B) across 1 constructor; V8 "
-     "internals +0 B (budget 1 MB); (external) +384.0 KB"},
+     "internals +0 B (budget 1 MB); (external) +192.0 KB"},
     {"the floors exactly fail", LC_MEM_EXTERNAL,
-     {0, 1 * MB, 1 * MB + 384 * KB, 1 * MB + 768 * KB, 2 * MB}, 1, 0, 0,
-     0, 1,
-     "(external) grew by +1.0 MB over 4 snapshots, rising in every "
-     "interval; limit steady_growth forbid (a rise of 128 KB or more in "
-     "every interval, 512 KB in all)"},
+     {0, 1 * MB, 1 * MB + 64 * KB, 1 * MB + 128 * KB, 1 * MB + 256 * KB},
+     1, 0, 0, 0, 1,
+     "(external) grew by +256.0 KB over 4 snapshots, rising in every "
+     "interval; limit steady_growth forbid (a rise of 64 KB or more in "
+     "every interval, 256 KB in all)"},
     {"the default ignores heap used", LC_MEM_HEAP_USED,
      {0, 10 * MB, 20 * MB, 30 * MB, 40 * MB}, 1, 0, 0, 0, 0,
      "held: worst growth +0 objects (+0 B) across 1 constructor; V8 "
@@ -603,7 +603,7 @@ static const struct mcase mcases[] = {
      LC_RULE_STEADY_GROWTH | LC_RULE_MAX_BYTES, 0, 1 * MB, 1,
      "(heap total) grew by +3.0 MB over 4 snapshots to 4.0 MB, rising in "
      "every interval; limits max_bytes 1 MB, steady_growth forbid (a rise "
-     "of 128 KB or more in every interval, 512 KB in all)"},
+     "of 768 KB or more in every interval, 2 MB in all)"},
     {"no samples (analyze): held", LC_MEM_NONE, {0}, 0,
      LC_RULE_MAX_GROWTH_BYTES, 0, 0, 0,
      "held: no (process tree rss) samples (snapshots read from files)"},
