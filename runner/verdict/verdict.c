@@ -788,7 +788,7 @@ lc_verdict_remessage(struct lc_assert_result *r, const struct lc_series *ser)
     return;
   j = window(ser, r->planned);
   free(r->message);
-  r->message = result_message(r, &j);
+  r->message = result_message(r, ser, &j);
 }
 
 void
@@ -884,7 +884,7 @@ lc_verdict_refresh(struct lc_assert_result *r, const struct lc_series *ser)
   struct judge j = window(ser, r->planned);
   r->failed = r->nfindings > 0;
   free(r->message);
-  r->message = result_message(r, &j);
+  r->message = result_message(r, ser, &j);
   if (!r->failed && r->naccepted) {
     struct lc_buf b = LC_BUF_INIT;
     size_t i, nallow = 0;
