@@ -825,7 +825,7 @@ summary_check(struct summary *s, const struct lc_config *cfg,
     const struct lc_series_row *row = &r->series.mem[i];
     char b[LC_BYTES_MAX];
     /* Growth over the measured window, as for the findings. */
-    size_t last = r->series.planned   ? r->series.planned - 1
+    size_t last = r->series.planned ? r->series.planned - 1
                   : r->series.nsnap ? r->series.nsnap - 1
                                     : 0;
     size_t first = r->series.warmup < last ? r->series.warmup : last;

@@ -457,7 +457,9 @@ add_finding(struct lc_buf *out, const struct lc_finding *f,
     else
       lc_buf_addf(out, ": %+lld %s (%s)", (long long)f->growth,
                   f->growth == 1 || f->growth == -1 ? "object" : "objects", g);
-    if (f->failed_rules & LC_RULE_STEADY_GROWTH)
+    /* A memory row may be judged by its trend: the message says which. */
+    if ((f->failed_rules & LC_RULE_STEADY_GROWTH) &&
+        !(f->row && f->row->memory))
       lc_buf_addstr(out, ", rising in every interval");
   }
   if (f->confirmed)

@@ -54,8 +54,8 @@ struct run_ctx {
   int have_last;
   /* Confirmation: live runs only (`analyze` has no program to ask). */
   int confirm;
-  double confirm_t0; /* when the planned last snapshot was in */
-  double prev_t;     /* when the previous snapshot was in */
+  double confirm_t0;              /* when the planned last snapshot was in */
+  double prev_t;                  /* when the previous snapshot was in */
   const struct lc_run_info *info; /* the driver's memory samples */
 };
 
@@ -433,16 +433,63 @@ holds_external(const char *name)
   return 0;
 }
 
+/* The last snapshot of the measured window: the growth figures of the
+ * explanations are the verdict's. */
+static size_t
+window_last(const struct lc_series *ser)
+{
+  return ser->planned ? ser->planned - 1 : ser->nsnap - 1;
+}
+
+/* Appends "\n  ArrayBuffer backing store @ID: A to B" for every backing
+ * store (a big object of that row, by id) that grew from snapshot `first`
+ * to `last`; returns how many. */
+static size_t
+add_growing_stores(struct lc_buf *b, const struct lc_series *ser, size_t first,
+                   size_t last, const char *head)
+{
+  const struct lc_big_objects *from;
+  size_t i, n = 0;
+  if (!ser->big || last <= first)
+    return 0;
+  from = &ser->big[first];
+  for (i = 0; i < from->n; i++) {
+    const struct lc_big_object *o = &from->v[i], *to;
+    char a[LC_BYTES_MAX], z[LC_BYTES_MAX], g[LC_BYTES_MAX];
+    if (o->row == LC_SERIES_NO_ROW ||
+        !lc_row_is_backing_store(ser->rows[o->row].name))
+      continue;
+    to = lc_big_objects_find(&ser->big[last], o->id);
+    if (!to || to->size <= o->size)
+      continue;
+    if (!n++)
+      lc_buf_addstr(b, head);
+    lc_format_bytes(a, sizeof(a), (int64_t)o->size, 0);
+    lc_format_bytes(z, sizeof(z), (int64_t)to->size, 0);
+    lc_format_bytes(g, sizeof(g), (int64_t)(to->size - o->size), 1);
+    lc_buf_addf(b,
+                "\n  ArrayBuffer backing store (%s @%u): %s to %s (%s), "
+                "the same store growing in place",
+                ser->rows[o->row].name, o->id, a, z, g);
+  }
+  return n;
+}
+
 /* Fills `why` of the failing memory findings: what the snapshots know
- * about it.  When rows of objects that hold external memory grew over the
- * measured window, they are listed with their sizes (for backing stores,
- * the bytes they hold); otherwise the memory is outside the JS heap. */
+ * about it, over the measured window.  When
+ * rows of objects that hold external memory grew, they are listed with
+ * their sizes (for backing stores, the bytes they hold), and so is each
+ * backing store that grew in place; otherwise the memory is outside the
+ * JS heap. */
 static void
 explain_memory(struct lc_check_result *res)
 {
   const struct lc_series *ser = &res->series;
-  size_t i, j, r, first = ser->warmup, last = ser->nsnap - 1;
-  if (res->status != LC_CHECK_FAILED || ser->nsnap < 2 || first >= last)
+  size_t i, j, r, first = ser->warmup, last;
+  if (res->status != LC_CHECK_FAILED || ser->nsnap < 2)
+    return;
+  last = window_last(ser);
+  if (first >= last)
     return;
   for (i = 0; i < res->nresults; i++) {
     struct lc_assert_result *ar = &res->results[i];
@@ -467,10 +514,61 @@ explain_memory(struct lc_check_result *res)
                     (long long)row->count[last] - (long long)row->count[first],
                     g, s);
       }
+      if (add_growing_stores(&b, ser, first, last,
+                             any ? ""
+                                 : "JS objects that hold external "
+                                   "memory grew:"))
+        any = 1;
       if (!any)
         lc_buf_addstr(&b, "outside the JS heap: not visible in snapshots "
                           "(no ArrayBuffer, Buffer or backing-store row "
                           "grew)");
+      f->why = lc_buf_detach(&b, NULL);
+    }
+  }
+}
+
+/* Names the ArrayBuffer backing stores among the failing findings of the
+ * default assertion: a single growing object of the backing-store row is
+ * a buffer's memory outside the V8 heap, growing in place (a resizable
+ * ArrayBuffer, or a store realloc'ed by an addon); the V8 internals budget
+ * counts that row too, so a budget finding lists the stores that grew. */
+static void
+explain_backing_stores(struct lc_check_result *res)
+{
+  const struct lc_series *ser = &res->series;
+  size_t i, j, first = ser->warmup, last;
+  if (res->status != LC_CHECK_FAILED || ser->nsnap < 2)
+    return;
+  last = window_last(ser);
+  if (first >= last)
+    return;
+  for (i = 0; i < res->nresults; i++) {
+    struct lc_assert_result *ar = &res->results[i];
+    for (j = 0; j < ar->nfindings; j++) {
+      struct lc_finding *f = &ar->findings[j];
+      struct lc_buf b = LC_BUF_INIT;
+      if (f->object_id && f->row && lc_row_is_backing_store(f->row->name)) {
+        char a[LC_BYTES_MAX], z[LC_BYTES_MAX];
+        lc_format_bytes(a, sizeof(a), (int64_t)f->size[first], 0);
+        lc_format_bytes(z, sizeof(z), (int64_t)f->size[last], 0);
+        lc_buf_addf(&b,
+                    "an ArrayBuffer's backing store, outside the V8 heap: "
+                    "%s to %s, the same store growing in place without a "
+                    "new object (a resizable ArrayBuffer)",
+                    a, z);
+      } else if ((f->failed_rules & LC_RULE_INTERNALS) && !f->why) {
+        if (!add_growing_stores(&b, ser, first, last,
+                                "of which ArrayBuffer backing stores grew:"))
+          continue;
+      } else {
+        continue;
+      }
+      if (f->why) {
+        lc_buf_addch(&b, '\n');
+        lc_buf_addstr(&b, f->why);
+        free(f->why);
+      }
       f->why = lc_buf_detach(&b, NULL);
     }
   }
@@ -564,6 +662,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
     res->status = failed ? LC_CHECK_FAILED : LC_CHECK_PASSED;
     explain_findings(&ctx, cfg, res);
     explain_memory(res);
+    explain_backing_stores(res);
     if (check_interrupt(err) < 0)
       ret = -1;
   }

@@ -1005,8 +1005,13 @@ headline(const struct dctx *d, struct lc_assert_result *ar, struct lc_leak *L)
   if (L->real_class)
     lc_buf_addf(&b, " (really %s)", L->real_class);
   lc_format_bytes(gb, sizeof(gb), f->growth_bytes, 1);
-  lc_buf_addf(&b, ": %+lld %s (%s)", (long long)f->growth,
-              f->growth == 1 || f->growth == -1 ? "object" : "objects", gb);
+  if (f->row && f->row->memory) /* bytes sampled: no objects */
+    lc_buf_addf(&b, ": %s", gb);
+  else if (f->object_id)
+    lc_buf_addf(&b, ": %s, one object", gb);
+  else
+    lc_buf_addf(&b, ": %+lld %s (%s)", (long long)f->growth,
+                f->growth == 1 || f->growth == -1 ? "object" : "objects", gb);
   for (i = 0; i < L->nfolded && each; i++) {
     const struct lc_finding *g = &ar->findings[L->folded[i]];
     if (g->object_id)

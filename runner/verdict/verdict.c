@@ -23,6 +23,12 @@ lc_row_is_internal(const char *name)
   return strncmp(name, "system / ", 9) == 0;
 }
 
+int
+lc_row_is_backing_store(const char *name)
+{
+  return strcmp(name, "system / JSArrayBufferData") == 0;
+}
+
 /* ---- verdict ----------------------------------------------------------- */
 
 /* Counts as signed values; differences of counts and sizes that fit in
@@ -42,6 +48,8 @@ diff_i64(uint64_t last, uint64_t first)
 struct judge {
   size_t first, last; /* measured snapshot range */
   size_t end;         /* the last snapshot; > last after confirmation */
+  int suspect;        /* a confirmation judges the window's suspects: the
+                         window of lc_verdict_wants_more, or end > last */
 };
 
 /* Returns the LC_RULE_* bits of `a` that the series (count, size) breaks. */
@@ -75,8 +83,6 @@ judge_rules(const struct lc_assert *a, const struct judge *j,
   return bad;
 }
 
-/* Nonzero when the memory values `v` rise steadily over the measured
- * window (see LC_MEM_STEP_MIN). */
 /* The steady-growth floors of a memory kind: per interval and in all. */
 static void
 memory_floor(enum lc_mem_kind kind, uint64_t *step, uint64_t *rise)
@@ -87,18 +93,56 @@ memory_floor(enum lc_mem_kind kind, uint64_t *step, uint64_t *rise)
   *rise = resident ? LC_MEM_RISE_MIN : LC_MEM_EXT_RISE_MIN;
 }
 
+/* The least-squares slope of v[first..last] per interval, bytes. */
+static double
+memory_slope(const uint64_t *v, size_t first, size_t last)
+{
+  size_t i, n = last - first + 1;
+  double mx = (double)(n - 1) / 2.0, my = 0, sxy = 0, sxx = 0;
+  if (last <= first)
+    return 0;
+  for (i = first; i <= last; i++)
+    my += (double)v[i];
+  my /= (double)n;
+  for (i = first; i <= last; i++) {
+    double dx = (double)(i - first) - mx;
+    sxy += dx * ((double)v[i] - my);
+    sxx += dx * dx;
+  }
+  return sxy / sxx;
+}
+
+enum { MEM_FLAT = 0, MEM_TREND = 1, MEM_EVERY = 2 };
+
+/* How the memory values `v` grow over the measured window:
+ * MEM_EVERY when they rise by the step floor in every interval and by the
+ * total floor in all (see LC_MEM_STEP_MIN); MEM_TREND, only when a
+ * confirmation judges the window's suspects (j->suspect), when they rise
+ * by the total floor and their least-squares slope is at least the step
+ * floor per interval although some interval rose less or fell; else
+ * MEM_FLAT. */
 static int
-memory_rises(enum lc_mem_kind kind, const uint64_t *v, const struct judge *j)
+memory_growth(enum lc_mem_kind kind, const uint64_t *v, const struct judge *j)
 {
   uint64_t step, rise;
   size_t i;
+  int every = 1;
   memory_floor(kind, &step, &rise);
   if (j->last <= j->first || v[j->last] < v[j->first] + rise)
-    return 0;
+    return MEM_FLAT;
   for (i = j->first; i < j->last; i++)
-    if (v[i + 1] < v[i] + step)
-      return 0;
-  return 1;
+    every = every && v[i + 1] >= v[i] + step;
+  if (every)
+    return MEM_EVERY;
+  if (j->suspect && memory_slope(v, j->first, j->last) >= (double)step)
+    return MEM_TREND;
+  return MEM_FLAT;
+}
+
+static int
+memory_rises(enum lc_mem_kind kind, const uint64_t *v, const struct judge *j)
+{
+  return memory_growth(kind, v, j) != MEM_FLAT;
 }
 
 /* The rules of a memory assertion that the memory row's values break. */
@@ -174,7 +218,8 @@ add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad,
     memory_floor(memory, &step, &rise);
     lc_buf_addstr(b, " (a rise of ");
     add_limit_bytes(b, (int64_t)step);
-    lc_buf_addstr(b, " or more in every interval, ");
+    lc_buf_addstr(b, " or more in every interval, or as the least-squares "
+                     "trend when confirmed; ");
     add_limit_bytes(b, (int64_t)rise);
     lc_buf_addstr(b, " in all)");
   }
@@ -252,8 +297,11 @@ result_message(const struct lc_assert_result *r, const struct lc_series *ser,
                   measured);
     else
       lc_buf_addf(&b,
-                  "%s @%u grew by %s over %zu snapshots without new "
+                  "%s%s @%u grew by %s over %zu snapshots without new "
                   "objects",
+                  lc_row_is_backing_store(f->row->name)
+                      ? "ArrayBuffer backing store "
+                      : "",
                   f->row->name, f->object_id, g, measured);
     lc_buf_addstr(&b, "; ");
     add_rules(&b, r->a, f->failed_rules, LC_MEM_NONE);
@@ -269,8 +317,15 @@ result_message(const struct lc_assert_result *r, const struct lc_series *ser,
                   measured);
       if (f->failed_rules & LC_RULE_MAX_BYTES)
         lc_buf_addf(&b, " to %s", s);
-      if (f->failed_rules & LC_RULE_STEADY_GROWTH)
+      if ((f->failed_rules & LC_RULE_STEADY_GROWTH) &&
+          memory_growth(f->row->memory, f->size, j) == MEM_EVERY) {
         lc_buf_addstr(&b, ", rising in every interval");
+      } else if (f->failed_rules & LC_RULE_STEADY_GROWTH) {
+        char t[LC_BYTES_MAX];
+        double slope = memory_slope(f->size, j->first, j->last);
+        lc_format_bytes(t, sizeof(t), (int64_t)slope, 1);
+        lc_buf_addf(&b, ", a trend of %s per interval", t);
+      }
     } else {
       lc_buf_addf(&b, "%s is %s at the last snapshot", f->row->name, s);
     }
@@ -565,11 +620,49 @@ rule_series(const struct lc_finding *f, unsigned bit, int *step, int *bytes)
 {
   *step = bit == LC_RULE_OBJECT_GROWTH;
   *bytes = !(bit & COUNT_RULES);
+  if (f->row && f->row->memory) {
+    *bytes = 1; /* a memory row: every rule judges its bytes */
+    return f->size;
+  }
   if (bit == LC_RULE_INTERNALS)
     return f->own;
   if (bit & COUNT_RULES)
     return f->count;
   return f->size;
+}
+
+/* The rise of one interval that counts for finding `f` in a confirmation:
+ * any rise (0), or for a memory row its step floor, below which RSS and
+ * external memory move without a leak. */
+static uint64_t
+rise_floor(const struct lc_finding *f)
+{
+  uint64_t step = 0, rise;
+  if (f->row && f->row->memory)
+    memory_floor(f->row->memory, &step, &rise);
+  return step;
+}
+
+/* Nonzero when v rose from k-1 to k by more than `floor` (floor 0: rose
+ * at all). */
+static int
+rose(const uint64_t *v, size_t k, uint64_t floor)
+{
+  return floor ? v[k] >= v[k - 1] + floor : v[k] > v[k - 1];
+}
+
+/* lc_confirm_goes_on for the series v of finding f; a memory row must also
+ * rise over the confirmation by its step floor per interval on average
+ * (the window's own noise floor), so that a clean program's slow creep
+ * after a one-time jump is not taken for the leak going on. */
+static int
+goes_on(const struct lc_finding *f, const uint64_t *v, int step,
+        const struct judge *j)
+{
+  uint64_t floor = rise_floor(f);
+  if (!lc_confirm_goes_on(v, j->first, j->last, j->end, step))
+    return 0;
+  return !floor || v[j->end] >= v[j->last] + floor * (j->end - j->last);
 }
 
 /* "Map @123: grew +3.5 KB, then flat for 6 snapshots" */
@@ -625,7 +718,7 @@ confirm_findings(struct lc_assert_result *r, const struct judge *j)
       if (!(bits & bit))
         continue;
       v = rule_series(f, bit, &step, &bytes);
-      if (v && lc_confirm_goes_on(v, j->first, j->last, j->end, step))
+      if (v && goes_on(f, v, step, j))
         continue;
       f->failed_rules &= ~bit;
       if (!note && v)
@@ -713,6 +806,7 @@ window(const struct lc_series *ser, size_t planned)
   j.end = ser->nsnap ? ser->nsnap - 1 : 0;
   j.last = planned && planned - 1 < j.end ? planned - 1 : j.end;
   j.first = ser->warmup < j.last ? ser->warmup : j.last;
+  j.suspect = j.end > j.last;
   return j;
 }
 
@@ -743,6 +837,7 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
   int suspects = 0, unsettled = 0, confirmed = 0;
 
   w.end = w.last; /* the window's suspects, unconfirmed */
+  w.suspect = 1;
   if (j.last <= j.first)
     return 0;
   eval_all(check, ser, &w, &res);
@@ -753,6 +848,7 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
       for (bit = 1; bits && bit <= LC_RULE_INTERNALS; bit <<= 1) {
         int step, bytes;
         size_t k, flat = 0, rising = 0;
+        uint64_t floor;
         const uint64_t *v;
         if (!(bits & bit))
           continue;
@@ -760,12 +856,14 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         if (!v)
           continue;
         suspects = 1;
-        /* Trailing intervals without a rise, and with one. */
-        for (k = j.end; k > j.last && v[k] <= v[k - 1]; k--)
+        /* Trailing intervals without a rise, and with one (for a memory
+         * row, a rise of its step floor). */
+        floor = rise_floor(fd);
+        for (k = j.end; k > j.last && !rose(v, k, floor); k--)
           flat++;
-        for (k = j.end; k > j.last && v[k] > v[k - 1]; k--)
+        for (k = j.end; k > j.last && rose(v, k, floor); k--)
           rising++;
-        if (m && lc_confirm_goes_on(v, j.first, j.last, j.end, step) &&
+        if (m && goes_on(fd, v, step, &j) &&
             (step ? m >= LC_CONFIRM_RISING
                   : rising >= LC_CONFIRM_RISING && rising == m))
           confirmed = 1;

@@ -21,6 +21,13 @@
  * the steady-growth rule; the HTML report lists them against it. */
 int lc_row_is_internal(const char *name);
 
+/* Nonzero for the row of ArrayBuffer backing stores, "system /
+ * JSArrayBufferData": native nodes whose size is the bytes a buffer holds
+ * outside the V8 heap.  One of the internal rows (its growth counts in the
+ * budget), but a single store growing in place (a resizable ArrayBuffer)
+ * is named as a backing store in messages and explanations. */
+int lc_row_is_backing_store(const char *name);
+
 /* The default assertion's budget for V8 internals' growth, in bytes. */
 #define LC_INTERNALS_BUDGET (1024 * 1024)
 /* An object followed by id fails the default assertion when its size
