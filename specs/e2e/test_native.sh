@@ -76,7 +76,7 @@ for suite in $(xpath native.xml '//testsuite/@name' | sed -E 's/ *name="([^"]*)"
     fi
   done
 done
-echo "check  rss_growth  rss_min_step  ext_growth  ext_min_step  samples"
+echo "check  rss_growth  rss_min_step  rss_slope  ext_growth  ext_min_step  ext_slope  samples  confirm"
 native_memstats native.xml
 # The terminal report shows the series under each check.
 expect_contains "terminal memory rows" "$OUT" "  memory: (rss): ("

@@ -69,10 +69,10 @@ echo
 awk -F'\t' '
   function upd(k, v) { if (v == "-") return; if (!(k in m) || v + 0 > m[k]) m[k] = v + 0 }
   function low(k, v) { if (v == "-") return; if (!(k in l) || v + 0 < l[k]) l[k] = v + 0 }
-  $1 !~ /^leak-/ { upd("rss_growth", $2); upd("rss_min_step", $3); upd("ext_growth", $4); upd("ext_min_step", $5); nc++ }
-  $1 ~ /^leak-/ { low($1 " rss_min_step", $3); low($1 " ext_min_step", $5) }
+  $1 !~ /^leak-/ { upd("rss_growth", $2); upd("rss_min_step", $3); upd("rss_slope", $4); upd("ext_growth", $5); upd("ext_min_step", $6); upd("ext_slope", $7); nc++; if ($9 > 0) { conf++; cs += $9 } }
+  $1 ~ /^leak-/ { low($1 " rss_growth", $2); low($1 " rss_min_step", $3); low($1 " rss_slope", $4); low($1 " ext_growth", $5); low($1 " ext_min_step", $6); low($1 " ext_slope", $7) }
   END {
-    printf "clean checks (%d samples of a check): max rss growth %d B, max rss min step %d B, max external growth %d B, max external min step %d B\n", nc, m["rss_growth"], m["rss_min_step"], m["ext_growth"], m["ext_min_step"]
+    printf "clean checks (%d samples of a check), over the measured window: max rss growth %d B, max rss min step %d B, max rss slope %d B, max external growth %d B, max external min step %d B, max external slope %d B; %d took confirmation snapshots (%d in all)\n", nc, m["rss_growth"], m["rss_min_step"], m["rss_slope"], m["ext_growth"], m["ext_min_step"], m["ext_slope"], conf, cs
     for (k in l) printf "%s: smallest %d B\n", k, l[k]
   }' "$dir/memstats.tsv" | sort
 [ "$bad" -eq 0 ]
