@@ -2,7 +2,8 @@
 # assertion, in one run: every leak/*.js fails naming the row of
 # specs/native/expected.tsv ((rss), (external), or the growing backing
 # store of the resizable ArrayBuffer), every clean/*.js passes; the JUnit
-# file carries the memory series (one value per snapshot, rss positive).
+# file and the JSON report carry the memory series (one value per
+# snapshot, confirmation ones included; rss positive).
 # Then `memory:` assertions on one leak, and the (process tree rss) row
 # of a program with a child process.  The addon programs need the addon
 # ci/setup.sh --tests builds into build-test/native-addon; without it
@@ -39,7 +40,7 @@ expect_eq "checks without 'assert' (the default rule)" \
   "$(grep -c '^ *assert:' "$NATIVE/leakcheck.yml")" 0
 
 started=$(date +%s)
-timeout 400 "$LEAKCHECK" -c "$NATIVE/leakcheck.yml" "${only[@]}" --junit native.xml >out.txt 2>err.txt
+timeout 400 "$LEAKCHECK" -c "$NATIVE/leakcheck.yml" "${only[@]}" --junit native.xml --json native.json >out.txt 2>err.txt
 CODE=$?
 OUT=$(cat out.txt)
 echo "native run: exit $CODE in $(($(date +%s) - started))s"
@@ -76,6 +77,39 @@ for suite in $(xpath native.xml '//testsuite/@name' | sed -E 's/ *name="([^"]*)"
     fi
   done
 done
+# The same series and findings in the JSON report (docs/json-report.md):
+# every check's memory arrays have one value per snapshot taken, the
+# memory findings name their kind and carry the bytes, the leaks' and the
+# clean programs' statuses agree with the JUnit file.
+json=$(node -e '
+  const r = JSON.parse(require("fs").readFileSync("native.json", "utf8"));
+  const out = [];
+  for (const c of r.checks) {
+    const n = c.memory.rss ? c.memory.rss.length : 0;
+    out.push(`${c.name} ${c.status} rss=${n} ext=${(c.memory.external || []).length}`);
+    for (const a of c.assertions || [])
+      for (const f of a.findings || [])
+        if (f.memory)
+          out.push(`  memory ${f.memory} counts=${f.counts} sizes=${f.sizes.length} ` +
+                   `rules=${f.failed_rules.join(",")} why=${(f.why || "").split("\n")[0]}`);
+        else if (f.object_id && f.class === "system / JSArrayBufferData")
+          out.push(`  store ${(f.why || "").split("\n")[0]}`);
+  }
+  console.log(out.join("\n"));' 2>&1)
+echo "$json"
+for suite in $(xpath native.xml '//testsuite/@name' | sed -E 's/ *name="([^"]*)"/\1\n/g'); do
+  extra=$(xpath native.xml "string(//testsuite[@name='$suite']/properties/property[@name='confirmation_snapshots']/@value)")
+  n=$((6 + ${extra:-0}))
+  case "$suite" in leak-*) st=failed ;; *) st=passed ;; esac
+  expect_contains "json: $suite" "$json" "$suite $st rss=$n ext=$n"
+done
+expect_contains "json: buffer-ring's memory finding" "$json" \
+  "  memory external counts=null sizes="
+expect_contains "json: its rule and explanation" "$json" \
+  "rules=steady_growth why=JS objects that hold external memory grew:"
+expect_contains "json: the backing store named" "$json" \
+  "  store an ArrayBuffer's backing store, outside the V8 heap: "
+
 echo "check  rss_growth  rss_min_step  rss_slope  ext_growth  ext_min_step  ext_slope  samples  confirm"
 native_memstats native.xml
 # The terminal report shows the series under each check.
