@@ -128,6 +128,16 @@ expect_contains "buffer-ring rule" "$text" \
 expect_contains "buffer-ring confirmed" "$text" "(external): +"
 expect_contains "buffer-ring still growing" "$text" "; still growing over "
 expect_contains "buffer-ring bytes series" "$text" " | "
+# The addon leaking in two intervals of three (one call per interval):
+# never rising in every interval, it fails on its least-squares trend,
+# confirmed.
+if [ "${#only[@]}" = 0 ]; then
+  text=$(corpus_failure_text native.xml leak-addon-bursts)
+  expect_contains "bursts: the trend" "$text" "(rss) grew by +"
+  expect_contains "bursts: not every interval" "$text" ", a trend of +"
+  expect_contains "bursts: confirmed" "$text" "(rss): +"
+  expect_contains "bursts: still growing" "$text" "; still growing over "
+fi
 # The resizable ArrayBuffer: one backing store growing in place is named
 # as such, in the message and in the explanation (its sizes).
 text=$(corpus_failure_text native.xml leak-resizable-arraybuffer)
