@@ -39,8 +39,15 @@ int lc_row_is_backing_store(const char *name);
 
 /* Steady growth of a memory row (`memory: …, steady_growth: forbid`, and
  * the default assertion on (rss) and (external)): the value rises by at
- * least a step floor in every measured interval and by at least a total
- * from the first measured snapshot to the last.  Resident sizes ((rss),
+ * least a total floor from the first measured snapshot to the last, and
+ * either by a step floor in every measured interval or, only when a
+ * confirmation judges the window (lc_verdict_eval_confirmed with
+ * confirmation snapshots, lc_verdict_wants_more), with a least-squares
+ * slope of at least the step floor per interval (dips tolerated).  Through
+ * a confirmation a memory suspect must go on growing
+ * (lc_confirm_goes_on) and rise by the step floor per confirmation
+ * interval on average; only a rise of the step floor counts as rising
+ * there.  Resident sizes ((rss),
  * (process tree rss), (heap total)) are noisier than V8's own counts
  * ((external), (array buffers), (heap used)), so they get a higher floor.
  * Chosen from measurements through leakcheck of the clean programs of
@@ -233,7 +240,8 @@ void lc_leak_release(struct lc_leak *l);
  * for sizes); max_count/max_bytes look at the last snapshot; steady_growth
  * forbid fails when the count rises strictly in every measured interval.
  * A memory assertion judges its memory row (ser->mem) in bytes; the
- * default assertion also forbids steady growth of (rss) and (external).
+ * default assertion also forbids steady growth of (rss) and (external)
+ * (LC_MEM_STEP_MIN; without a confirmation, only the every-interval form).
  * Fills `*out` with an array of check->nasserts results (caller frees with
  * lc_verdict_free; NULL when there are none).  Returns the number of failed
  * assertions. */
