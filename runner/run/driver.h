@@ -121,17 +121,17 @@ struct lc_run_info {
   unsigned long long requests; /* http: requests finished (all batches) */
   unsigned long long failed_requests; /* http: of which failed (no answer
                                          or a status outside 200-299) */
-  struct lc_buf note;    /* one line for the user about the drive, e.g. "125
-                            requests sent, 2 failed: 2 x HTTP 404"; may be
-                            empty */
-  uint64_t max_pause_ms; /* the longest snapshot: from "snap K" (or the
-                            signal) to the complete file, the time the
-                            program stood still */
-  int confirm_timed_out; /* the confirmation's time budget ended the run
-                            (not an error: the snapshots taken are judged) */
-  int killed_by;         /* the signal that ended the program on its own
-                            (not one leakcheck sent), or 0 */
-  int tracked;           /* the agent was asked to track allocations */
+  struct lc_buf note;        /* one line for the user about the drive, e.g. "125
+                                requests sent, 2 failed: 2 x HTTP 404"; may be
+                                empty */
+  uint64_t max_pause_ms;     /* the longest snapshot: from "snap K" (or the
+                                signal) to the complete file, the time the
+                                program stood still */
+  int confirm_timed_out;     /* the confirmation's time budget ended the run
+                                (not an error: the snapshots taken are judged) */
+  int killed_by;             /* the signal that ended the program on its own
+                                (not one leakcheck sent), or 0 */
+  int tracked;               /* the agent was asked to track allocations */
   struct lc_mem_sample *mem; /* owned, [nmem]: mem[k] sampled at snapshot
                                 k, confirmation snapshots included, before
                                 the snapshot callback runs (lc_driver_run
