@@ -40,7 +40,7 @@ expect_eq "checks without 'assert' (the default rule)" \
   "$(grep -c '^ *assert:' "$NATIVE/leakcheck.yml")" 0
 
 started=$(date +%s)
-timeout 400 "$LEAKCHECK" -c "$NATIVE/leakcheck.yml" "${only[@]}" --junit native.xml --json native.json >out.txt 2>err.txt
+timeout 700 "$LEAKCHECK" -c "$NATIVE/leakcheck.yml" "${only[@]}" --junit native.xml --json native.json >out.txt 2>err.txt
 CODE=$?
 OUT=$(cat out.txt)
 echo "native run: exit $CODE in $(($(date +%s) - started))s"
