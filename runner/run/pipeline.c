@@ -414,6 +414,22 @@ restart(struct run_ctx *ctx, struct lc_check_result *res,
   lc_err_release(err);
 }
 
+/* Nonzero when a failing finding of `res` is a resident size ((rss),
+ * (process tree rss)): what allocation tracking itself moves. */
+static int
+tracking_moved_rss(const struct lc_check_result *res)
+{
+  size_t i, j;
+  for (i = 0; i < res->nresults; i++)
+    for (j = 0; j < res->results[i].nfindings; j++) {
+      const struct lc_finding *f = &res->results[i].findings[j];
+      if (f->row &&
+          (f->row->memory == LC_MEM_RSS || f->row->memory == LC_MEM_TREE_RSS))
+        return 1;
+    }
+  return 0;
+}
+
 /* Nonzero for the rows of JavaScript objects that hold memory outside the
  * V8 heap: ArrayBuffers, typed arrays and Buffers, and the backing stores
  * the snapshot shows as native nodes (docs/heap-snapshot-format.md). */
@@ -532,7 +548,9 @@ explain_memory(struct lc_check_result *res)
  * default assertion: a single growing object of the backing-store row is
  * a buffer's memory outside the V8 heap, growing in place (a resizable
  * ArrayBuffer, or a store realloc'ed by an addon); the V8 internals budget
- * counts that row too, so a budget finding lists the stores that grew. */
+ * counts that row too, so a budget finding says how much of its growth
+ * is backing stores (the row's count and bytes) and lists the stores
+ * that grew in place. */
 static void
 explain_backing_stores(struct lc_check_result *res)
 {
@@ -558,9 +576,31 @@ explain_backing_stores(struct lc_check_result *res)
                     "new object (a resizable ArrayBuffer)",
                     a, z);
       } else if ((f->failed_rules & LC_RULE_INTERNALS) && !f->why) {
-        if (!add_growing_stores(&b, ser, first, last,
-                                "of which ArrayBuffer backing stores grew:"))
+        /* The backing-store row's own growth, whatever the node ids (a
+         * store that moves when it grows gets a new one). */
+        long r = -1;
+        size_t k;
+        for (k = 0; k < ser->nrows && r < 0; k++)
+          if (lc_row_is_backing_store(ser->rows[k].name))
+            r = (long)k;
+        if (r >= 0 && ser->rows[r].size[last] > ser->rows[r].size[first]) {
+          const struct lc_series_row *row = &ser->rows[r];
+          char a[LC_BYTES_MAX], z[LC_BYTES_MAX], g[LC_BYTES_MAX];
+          lc_format_bytes(a, sizeof(a), (int64_t)row->size[first], 0);
+          lc_format_bytes(z, sizeof(z), (int64_t)row->size[last], 0);
+          lc_format_bytes(g, sizeof(g),
+                          (int64_t)(row->size[last] - row->size[first]), 1);
+          lc_buf_addf(&b,
+                      "of which ArrayBuffer backing stores (%s): %s, %llu "
+                      "to %llu stores holding %s to %s, outside the V8 heap",
+                      row->name, g, (unsigned long long)row->count[first],
+                      (unsigned long long)row->count[last], a, z);
+          add_growing_stores(&b, ser, first, last, "");
+        } else if (!add_growing_stores(&b, ser, first, last,
+                                       "of which ArrayBuffer backing stores "
+                                       "grew:")) {
           continue;
+        }
       } else {
         continue;
       }
@@ -616,6 +656,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
       fprintf(stderr, "leakcheck: running '%s' (%s)\n", check->name, how);
       free(how);
     }
+  again:
     rc = lc_driver_run(check, cfg->path, on_snapshot, &ctx, &info, &rerr);
     if (rc < 0 && tracking_crashed(&info, &rerr)) {
       res->tracking_crash = info.killed_by;
@@ -660,6 +701,28 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
                                        &res->results);
     res->nresults = check->nasserts;
     res->status = failed ? LC_CHECK_FAILED : LC_CHECK_PASSED;
+    if (info.tracked && !info.no_tracking && tracking_moved_rss(res) &&
+        check_interrupt(err) == 0) {
+      /* V8's allocation tracker keeps a record per allocation in native
+       * memory: under it, a program that allocates a lot grows its RSS
+       * by itself.  A resident size is judged on a run without it. */
+      if (opts->progress)
+        fprintf(stderr,
+                "leakcheck: '%s': the resident size grew with allocation "
+                "tracking on, which costs native memory itself; running "
+                "the check again without it\n",
+                check->name);
+      lc_verdict_free(res->results, res->nresults);
+      res->results = NULL;
+      res->nresults = 0;
+      free(res->stdout_tail);
+      free(res->stderr_tail);
+      res->stdout_tail = res->stderr_tail = NULL;
+      res->confirm_seconds = 0;
+      res->rss_rerun = 1;
+      restart(&ctx, res, &info, &rerr);
+      goto again;
+    }
     explain_findings(&ctx, cfg, res);
     explain_memory(res);
     explain_backing_stores(res);

@@ -349,6 +349,9 @@ struct lc_check_result {
   int tracking_crash; /* node died by this signal with allocation tracking
                          on, and the check was run again without it (this
                          result is the second run's); 0 otherwise */
+  int rss_rerun;      /* a resident size failed under allocation tracking,
+                         which grows it by itself: the check was run again
+                         without tracking, and this is that run's result */
 };
 
 /* Frees what `r` owns (texts, series, results) and zeroes it; `check` is
