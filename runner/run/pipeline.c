@@ -590,11 +590,12 @@ explain_backing_stores(struct lc_check_result *res)
           lc_format_bytes(z, sizeof(z), (int64_t)row->size[last], 0);
           lc_format_bytes(g, sizeof(g),
                           (int64_t)(row->size[last] - row->size[first]), 1);
-          lc_buf_addf(&b,
-                      "of which ArrayBuffer backing stores (%s): %s, %llu "
-                      "to %llu stores holding %s to %s, outside the V8 heap",
-                      row->name, g, (unsigned long long)row->count[first],
-                      (unsigned long long)row->count[last], a, z);
+          lc_buf_addf(
+              &b,
+              "of which ArrayBuffer backing stores, row %s: %s (%llu to "
+              "%llu stores holding %s to %s), outside the V8 heap",
+              row->name, g, (unsigned long long)row->count[first],
+              (unsigned long long)row->count[last], a, z);
           add_growing_stores(&b, ser, first, last, "");
         } else if (!add_growing_stores(&b, ser, first, last,
                                        "of which ArrayBuffer backing stores "
