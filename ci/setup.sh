@@ -108,6 +108,23 @@ if [ "$want_tests" = 1 ]; then
       exit 1
     fi
   fi
+  # The native-leak addon of specs/native (N-API, mallocs and never frees),
+  # built with the same node-gyp against the same Node 20 headers, into
+  # build-test/native-addon (a copy of specs/native/addon: nothing is built
+  # inside the repository).
+  na=${LEAKCHECK_NATIVE_ADDON_DIR:-$root/build-test/native-addon}
+  if [ -n "$node_pkg" ] && { [ ! -f "$na/build/Release/nativeleak.node" ] ||
+      ! cmp -s "$root/specs/native/addon/nativeleak.c" "$na/nativeleak.c"; }; then
+    echo "setup: building the native-leak addon for Node 20 into $na"
+    mkdir -p "$na"
+    cp "$root/specs/native/addon/binding.gyp" "$root/specs/native/addon/nativeleak.c" "$na/"
+    if ! log=$(cd "$na" && PATH="$node20/bin:$PATH" \
+        node "$hd/node_modules/node-gyp/bin/node-gyp.js" rebuild --nodedir="$node20" 2>&1); then
+      printf '%s\n' "$log" >&2
+      echo "setup: the native-leak addon did not build" >&2
+      exit 1
+    fi
+  fi
   devtools=${LEAKCHECK_DEVTOOLS_DIR:-$root/build-test/devtools}
   # The DevTools worker wants a recent Node (Debian's nodejs 18 is too old
   # for it): build and check it with the newest one just installed.

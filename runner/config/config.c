@@ -840,9 +840,29 @@ static const char *const drive_keys[] = {"every",
                                          "signal",
                                          NULL};
 #define DRIVE_MODES "every, call, http, signal"
-static const char *const assert_keys[] = {
-    "constructor", "total",     "max_growth",    "max_growth_bytes",
-    "max_count",   "max_bytes", "steady_growth", NULL};
+static const char *const assert_keys[] = {"constructor",
+                                          "total",
+                                          "memory",
+                                          "max_growth",
+                                          "max_growth_bytes",
+                                          "max_count",
+                                          "max_bytes",
+                                          "steady_growth",
+                                          NULL};
+/* `memory:` values, indexed by enum lc_mem_kind. */
+static const char *const mem_keys[] = {
+    "rss",           "heap_used",        "heap_total", "external",
+    "array_buffers", "process_tree_rss", NULL};
+#define MEM_KEYS                                                               \
+  "rss, heap_used, heap_total, external, array_buffers, process_tree_rss"
+
+const char *
+lc_mem_kind_key(enum lc_mem_kind kind)
+{
+  if (kind <= LC_MEM_NONE || kind >= LC_MEM_KINDS)
+    return "";
+  return mem_keys[kind - 1];
+}
 #define RULE_KEYS                                                              \
   "max_growth, max_growth_bytes, max_count, max_bytes, steady_growth"
 
@@ -1404,7 +1424,7 @@ assertion(struct ctx *c, size_t item, struct lc_check *ck, size_t idx)
 {
   struct lc_assert *a = &ck->asserts[idx];
   const struct ynode *n = NODE(c, item);
-  size_t k, ctor_key = 0, total_key = 0;
+  size_t k, ctor_key = 0, total_key = 0, mem_key = 0;
   const char *ctor_text = NULL;
   const char *growth_bytes_text = NULL, *bytes_text = NULL;
   struct lc_buf label = LC_BUF_INIT;
@@ -1436,6 +1456,25 @@ assertion(struct ctx *c, size_t item, struct lc_check *ck, size_t idx)
                     got_plain(c, v));
       total_key = k;
       a->is_total = 1;
+    } else if (key_is(key, "memory")) {
+      size_t m;
+      for (m = 0;
+           mem_keys[m] && (vn->kind != Y_SCALAR || !key_is(vn, mem_keys[m]));
+           m++)
+        ;
+      if (!mem_keys[m]) {
+        const char *near =
+            vn->kind == Y_SCALAR ? nearest_key(vn, mem_keys) : NULL;
+        if (near)
+          return fail(c, vn->mark,
+                      "'memory' must be one of " MEM_KEYS
+                      "; got %s; did you mean '%s'?",
+                      got(c, v), near);
+        return fail(c, vn->mark, "'memory' must be one of " MEM_KEYS "; got %s",
+                    got(c, v));
+      }
+      mem_key = k;
+      a->memory = (enum lc_mem_kind)(m + 1);
     } else if (key_is(key, "max_growth")) {
       if (whole_number(c, v, "max_growth", 0, INT64_MAX, &u) < 0)
         return -1;
@@ -1468,20 +1507,34 @@ assertion(struct ctx *c, size_t item, struct lc_check *ck, size_t idx)
       a->steady_growth_mark = vn->mark;
     }
   }
-  if (ctor_key && total_key) {
+  if (!!ctor_key + !!total_key + !!mem_key > 1) {
     size_t later = ctor_key > total_key ? ctor_key : total_key;
+    later = mem_key > later ? mem_key : later;
     return fail(c, NODE(c, later)->mark,
-                "assertion has both 'constructor' and 'total'; expected "
-                "exactly one");
+                "assertion has %s; expected exactly one of 'constructor', "
+                "'total', 'memory'",
+                !mem_key   ? "both 'constructor' and 'total'"
+                : ctor_key ? "both 'constructor' and 'memory'"
+                           : "both 'total' and 'memory'");
   }
-  if (!ctor_key && !total_key)
-    return fail(c, n->mark, "assertion is missing 'constructor' or 'total'");
+  if (!ctor_key && !total_key && !mem_key)
+    return fail(c, n->mark,
+                "assertion is missing 'constructor', 'total' or 'memory'");
+  if (mem_key && (a->has_max_growth || a->has_max_count))
+    return fail(c, a->has_max_growth ? a->max_growth_mark : a->max_count_mark,
+                "'%s' counts objects; a memory assertion measures bytes: use "
+                "'%s'",
+                a->has_max_growth ? "max_growth" : "max_count",
+                a->has_max_growth ? "max_growth_bytes" : "max_bytes");
   if (!a->has_max_growth && !a->has_max_growth_bytes && !a->has_max_count &&
       !a->has_max_bytes && !a->steady_growth_forbid)
     return fail(c, n->mark,
                 "assertion has no rule; expected one of: " RULE_KEYS);
 
-  lc_buf_addstr(&label, a->is_total ? "total" : ctor_text);
+  if (a->memory)
+    lc_buf_addf(&label, "memory %s", lc_mem_kind_key(a->memory));
+  else
+    lc_buf_addstr(&label, a->is_total ? "total" : ctor_text);
   if (a->has_max_growth) {
     lc_buf_addf(&label, "%smax_growth %lld", sep, (long long)a->max_growth);
     sep = ", ";

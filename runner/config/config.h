@@ -51,10 +51,34 @@ struct lc_http_drive {
   struct lc_mark port_mark;  /* `port:`'s value, else the `http:` value */
 };
 
+/* What a memory assertion (`memory:`) measures: a value sampled at every
+ * snapshot (process.memoryUsage() after the snapshot's GC, and the RSS of
+ * the program's process tree read from /proc). */
+enum lc_mem_kind {
+  LC_MEM_NONE = 0,      /* not a memory assertion */
+  LC_MEM_RSS,           /* `rss`: the program's resident set */
+  LC_MEM_HEAP_USED,     /* `heap_used` */
+  LC_MEM_HEAP_TOTAL,    /* `heap_total` */
+  LC_MEM_EXTERNAL,      /* `external`: memory of C++ objects bound to JS
+                           objects, ArrayBuffer backing stores included */
+  LC_MEM_ARRAY_BUFFERS, /* `array_buffers`: ArrayBuffer/Buffer backing
+                           stores */
+  LC_MEM_TREE_RSS       /* `process_tree_rss`: the program and all its
+                           descendants */
+};
+#define LC_MEM_KINDS 7 /* LC_MEM_NONE .. LC_MEM_TREE_RSS */
+
+/* The `memory:` value of `kind` ("rss", "heap_used", …); "" for
+ * LC_MEM_NONE. */
+const char *lc_mem_kind_key(enum lc_mem_kind kind);
+
 struct lc_assert {
-  struct lc_mark mark;    /* the assertion's list item ("- constructor: …") */
-  int is_total;           /* `total: true`: all measured rows summed */
-  struct lc_pattern ctor; /* valid when !is_total */
+  struct lc_mark mark; /* the assertion's list item ("- constructor: …") */
+  int is_total;        /* `total: true`: all measured rows summed */
+  enum lc_mem_kind memory; /* `memory: KIND`: judges the sampled value
+                              (bytes); only max_growth_bytes, max_bytes and
+                              steady_growth apply */
+  struct lc_pattern ctor;  /* valid when !is_total and !memory */
   int has_max_growth;
   int64_t max_growth; /* objects, first → last measured snapshot */
   struct lc_mark max_growth_mark;

@@ -167,7 +167,7 @@ add_counts(struct lc_buf *out, const uint64_t *count,
 
 static void
 add_sizes(struct lc_buf *out, const uint64_t *size,
-          const struct lc_check_result *r)
+          const struct lc_check_result *r, const char *sep)
 {
   const struct lc_series *ser = &r->series;
   char b[LC_BYTES_MAX];
@@ -175,7 +175,7 @@ add_sizes(struct lc_buf *out, const uint64_t *size,
   for (k = 0; k < ser->nsnap; k++) {
     int64_t v = size[k] > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)size[k];
     if (k && k == r->check->snapshots)
-      lc_buf_addstr(out, " |");
+      lc_buf_addstr(out, sep);
     lc_format_bytes(b, sizeof(b), v, 0);
     lc_buf_addf(out, k < ser->warmup ? "%s(%s)" : "%s%s", k ? " " : "", b);
   }
@@ -388,15 +388,25 @@ annotate_failed(struct lc_buf *out, const char *file,
     lc_buf_addstr(msg, "\n\n");
     if (ar->nleaks && ar->leaks[0].root == 0 && ar->leaks[0].headline) {
       lc_buf_addstr(msg, ar->leaks[0].headline);
+    } else if (f->row && f->row->memory) {
+      char b[LC_BYTES_MAX];
+      lc_format_bytes(b, sizeof(b), f->growth_bytes, 1);
+      lc_finding_name(msg, f);
+      lc_buf_addf(msg, ": %s", b);
     } else {
       lc_finding_name(msg, f);
       lc_buf_addstr(msg, ": ");
       add_growth(msg, f->growth, f->growth_bytes);
     }
-    lc_buf_addstr(msg, "\n  counts: ");
-    add_counts(msg, f->count, r, " |");
-    lc_buf_addstr(msg, "\n  sizes:  ");
-    add_sizes(msg, f->size, r);
+    if (f->row && f->row->memory) {
+      /* A memory row: the bytes sampled, no objects. */
+      lc_buf_addstr(msg, "\n  bytes:  ");
+    } else {
+      lc_buf_addstr(msg, "\n  counts: ");
+      add_counts(msg, f->count, r, " |");
+      lc_buf_addstr(msg, "\n  sizes:  ");
+    }
+    add_sizes(msg, f->size, r, " |");
     if (f->why && *f->why) {
       lc_buf_addstr(msg, "\n\n");
       lc_buf_addstr(msg, f->why);
@@ -681,13 +691,25 @@ summary_row(struct summary *s, const struct lc_check_result *r,
   lc_buf_addstr(p, "| ");
   md_text(p, name.buf, name.len);
   lc_buf_addstr(p, " | ");
-  if (failed && r->series.nsnap > 1) {
-    add_sparkline(p, f->count, &r->series);
-    lc_buf_addch(p, ' ');
+  if (f->row && f->row->memory) {
+    /* A memory row: bytes sampled at each snapshot, no objects. */
+    char b[LC_BYTES_MAX];
+    if (failed && r->series.nsnap > 1) {
+      add_sparkline(p, f->size, &r->series);
+      lc_buf_addch(p, ' ');
+    }
+    add_sizes(p, f->size, r, " \\|");
+    lc_format_bytes(b, sizeof(b), f->growth_bytes, 1);
+    lc_buf_addf(p, " | %s", b);
+  } else {
+    if (failed && r->series.nsnap > 1) {
+      add_sparkline(p, f->count, &r->series);
+      lc_buf_addch(p, ' ');
+    }
+    add_counts(p, f->count, r, " \\|");
+    lc_buf_addstr(p, " | ");
+    add_growth(p, f->growth, f->growth_bytes);
   }
-  add_counts(p, f->count, r, " \\|");
-  lc_buf_addstr(p, " | ");
-  add_growth(p, f->growth, f->growth_bytes);
   lc_buf_addstr(p,
                 failed ? " | \xe2\x9d\x8c fail: " : " | \xe2\x9c\x85 held: ");
   md_str(p, label);
@@ -716,6 +738,8 @@ summary_held_row(struct summary *s, const struct lc_check_result *r,
   lc_buf_addstr(p, "| ");
   if (a->is_total)
     lc_buf_addstr(p, "total");
+  else if (a->memory)
+    lc_buf_addstr(p, lc_series_mem_name(a->memory));
   else
     md_str(p, a->ctor.text ? a->ctor.text : "");
   lc_buf_addstr(p, " | ");
@@ -795,6 +819,23 @@ summary_check(struct summary *s, const struct lc_config *cfg,
       if (flush(s) < 0)
         return -1;
     }
+  }
+  for (i = 0; i < r->series.nmem; i++) {
+    /* The memory sampled at each snapshot, bytes. */
+    const struct lc_series_row *row = &r->series.mem[i];
+    char b[LC_BYTES_MAX];
+    /* Growth over the measured window, as for the findings. */
+    size_t last = r->series.planned ? r->series.planned - 1
+                  : r->series.nsnap ? r->series.nsnap - 1
+                                    : 0;
+    size_t first = r->series.warmup < last ? r->series.warmup : last;
+    int64_t g = (int64_t)row->size[last] - (int64_t)row->size[first];
+    lc_buf_addf(p, "| %s | ", row->name);
+    add_sizes(p, row->size, r, " \\|");
+    lc_format_bytes(b, sizeof(b), g, 1);
+    lc_buf_addf(p, " | %s | sampled |\n", b);
+    if (flush(s) < 0)
+      return -1;
   }
   lc_buf_addch(p, '\n');
   if (flush(s) < 0)

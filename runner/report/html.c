@@ -528,14 +528,19 @@ add_finding(struct lc_buf *out, const struct lc_check_result *r,
   lc_buf_addstr(out, "<div class=\"finding\"><h4><span class=\"fname\">");
   lc_html_escape(out, name.buf, name.len);
   lc_buf_addstr(out, "</span>: ");
-  if (f->failed_rules & LC_RULE_INTERNALS)
-    add_bytes(out, f->growth_bytes, 1);
+  if ((f->failed_rules & LC_RULE_INTERNALS) || (f->row && f->row->memory))
+    add_bytes(out, f->growth_bytes, 1); /* bytes only, no objects */
   else
     add_growth(out, f->growth, f->growth_bytes);
   lc_buf_addstr(out, " <span class=\"fail\">");
   add_rules(out, f->failed_rules);
   lc_buf_addstr(out, "</span></h4>");
-  if (f->count && f->size && r->series.nsnap) {
+  if (f->row && f->row->memory && f->size && r->series.nsnap) {
+    /* A memory row: the bytes sampled at each snapshot. */
+    lc_buf_addstr(out, "<div class=\"charts\">");
+    add_chart(out, &r->series, f->size, "size", "bytes");
+    lc_buf_addstr(out, "</div>");
+  } else if (f->count && f->size && r->series.nsnap) {
     lc_buf_addstr(out, "<div class=\"charts\">");
     add_chart(out, &r->series, f->count, "count", "count");
     add_chart(out, &r->series, f->size, "size", "shallow size");
@@ -764,6 +769,34 @@ add_all_rows(struct lc_buf *out, const struct lc_series *ser,
   lc_buf_addstr(out, "</details>");
 }
 
+/* The process memory sampled at each snapshot (lc_series.mem), one row
+ * per kind, warm-up columns marked; nothing when none was sampled. */
+static void
+add_memory(struct lc_buf *out, const struct lc_series *ser)
+{
+  size_t i, k;
+  if (!ser->nmem || !ser->nsnap)
+    return;
+  lc_buf_addstr(out, "<h3>Memory</h3><table class=\"values memory\"><tr>"
+                     "<th class=\"name\">snapshot</th>");
+  for (k = 0; k < ser->nsnap; k++)
+    lc_buf_addf(out, "<th class=\"%s\">%zu%s</th>", snap_class(ser, k), k + 1,
+                snap_kind(ser, k) == SNAP_WARMUP ? " (warm-up)" : "");
+  lc_buf_addstr(out, "</tr>");
+  for (i = 0; i < ser->nmem; i++) {
+    lc_buf_addstr(out, "<tr><th class=\"name\">");
+    esc(out, ser->mem[i].name);
+    lc_buf_addstr(out, "</th>");
+    for (k = 0; k < ser->nsnap; k++) {
+      lc_buf_addf(out, "<td class=\"%s\">", snap_class(ser, k));
+      add_bytes(out, clamp64(ser->mem[i].size[k]), 0);
+      lc_buf_addstr(out, "</td>");
+    }
+    lc_buf_addstr(out, "</tr>");
+  }
+  lc_buf_addstr(out, "</table>");
+}
+
 static void
 add_tail(struct lc_buf *out, const char *what, const char *text)
 {
@@ -815,6 +848,7 @@ add_check(struct lc_buf *out, const struct lc_config *cfg,
     add_all_rows(out, ser, order);
     free(order);
   }
+  add_memory(out, ser);
   if ((r->stdout_tail && *r->stdout_tail) ||
       (r->stderr_tail && *r->stderr_tail)) {
     lc_buf_addstr(out, "<h3>Program output</h3>");

@@ -97,12 +97,15 @@ finding(struct lc_buf *out, const struct lc_finding *f, size_t nsnap, long leak,
 {
   struct lc_buf name = LC_BUF_INIT;
   int first = 1;
+  int mem = f->row && f->row->memory;
   lc_finding_name(&name, f);
   lc_buf_addch(out, '{');
   kv_str(out, "name", name.buf ? name.buf : "", &first);
-  kv_str(out, "class", f->row ? f->row->name : NULL, &first);
-  kv_str(out, "key", f->row ? f->row->key : NULL, &first);
-  kv_str(out, "where", f->row ? f->row->where : NULL, &first);
+  kv_str(out, "class", f->row && !mem ? f->row->name : NULL, &first);
+  kv_str(out, "key", f->row && !mem ? f->row->key : NULL, &first);
+  kv_str(out, "where", f->row && !mem ? f->row->where : NULL, &first);
+  kv_str(out, "memory", mem ? lc_mem_kind_key(f->row->memory) : NULL, &first);
+  kv_str(out, "why", f->why, &first);
   key(out, "object_id", &first);
   if (f->object_id)
     lc_buf_addf(out, "%lu", (unsigned long)f->object_id);
@@ -113,7 +116,7 @@ finding(struct lc_buf *out, const struct lc_finding *f, size_t nsnap, long leak,
   kv_i64(out, "growth", (long long)f->growth, &first);
   kv_i64(out, "growth_bytes", (long long)f->growth_bytes, &first);
   key(out, "counts", &first);
-  if (f->count)
+  if (f->count && !mem)
     u64_array(out, f->count, nsnap);
   else
     lc_buf_addstr(out, "null");
@@ -259,6 +262,8 @@ check(struct lc_buf *out, const struct lc_check_result *r)
   kv_u64(out, "warmup", ser->warmup, &first);
   kv_str(out, "tracking_crash",
          r->tracking_crash ? sigabbrev_np(r->tracking_crash) : NULL, &first);
+  key(out, "rss_rerun", &first);
+  lc_buf_addstr(out, r->rss_rerun ? "true" : "false");
   key(out, "total_count", &first);
   if (ser->total_count)
     u64_array(out, ser->total_count, ser->nsnap);
@@ -269,6 +274,15 @@ check(struct lc_buf *out, const struct lc_check_result *r)
     u64_array(out, ser->total_size, ser->nsnap);
   else
     lc_buf_addstr(out, "[]");
+  /* The memory sampled at each snapshot, by kind (none for analyze). */
+  key(out, "memory", &first);
+  lc_buf_addch(out, '{');
+  for (i = 0; i < ser->nmem; i++) {
+    int f2 = i == 0;
+    key(out, lc_mem_kind_key(ser->mem[i].memory), &f2);
+    u64_array(out, ser->mem[i].size, ser->nsnap);
+  }
+  lc_buf_addch(out, '}');
   key(out, "assertions", &first);
   lc_buf_addch(out, '[');
   for (i = 0; r->results && i < r->nresults; i++) {

@@ -450,12 +450,16 @@ add_finding(struct lc_buf *out, const struct lc_finding *f,
   } else {
     add_row_name(out, f);
     lc_format_bytes(g, sizeof(g), f->growth_bytes, 1);
-    if (f->object_id)
+    if (f->row && f->row->memory)
+      lc_buf_addf(out, ": %s", g); /* bytes sampled; no objects */
+    else if (f->object_id)
       lc_buf_addf(out, ": %s, one object", g);
     else
       lc_buf_addf(out, ": %+lld %s (%s)", (long long)f->growth,
                   f->growth == 1 || f->growth == -1 ? "object" : "objects", g);
-    if (f->failed_rules & LC_RULE_STEADY_GROWTH)
+    /* A memory row may be judged by its trend: the message says which. */
+    if ((f->failed_rules & LC_RULE_STEADY_GROWTH) &&
+        !(f->row && f->row->memory))
       lc_buf_addstr(out, ", rising in every interval");
   }
   if (f->confirmed)
@@ -466,6 +470,13 @@ add_finding(struct lc_buf *out, const struct lc_finding *f,
     add_indented(out, f->why, indent);
   if (!f->count || !f->size) /* the V8 internals budget: no series */
     return;
+  if (f->row && f->row->memory) {
+    /* A memory row: the bytes sampled, no objects. */
+    lc_buf_addf(out, "%s  bytes:", indent);
+    add_series(out, f->size, 1, ser, planned);
+    lc_buf_addch(out, '\n');
+    return;
+  }
   if (!f->object_id) {
     lc_buf_addf(out, "%s  counts:", indent);
     add_series(out, f->count, 0, ser, planned);
@@ -599,6 +610,24 @@ text_notes(struct lc_buf *out, const struct lc_check_result *r, int color)
   }
 }
 
+/* "  memory: (rss) (40.1 MB) 41.0 MB …" per memory row, warm-up values in
+ * parentheses. */
+static void
+text_memory(struct lc_buf *out, const struct lc_series *ser)
+{
+  size_t i, k;
+  for (i = 0; i < ser->nmem; i++) {
+    lc_buf_addf(out, "  %s %s:", i ? "      " : "memory:", ser->mem[i].name);
+    for (k = 0; k < ser->nsnap; k++) {
+      char g[LC_BYTES_MAX];
+      uint64_t v = ser->mem[i].size[k];
+      lc_format_bytes(g, sizeof(g), v > INT64_MAX ? INT64_MAX : (int64_t)v, 0);
+      lc_buf_addf(out, k < ser->warmup ? " (%s)" : " %s", g);
+    }
+    lc_buf_addch(out, '\n');
+  }
+}
+
 void
 lc_report_text(struct lc_buf *out, const struct lc_config *cfg,
                const struct lc_check_result *res, size_t n, int color)
@@ -655,6 +684,7 @@ lc_report_text(struct lc_buf *out, const struct lc_config *cfg,
     for (i = 0; i < ck->nasserts; i++)
       text_assertion(out, cfg, r, i, color, &tmp);
     text_notes(out, r, color);
+    text_memory(out, &r->series);
   }
   lc_buf_addf(out, "%zu %s: %zu passed, %zu failed, %zu %s", n,
               n == 1 ? "check" : "checks", passed, failed, broken,
@@ -952,6 +982,20 @@ junit_suite(struct lc_buf *out, const struct lc_config *cfg,
     lc_buf_reset(tmp);
     lc_buf_addf(tmp, "%.3f", clean_seconds(r->confirm_seconds));
     junit_property(out, "confirmation_seconds", tmp->buf);
+  }
+  for (i = 0; i < r->series.nmem; i++) {
+    /* "memory.rss" = the bytes sampled at each snapshot, warm-up ones
+     * included, space-separated. */
+    const struct lc_series_row *row = &r->series.mem[i];
+    struct lc_buf name = LC_BUF_INIT;
+    size_t k;
+    lc_buf_addf(&name, "memory.%s", lc_mem_kind_key(row->memory));
+    lc_buf_reset(tmp);
+    for (k = 0; k < r->series.nsnap; k++)
+      lc_buf_addf(tmp, "%s%llu", k ? " " : "",
+                  (unsigned long long)row->size[k]);
+    junit_property(out, name.buf, tmp->buf);
+    lc_buf_release(&name);
   }
   lc_buf_addstr(out, "    </properties>\n");
   /* The check's time is shared by its assertions, so that testcase times

@@ -10,7 +10,12 @@
  *   agent -> leakcheck   "ready"       the entry script's top-level code ran
  *                                      (call: the module is loaded and its
  *                                      setup export has finished)
- *                        "done K"      <dir>/K.heapsnapshot is complete
+ *                        "done K rss=N heap_total=N heap_used=N
+ *                         external=N array_buffers=N"
+ *                                      <dir>/K.heapsnapshot is complete;
+ *                                      process.memoryUsage() in bytes,
+ *                                      sampled right after the snapshot's
+ *                                      GC (docs/agent-protocol.md)
  *                        "fail K MSG"  writing snapshot K threw MSG
  *                        "ran N"       call: the N calls have finished
  *                        "error JSON"  call: {kind, message, stack, call,
@@ -146,7 +151,22 @@
       send('fail ' + k + ' ' + msg);
       return;
     }
-    send('done ' + k);
+    /* After the snapshot's full GC, so that the numbers of two snapshots
+     * are comparable.  The strings are garbage before the next one. */
+    send(doneLine(k));
+  }
+
+  function doneLine(k) {
+    const m = process.memoryUsage();
+    return 'done ' + k + ' rss=' + m.rss + ' heap_total=' + m.heapTotal +
+           ' heap_used=' + m.heapUsed + ' external=' + m.external +
+           ' array_buffers=' + (m.arrayBuffers || 0);
+  }
+  /* Run before the program's first line, so that the code V8 compiles for
+   * it and its feedback (allocated lazily, after a few calls) exist before
+   * snapshot 0 rather than appearing as growth between two later ones. */
+  for (let i = 0; i < 4; i++) {
+    doneLine(i);
   }
 
   /* --- drive mode call -------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,6 +383,9 @@ lc_run_info_release(struct lc_run_info *info)
   lc_buf_release(&info->stdout_tail);
   lc_buf_release(&info->stderr_tail);
   lc_buf_release(&info->note);
+  free(info->mem);
+  info->mem = NULL;
+  info->nmem = 0;
   info->exited = 0;
   info->exit_code = 0;
   info->snapshots_done = 0;
@@ -1143,6 +1147,162 @@ begin_interval(struct run *r)
   }
 }
 
+/* --- memory samples ----------------------------------------------------- */
+
+/* Reads /proc/PID/stat: the parent pid and the resident set in pages.
+ * Returns 0, or -1 when the process is gone or the file is odd. */
+static int
+read_stat(const char *pid, long *ppid, unsigned long long *rss_pages)
+{
+  char path[64], buf[1024];
+  const char *p;
+  ssize_t n;
+  int fd, field;
+  snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return -1;
+  n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* "pid (comm) state ppid …": comm may hold spaces and parentheses, so
+   * the fields are counted from its last ')'. */
+  p = strrchr(buf, ')');
+  if (!p)
+    return -1;
+  /* Field 3 (state) follows ") "; ppid is 4, rss is 24. */
+  for (field = 2; *p && field < 24; p++) {
+    if (*p != ' ')
+      continue;
+    field++;
+    if (field == 4)
+      *ppid = strtol(p + 1, NULL, 10);
+  }
+  if (field != 24)
+    return -1;
+  *rss_pages = strtoull(p, NULL, 10);
+  return 0;
+}
+
+/* The RSS of process `root` and of all its descendants (walking the
+ * parent pids of every process in /proc).  Returns 0, or -1 when `root`
+ * cannot be read. */
+static int
+sample_tree(pid_t root, struct lc_mem_sample *m)
+{
+  struct proc {
+    long pid, ppid;
+    unsigned long long rss;
+    int in;
+  } *v = NULL;
+  size_t n = 0, alloc = 0, i;
+  unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE);
+  DIR *d = opendir("/proc");
+  struct dirent *e;
+  int found = 0, more = 1;
+  if (!d)
+    return -1;
+  while ((e = readdir(d)) != NULL) {
+    struct proc p;
+    if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
+        strspn(e->d_name, "0123456789") != strlen(e->d_name))
+      continue;
+    if (read_stat(e->d_name, &p.ppid, &p.rss) < 0)
+      continue;
+    p.pid = strtol(e->d_name, NULL, 10);
+    p.in = p.pid == (long)root;
+    found |= p.in;
+    LC_ALLOC_GROW(v, n + 1, alloc);
+    v[n++] = p;
+  }
+  closedir(d);
+  /* Marks children of marked processes until nothing changes; trees are
+   * shallow, so a few passes suffice. */
+  while (found && more) {
+    more = 0;
+    for (i = 0; i < n; i++) {
+      size_t j;
+      if (v[i].in)
+        continue;
+      for (j = 0; j < n; j++)
+        if (v[j].in && v[j].pid == v[i].ppid) {
+          v[i].in = more = 1;
+          break;
+        }
+    }
+  }
+  for (i = 0; i < n; i++) {
+    if (!v[i].in)
+      continue;
+    m->tree_rss += v[i].rss * page;
+    if (v[i].pid == (long)root)
+      m->proc_rss = v[i].rss * page;
+    else
+      m->descendants++;
+  }
+  free(v);
+  return found ? 0 : -1;
+}
+
+/* Parses the optional " key=N" fields after "done K" into `m`.  Unknown
+ * keys are skipped, so that a newer agent can say more.  Returns 0, or -1
+ * on a malformed field. */
+static int
+parse_mem_fields(const char *s, struct lc_mem_sample *m)
+{
+  static const struct {
+    const char *key;
+    size_t off;
+  } keys[] = {{"rss", offsetof(struct lc_mem_sample, rss)},
+              {"heap_total", offsetof(struct lc_mem_sample, heap_total)},
+              {"heap_used", offsetof(struct lc_mem_sample, heap_used)},
+              {"external", offsetof(struct lc_mem_sample, external)},
+              {"array_buffers", offsetof(struct lc_mem_sample, array_buffers)}};
+  while (*s == ' ') {
+    const char *eq, *p;
+    uint64_t v = 0;
+    size_t i, klen;
+    s++;
+    eq = strchr(s, '=');
+    if (!eq || eq == s || memchr(s, ' ', (size_t)(eq - s)))
+      return -1;
+    klen = (size_t)(eq - s);
+    for (p = eq + 1; *p >= '0' && *p <= '9'; p++) {
+      if (v > (UINT64_MAX - 9) / 10)
+        return -1;
+      v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (p == eq + 1 || (*p && *p != ' '))
+      return -1;
+    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+      if (strlen(keys[i].key) == klen && !memcmp(keys[i].key, s, klen)) {
+        memcpy((char *)m + keys[i].off, &v, sizeof(v));
+        m->agent = 1;
+      }
+    s = p;
+  }
+  return *s ? -1 : 0;
+}
+
+/* Records the memory sample of snapshot `k`: the agent's fields (may be
+ * empty) and the process tree's RSS, read now. */
+static void
+record_memory(struct run *r, unsigned k, const struct lc_mem_sample *agent)
+{
+  struct lc_mem_sample m = *agent;
+  struct lc_run_info *info = r->info;
+  if (k != info->nmem)
+    return; /* out of order: cannot happen, the driver counts */
+  sample_tree(r->pid, &m);
+  if (!m.agent)
+    m.rss = m.proc_rss;
+  info->mem =
+      lc_reallocarray_or_die(info->mem, info->nmem + 1, sizeof(*info->mem));
+  info->mem[info->nmem++] = m;
+}
+
 /* Snapshot `k` is complete: hand it to the callback. */
 static int
 snapshot_done(struct run *r, unsigned k)
@@ -1312,14 +1472,19 @@ handle_line(struct run *r, const char *line)
 {
   unsigned k;
   const char *end;
+  struct lc_mem_sample mem;
+  memset(&mem, 0, sizeof(mem));
   if (!strcmp(line, "ready") && r->phase == PH_STARTING) {
     r->ready = 1;
     begin_interval(r);
     return 0;
   }
   if (!strncmp(line, "done ", 5) && r->phase == PH_SNAP &&
-      parse_index(line + 5, &k, &end) == 0 && !*end && k == r->next)
+      parse_index(line + 5, &k, &end) == 0 && k == r->next &&
+      parse_mem_fields(end, &mem) == 0) {
+    record_memory(r, k, &mem);
     return snapshot_done(r, k);
+  }
   if (!strncmp(line, "fail ", 5) && r->phase == PH_SNAP &&
       parse_index(line + 5, &k, &end) == 0 && k == r->next &&
       (*end == ' ' || !*end))
@@ -1578,6 +1743,12 @@ dump_seen(struct run *r, const struct watch *w, const char *name)
   if (rc < 0)
     return -1;
   r->phase = PH_WAIT; /* snapshot_done picks the next phase */
+  {
+    /* No agent in this mode: only /proc's numbers. */
+    struct lc_mem_sample none;
+    memset(&none, 0, sizeof(none));
+    record_memory(r, r->next, &none);
+  }
   return snapshot_done(r, r->next);
 }
 

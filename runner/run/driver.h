@@ -96,6 +96,19 @@ struct lc_progress {
 typedef void (*lc_progress_fn)(void *ctx, const struct lc_progress *p);
 #define LC_PROGRESS_TICK_MS 200
 
+/* Memory sampled at one snapshot.  The agent reports process.memoryUsage()
+ * right after v8.writeHeapSnapshot (whose GC makes the numbers of two
+ * snapshots comparable): `agent` is nonzero then.  proc_rss and tree_rss
+ * are read by leakcheck from /proc when the snapshot is reported: the
+ * program's RSS and the sum over it and every descendant (`descendants`
+ * of them, by parent pid). */
+struct lc_mem_sample {
+  int agent;
+  uint64_t rss, heap_total, heap_used, external, array_buffers;
+  uint64_t proc_rss, tree_rss;
+  unsigned descendants;
+};
+
 struct lc_run_info {
   struct lc_buf stdout_tail; /* last 64 KiB of the program's stdout */
   struct lc_buf stderr_tail; /* last 64 KiB of its stderr */
@@ -108,17 +121,22 @@ struct lc_run_info {
   unsigned long long requests; /* http: requests finished (all batches) */
   unsigned long long failed_requests; /* http: of which failed (no answer
                                          or a status outside 200-299) */
-  struct lc_buf note;    /* one line for the user about the drive, e.g. "125
-                            requests sent, 2 failed: 2 x HTTP 404"; may be
-                            empty */
-  uint64_t max_pause_ms; /* the longest snapshot: from "snap K" (or the
-                            signal) to the complete file, the time the
-                            program stood still */
-  int confirm_timed_out; /* the confirmation's time budget ended the run
-                            (not an error: the snapshots taken are judged) */
-  int killed_by;         /* the signal that ended the program on its own
-                            (not one leakcheck sent), or 0 */
-  int tracked;           /* the agent was asked to track allocations */
+  struct lc_buf note;        /* one line for the user about the drive, e.g. "125
+                                requests sent, 2 failed: 2 x HTTP 404"; may be
+                                empty */
+  uint64_t max_pause_ms;     /* the longest snapshot: from "snap K" (or the
+                                signal) to the complete file, the time the
+                                program stood still */
+  int confirm_timed_out;     /* the confirmation's time budget ended the run
+                                (not an error: the snapshots taken are judged) */
+  int killed_by;             /* the signal that ended the program on its own
+                                (not one leakcheck sent), or 0 */
+  int tracked;               /* the agent was asked to track allocations */
+  struct lc_mem_sample *mem; /* owned, [nmem]: mem[k] sampled at snapshot
+                                k, confirmation snapshots included, before
+                                the snapshot callback runs (lc_driver_run
+                                only; replay samples nothing) */
+  size_t nmem;
   /* Set by the caller before the run (not outputs): progress events, or
    * NULL for none.  Kept by lc_run_info_release. */
   lc_progress_fn progress;
@@ -130,7 +148,7 @@ struct lc_run_info {
 #define LC_RUN_INFO_INIT                                                       \
   {                                                                            \
     LC_BUF_INIT, LC_BUF_INIT, 0, 0, 0, 0, 0, 0, LC_BUF_INIT, 0, 0, 0, 0, NULL, \
-        NULL, 0                                                                \
+        0, NULL, NULL, 0                                                       \
   }
 
 void lc_run_info_release(struct lc_run_info *info);

@@ -54,8 +54,9 @@ struct run_ctx {
   int have_last;
   /* Confirmation: live runs only (`analyze` has no program to ask). */
   int confirm;
-  double confirm_t0; /* when the planned last snapshot was in */
-  double prev_t;     /* when the previous snapshot was in */
+  double confirm_t0;              /* when the planned last snapshot was in */
+  double prev_t;                  /* when the previous snapshot was in */
+  const struct lc_run_info *info; /* the driver's memory samples */
 };
 
 /* One id for every check of this process: UTC time and pid, e.g.
@@ -204,6 +205,55 @@ want_more(struct run_ctx *ctx, unsigned k)
   return lc_verdict_wants_more(c, ctx->series, c->snapshots);
 }
 
+/* The memory rows of the series, from the driver's samples: one per
+ * snapshot, else none (analyze samples nothing).  Called after every
+ * snapshot, so that the confirmation judges memory rows too (the driver
+ * records a snapshot's sample before its callback runs), and once after
+ * the run. */
+static void
+add_memory_rows(struct lc_series *ser, const struct lc_run_info *info)
+{
+  uint64_t *v;
+  size_t k, n = ser->nsnap;
+  int agent = 1, tree = 0, kind;
+  if (!n || info->nmem != n)
+    return;
+  for (k = 0; k < n; k++) {
+    agent &= info->mem[k].agent != 0;
+    tree |= info->mem[k].descendants != 0;
+  }
+  v = lc_xcalloc(n, sizeof(*v));
+  for (kind = LC_MEM_RSS; kind < LC_MEM_KINDS; kind++) {
+    if (kind == LC_MEM_TREE_RSS ? !tree : kind != LC_MEM_RSS && !agent)
+      continue;
+    for (k = 0; k < n; k++) {
+      const struct lc_mem_sample *m = &info->mem[k];
+      switch (kind) {
+      case LC_MEM_RSS:
+        v[k] = m->rss;
+        break;
+      case LC_MEM_HEAP_USED:
+        v[k] = m->heap_used;
+        break;
+      case LC_MEM_HEAP_TOTAL:
+        v[k] = m->heap_total;
+        break;
+      case LC_MEM_EXTERNAL:
+        v[k] = m->external;
+        break;
+      case LC_MEM_ARRAY_BUFFERS:
+        v[k] = m->array_buffers;
+        break;
+      default:
+        v[k] = m->tree_rss;
+        break;
+      }
+    }
+    lc_series_add_memory(ser, (enum lc_mem_kind)kind, v);
+  }
+  free(v);
+}
+
 /* The driver's callback: snapshot k (0-based) is at `path`. */
 static int
 on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
@@ -234,6 +284,8 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   lc_series_set_identities(ctx->series, &sc, ctx->base_dir);
   lc_scripts_release(&sc);
   lc_series_add_objects(ctx->series, &s, &sum);
+  if (ctx->info)
+    add_memory_rows(ctx->series, ctx->info);
   if (k + 1 >= ctx->check->snapshots) {
     /* The last snapshot so far: survivors are counted on it, and it
      * stays for the explanation until a confirmation snapshot replaces
@@ -363,6 +415,207 @@ restart(struct run_ctx *ctx, struct lc_check_result *res,
   lc_err_release(err);
 }
 
+/* Nonzero when a failing finding of `res` is a resident size ((rss),
+ * (process tree rss)): what allocation tracking itself moves. */
+static int
+tracking_moved_rss(const struct lc_check_result *res)
+{
+  size_t i, j;
+  for (i = 0; i < res->nresults; i++)
+    for (j = 0; j < res->results[i].nfindings; j++) {
+      const struct lc_finding *f = &res->results[i].findings[j];
+      if (f->row &&
+          (f->row->memory == LC_MEM_RSS || f->row->memory == LC_MEM_TREE_RSS))
+        return 1;
+    }
+  return 0;
+}
+
+/* Nonzero for the rows of JavaScript objects that hold memory outside the
+ * V8 heap: ArrayBuffers, typed arrays and Buffers, and the backing stores
+ * the snapshot shows as native nodes (docs/heap-snapshot-format.md). */
+static int
+holds_external(const char *name)
+{
+  static const char *const rows[] = {
+      "ArrayBuffer",   "SharedArrayBuffer",
+      "Buffer",        "FastBuffer",
+      "Uint8Array",    "DataView",
+      "Float64Array",  "system / JSArrayBufferData",
+      "(array buffer)"};
+  size_t i;
+  for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+    if (!strcmp(name, rows[i]))
+      return 1;
+  return 0;
+}
+
+/* The last snapshot of the measured window: the growth figures of the
+ * explanations are the verdict's. */
+static size_t
+window_last(const struct lc_series *ser)
+{
+  return ser->planned ? ser->planned - 1 : ser->nsnap - 1;
+}
+
+/* Appends "\n  ArrayBuffer backing store @ID: A to B" for every backing
+ * store (a big object of that row, by id) that grew from snapshot `first`
+ * to `last`; returns how many. */
+static size_t
+add_growing_stores(struct lc_buf *b, const struct lc_series *ser, size_t first,
+                   size_t last, const char *head)
+{
+  const struct lc_big_objects *from;
+  size_t i, n = 0;
+  if (!ser->big || last <= first)
+    return 0;
+  from = &ser->big[first];
+  for (i = 0; i < from->n; i++) {
+    const struct lc_big_object *o = &from->v[i], *to;
+    char a[LC_BYTES_MAX], z[LC_BYTES_MAX], g[LC_BYTES_MAX];
+    if (o->row == LC_SERIES_NO_ROW ||
+        !lc_row_is_backing_store(ser->rows[o->row].name))
+      continue;
+    to = lc_big_objects_find(&ser->big[last], o->id);
+    if (!to || to->size <= o->size)
+      continue;
+    if (!n++)
+      lc_buf_addstr(b, head);
+    lc_format_bytes(a, sizeof(a), (int64_t)o->size, 0);
+    lc_format_bytes(z, sizeof(z), (int64_t)to->size, 0);
+    lc_format_bytes(g, sizeof(g), (int64_t)(to->size - o->size), 1);
+    lc_buf_addf(b,
+                "\n  ArrayBuffer backing store (%s @%u): %s to %s (%s), "
+                "the same store growing in place",
+                ser->rows[o->row].name, o->id, a, z, g);
+  }
+  return n;
+}
+
+/* Fills `why` of the failing memory findings: what the snapshots know
+ * about it, over the measured window.  When
+ * rows of objects that hold external memory grew, they are listed with
+ * their sizes (for backing stores, the bytes they hold), and so is each
+ * backing store that grew in place; otherwise the memory is outside the
+ * JS heap. */
+static void
+explain_memory(struct lc_check_result *res)
+{
+  const struct lc_series *ser = &res->series;
+  size_t i, j, r, first = ser->warmup, last;
+  if (res->status != LC_CHECK_FAILED || ser->nsnap < 2)
+    return;
+  last = window_last(ser);
+  if (first >= last)
+    return;
+  for (i = 0; i < res->nresults; i++) {
+    struct lc_assert_result *ar = &res->results[i];
+    for (j = 0; j < ar->nfindings; j++) {
+      struct lc_finding *f = &ar->findings[j];
+      struct lc_buf b = LC_BUF_INIT;
+      int any = 0;
+      if (!f->row || !f->row->memory || f->why)
+        continue;
+      for (r = 0; r < ser->nrows; r++) {
+        const struct lc_series_row *row = &ser->rows[r];
+        char g[LC_BYTES_MAX], s[LC_BYTES_MAX];
+        if (!holds_external(row->name) || row->size[last] <= row->size[first])
+          continue;
+        if (!any)
+          lc_buf_addstr(&b, "JS objects that hold external memory grew:");
+        any = 1;
+        lc_format_bytes(g, sizeof(g),
+                        (int64_t)(row->size[last] - row->size[first]), 1);
+        lc_format_bytes(s, sizeof(s), (int64_t)row->size[last], 0);
+        lc_buf_addf(&b, "\n  %s: %+lld objects, %s to %s", row->name,
+                    (long long)row->count[last] - (long long)row->count[first],
+                    g, s);
+      }
+      if (add_growing_stores(&b, ser, first, last,
+                             any ? ""
+                                 : "JS objects that hold external "
+                                   "memory grew:"))
+        any = 1;
+      if (!any)
+        lc_buf_addstr(&b, "outside the JS heap: not visible in snapshots "
+                          "(no ArrayBuffer, Buffer or backing-store row "
+                          "grew)");
+      f->why = lc_buf_detach(&b, NULL);
+    }
+  }
+}
+
+/* Names the ArrayBuffer backing stores among the failing findings of the
+ * default assertion: a single growing object of the backing-store row is
+ * a buffer's memory outside the V8 heap, growing in place (a resizable
+ * ArrayBuffer, or a store realloc'ed by an addon); the V8 internals budget
+ * counts that row too, so a budget finding says how much of its growth
+ * is backing stores (the row's count and bytes) and lists the stores
+ * that grew in place. */
+static void
+explain_backing_stores(struct lc_check_result *res)
+{
+  const struct lc_series *ser = &res->series;
+  size_t i, j, first = ser->warmup, last;
+  if (res->status != LC_CHECK_FAILED || ser->nsnap < 2)
+    return;
+  last = window_last(ser);
+  if (first >= last)
+    return;
+  for (i = 0; i < res->nresults; i++) {
+    struct lc_assert_result *ar = &res->results[i];
+    for (j = 0; j < ar->nfindings; j++) {
+      struct lc_finding *f = &ar->findings[j];
+      struct lc_buf b = LC_BUF_INIT;
+      if (f->object_id && f->row && lc_row_is_backing_store(f->row->name)) {
+        char a[LC_BYTES_MAX], z[LC_BYTES_MAX];
+        lc_format_bytes(a, sizeof(a), (int64_t)f->size[first], 0);
+        lc_format_bytes(z, sizeof(z), (int64_t)f->size[last], 0);
+        lc_buf_addf(&b,
+                    "an ArrayBuffer's backing store, outside the V8 heap: "
+                    "%s to %s, the same store growing in place without a "
+                    "new object (a resizable ArrayBuffer)",
+                    a, z);
+      } else if ((f->failed_rules & LC_RULE_INTERNALS) && !f->why) {
+        /* The backing-store row's own growth, whatever the node ids (a
+         * store that moves when it grows gets a new one). */
+        long r = -1;
+        size_t k;
+        for (k = 0; k < ser->nrows && r < 0; k++)
+          if (lc_row_is_backing_store(ser->rows[k].name))
+            r = (long)k;
+        if (r >= 0 && ser->rows[r].size[last] > ser->rows[r].size[first]) {
+          const struct lc_series_row *row = &ser->rows[r];
+          char a[LC_BYTES_MAX], z[LC_BYTES_MAX], g[LC_BYTES_MAX];
+          lc_format_bytes(a, sizeof(a), (int64_t)row->size[first], 0);
+          lc_format_bytes(z, sizeof(z), (int64_t)row->size[last], 0);
+          lc_format_bytes(g, sizeof(g),
+                          (int64_t)(row->size[last] - row->size[first]), 1);
+          lc_buf_addf(
+              &b,
+              "of which ArrayBuffer backing stores, row %s: %s (%llu to "
+              "%llu stores holding %s to %s), outside the V8 heap",
+              row->name, g, (unsigned long long)row->count[first],
+              (unsigned long long)row->count[last], a, z);
+          add_growing_stores(&b, ser, first, last, "");
+        } else if (!add_growing_stores(&b, ser, first, last,
+                                       "of which ArrayBuffer backing stores "
+                                       "grew:")) {
+          continue;
+        }
+      } else {
+        continue;
+      }
+      if (f->why) {
+        lc_buf_addch(&b, '\n');
+        lc_buf_addstr(&b, f->why);
+        free(f->why);
+      }
+      f->why = lc_buf_detach(&b, NULL);
+    }
+  }
+}
+
 int
 lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
              const struct lc_run_opts *opts, struct lc_check_result *res,
@@ -390,6 +643,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
   info.progress_ctx = opts->progress_ctx;
   ctx.base_dir = base_dir;
   ctx.confirm = !opts->replay && check->confirm_snapshots > 0;
+  ctx.info = &info;
   ctx.prev_t = t0;
 
   if (opts->replay) {
@@ -404,6 +658,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
       fprintf(stderr, "leakcheck: running '%s' (%s)\n", check->name, how);
       free(how);
     }
+  again:
     rc = lc_driver_run(check, cfg->path, on_snapshot, &ctx, &info, &rerr);
     if (rc < 0 && tracking_crashed(&info, &rerr)) {
       res->tracking_crash = info.killed_by;
@@ -441,13 +696,38 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
     }
   } else {
     size_t failed;
+    add_memory_rows(&res->series, &info);
     if (res->series.nsnap > check->snapshots)
       res->series.planned = check->snapshots; /* for the reports */
     failed = lc_verdict_eval_confirmed(check, &res->series, check->snapshots,
                                        &res->results);
     res->nresults = check->nasserts;
     res->status = failed ? LC_CHECK_FAILED : LC_CHECK_PASSED;
+    if (info.tracked && !info.no_tracking && tracking_moved_rss(res) &&
+        check_interrupt(err) == 0) {
+      /* V8's allocation tracker keeps a record per allocation in native
+       * memory: under it, a program that allocates a lot grows its RSS
+       * by itself.  A resident size is judged on a run without it. */
+      if (opts->progress)
+        fprintf(stderr,
+                "leakcheck: '%s': the resident size grew with allocation "
+                "tracking on, which costs native memory itself; running "
+                "the check again without it\n",
+                check->name);
+      lc_verdict_free(res->results, res->nresults);
+      res->results = NULL;
+      res->nresults = 0;
+      free(res->stdout_tail);
+      free(res->stderr_tail);
+      res->stdout_tail = res->stderr_tail = NULL;
+      res->confirm_seconds = 0;
+      res->rss_rerun = 1;
+      restart(&ctx, res, &info, &rerr);
+      goto again;
+    }
     explain_findings(&ctx, cfg, res);
+    explain_memory(res);
+    explain_backing_stores(res);
     if (check_interrupt(err) < 0)
       ret = -1;
   }

@@ -1047,8 +1047,13 @@ headline(const struct dctx *d, struct lc_assert_result *ar, struct lc_leak *L)
   if (L->real_class)
     lc_buf_addf(&b, " (really %s)", L->real_class);
   lc_format_bytes(gb, sizeof(gb), f->growth_bytes, 1);
-  lc_buf_addf(&b, ": %+lld %s (%s)", (long long)f->growth,
-              f->growth == 1 || f->growth == -1 ? "object" : "objects", gb);
+  if (f->row && f->row->memory) /* bytes sampled: no objects */
+    lc_buf_addf(&b, ": %s", gb);
+  else if (f->object_id)
+    lc_buf_addf(&b, ": %s, one object", gb);
+  else
+    lc_buf_addf(&b, ": %+lld %s (%s)", (long long)f->growth,
+                f->growth == 1 || f->growth == -1 ? "object" : "objects", gb);
   for (i = 0; i < L->nfolded && each; i++) {
     const struct lc_finding *g = &ar->findings[L->folded[i]];
     if (g->object_id)
@@ -1122,7 +1127,7 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
     const struct lc_finding *f = &ar->findings[i];
     into[i] = -1;
     pick[i] = UINT32_MAX;
-    if (f->row && !f->object_id)
+    if (f->row && !f->row->memory && !f->object_id)
       d->fail_of[f->row - d->ser->rows] = (long)i;
   }
   for (v = 0; v < d->s->node_count; v++)
@@ -1189,7 +1194,10 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
       leaks[nleaks].retained = ret[i];
       rank[nleaks].leak = nleaks;
       rank[nleaks].retained = ret[i];
-      rank[nleaks].has_row = ar->findings[i].row && !ar->findings[i].object_id;
+      /* A memory row (lc_series.mem) has no objects to explain. */
+      rank[nleaks].has_row = ar->findings[i].row &&
+                             !ar->findings[i].row->memory &&
+                             !ar->findings[i].object_id;
       nleaks++;
     }
     for (i = 0; i < nf; i++) {

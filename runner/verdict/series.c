@@ -49,6 +49,7 @@ lc_series_add(struct lc_series *ser, const struct lc_summary *sum)
       r->survivors = NULL;
       r->ident = NULL;
       r->where = NULL;
+      r->memory = LC_MEM_NONE;
       ser->nrows++;
     } else {
       r = &ser->rows[idx];
@@ -83,8 +84,57 @@ lc_series_release(struct lc_series *ser)
   free(ser->rows);
   free(ser->total_count);
   free(ser->total_size);
+  for (i = 0; i < ser->nmem; i++) {
+    free(ser->mem[i].name);
+    free(ser->mem[i].count);
+    free(ser->mem[i].size);
+  }
+  free(ser->mem);
   lc_strmap_release(&ser->index);
   memset(ser, 0, sizeof(*ser));
+}
+
+const char *
+lc_series_mem_name(enum lc_mem_kind kind)
+{
+  static const char *const names[LC_MEM_KINDS] = {
+      "",           "(rss)",           "(heap used)",       "(heap total)",
+      "(external)", "(array buffers)", "(process tree rss)"};
+  if (kind <= LC_MEM_NONE || kind >= LC_MEM_KINDS)
+    return "";
+  return names[kind];
+}
+
+void
+lc_series_add_memory(struct lc_series *ser, enum lc_mem_kind kind,
+                     const uint64_t *bytes)
+{
+  struct lc_series_row *r = (struct lc_series_row *)lc_series_memory(ser, kind);
+  size_t n = ser->nsnap ? ser->nsnap : 1;
+  if (!r) {
+    ser->mem = lc_reallocarray_or_die(ser->mem, ser->nmem + 1, sizeof(*r));
+    r = &ser->mem[ser->nmem++];
+    memset(r, 0, sizeof(*r));
+    r->name = lc_xstrdup(lc_series_mem_name(kind));
+    r->key = r->name;
+    r->memory = kind;
+  }
+  free(r->count);
+  free(r->size);
+  r->count = lc_xcalloc(n, sizeof(*r->count));
+  r->size = lc_xcalloc(n, sizeof(*r->size));
+  if (ser->nsnap)
+    memcpy(r->size, bytes, ser->nsnap * sizeof(*r->size));
+}
+
+const struct lc_series_row *
+lc_series_memory(const struct lc_series *ser, enum lc_mem_kind kind)
+{
+  size_t i;
+  for (i = 0; i < ser->nmem; i++)
+    if (ser->mem[i].memory == kind)
+      return &ser->mem[i];
+  return NULL;
 }
 
 long

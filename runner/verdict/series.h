@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "base/strmap.h"
+#include "config/config.h"
 #include "leakcheck/heap.h"
 
 struct lc_series_row {
@@ -22,13 +23,16 @@ struct lc_series_row {
    * this row in the last snapshot that were allocated between snapshots
    * k-1 and k (by node id).  NULL before. */
   uint64_t *survivors;
-  uint64_t *count; /* [nsnap]; 0 where the row was absent */
+  uint64_t *count; /* [nsnap]; 0 where the row was absent; all 0 for a
+                      memory row */
   /* Owned, may be NULL: where the class is defined, for people:
    * "sessions.js:2:28" (1-based line and column, the file relative to the
    * config's directory), set by lc_diagnose from the key's script id.
    * The key stays DevTools' ("109,1,27,Session"). */
   char *where;
-  uint64_t *size; /* [nsnap] */
+  uint64_t *size;          /* [nsnap]; a memory row: the sampled value, bytes */
+  enum lc_mem_kind memory; /* nonzero: a memory row of lc_series.mem, not a
+                              constructor */
 };
 
 /* An object of one snapshot whose (adjusted) shallow size is at least
@@ -70,6 +74,12 @@ struct lc_series {
   size_t nrows, rows_alloc;
   uint64_t *total_count; /* [nsnap], over every row */
   uint64_t *total_size;  /* [nsnap], over every row */
+  /* Memory rows, "(rss)", "(external)", …: values sampled at each
+   * snapshot, never among `rows`, so constructor patterns, totals and the
+   * default assertion's object rules never see them.  Empty when nothing
+   * was sampled (`leakcheck analyze`). */
+  struct lc_series_row *mem;
+  size_t nmem;
   /* private: key → row index, in the order of `rows` */
   struct lc_strmap index;
 };
@@ -101,6 +111,20 @@ void lc_series_add_objects(struct lc_series *ser, const struct lc_snapshot *s,
  * snapshot. */
 void lc_series_set_survivors(struct lc_series *ser, const struct lc_snapshot *s,
                              const struct lc_summary *sum);
+
+/* Adds the memory row of `kind` ("(rss)", "(heap used)", …, see
+ * lc_series_mem_name) with the nsnap values `bytes` (copied).  Call once
+ * every snapshot has been added; a kind already present is replaced. */
+void lc_series_add_memory(struct lc_series *ser, enum lc_mem_kind kind,
+                          const uint64_t *bytes);
+
+/* The memory row of `kind`, or NULL. */
+const struct lc_series_row *lc_series_memory(const struct lc_series *ser,
+                                             enum lc_mem_kind kind);
+
+/* The row name of a memory kind: "(rss)", "(heap used)", "(heap total)",
+ * "(external)", "(array buffers)", "(process tree rss)". */
+const char *lc_series_mem_name(enum lc_mem_kind kind);
 
 /* The index of the row with `key`, or -1. */
 long lc_series_find(const struct lc_series *ser, const char *key);

@@ -23,6 +23,12 @@ lc_row_is_internal(const char *name)
   return strncmp(name, "system / ", 9) == 0;
 }
 
+int
+lc_row_is_backing_store(const char *name)
+{
+  return strcmp(name, "system / JSArrayBufferData") == 0;
+}
+
 /* ---- verdict ----------------------------------------------------------- */
 
 /* Counts as signed values; differences of counts and sizes that fit in
@@ -42,6 +48,8 @@ diff_i64(uint64_t last, uint64_t first)
 struct judge {
   size_t first, last; /* measured snapshot range */
   size_t end;         /* the last snapshot; > last after confirmation */
+  int suspect;        /* a confirmation judges the window's suspects: the
+                         window of lc_verdict_wants_more, or end > last */
 };
 
 /* Returns the LC_RULE_* bits of `a` that the series (count, size) breaks. */
@@ -72,6 +80,84 @@ judge_rules(const struct lc_assert *a, const struct judge *j,
     if (rising)
       bad |= LC_RULE_STEADY_GROWTH;
   }
+  return bad;
+}
+
+/* The steady-growth floors of a memory kind: per interval and in all. */
+static void
+memory_floor(enum lc_mem_kind kind, uint64_t *step, uint64_t *rise)
+{
+  int resident = kind == LC_MEM_RSS || kind == LC_MEM_TREE_RSS ||
+                 kind == LC_MEM_HEAP_TOTAL;
+  *step = resident ? LC_MEM_STEP_MIN : LC_MEM_EXT_STEP_MIN;
+  *rise = resident ? LC_MEM_RISE_MIN : LC_MEM_EXT_RISE_MIN;
+}
+
+/* The least-squares slope of v[first..last] per interval, bytes. */
+static double
+memory_slope(const uint64_t *v, size_t first, size_t last)
+{
+  size_t i, n = last - first + 1;
+  double mx = (double)(n - 1) / 2.0, my = 0, sxy = 0, sxx = 0;
+  if (last <= first)
+    return 0;
+  for (i = first; i <= last; i++)
+    my += (double)v[i];
+  my /= (double)n;
+  for (i = first; i <= last; i++) {
+    double dx = (double)(i - first) - mx;
+    sxy += dx * ((double)v[i] - my);
+    sxx += dx * dx;
+  }
+  return sxy / sxx;
+}
+
+enum { MEM_FLAT = 0, MEM_TREND = 1, MEM_EVERY = 2 };
+
+/* How the memory values `v` grow over the measured window:
+ * MEM_EVERY when they rise by the step floor in every interval and by the
+ * total floor in all (see LC_MEM_STEP_MIN); MEM_TREND, only when a
+ * confirmation judges the window's suspects (j->suspect), when they rise
+ * by the total floor and their least-squares slope is at least the step
+ * floor per interval although some interval rose less or fell; else
+ * MEM_FLAT. */
+static int
+memory_growth(enum lc_mem_kind kind, const uint64_t *v, const struct judge *j)
+{
+  uint64_t step, rise;
+  size_t i;
+  int every = 1;
+  memory_floor(kind, &step, &rise);
+  if (j->last <= j->first || v[j->last] < v[j->first] + rise)
+    return MEM_FLAT;
+  for (i = j->first; i < j->last; i++)
+    every = every && v[i + 1] >= v[i] + step;
+  if (every)
+    return MEM_EVERY;
+  if (j->suspect && memory_slope(v, j->first, j->last) >= (double)step)
+    return MEM_TREND;
+  return MEM_FLAT;
+}
+
+static int
+memory_rises(enum lc_mem_kind kind, const uint64_t *v, const struct judge *j)
+{
+  return memory_growth(kind, v, j) != MEM_FLAT;
+}
+
+/* The rules of a memory assertion that the memory row's values break. */
+static unsigned
+judge_memory(const struct lc_assert *a, const struct judge *j,
+             const uint64_t *v, int64_t *growth_bytes)
+{
+  unsigned bad = 0;
+  *growth_bytes = diff_i64(v[j->last], v[j->first]);
+  if (a->has_max_growth_bytes && *growth_bytes > a->max_growth_bytes)
+    bad |= LC_RULE_MAX_GROWTH_BYTES;
+  if (a->has_max_bytes && as_i64(v[j->last]) > a->max_bytes)
+    bad |= LC_RULE_MAX_BYTES;
+  if (a->steady_growth_forbid && memory_rises(a->memory, v, j))
+    bad |= LC_RULE_STEADY_GROWTH;
   return bad;
 }
 
@@ -106,7 +192,8 @@ add_limit_bytes(struct lc_buf *b, int64_t v)
 }
 
 static void
-add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad)
+add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad,
+          enum lc_mem_kind memory)
 {
   int several = (bad & (bad - 1)) != 0, n = 0;
   lc_buf_addstr(b, several ? "limits " : "limit ");
@@ -126,6 +213,16 @@ add_rules(struct lc_buf *b, const struct lc_assert *a, unsigned bad)
   }
   if (bad & LC_RULE_STEADY_GROWTH)
     lc_buf_addf(b, "%ssteady_growth forbid", n++ ? ", " : "");
+  if ((bad & LC_RULE_STEADY_GROWTH) && memory) {
+    uint64_t step, rise;
+    memory_floor(memory, &step, &rise);
+    lc_buf_addstr(b, " (a rise of ");
+    add_limit_bytes(b, (int64_t)step);
+    lc_buf_addstr(b, " or more in every interval, or as the least-squares "
+                     "trend when confirmed; ");
+    add_limit_bytes(b, (int64_t)rise);
+    lc_buf_addstr(b, " in all)");
+  }
   if (bad & LC_RULE_OBJECT_GROWTH)
     lc_buf_addf(b, "%sno single object growing by %d B and 10%% or more",
                 n++ ? ", " : "", LC_OBJECT_GROWTH_MIN);
@@ -159,8 +256,31 @@ add_growth(struct lc_buf *b, int64_t growth, int64_t growth_bytes,
               plural(measured, "snapshot", "snapshots"));
 }
 
+/* The memory rows the default assertion judges. */
+static const enum lc_mem_kind default_memory[] = {LC_MEM_RSS, LC_MEM_EXTERNAL};
+
+/* "; (rss) +1.2 MB, (external) +0 B" for the rows sampled. */
+static void
+add_default_memory(struct lc_buf *b, const struct lc_series *ser,
+                   const struct judge *j)
+{
+  size_t i;
+  const char *sep = "; ";
+  for (i = 0; i < sizeof(default_memory) / sizeof(default_memory[0]); i++) {
+    const struct lc_series_row *row = lc_series_memory(ser, default_memory[i]);
+    char g[LC_BYTES_MAX];
+    if (!row)
+      continue;
+    lc_format_bytes(g, sizeof(g),
+                    diff_i64(row->size[j->last], row->size[j->first]), 1);
+    lc_buf_addf(b, "%s%s %s", sep, row->name, g);
+    sep = ", ";
+  }
+}
+
 static char *
-result_message(const struct lc_assert_result *r, const struct judge *j)
+result_message(const struct lc_assert_result *r, const struct lc_series *ser,
+               const struct judge *j)
 {
   const unsigned growth_rules =
       LC_RULE_MAX_GROWTH | LC_RULE_MAX_GROWTH_BYTES | LC_RULE_STEADY_GROWTH;
@@ -177,11 +297,40 @@ result_message(const struct lc_assert_result *r, const struct judge *j)
                   measured);
     else
       lc_buf_addf(&b,
-                  "%s @%u grew by %s over %zu snapshots without new "
+                  "%s%s @%u grew by %s over %zu snapshots without new "
                   "objects",
+                  lc_row_is_backing_store(f->row->name)
+                      ? "ArrayBuffer backing store "
+                      : "",
                   f->row->name, f->object_id, g, measured);
     lc_buf_addstr(&b, "; ");
-    add_rules(&b, r->a, f->failed_rules);
+    add_rules(&b, r->a, f->failed_rules, LC_MEM_NONE);
+    if (r->nfindings > 1)
+      lc_buf_addf(&b, " (and %zu more)", r->nfindings - 1);
+  } else if (r->failed && r->findings[0].row && r->findings[0].row->memory) {
+    const struct lc_finding *f = &r->findings[0];
+    char g[LC_BYTES_MAX], s[LC_BYTES_MAX];
+    lc_format_bytes(g, sizeof(g), f->growth_bytes, 1);
+    lc_format_bytes(s, sizeof(s), as_i64(f->size[j->last]), 0);
+    if (f->failed_rules & (LC_RULE_MAX_GROWTH_BYTES | LC_RULE_STEADY_GROWTH)) {
+      lc_buf_addf(&b, "%s grew by %s over %zu snapshots", f->row->name, g,
+                  measured);
+      if (f->failed_rules & LC_RULE_MAX_BYTES)
+        lc_buf_addf(&b, " to %s", s);
+      if ((f->failed_rules & LC_RULE_STEADY_GROWTH) &&
+          memory_growth(f->row->memory, f->size, j) == MEM_EVERY) {
+        lc_buf_addstr(&b, ", rising in every interval");
+      } else if (f->failed_rules & LC_RULE_STEADY_GROWTH) {
+        char t[LC_BYTES_MAX];
+        double slope = memory_slope(f->size, j->first, j->last);
+        lc_format_bytes(t, sizeof(t), (int64_t)slope, 1);
+        lc_buf_addf(&b, ", a trend of %s per interval", t);
+      }
+    } else {
+      lc_buf_addf(&b, "%s is %s at the last snapshot", f->row->name, s);
+    }
+    lc_buf_addstr(&b, "; ");
+    add_rules(&b, r->a, f->failed_rules, f->row->memory);
     if (r->nfindings > 1)
       lc_buf_addf(&b, " (and %zu more)", r->nfindings - 1);
   } else if (r->failed) {
@@ -204,10 +353,19 @@ result_message(const struct lc_assert_result *r, const struct judge *j)
                   plural(last_count, "object", "objects"), s);
     }
     lc_buf_addstr(&b, "; ");
-    add_rules(&b, r->a, f->failed_rules);
+    add_rules(&b, r->a, f->failed_rules, LC_MEM_NONE);
     if (r->nfindings > 1)
       lc_buf_addf(&b, " (and %zu more %s)", r->nfindings - 1,
                   plural(r->nfindings - 1, "constructor", "constructors"));
+  } else if (r->a->memory) {
+    const char *name = lc_series_mem_name(r->a->memory);
+    char g[LC_BYTES_MAX];
+    lc_format_bytes(g, sizeof(g), r->growth_bytes, 1);
+    if (r->nmatched)
+      lc_buf_addf(&b, "held: %s grew by %s over %zu snapshots", name, g,
+                  measured);
+    else
+      lc_buf_addf(&b, "held: no %s samples (snapshots read from files)", name);
   } else if (r->a->is_total) {
     lc_buf_addstr(&b, "held: total growth ");
     add_growth(&b, r->growth, r->growth_bytes, measured);
@@ -225,6 +383,7 @@ result_message(const struct lc_assert_result *r, const struct judge *j)
       lc_buf_addf(&b, "; V8 internals %s (budget ", g);
       add_limit_bytes(&b, LC_INTERNALS_BUDGET);
       lc_buf_addch(&b, ')');
+      add_default_memory(&b, ser, j);
     }
   }
   if (!r->failed && r->nnotes)
@@ -322,6 +481,20 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
       }
     }
   }
+  for (i = 0; i < sizeof(default_memory) / sizeof(default_memory[0]); i++) {
+    const struct lc_series_row *row = lc_series_memory(ser, default_memory[i]);
+    if (row && memory_rises(row->memory, row->size, j)) {
+      struct lc_finding f;
+      memset(&f, 0, sizeof(f));
+      f.row = row;
+      f.count = row->count;
+      f.size = row->size;
+      f.failed_rules = LC_RULE_STEADY_GROWTH;
+      f.growth_bytes = diff_i64(row->size[j->last], row->size[j->first]);
+      LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);
+      r->findings[r->nfindings++] = f;
+    }
+  }
   for (i = 0; i < ser->nrows; i++)
     if (!ignored[i] && lc_row_is_internal(ser->rows[i].name))
       internal +=
@@ -342,6 +515,29 @@ eval_default_extra(struct lc_assert_result *r, const struct lc_series *ser,
           f.own[k] += ser->rows[i].size[k];
     LC_ALLOC_GROW(r->findings, r->nfindings + 1, *alloc);
     r->findings[r->nfindings++] = f;
+  }
+}
+
+/* A memory assertion: its memory row, when it was sampled. */
+static void
+eval_memory(struct lc_assert_result *r, const struct lc_series *ser,
+            const struct judge *j)
+{
+  const struct lc_series_row *row = lc_series_memory(ser, r->a->memory);
+  struct lc_finding f;
+  if (!row)
+    return;
+  memset(&f, 0, sizeof(f));
+  f.row = row;
+  f.count = row->count;
+  f.size = row->size;
+  f.failed_rules = judge_memory(r->a, j, row->size, &f.growth_bytes);
+  r->nmatched = 1;
+  r->growth_bytes = f.growth_bytes;
+  if (f.failed_rules) {
+    r->findings = lc_xmalloc(sizeof(*r->findings));
+    r->findings[0] = f;
+    r->nfindings = 1;
   }
 }
 
@@ -464,11 +660,57 @@ rule_series(const struct lc_finding *f, unsigned bit, int *step, int *bytes)
 {
   *step = bit == LC_RULE_OBJECT_GROWTH;
   *bytes = !(bit & COUNT_RULES);
+  if (f->row && f->row->memory) {
+    *bytes = 1; /* a memory row: every rule judges its bytes */
+    return f->size;
+  }
   if (bit == LC_RULE_INTERNALS)
     return f->own;
   if (bit & COUNT_RULES)
     return f->count;
   return f->size;
+}
+
+/* The rise of one interval that counts for finding `f` in a confirmation:
+ * any rise (0), or for a memory row its step floor, below which RSS and
+ * external memory move without a leak. */
+static uint64_t
+rise_floor(const struct lc_finding *f)
+{
+  uint64_t step = 0, rise;
+  if (f->row && f->row->memory)
+    memory_floor(f->row->memory, &step, &rise);
+  return step;
+}
+
+/* Nonzero when v rose from k-1 to k by more than `floor` (floor 0: rose
+ * at all), k being confirmation snapshot k - last (its interval holds
+ * lc_confirm_scale drive intervals, each owed the floor). */
+static int
+rose(const uint64_t *v, size_t k, size_t last, uint64_t floor)
+{
+  return floor ? v[k] >= v[k - 1] + floor * lc_confirm_scale(k - last)
+               : v[k] > v[k - 1];
+}
+
+/* lc_confirm_goes_on for the series v of finding f; a memory row must also
+ * rise over the confirmation by its step floor per interval on average
+ * (the window's own noise floor), so that a clean program's slow creep
+ * after a one-time jump is not taken for the leak going on. */
+static int
+goes_on(const struct lc_finding *f, const uint64_t *v, int step,
+        const struct judge *j)
+{
+  uint64_t floor = rise_floor(f), time = 0;
+  size_t c;
+  if (!lc_confirm_goes_on(v, step ? f->refs : NULL, j->first, j->last, j->end,
+                          step))
+    return 0;
+  /* The floor is per drive interval: a confirmation interval holds
+   * lc_confirm_scale of them. */
+  for (c = 1; c <= j->end - j->last; c++)
+    time += lc_confirm_scale(c);
+  return !floor || v[j->end] >= v[j->last] + floor * time;
 }
 
 /* "Map @123: grew +3.5 KB, then flat for 6 snapshots" */
@@ -524,8 +766,7 @@ confirm_findings(struct lc_assert_result *r, const struct judge *j)
       if (!(bits & bit))
         continue;
       v = rule_series(f, bit, &step, &bytes);
-      if (v && lc_confirm_goes_on(v, step ? f->refs : NULL, j->first, j->last,
-                                  j->end, step))
+      if (v && goes_on(f, v, step, j))
         continue;
       f->failed_rules &= ~bit;
       if (!note && v)
@@ -581,6 +822,8 @@ eval_all(const struct lc_check *check, const struct lc_series *ser,
     if (ser->nsnap == 0) {
       /* Nothing was measured: no row matches and a total stays 0. */
       r->nmatched = r->a->is_total ? 1 : 0;
+    } else if (r->a->memory) {
+      eval_memory(r, ser, &j);
     } else if (r->a->is_total) {
       eval_total(r, ser, ignored, &j);
     } else {
@@ -594,7 +837,7 @@ eval_all(const struct lc_check *check, const struct lc_series *ser,
       r->message = lc_xstrdup("held: total growth +0 objects (+0 B) over 0 "
                               "snapshots");
     else
-      r->message = result_message(r, &j);
+      r->message = result_message(r, ser, &j);
   }
   free(ignored);
   *out = res;
@@ -611,6 +854,7 @@ window(const struct lc_series *ser, size_t planned)
   j.end = ser->nsnap ? ser->nsnap - 1 : 0;
   j.last = planned && planned - 1 < j.end ? planned - 1 : j.end;
   j.first = ser->warmup < j.last ? ser->warmup : j.last;
+  j.suspect = j.end > j.last;
   return j;
 }
 
@@ -641,6 +885,7 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
   int suspects = 0, unsettled = 0, confirmed = 0;
 
   w.end = w.last; /* the window's suspects, unconfirmed */
+  w.suspect = 1;
   if (j.last <= j.first)
     return 0;
   eval_all(check, ser, &w, &res);
@@ -651,6 +896,7 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
       for (bit = 1; bits && bit <= LC_RULE_INTERNALS; bit <<= 1) {
         int step, bytes;
         size_t k, flat = 0, rising = 0;
+        uint64_t floor;
         const uint64_t *v;
         if (!(bits & bit))
           continue;
@@ -658,14 +904,14 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         if (!v)
           continue;
         suspects = 1;
-        /* Trailing intervals without a rise, and with one. */
-        for (k = j.end; k > j.last && v[k] <= v[k - 1]; k--)
+        /* Trailing intervals without a rise, and with one (for a memory
+         * row, a rise of its step floor). */
+        floor = rise_floor(fd);
+        for (k = j.end; k > j.last && !rose(v, k, j.last, floor); k--)
           flat++;
-        for (k = j.end; k > j.last && v[k] > v[k - 1]; k--)
+        for (k = j.end; k > j.last && rose(v, k, j.last, floor); k--)
           rising++;
-        if (m &&
-            lc_confirm_goes_on(v, step ? fd->refs : NULL, j.first, j.last,
-                               j.end, step) &&
+        if (m && goes_on(fd, v, step, &j) &&
             (step ? m >= LC_CONFIRM_RISING
                   : rising >= LC_CONFIRM_RISING && rising == m))
           confirmed = 1;
@@ -689,7 +935,7 @@ lc_verdict_remessage(struct lc_assert_result *r, const struct lc_series *ser)
     return;
   j = window(ser, r->planned);
   free(r->message);
-  r->message = result_message(r, &j);
+  r->message = result_message(r, ser, &j);
 }
 
 void
@@ -785,7 +1031,7 @@ lc_verdict_refresh(struct lc_assert_result *r, const struct lc_series *ser)
   struct judge j = window(ser, r->planned);
   r->failed = r->nfindings > 0;
   free(r->message);
-  r->message = result_message(r, &j);
+  r->message = result_message(r, ser, &j);
   if (!r->failed && r->naccepted) {
     struct lc_buf b = LC_BUF_INIT;
     size_t i, nallow = 0;

@@ -21,6 +21,13 @@
  * the steady-growth rule; the HTML report lists them against it. */
 int lc_row_is_internal(const char *name);
 
+/* Nonzero for the row of ArrayBuffer backing stores, "system /
+ * JSArrayBufferData": native nodes whose size is the bytes a buffer holds
+ * outside the V8 heap.  One of the internal rows (its growth counts in the
+ * budget), but a single store growing in place (a resizable ArrayBuffer)
+ * is named as a backing store in messages and explanations. */
+int lc_row_is_backing_store(const char *name);
+
 /* The default assertion's budget for V8 internals' growth, in bytes. */
 #define LC_INTERNALS_BUDGET (1024 * 1024)
 /* An object followed by id fails the default assertion when its size
@@ -29,6 +36,28 @@ int lc_row_is_internal(const char *name);
  * size by more than 16 B over the measured window; a queue of numbers
  * growing by 4 per tick grows its one array by 1 KB (+56%). */
 #define LC_OBJECT_GROWTH_MIN 512
+
+/* Steady growth of a memory row (`memory: …, steady_growth: forbid`, and
+ * the default assertion on (rss) and (external)): the value rises by at
+ * least a total floor from the first measured snapshot to the last, and
+ * either by a step floor in every measured interval or, only when a
+ * confirmation judges the window (lc_verdict_eval_confirmed with
+ * confirmation snapshots, lc_verdict_wants_more), with a least-squares
+ * slope of at least the step floor per interval (dips tolerated).  Through
+ * a confirmation a memory suspect must go on growing
+ * (lc_confirm_goes_on) and rise by the step floor per confirmation
+ * interval on average; only a rise of the step floor counts as rising
+ * there.  Resident sizes ((rss),
+ * (process tree rss), (heap total)) are noisier than V8's own counts
+ * ((external), (array buffers), (heap used)), so they get a higher floor.
+ * Chosen from measurements through leakcheck of the clean programs of
+ * specs/corpus and specs/native (README.md, "Native memory"): a clean
+ * program's RSS rose by up to 200 KB in every interval of a fast run;
+ * its external memory never rose in every interval. */
+#define LC_MEM_STEP_MIN (768 * 1024) /* resident sizes, per interval */
+#define LC_MEM_RISE_MIN (2 * 1024 * 1024)
+#define LC_MEM_EXT_STEP_MIN (64 * 1024) /* V8's counts, per interval */
+#define LC_MEM_EXT_RISE_MIN (256 * 1024)
 
 /* The rules of one assertion, as bits of lc_finding.failed_rules. */
 enum lc_rule {
@@ -46,7 +75,9 @@ enum lc_rule {
  * neither the series nor the result is changed or freed. */
 struct lc_finding {
   const struct lc_series_row *row; /* NULL for a total assertion and the
-                                      internals budget */
+                                      internals budget; a memory row
+                                      (row->memory) for a memory finding,
+                                      whose `count` is all zeros */
   uint32_t object_id;           /* LC_RULE_OBJECT_GROWTH: the growing object */
   const uint64_t *refs;         /* LC_RULE_OBJECT_GROWTH: [nsnap], what its
                                    contents point to (lc_big_object.refs) */
@@ -69,7 +100,8 @@ struct lc_finding {
   char *why;     /* owned, may be NULL: why the row grows, several lines
                     without a trailing newline: the shortest retainer path from
                     a GC root to one new object that survived, its retained
-                    size.  Filled after evaluation, by the analysis stage. */
+                    size; for a memory row, what the snapshots know about
+                    it.  Filled after evaluation, by the analysis stage. */
 };
 
 /*
@@ -91,9 +123,18 @@ struct lc_finding {
  *   max_growth 0, steady_growth forbid" when several), byte limits written
  *   "2 MB" when exact, else "1500 B"; N counts the other findings ("and 1
  *   more constructor").
+ *   failed, a memory row M ("(rss)"): "M grew by B over K snapshots[ to
+ *     S][, rising in every interval]; limit RULES" or "M is S at the last
+ *     snapshot; limit RULES"; steady_growth of a memory row is written
+ *     "steady_growth forbid (a rise of 768 KB or more in every interval,
+ *     2 MB in all)" (64 KB and 256 KB for V8's counts);
  *   held:
  *     "held: worst growth G objects (B) across N constructors" (G and B are
- *      maxima over the matched rows, maybe of two different rows)
+ *      maxima over the matched rows, maybe of two different rows); the
+ *      default assertion adds the growth of (rss) and (external) when
+ *      sampled: "; (rss) +1.2 MB, (external) +0 B"
+ *     "held: M grew by B over K snapshots" (a memory assertion)
+ *     "held: no M samples (snapshots read from files)"
  *     "held: no constructor matched 'PATTERN'"
  *     "held: total growth G objects (B) over K snapshots"
  *
@@ -200,6 +241,9 @@ void lc_leak_release(struct lc_leak *l);
  * rows not ignored.  Growth is count[last] - count[warmup] (and the same
  * for sizes); max_count/max_bytes look at the last snapshot; steady_growth
  * forbid fails when the count rises strictly in every measured interval.
+ * A memory assertion judges its memory row (ser->mem) in bytes; the
+ * default assertion also forbids steady growth of (rss) and (external)
+ * (LC_MEM_STEP_MIN; without a confirmation, only the every-interval form).
  * Fills `*out` with an array of check->nasserts results (caller frees with
  * lc_verdict_free; NULL when there are none).  Returns the number of failed
  * assertions. */
@@ -337,6 +381,9 @@ struct lc_check_result {
   int tracking_crash; /* node died by this signal with allocation tracking
                          on, and the check was run again without it (this
                          result is the second run's); 0 otherwise */
+  int rss_rerun;      /* a resident size failed under allocation tracking,
+                         which grows it by itself: the check was run again
+                         without tracking, and this is that run's result */
 };
 
 /* Frees what `r` owns (texts, series, results) and zeroes it; `check` is

@@ -526,6 +526,45 @@ START_TEST(test_drive_call)
 }
 END_TEST
 
+/* `memory:` assertions: the kind, the rules, the label. */
+START_TEST(test_memory_asserts)
+{
+  static const char yml[] = HEAD "    assert:\n"
+                                 "      - memory: rss\n"
+                                 "        max_growth_bytes: 20MB\n"
+                                 "      - memory: external\n"
+                                 "        steady_growth: forbid\n"
+                                 "      - memory: process_tree_rss\n"
+                                 "        max_bytes: 1GB\n";
+  static const enum lc_mem_kind kinds[] = {LC_MEM_RSS, LC_MEM_EXTERNAL,
+                                           LC_MEM_TREE_RSS};
+  struct lc_config cfg = LC_CONFIG_INIT;
+  struct lc_err err = LC_ERR_INIT;
+  const struct lc_check *c;
+  size_t i;
+  ck_assert_int_eq(lc_config_parse(&cfg, CFG_PATH, yml, strlen(yml), &err), 0);
+  c = &cfg.checks[0];
+  ck_assert_uint_eq(c->nasserts, 3);
+  for (i = 0; i < 3; i++) {
+    ck_assert_int_eq(c->asserts[i].memory, kinds[i]);
+    ck_assert_int_eq(c->asserts[i].is_total, 0);
+    ck_assert_int_eq(c->asserts[i].is_default, 0);
+  }
+  ck_assert_str_eq(c->asserts[0].label, "memory rss: max_growth_bytes 20MB");
+  ck_assert_int_eq(c->asserts[0].has_max_growth_bytes, 1);
+  ck_assert_int_eq(c->asserts[0].max_growth_bytes, 20 * 1024 * 1024);
+  ck_assert_uint_eq(c->asserts[0].mark.line, 6);
+  ck_assert_uint_eq(c->asserts[0].mark.col, 9);
+  ck_assert_str_eq(c->asserts[1].label, "memory external: steady_growth forbid");
+  ck_assert_int_eq(c->asserts[1].steady_growth_forbid, 1);
+  ck_assert_str_eq(c->asserts[2].label,
+                   "memory process_tree_rss: max_bytes 1GB");
+  ck_assert_str_eq(lc_mem_kind_key(LC_MEM_ARRAY_BUFFERS), "array_buffers");
+  ck_assert_str_eq(lc_mem_kind_key(LC_MEM_NONE), "");
+  lc_config_release(&cfg);
+}
+END_TEST
+
 START_TEST(test_drive_call_defaults)
 {
   static const char yml[] = HEAD "    drive:\n      call: default\n"
@@ -910,12 +949,49 @@ static const struct bad_case bad_cases[] = {
     {HEAD "    assert: [x]\n", 0, 5, 14,
      "assertion must be a mapping; got 'x'"},
     {HEAD "    assert:\n      - max_growth: 0\n", 0, 6, 9,
-     "assertion is missing 'constructor' or 'total'"},
+     "assertion is missing 'constructor', 'total' or 'memory'"},
     {ASSERT_HEAD, 0, 6, 9,
      "assertion has no rule; expected one of: max_growth, max_growth_bytes, "
      "max_count, max_bytes, steady_growth"},
     {ASSERT_HEAD "        total: true\n        max_growth: 0\n", 0, 7, 9,
-     "assertion has both 'constructor' and 'total'; expected exactly one"},
+     "assertion has both 'constructor' and 'total'; expected exactly one of "
+     "'constructor', 'total', 'memory'"},
+    {ASSERT_HEAD "        memory: rss\n        max_bytes: 1GB\n", 0, 7, 9,
+     "assertion has both 'constructor' and 'memory'; expected exactly one of "
+     "'constructor', 'total', 'memory'"},
+    {HEAD "    assert:\n      - memory: rss\n        total: true\n"
+          "        max_bytes: 1GB\n",
+     0, 7, 9,
+     "assertion has both 'total' and 'memory'; expected exactly one of "
+     "'constructor', 'total', 'memory'"},
+    {HEAD "    assert:\n      - memory: externl\n        max_bytes: 1GB\n", 0,
+     6, 17,
+     "'memory' must be one of rss, heap_used, heap_total, external, "
+     "array_buffers, process_tree_rss; got 'externl'; did you mean "
+     "'external'?"},
+    {HEAD "    assert:\n      - memory: RSS\n        max_bytes: 1GB\n", 0, 6,
+     17,
+     "'memory' must be one of rss, heap_used, heap_total, external, "
+     "array_buffers, process_tree_rss; got 'RSS'; did you mean 'rss'?"},
+    {HEAD "    assert:\n      - memory: [rss]\n        max_bytes: 1GB\n", 0,
+     6, 17,
+     "'memory' must be one of rss, heap_used, heap_total, external, "
+     "array_buffers, process_tree_rss; got a list"},
+    {HEAD "    assert:\n      - memory: swap\n        max_bytes: 1GB\n", 0, 6,
+     17,
+     "'memory' must be one of rss, heap_used, heap_total, external, "
+     "array_buffers, process_tree_rss; got 'swap'"},
+    {HEAD "    assert:\n      - memory: rss\n        max_growth: 0\n", 0, 7,
+     21,
+     "'max_growth' counts objects; a memory assertion measures bytes: use "
+     "'max_growth_bytes'"},
+    {HEAD "    assert:\n      - memory: rss\n        max_count: 9\n", 0, 7,
+     20,
+     "'max_count' counts objects; a memory assertion measures bytes: use "
+     "'max_bytes'"},
+    {HEAD "    assert:\n      - memory: rss\n", 0, 6, 9,
+     "assertion has no rule; expected one of: max_growth, max_growth_bytes, "
+     "max_count, max_bytes, steady_growth"},
     {HEAD "    assert:\n      - total: false\n", 0, 6, 16,
      "'total' must be true; got 'false'"},
     {HEAD "    assert:\n      - total: \"true\"\n", 0, 6, 16,
@@ -929,7 +1005,8 @@ static const struct bad_case bad_cases[] = {
      "unknown key 'max_grwoth' in assertion; did you mean 'max_growth'?"},
     {ASSERT_HEAD "        limit: 0\n", 0, 7, 9,
      "unknown key 'limit' in assertion; expected one of: constructor, total, "
-     "max_growth, max_growth_bytes, max_count, max_bytes, steady_growth"},
+     "memory, max_growth, max_growth_bytes, max_count, max_bytes, "
+     "steady_growth"},
     {ASSERT_HEAD "        max_growth: 0\n        max_growth: 1\n", 0, 8, 9,
      "duplicate key 'max_growth'"},
     {ASSERT_HEAD "        max_growth: -1\n", 0, 7, 21,
@@ -1300,6 +1377,7 @@ lc_test_suite(void)
                       sizeof(dir_cases) / sizeof(dir_cases[0]));
   tcase_add_test(tc, test_load);
   tcase_add_test(tc, test_drive_call);
+  tcase_add_test(tc, test_memory_asserts);
   tcase_add_test(tc, test_drive_call_defaults);
   tcase_add_test(tc, test_drive_http);
   tcase_add_loop_test(tc, test_drive_http_url, 0,

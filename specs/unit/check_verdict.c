@@ -14,7 +14,7 @@
 #include "verdict/known.h"
 #include "verdict/verdict.h"
 
-#define MAXSNAP 6
+#define MAXSNAP 12
 #define MAXROWS 6
 #define ABSENT UINT64_MAX /* the row is not in that snapshot's Summary */
 
@@ -597,6 +597,265 @@ END_TEST
 
 /* ---- lc_format_bytes --------------------------------------------------- */
 
+#define CSNAP_MEM 12
+
+/* Memory rows: kept apart from the constructor rows, judged in bytes by
+ * `memory:` assertions and by the default assertion's steady-growth rule
+ * on (rss) and (external), with the LC_MEM_STEP_MIN / LC_MEM_RISE_MIN
+ * floor. */
+#define MB (1024 * 1024)
+#define KB 1024
+struct mcase {
+  const char *what;
+  enum lc_mem_kind kind; /* the row sampled and judged */
+  uint64_t v[5];         /* 5 snapshots, warmup 1 */
+  int is_default;        /* else a memory assertion with `rules` */
+  unsigned rules;
+  int64_t max_growth_bytes, max_bytes;
+  int failed;
+  const char *message;
+};
+/* clang-format off */
+static const struct mcase mcases[] = {
+    {"rss rising 1 MB an interval fails the default", LC_MEM_RSS,
+     {40 * MB, 50 * MB, 51 * MB, 52 * MB, 53 * MB}, 1, 0, 0, 0, 1,
+     "(rss) grew by +3.0 MB over 4 snapshots, rising in every interval; "
+     "limit steady_growth forbid (a rise of 768 KB or more in every "
+     "interval, or as the least-squares trend when confirmed; 2 MB in all)"},
+    {"a warm-up jump alone holds", LC_MEM_RSS,
+     {40 * MB, 50 * MB, 50 * MB, 50 * MB, 50 * MB}, 1, 0, 0, 0, 0,
+     "held: worst growth +0 objects (+0 B) across 1 constructor; V8 "
+     "internals +0 B (budget 1 MB); (rss) +0 B"},
+    {"one interval below the step floor holds", LC_MEM_EXTERNAL,
+     {1 * MB, 2 * MB, 3 * MB, 3 * MB + 63 * KB, 5 * MB}, 1, 0, 0, 0, 0,
+     "held: worst growth +0 objects (+0 B) across 1 constructor; V8 "
+     "internals +0 B (budget 1 MB); (external) +3.0 MB"},
+    {"exactly the step floor, under the total minimum, holds",
+     LC_MEM_EXTERNAL,
+     {0, 1 * MB, 1 * MB + 64 * KB, 1 * MB + 128 * KB, 1 * MB + 192 * KB},
+     1, 0, 0, 0, 0,
+     "held: worst growth +0 objects (+0 B) across 1 constructor; V8 "
+     "internals +0 B (budget 1 MB); (external) +192.0 KB"},
+    {"the floors exactly fail", LC_MEM_EXTERNAL,
+     {0, 1 * MB, 1 * MB + 64 * KB, 1 * MB + 128 * KB, 1 * MB + 256 * KB},
+     1, 0, 0, 0, 1,
+     "(external) grew by +256.0 KB over 4 snapshots, rising in every "
+     "interval; limit steady_growth forbid (a rise of 64 KB or more in "
+     "every interval, or as the least-squares trend when confirmed; 256 KB "
+     "in all)"},
+    {"the default ignores heap used", LC_MEM_HEAP_USED,
+     {0, 10 * MB, 20 * MB, 30 * MB, 40 * MB}, 1, 0, 0, 0, 0,
+     "held: worst growth +0 objects (+0 B) across 1 constructor; V8 "
+     "internals +0 B (budget 1 MB)"},
+    {"max_growth_bytes over", LC_MEM_RSS,
+     {0, 10 * MB, 31 * MB, 20 * MB, 31 * MB}, 0, LC_RULE_MAX_GROWTH_BYTES,
+     20 * MB, 0, 1,
+     "(rss) grew by +21.0 MB over 4 snapshots; limit max_growth_bytes "
+     "20 MB"},
+    {"max_growth_bytes exactly held", LC_MEM_RSS,
+     {0, 10 * MB, 31 * MB, 20 * MB, 30 * MB}, 0, LC_RULE_MAX_GROWTH_BYTES,
+     20 * MB, 0, 0, "held: (rss) grew by +20.0 MB over 4 snapshots"},
+    {"max_bytes over", LC_MEM_ARRAY_BUFFERS,
+     {0, 1, 2, 3, 2 * MB + 1}, 0, LC_RULE_MAX_BYTES, 0, 2 * MB, 1,
+     "(array buffers) is 2.0 MB at the last snapshot; limit max_bytes "
+     "2 MB"},
+    {"steady growth of a memory assertion", LC_MEM_HEAP_TOTAL,
+     {0, 1 * MB, 2 * MB, 3 * MB, 4 * MB}, 0,
+     LC_RULE_STEADY_GROWTH | LC_RULE_MAX_BYTES, 0, 1 * MB, 1,
+     "(heap total) grew by +3.0 MB over 4 snapshots to 4.0 MB, rising in "
+     "every interval; limits max_bytes 1 MB, steady_growth forbid (a rise "
+     "of 768 KB or more in every interval, or as the least-squares trend "
+     "when confirmed; 2 MB in all)"},
+    {"no samples (analyze): held", LC_MEM_NONE, {0}, 0,
+     LC_RULE_MAX_GROWTH_BYTES, 0, 0, 0,
+     "held: no (process tree rss) samples (snapshots read from files)"},
+};
+/* clang-format on */
+
+START_TEST(test_memory)
+{
+  const struct mcase *tc = &mcases[_i];
+  static const struct rowspec rows[] = {
+      {"Function", NULL, {10, 10, 10, 10, 10}, {640, 640, 640, 640, 640}},
+      {NULL, NULL, {0}, {0}}};
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_check check;
+  struct lc_assert_result *res;
+  struct lc_err err = LC_ERR_INIT;
+
+  memset(&check, 0, sizeof(check));
+  build_series(&ser, rows, 5, 1);
+  if (tc->kind)
+    lc_series_add_memory(&ser, tc->kind, tc->v);
+  ck_assert_uint_eq(ser.nrows, 1); /* memory rows stay apart */
+  memset(&a, 0, sizeof(a));
+  a.label = (char *)"test assertion";
+  if (tc->is_default) {
+    a.is_default = 1;
+    a.steady_growth_forbid = 1;
+    ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
+  } else {
+    a.memory = tc->kind ? tc->kind : LC_MEM_TREE_RSS;
+    a.has_max_growth_bytes = (tc->rules & LC_RULE_MAX_GROWTH_BYTES) != 0;
+    a.max_growth_bytes = tc->max_growth_bytes;
+    a.has_max_bytes = (tc->rules & LC_RULE_MAX_BYTES) != 0;
+    a.max_bytes = tc->max_bytes;
+    a.steady_growth_forbid = (tc->rules & LC_RULE_STEADY_GROWTH) != 0;
+  }
+  check.asserts = &a;
+  check.nasserts = 1;
+  ck_assert_uint_eq(lc_verdict_eval(&check, &ser, &res), (size_t)tc->failed);
+  ck_assert_msg(strcmp(res[0].message, tc->message) == 0,
+                "%s: message\n  got:      %s\n  expected: %s", tc->what,
+                res[0].message, tc->message);
+  if (tc->failed) {
+    const struct lc_finding *f = &res[0].findings[0];
+    struct lc_buf name = LC_BUF_INIT;
+    ck_assert_ptr_eq(f->row, lc_series_memory(&ser, tc->kind));
+    ck_assert_int_eq(f->row->memory, tc->kind);
+    lc_finding_name(&name, f);
+    ck_assert_str_eq(name.buf, lc_series_mem_name(tc->kind));
+    ck_assert_uint_eq(f->count[4], 0);
+    ck_assert_uint_eq(f->size[4], tc->v[4]);
+    lc_buf_release(&name);
+  }
+  lc_verdict_free(res, 1);
+  if (tc->is_default)
+    lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
+
+/* Memory rows through the confirmation: the default assertion on (rss),
+ * 6 planned snapshots (warmup 2), then confirmation snapshots.  A window
+ * that rises by its least-squares trend though one interval dips is a
+ * suspect only when confirmed; a suspect fails when it goes on rising by
+ * the step floor per confirmation interval. */
+static const struct mccase {
+  const char *what;
+  size_t nsnap;
+  uint64_t v[CSNAP_MEM];
+  int failed;        /* with the confirmation */
+  int window_failed; /* the window alone (lc_verdict_eval) */
+  int more;          /* lc_verdict_wants_more on the window alone */
+  const char *text;  /* in the message when failed, else the note */
+} mccases[] = {
+    {"steady growth goes on",
+     9,
+     {40 * MB, 41 * MB, 42 * MB, 43 * MB, 44 * MB, 45 * MB, 46 * MB, 47 * MB,
+      48 * MB},
+     1,
+     1,
+     1,
+     "(rss) grew by +3.0 MB over 4 snapshots, rising in every "
+     "interval"},
+    /* addon-malloc's miss (README): RSS fell twice while the leak waited */
+    {"a trend with dips, confirmed",
+     9,
+     {70 * MB, 75 * MB, 80 * MB, 80 * MB - 120 * KB, 84 * MB,
+      84 * MB - 160 * KB, 86 * MB, 88 * MB, 90 * MB},
+     1,
+     0,
+     1,
+     "(rss) grew by +3.8 MB over 4 snapshots, a trend of +1.6 MB "
+     "per interval"},
+    {"a trend with dips, then flat",
+     9,
+     {70 * MB, 75 * MB, 80 * MB, 80 * MB - 120 * KB, 84 * MB,
+      84 * MB - 160 * KB, 84 * MB, 84 * MB + 8 * KB, 84 * MB},
+     0,
+     0,
+     1,
+     "(rss): grew +3.8 MB, then +160.0 KB over 3 more snapshots"},
+    {"a jump, then a creep under the floor",
+     9,
+     {40 * MB, 41 * MB, 42 * MB, 43 * MB, 44 * MB, 45 * MB, 45 * MB + 200 * KB,
+      45 * MB + 400 * KB, 45 * MB + 600 * KB},
+     0,
+     1,
+     1,
+     "(rss): grew +3.0 MB, then +600.0 KB over 3 more snapshots"},
+    /* one jump is a trend over 4 snapshots: only a confirmation tells */
+    {"a jump at the window's end, then flat",
+     9,
+     {40 * MB, 41 * MB, 42 * MB, 42 * MB, 42 * MB, 45 * MB, 45 * MB, 45 * MB,
+      45 * MB},
+     0,
+     0,
+     1,
+     "(rss): grew +3.0 MB, then flat for 3 snapshots"},
+    {"under the total floor, no suspect",
+     6,
+     {40 * MB, 41 * MB, 42 * MB, 43 * MB, 42 * MB, 43 * MB + 1000 * KB},
+     0,
+     0,
+     0,
+     NULL},
+};
+
+START_TEST(test_memory_confirm)
+{
+  const struct mccase *tc = &mccases[_i];
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_check check;
+  struct lc_assert_result *res = NULL;
+  struct lc_err err = LC_ERR_INIT;
+  struct rowspec rows[2];
+  size_t k;
+
+  memset(rows, 0, sizeof(rows));
+  rows[0].name = "Function";
+  for (k = 0; k < tc->nsnap; k++) {
+    rows[0].count[k] = 10;
+    rows[0].size[k] = 640;
+  }
+  memset(&check, 0, sizeof(check));
+  build_series(&ser, rows, tc->nsnap, 2);
+  lc_series_add_memory(&ser, LC_MEM_RSS, tc->v);
+  memset(&a, 0, sizeof(a));
+  a.label = (char *)"test assertion";
+  a.is_default = 1;
+  a.steady_growth_forbid = 1;
+  ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
+  check.asserts = &a;
+  check.nasserts = 1;
+  check.snapshots = 6;
+  check.warmup = 2;
+  check.confirm_snapshots = 6;
+
+  if (tc->nsnap > 6) {
+    ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res),
+                      (size_t)tc->failed);
+    if (tc->failed) {
+      ck_assert_uint_eq(res[0].nfindings, 1);
+      ck_assert_uint_eq(res[0].findings[0].confirmed, tc->nsnap - 6);
+      ck_assert_msg(strstr(res[0].message, tc->text) != NULL,
+                    "%s: message\n  got:      %s\n  expected: %s", tc->what,
+                    res[0].message, tc->text);
+    } else {
+      ck_assert_uint_eq(res[0].nfindings, 0);
+      ck_assert_uint_eq(res[0].nnotes, 1);
+      ck_assert_str_eq(res[0].notes[0], tc->text);
+    }
+    lc_verdict_free(res, 1);
+  }
+  /* The window alone: what lc_verdict_eval says (no confirmation: the
+   * trend does not count) and whether a confirmation is asked for. */
+  lc_series_release(&ser);
+  ser = (struct lc_series)LC_SERIES_INIT;
+  build_series(&ser, rows, 6, 2);
+  lc_series_add_memory(&ser, LC_MEM_RSS, tc->v);
+  ck_assert_uint_eq(lc_verdict_eval(&check, &ser, &res),
+                    (size_t)tc->window_failed);
+  lc_verdict_free(res, 1);
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), tc->more);
+  lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
+
 static const struct bcase {
   int64_t bytes;
   int sign;
@@ -1134,6 +1393,10 @@ lc_test_suite(void)
   tcase_add_test(tc, test_known);
   tcase_add_loop_test(tc, test_baseline_bad, 0,
                       (int)(sizeof(bl_bad) / sizeof(bl_bad[0])));
+  tcase_add_loop_test(tc, test_memory, 0,
+                      (int)(sizeof(mcases) / sizeof(mcases[0])));
+  tcase_add_loop_test(tc, test_memory_confirm, 0,
+                      (int)(sizeof(mccases) / sizeof(mccases[0])));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("format_bytes");

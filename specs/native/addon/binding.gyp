@@ -1,0 +1,8 @@
+{
+  "targets": [
+    {
+      "target_name": "nativeleak",
+      "sources": ["nativeleak.c"]
+    }
+  ]
+}
