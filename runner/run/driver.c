@@ -31,7 +31,6 @@
 
 #include "base/jsonstr.h"
 #include "run/http.h"
-#include "verdict/verdict.h"
 
 #include "base/banned.h"
 
@@ -832,7 +831,6 @@ struct run {
   int ready;
   enum phase phase;
   unsigned next;   /* index of the next snapshot */
-  unsigned batch;  /* call, http: the calls or requests before it */
   unsigned target; /* snapshots to take: check->snapshots, more while the
                       callback asks to confirm */
   uint64_t confirm_deadline; /* 0, or when the confirmation must end */
@@ -1099,21 +1097,10 @@ send_snap(struct run *r)
   }
 }
 
-/* How many drive intervals lead to snapshot `next`: 1 up to the planned
- * last, then the growing confirmation intervals (verdict.h). */
-static unsigned
-interval_scale(const struct run *r)
-{
-  return r->next < r->check->snapshots
-             ? 1
-             : lc_confirm_scale(r->next + 1 - r->check->snapshots);
-}
-
 static void
 start_batch(struct run *r)
 {
-  r->batch = r->check->http.requests * interval_scale(r);
-  lc_http_start(r->http, r->batch);
+  lc_http_start(r->http, r->check->http.requests);
   r->phase = PH_LOAD;
 }
 
@@ -1126,8 +1113,7 @@ begin_interval(struct run *r)
   progress(r, LC_PROGRESS_WORKING, r->next, NULL);
   switch (r->check->drive) {
   case LC_DRIVE_CALL:
-    r->batch = r->check->call_times * interval_scale(r);
-    send_line(r, "run", r->batch);
+    send_line(r, "run", r->check->call_times);
     r->phase = PH_CALLS;
     break;
   case LC_DRIVE_HTTP:
@@ -1142,7 +1128,7 @@ begin_interval(struct run *r)
     break;
   default:
     r->phase = PH_WAIT;
-    r->next_at = now_ms() + r->check->every_ms * interval_scale(r);
+    r->next_at = now_ms() + r->check->every_ms;
     break;
   }
 }
@@ -1492,7 +1478,8 @@ handle_line(struct run *r, const char *line)
                       "the program could not write snapshot %u: %s", k,
                       *end ? end + 1 : "unknown error");
   if (!strncmp(line, "ran ", 4) && r->phase == PH_CALLS &&
-      parse_index(line + 4, &k, &end) == 0 && !*end && k == r->batch) {
+      parse_index(line + 4, &k, &end) == 0 && !*end &&
+      k == r->check->call_times) {
     send_snap(r);
     return 0;
   }
@@ -1873,14 +1860,14 @@ timed_out(struct run *r)
     lc_buf_addf(&why,
                 "; the %u calls of '%s' before snapshot %u had not "
                 "finished",
-                r->batch, c->call ? c->call : "default", r->next);
+                c->call_times, c->call ? c->call : "default", r->next);
     break;
   case PH_LOAD:
     lc_http_counts(r->http, &n);
     lc_buf_addf(&why,
                 "; %u of the %u requests before snapshot %u had been "
                 "answered",
-                n.batch_done, r->batch, r->next);
+                n.batch_done, c->http.requests, r->next);
     break;
   case PH_PORT:
     if (r->port)
@@ -1937,7 +1924,7 @@ program_ended(struct run *r)
     lc_buf_addf(&hint,
                 ", while leakcheck was sending requests (%u of %u "
                 "before snapshot %u answered or failed)",
-                n.batch_done, r->batch, r->next);
+                n.batch_done, c->http.requests, r->next);
     http_note(r);
   } else if (r->phase == PH_CALLS) {
     lc_buf_addf(&hint, ", while '%s' was being called before snapshot %u",

@@ -187,8 +187,7 @@ now_seconds(void)
 
 /* After snapshot k, the planned last or a confirmation one: 1 to ask the
  * driver for one more, within the check's confirmation budget (snapshots,
- * and time: the next one must fit, judged by the last interval, whose
- * drive part the next one doubles). */
+ * and time: the next one must fit, judged by the last interval). */
 static int
 want_more(struct run_ctx *ctx, unsigned k)
 {
@@ -199,7 +198,7 @@ want_more(struct run_ctx *ctx, unsigned k)
     return 0;
   if (!extra)
     ctx->confirm_t0 = now;
-  if (extra && (now - ctx->confirm_t0) + 2 * (now - ctx->prev_t) >
+  if (extra && (now - ctx->confirm_t0) + (now - ctx->prev_t) >
                    (double)c->confirm_timeout_ms / 1000.0)
     return 0;
   return lc_verdict_wants_more(c, ctx->series, c->snapshots);

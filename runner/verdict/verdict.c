@@ -582,7 +582,7 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
                    size_t last, size_t end, int step_growth)
 {
   size_t i, n = last - first, m = end - last, half, rises_w = 0, rises_c = 0;
-  double gw, gc, time_c = 0;
+  double gw, gc;
   if (end <= last || last <= first || v[end] <= v[last])
     return 0;
   if (step_growth) {
@@ -606,16 +606,13 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
   }
   gw = v[last] > v[first] ? (double)(v[last] - v[first]) : 0;
   /* The slope over the confirmation's second half, at least a quarter of
-   * the window's, per unit of the program's time (confirmation intervals
-   * grow: lc_confirm_scale): a warm-up or a cache reaching its bound
-   * slows down to nothing.  Not over all of it: growth that ends just
-   * after the window (a cache reaching its bound in the first confirmation
-   * interval) would carry the average. */
+   * the window's: a warm-up or a cache reaching its bound slows down to
+   * nothing.  Not over all of it: growth that ends just after the window
+   * (a cache reaching its bound in the first confirmation interval) would
+   * carry the average. */
   half = last + m / 2;
   gc = v[end] > v[half] ? (double)(v[end] - v[half]) : 0;
-  for (i = half; i < end; i++)
-    time_c += lc_confirm_scale(i + 1 - last);
-  if (gc * (double)n * 4 < gw * time_c)
+  if (gc * (double)n * 4 < gw * (double)(end - half))
     return 0;
   for (i = first; i < last; i++)
     rises_w += v[i + 1] > v[i];

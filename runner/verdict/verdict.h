@@ -300,19 +300,6 @@ size_t lc_confirm_flat_needed(const uint64_t *v, const uint64_t *refs,
                               size_t first, size_t last, size_t end,
                               int step_growth);
 
-/* Confirmation intervals grow: the interval that ends at confirmation
- * snapshot c (1-based) lasts lc_confirm_scale(c) times the drive's own
- * (its wait, its calls, its requests): 2, 4, 8, then 16 at most.  A cache
- * that fills in twice the window's time, or a buffer reaching its cap,
- * gets there within the confirmation; a leak keeps its rate per unit of
- * the program's time, which the rate rule measures. */
-#define LC_CONFIRM_SCALE_MAX 16
-static inline unsigned
-lc_confirm_scale(size_t c)
-{
-  return c >= 4 ? LC_CONFIRM_SCALE_MAX : 1u << c;
-}
-
 #define LC_CONFIRM_FLAT 3
 #define LC_CONFIRM_RISING 3
 #define LC_CONFIRM_STEPS 3
