@@ -414,20 +414,25 @@ restart(struct run_ctx *ctx, struct lc_check_result *res,
   lc_err_release(err);
 }
 
-/* Nonzero when a failing finding of `res` is a resident size ((rss),
- * (process tree rss)): what allocation tracking itself moves. */
+/* Nonzero when the failing findings of `res` are resident sizes only
+ * ((rss), (process tree rss)): what allocation tracking itself moves.
+ * A check that also fails on objects fails anyway, and keeps the tracked
+ * run's allocation sites. */
 static int
 tracking_moved_rss(const struct lc_check_result *res)
 {
   size_t i, j;
+  int rss = 0;
   for (i = 0; i < res->nresults; i++)
     for (j = 0; j < res->results[i].nfindings; j++) {
       const struct lc_finding *f = &res->results[i].findings[j];
       if (f->row &&
           (f->row->memory == LC_MEM_RSS || f->row->memory == LC_MEM_TREE_RSS))
-        return 1;
+        rss = 1;
+      else
+        return 0;
     }
-  return 0;
+  return rss;
 }
 
 /* Nonzero for the rows of JavaScript objects that hold memory outside the

@@ -681,13 +681,11 @@ rise_floor(const struct lc_finding *f)
 }
 
 /* Nonzero when v rose from k-1 to k by more than `floor` (floor 0: rose
- * at all), k being confirmation snapshot k - last (its interval holds
- * lc_confirm_scale drive intervals, each owed the floor). */
+ * at all). */
 static int
-rose(const uint64_t *v, size_t k, size_t last, uint64_t floor)
+rose(const uint64_t *v, size_t k, uint64_t floor)
 {
-  return floor ? v[k] >= v[k - 1] + floor * lc_confirm_scale(k - last)
-               : v[k] > v[k - 1];
+  return floor ? v[k] >= v[k - 1] + floor : v[k] > v[k - 1];
 }
 
 /* lc_confirm_goes_on for the series v of finding f; a memory row must also
@@ -698,16 +696,11 @@ static int
 goes_on(const struct lc_finding *f, const uint64_t *v, int step,
         const struct judge *j)
 {
-  uint64_t floor = rise_floor(f), time = 0;
-  size_t c;
+  uint64_t floor = rise_floor(f);
   if (!lc_confirm_goes_on(v, step ? f->refs : NULL, j->first, j->last, j->end,
                           step))
     return 0;
-  /* The floor is per drive interval: a confirmation interval holds
-   * lc_confirm_scale of them. */
-  for (c = 1; c <= j->end - j->last; c++)
-    time += lc_confirm_scale(c);
-  return !floor || v[j->end] >= v[j->last] + floor * time;
+  return !floor || v[j->end] >= v[j->last] + floor * (j->end - j->last);
 }
 
 /* "Map @123: grew +3.5 KB, then flat for 6 snapshots" */
@@ -904,9 +897,9 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         /* Trailing intervals without a rise, and with one (for a memory
          * row, a rise of its step floor). */
         floor = rise_floor(fd);
-        for (k = j.end; k > j.last && !rose(v, k, j.last, floor); k--)
+        for (k = j.end; k > j.last && !rose(v, k, floor); k--)
           flat++;
-        for (k = j.end; k > j.last && rose(v, k, j.last, floor); k--)
+        for (k = j.end; k > j.last && rose(v, k, floor); k--)
           rising++;
         if (m && goes_on(fd, v, step, &j) &&
             (step ? m >= LC_CONFIRM_RISING
