@@ -601,8 +601,18 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
     /* Fewer steps, but contents the snapshot cannot see (an Array or a
      * Set of small integers, stored unboxed): no way to tell a rehash
      * from more entries, and it grew on through the confirmation. */
-    return steps >= LC_CONFIRM_STEPS ||
-           (refs && refs[last] == 0 && refs[end] == 0);
+    if (steps >= LC_CONFIRM_STEPS)
+      return 1;
+    if (refs && refs[last] == 0 && refs[end] == 0) {
+      /* ... unless it has since stayed flat for as long as its own step
+       * pattern allows (a bounded array of integers filling up to its
+       * size: lru-cache's index arrays). */
+      size_t flat = 0;
+      for (i = end; i > last && v[i] <= v[i - 1]; i--)
+        flat++;
+      return flat < lc_confirm_flat_needed(v, refs, first, last, end, 1);
+    }
+    return 0;
   }
   gw = v[last] > v[first] ? (double)(v[last] - v[first]) : 0;
   /* The slope over the confirmation's second half, at least a quarter of
@@ -620,6 +630,16 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
     rises_c += v[i + 1] > v[i];
   /* Rising in at least half as large a share of the intervals. */
   return rises_c * n * 2 >= rises_w * m;
+}
+
+/* Intervals of first..end in which v rose. */
+static size_t
+steps_in(const uint64_t *v, size_t first, size_t end)
+{
+  size_t k, n = 0;
+  for (k = first; k < end; k++)
+    n += v[k + 1] > v[k];
+  return n;
 }
 
 size_t
@@ -902,7 +922,8 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         for (k = j.end; k > j.last && rose(v, k, floor); k--)
           rising++;
         if (m && goes_on(fd, v, step, &j) &&
-            (step ? m >= LC_CONFIRM_RISING
+            (step ? m >= LC_CONFIRM_RISING &&
+                        steps_in(v, j.first, j.end) >= LC_CONFIRM_STEPS
                   : rising >= LC_CONFIRM_RISING && rising == m))
           confirmed = 1;
         if (flat < lc_confirm_flat_needed(v, step ? fd->refs : NULL, j.first,

@@ -403,7 +403,9 @@ START_TEST(test_object_rule_internal)
 {
   static const struct rowspec rows[] = {
       {"Cache", NULL, {1, 1, 1, 1, 1, 1}, {300, 300, 300, 900, 1500, 2100}},
-      {"(object shape)", NULL, {1, 1, 1, 1, 1, 1},
+      {"(object shape)",
+       NULL,
+       {1, 1, 1, 1, 1, 1},
        {300, 300, 300, 900, 1500, 2100}},
       {NULL, NULL, {0}, {0}}};
   static const uint64_t sizes[] = {300, 300, 300, 900, 1500, 2100};
@@ -1316,6 +1318,14 @@ START_TEST(test_goes_on)
   {
     static const uint64_t none[8] = {0};
     static const uint64_t full[] = {200, 200, 200, 200, 200, 200, 200, 200};
+    /* lru-cache 7.8.1's index array (npm-lru-cache-maxsize fixed):
+     * stepped in the first confirmation interval, then flat for 5 (its
+     * last gap was 2): filled, not leaking. */
+    static const uint64_t zero[] = {2150,  5120,  7680,  7680,  11674, 11674,
+                                    17613, 17613, 17613, 17613, 17613, 17613};
+    static const uint64_t nozero[12] = {0};
+    ck_assert_int_eq(lc_confirm_goes_on(zero, nozero, 2, 5, 11, 1), 0);
+    ck_assert_int_eq(lc_confirm_goes_on(zero, nozero, 2, 5, 8, 1), 1);
     ck_assert_int_eq(lc_confirm_goes_on(map, none, 0, 3, 7, 1), 1);
     ck_assert_int_eq(lc_confirm_goes_on(map, full, 0, 3, 7, 1), 0);
     /* Flat through the confirmation: nothing went on, seen or not. */
