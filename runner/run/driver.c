@@ -155,16 +155,17 @@ become_subreaper(void)
     subreaper_set = 1;
 }
 
-/* The parent of `pid` from /proc/PID/stat, or -1. */
-static pid_t
-proc_ppid(pid_t pid)
+/* Reads /proc/PID/stat: the parent pid, and the resident pages when
+ * rss_pages is not NULL.  0, or -1 when it cannot be read. */
+static int
+read_stat(const char *pid, long *ppid, unsigned long long *rss_pages)
 {
-  char path[64], buf[512], *rp;
+  char path[64], buf[1024];
+  const char *p;
   ssize_t n;
-  long ppid;
-  int fd;
-  snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-  fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd, field;
+  snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return -1;
   n = read(fd, buf, sizeof(buf) - 1);
@@ -172,9 +173,34 @@ proc_ppid(pid_t pid)
   if (n <= 0)
     return -1;
   buf[n] = '\0';
-  /* "PID (COMM) S PPID ...": COMM may hold anything, ')' included. */
-  rp = strrchr(buf, ')');
-  if (!rp || sscanf(rp + 1, " %*c %ld", &ppid) != 1)
+  /* "pid (comm) state ppid …": comm may hold spaces and parentheses, so
+   * the fields are counted from its last ')'. */
+  p = strrchr(buf, ')');
+  if (!p)
+    return -1;
+  /* Field 3 (state) follows ") "; ppid is 4, rss is 24. */
+  for (field = 2; *p && field < 24; p++) {
+    if (*p != ' ')
+      continue;
+    field++;
+    if (field == 4)
+      *ppid = strtol(p + 1, NULL, 10);
+  }
+  if (field != 24)
+    return -1;
+  if (rss_pages)
+    *rss_pages = strtoull(p, NULL, 10);
+  return 0;
+}
+
+/* The parent of `pid` from /proc/PID/stat, or -1. */
+static pid_t
+proc_ppid(pid_t pid)
+{
+  char id[24];
+  long ppid;
+  snprintf(id, sizeof(id), "%ld", (long)pid);
+  if (read_stat(id, &ppid, NULL) < 0)
     return -1;
   return (pid_t)ppid;
 }
@@ -1137,41 +1163,6 @@ begin_interval(struct run *r)
 
 /* Reads /proc/PID/stat: the parent pid and the resident set in pages.
  * Returns 0, or -1 when the process is gone or the file is odd. */
-static int
-read_stat(const char *pid, long *ppid, unsigned long long *rss_pages)
-{
-  char path[64], buf[1024];
-  const char *p;
-  ssize_t n;
-  int fd, field;
-  snprintf(path, sizeof(path), "/proc/%s/stat", pid);
-  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0)
-    return -1;
-  n = read(fd, buf, sizeof(buf) - 1);
-  close(fd);
-  if (n <= 0)
-    return -1;
-  buf[n] = '\0';
-  /* "pid (comm) state ppid …": comm may hold spaces and parentheses, so
-   * the fields are counted from its last ')'. */
-  p = strrchr(buf, ')');
-  if (!p)
-    return -1;
-  /* Field 3 (state) follows ") "; ppid is 4, rss is 24. */
-  for (field = 2; *p && field < 24; p++) {
-    if (*p != ' ')
-      continue;
-    field++;
-    if (field == 4)
-      *ppid = strtol(p + 1, NULL, 10);
-  }
-  if (field != 24)
-    return -1;
-  *rss_pages = strtoull(p, NULL, 10);
-  return 0;
-}
-
 /* The RSS of process `root` and of all its descendants (walking the
  * parent pids of every process in /proc).  Returns 0, or -1 when `root`
  * cannot be read. */
