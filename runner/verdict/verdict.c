@@ -577,6 +577,16 @@ eval_rows(struct lc_assert_result *r, const struct lc_series *ser,
 
 /* ---- confirmation ------------------------------------------------------ */
 
+/* Intervals of first..end in which v rose. */
+static size_t
+steps_in(const uint64_t *v, size_t first, size_t end)
+{
+  size_t k, n = 0;
+  for (k = first; k < end; k++)
+    n += v[k + 1] > v[k];
+  return n;
+}
+
 int
 lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
                    size_t last, size_t end, int step_growth)
@@ -592,17 +602,14 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
      * bounded Map that keeps deleting doubles its table once more after it
      * is full (deleted entries count until the next rehash): two steps,
      * the fill and that one, are not a leak. */
-    size_t steps = 0;
     for (i = last; i < end; i++)
       if (v[i + 1] < v[i])
         return 0;
-    for (i = first; i < end; i++)
-      steps += v[i + 1] > v[i];
+    if (steps_in(v, first, end) >= LC_CONFIRM_STEPS)
+      return 1;
     /* Fewer steps, but contents the snapshot cannot see (an Array or a
      * Set of small integers, stored unboxed): no way to tell a rehash
      * from more entries, and it grew on through the confirmation. */
-    if (steps >= LC_CONFIRM_STEPS)
-      return 1;
     if (refs && refs[last] == 0 && refs[end] == 0) {
       /* ... unless it has since stayed flat for as long as its own step
        * pattern allows (a bounded array of integers filling up to its
@@ -630,16 +637,6 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
     rises_c += v[i + 1] > v[i];
   /* Rising in at least half as large a share of the intervals. */
   return rises_c * n * 2 >= rises_w * m;
-}
-
-/* Intervals of first..end in which v rose. */
-static size_t
-steps_in(const uint64_t *v, size_t first, size_t end)
-{
-  size_t k, n = 0;
-  for (k = first; k < end; k++)
-    n += v[k + 1] > v[k];
-  return n;
 }
 
 size_t
