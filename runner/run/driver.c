@@ -31,6 +31,7 @@
 
 #include "base/jsonstr.h"
 #include "run/http.h"
+#include "verdict/verdict.h"
 
 #include "base/banned.h"
 
@@ -411,6 +412,9 @@ lc_run_info_release(struct lc_run_info *info)
   free(info->mem);
   info->mem = NULL;
   info->nmem = 0;
+  free(info->run_ms);
+  info->run_ms = NULL;
+  info->nrun = 0;
   info->exited = 0;
   info->exit_code = 0;
   info->snapshots_done = 0;
@@ -857,10 +861,13 @@ struct run {
   int ready;
   enum phase phase;
   unsigned next;   /* index of the next snapshot */
+  unsigned batch;  /* call, http: the calls or requests before it */
   unsigned target; /* snapshots to take: check->snapshots, more while the
                       callback asks to confirm */
   uint64_t confirm_deadline; /* 0, or when the confirmation must end */
   uint64_t snap_at;          /* when snapshot `next` was asked for */
+  uint64_t resumed_at;       /* when the last snapshot was complete, or the
+                                program ready; 0 before */
   uint64_t next_at;          /* PH_WAIT: when to ask for it */
   uint64_t started;
   struct lc_buf line; /* partial line from the agent */
@@ -1113,7 +1120,15 @@ send_line(struct run *r, const char *verb, unsigned arg)
 static void
 send_snap(struct run *r)
 {
+  struct lc_run_info *info = r->info;
   r->snap_at = now_ms();
+  if (info->nrun == r->next) {
+    info->run_ms = lc_reallocarray_or_die(info->run_ms, info->nrun + 1,
+                                          sizeof(*info->run_ms));
+    info->run_ms[info->nrun++] =
+        r->resumed_at && r->snap_at > r->resumed_at ? r->snap_at - r->resumed_at
+                                                    : 0;
+  }
   send_line(r, "snap", r->next);
   r->phase = PH_SNAP;
   if (r->info->progress) {
@@ -1123,10 +1138,21 @@ send_snap(struct run *r)
   }
 }
 
+/* How many drive intervals lead to snapshot `next`: 1 up to the planned
+ * last, then the growing confirmation intervals (verdict.h). */
+static unsigned
+interval_scale(const struct run *r)
+{
+  return r->next < r->check->snapshots
+             ? 1
+             : lc_confirm_scale(r->next + 1 - r->check->snapshots);
+}
+
 static void
 start_batch(struct run *r)
 {
-  lc_http_start(r->http, r->check->http.requests);
+  r->batch = r->check->http.requests * interval_scale(r);
+  lc_http_start(r->http, r->batch);
   r->phase = PH_LOAD;
 }
 
@@ -1139,7 +1165,8 @@ begin_interval(struct run *r)
   progress(r, LC_PROGRESS_WORKING, r->next, NULL);
   switch (r->check->drive) {
   case LC_DRIVE_CALL:
-    send_line(r, "run", r->check->call_times);
+    r->batch = r->check->call_times * interval_scale(r);
+    send_line(r, "run", r->batch);
     r->phase = PH_CALLS;
     break;
   case LC_DRIVE_HTTP:
@@ -1154,7 +1181,7 @@ begin_interval(struct run *r)
     break;
   default:
     r->phase = PH_WAIT;
-    r->next_at = now_ms() + r->check->every_ms;
+    r->next_at = now_ms() + r->check->every_ms * interval_scale(r);
     break;
   }
 }
@@ -1290,6 +1317,7 @@ snapshot_done(struct run *r, unsigned k)
   if (r->snap_at && pause > r->info->max_pause_ms)
     r->info->max_pause_ms = pause;
   r->snap_at = 0;
+  r->resumed_at = now_ms(); /* the program runs on while it is read */
   r->next = k + 1;
   r->info->snapshots_done = r->next;
   progress(r, LC_PROGRESS_READING, k, path);
@@ -1453,6 +1481,7 @@ handle_line(struct run *r, const char *line)
   memset(&mem, 0, sizeof(mem));
   if (!strcmp(line, "ready") && r->phase == PH_STARTING) {
     r->ready = 1;
+    r->resumed_at = now_ms();
     begin_interval(r);
     return 0;
   }
@@ -1469,8 +1498,7 @@ handle_line(struct run *r, const char *line)
                       "the program could not write snapshot %u: %s", k,
                       *end ? end + 1 : "unknown error");
   if (!strncmp(line, "ran ", 4) && r->phase == PH_CALLS &&
-      parse_index(line + 4, &k, &end) == 0 && !*end &&
-      k == r->check->call_times) {
+      parse_index(line + 4, &k, &end) == 0 && !*end && k == r->batch) {
     send_snap(r);
     return 0;
   }
@@ -1851,14 +1879,14 @@ timed_out(struct run *r)
     lc_buf_addf(&why,
                 "; the %u calls of '%s' before snapshot %u had not "
                 "finished",
-                c->call_times, c->call ? c->call : "default", r->next);
+                r->batch, c->call ? c->call : "default", r->next);
     break;
   case PH_LOAD:
     lc_http_counts(r->http, &n);
     lc_buf_addf(&why,
                 "; %u of the %u requests before snapshot %u had been "
                 "answered",
-                n.batch_done, c->http.requests, r->next);
+                n.batch_done, r->batch, r->next);
     break;
   case PH_PORT:
     if (r->port)
@@ -1915,7 +1943,7 @@ program_ended(struct run *r)
     lc_buf_addf(&hint,
                 ", while leakcheck was sending requests (%u of %u "
                 "before snapshot %u answered or failed)",
-                n.batch_done, c->http.requests, r->next);
+                n.batch_done, r->batch, r->next);
     http_note(r);
   } else if (r->phase == PH_CALLS) {
     lc_buf_addf(&hint, ", while '%s' was being called before snapshot %u",

@@ -137,6 +137,11 @@ struct lc_run_info {
                                 the snapshot callback runs (lc_driver_run
                                 only; replay samples nothing) */
   size_t nmem;
+  uint64_t *run_ms; /* owned, [nrun]: run_ms[k] the time the program ran
+                       between snapshot k-1 and the request of snapshot k
+                       (from the start for k = 0): the interval's own
+                       time, snapshot pauses left out */
+  size_t nrun;
   /* Set by the caller before the run (not outputs): progress events, or
    * NULL for none.  Kept by lc_run_info_release. */
   lc_progress_fn progress;
@@ -148,7 +153,7 @@ struct lc_run_info {
 #define LC_RUN_INFO_INIT                                                       \
   {                                                                            \
     LC_BUF_INIT, LC_BUF_INIT, 0, 0, 0, 0, 0, 0, LC_BUF_INIT, 0, 0, 0, 0, NULL, \
-        0, NULL, NULL, 0                                                       \
+        0, NULL, 0, NULL, NULL, 0                                              \
   }
 
 void lc_run_info_release(struct lc_run_info *info);

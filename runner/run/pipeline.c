@@ -187,7 +187,8 @@ now_seconds(void)
 
 /* After snapshot k, the planned last or a confirmation one: 1 to ask the
  * driver for one more, within the check's confirmation budget (snapshots,
- * and time: the next one must fit, judged by the last interval). */
+ * and time: the next one must fit, judged by the last interval, whose
+ * drive part the next one doubles). */
 static int
 want_more(struct run_ctx *ctx, unsigned k)
 {
@@ -198,7 +199,7 @@ want_more(struct run_ctx *ctx, unsigned k)
     return 0;
   if (!extra)
     ctx->confirm_t0 = now;
-  if (extra && (now - ctx->confirm_t0) + (now - ctx->prev_t) >
+  if (extra && (now - ctx->confirm_t0) + 2 * (now - ctx->prev_t) >
                    (double)c->confirm_timeout_ms / 1000.0)
     return 0;
   return lc_verdict_wants_more(c, ctx->series, c->snapshots);
@@ -277,10 +278,18 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   }
   lc_summary_build(&sum, &s, &take);
   lc_series_add(ctx->series, &sum);
-  /* Rows new in this snapshot get their stable identity from its own
-   * script names. */
+  /* A wait's interval is as long as the program ran in it, reading the
+   * last snapshot included: confirmation rates are per unit of that. */
+  if (ctx->info && ctx->check->drive == LC_DRIVE_EVERY &&
+      k < ctx->info->nrun && ctx->check->every_ms > 0)
+    lc_series_set_span(ctx->series, k,
+                       (double)ctx->info->run_ms[k] /
+                           (double)ctx->check->every_ms);
+  /* Rows new in this snapshot get their stable identity and their source
+   * location (for the verdict's notes) from its own script names. */
   lc_scripts_build(&sc, &s);
   lc_series_set_identities(ctx->series, &sc, ctx->base_dir);
+  lc_diag_rows(ctx->series, &sc, ctx->base_dir);
   lc_scripts_release(&sc);
   lc_series_add_objects(ctx->series, &s, &sum);
   if (ctx->info)

@@ -65,6 +65,21 @@ lc_series_add(struct lc_series *ser, const struct lc_summary *sum)
 }
 
 void
+lc_series_set_span(struct lc_series *ser, size_t k, double units)
+{
+  size_t i;
+  if (!(units > 0) || k == SIZE_MAX)
+    return;
+  if (k >= ser->nspan) {
+    ser->span = lc_reallocarray_or_die(ser->span, k + 1, sizeof(*ser->span));
+    for (i = ser->nspan; i <= k; i++)
+      ser->span[i] = 0;
+    ser->nspan = k + 1;
+  }
+  ser->span[k] = units;
+}
+
+void
 lc_series_release(struct lc_series *ser)
 {
   size_t i;
@@ -81,6 +96,7 @@ lc_series_release(struct lc_series *ser)
       free(ser->big[i].v);
   free(ser->big);
   free(ser->max_id);
+  free(ser->span);
   free(ser->rows);
   free(ser->total_count);
   free(ser->total_size);

@@ -80,6 +80,13 @@ struct lc_series {
    * was sampled (`leakcheck analyze`). */
   struct lc_series_row *mem;
   size_t nmem;
+  /* [nspan]: span[k] how long the program ran in the interval before
+   * snapshot k, in units of its drive interval (every: the time it ran
+   * over the wait; call, http: the calls or requests over their count);
+   * 0 or k >= nspan: unknown, lc_confirm_span assumes the planned length.
+   * NULL for `leakcheck analyze`. */
+  double *span;
+  size_t nspan;
   /* private: key → row index, in the order of `rows` */
   struct lc_strmap index;
 };
@@ -88,6 +95,9 @@ struct lc_series {
   {                                                                            \
     0                                                                          \
   }
+
+/* Sets span[k] (see struct lc_series); units <= 0 leaves it unknown. */
+void lc_series_set_span(struct lc_series *ser, size_t k, double units);
 
 /* Appends one snapshot's rows to the series as snapshot number ser->nsnap
  * (key, name, count and self_size are copied; `sum` is not kept).  Rows are

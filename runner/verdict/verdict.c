@@ -50,6 +50,7 @@ struct judge {
   size_t end;         /* the last snapshot; > last after confirmation */
   int suspect;        /* a confirmation judges the window's suspects: the
                          window of lc_verdict_wants_more, or end > last */
+  struct lc_spans sp; /* the intervals' lengths in drive intervals */
 };
 
 /* Returns the LC_RULE_* bits of `a` that the series (count, size) breaks. */
@@ -587,12 +588,39 @@ steps_in(const uint64_t *v, size_t first, size_t end)
   return n;
 }
 
+double
+lc_confirm_span(const struct lc_spans *sp, size_t last, size_t a, size_t b)
+{
+  size_t k;
+  double span = 0;
+  for (k = a; k < b; k++) {
+    if (sp && k + 1 < sp->n && sp->span[k + 1] > 0)
+      span += sp->span[k + 1];
+    else
+      span += k < last ? 1 : lc_confirm_scale(k + 1 - last);
+  }
+  return span;
+}
+
+/* The drive intervals v has stayed flat (not risen) for at the end of
+ * last..end. */
+static double
+flat_span(const uint64_t *v, const struct lc_spans *sp, size_t last,
+          size_t end)
+{
+  size_t k = end;
+  while (k > last && v[k] <= v[k - 1])
+    k--;
+  return lc_confirm_span(sp, last, k, end);
+}
+
 int
-lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
-                   size_t last, size_t end, int step_growth)
+lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs,
+                   const struct lc_spans *sp, size_t first, size_t last,
+                   size_t end, int step_growth)
 {
   size_t i, n = last - first, m = end - last, half, rises_w = 0, rises_c = 0;
-  double gw, gc;
+  double gw, gc, wspan;
   if (end <= last || last <= first || v[end] <= v[last])
     return 0;
   if (step_growth) {
@@ -614,22 +642,27 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
       /* ... unless it has since stayed flat for as long as its own step
        * pattern allows (a bounded array of integers filling up to its
        * size: lru-cache's index arrays). */
-      size_t flat = 0;
-      for (i = end; i > last && v[i] <= v[i - 1]; i--)
-        flat++;
-      return flat < lc_confirm_flat_needed(v, refs, first, last, end, 1);
+      return flat_span(v, sp, last, end) <
+             lc_confirm_flat_needed(v, refs, sp, first, last, end, 1);
     }
     return 0;
   }
   gw = v[last] > v[first] ? (double)(v[last] - v[first]) : 0;
   /* The slope over the confirmation's second half, at least a quarter of
-   * the window's: a warm-up or a cache reaching its bound slows down to
-   * nothing.  Not over all of it: growth that ends just after the window
-   * (a cache reaching its bound in the first confirmation interval) would
-   * carry the average. */
+   * the window's per unit of the program's time (confirmation intervals
+   * grow: lc_confirm_scale): a warm-up or a cache reaching its bound
+   * slows down to nothing.  Not over all of it: growth that ends just
+   * after the window (a cache reaching its bound in the first confirmation
+   * interval) would carry the average. */
+  wspan = lc_confirm_span(sp, last, first, last);
   half = last + m / 2;
   gc = v[end] > v[half] ? (double)(v[end] - v[half]) : 0;
-  if (gc * (double)n * 4 < gw * (double)(end - half))
+  if (gc * wspan * 4 < gw * lc_confirm_span(sp, last, half, end))
+    return 0;
+  /* And over the last interval alone, the longest: a buffer that reaches
+   * its cap early in it rose, but at a fraction of its rate. */
+  gc = v[end] > v[end - 1] ? (double)(v[end] - v[end - 1]) : 0;
+  if (gc * wspan * 4 < gw * lc_confirm_span(sp, last, end - 1, end))
     return 0;
   for (i = first; i < last; i++)
     rises_w += v[i + 1] > v[i];
@@ -639,11 +672,13 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
   return rises_c * n * 2 >= rises_w * m;
 }
 
-size_t
-lc_confirm_flat_needed(const uint64_t *v, const uint64_t *refs, size_t first,
-                       size_t last, size_t end, int step_growth)
+double
+lc_confirm_flat_needed(const uint64_t *v, const uint64_t *refs,
+                       const struct lc_spans *sp, size_t first, size_t last,
+                       size_t end, int step_growth)
 {
-  size_t k, prev = 0, latest = 0, steps = 0, need;
+  size_t k, prev = 0, latest = 0, steps = 0;
+  double need;
   if (!step_growth || end <= last ||
       (refs && refs[end] > 0 && refs[end] <= refs[last]))
     return LC_CONFIRM_FLAT;
@@ -657,8 +692,9 @@ lc_confirm_flat_needed(const uint64_t *v, const uint64_t *refs, size_t first,
   if (steps < 2)
     return LC_CONFIRM_FLAT;
   /* The next step of a steady leak comes after 1.5x (an Array) or 2x (a
-   * Map, a Set) the last gap; one interval more for a ragged clock. */
-  need = 2 * (latest - prev) + 1;
+   * Map, a Set) the last gap in the program's time; one drive interval
+   * more for a ragged clock. */
+  need = 2 * lc_confirm_span(sp, last, prev, latest) + 1;
   return need > LC_CONFIRM_FLAT ? need : LC_CONFIRM_FLAT;
 }
 
@@ -697,27 +733,52 @@ rise_floor(const struct lc_finding *f)
   return step;
 }
 
-/* Nonzero when v rose from k-1 to k by more than `floor` (floor 0: rose
- * at all). */
+/* Nonzero when v rose into snapshot k (a confirmation snapshot) by more
+ * than `floor` per drive interval the interval held (floor 0: rose at
+ * all). */
 static int
-rose(const uint64_t *v, size_t k, uint64_t floor)
+rose(const uint64_t *v, size_t k, const struct judge *j, uint64_t floor)
 {
-  return floor ? v[k] >= v[k - 1] + floor : v[k] > v[k - 1];
+  return floor ? (double)v[k] >=
+                     (double)v[k - 1] +
+                         (double)floor *
+                             lc_confirm_span(&j->sp, j->last, k - 1, k)
+               : v[k] > v[k - 1];
+}
+
+/* Nonzero when v rose into confirmation snapshot k at no less than three
+ * quarters of the window's mean rate per drive interval (and by the
+ * floor): a leak holding its rate, not a fill slowing down or reaching its
+ * bound within the interval (that one is left to the next interval). */
+static int
+rose_fully(const uint64_t *v, size_t k, const struct judge *j, uint64_t floor)
+{
+  double gw = v[j->last] > v[j->first] ? (double)(v[j->last] - v[j->first])
+                                       : 0;
+  if (!rose(v, k, j, floor))
+    return 0;
+  return (double)(v[k] - v[k - 1]) *
+             lc_confirm_span(&j->sp, j->last, j->first, j->last) * 4 >=
+         gw * 3 * lc_confirm_span(&j->sp, j->last, k - 1, k);
 }
 
 /* lc_confirm_goes_on for the series v of finding f; a memory row must also
- * rise over the confirmation by its step floor per interval on average
- * (the window's own noise floor), so that a clean program's slow creep
- * after a one-time jump is not taken for the leak going on. */
+ * rise over the confirmation by its step floor per drive interval on
+ * average (the window's own noise floor), so that a clean program's slow
+ * creep after a one-time jump is not taken for the leak going on. */
 static int
 goes_on(const struct lc_finding *f, const uint64_t *v, int step,
         const struct judge *j)
 {
   uint64_t floor = rise_floor(f);
-  if (!lc_confirm_goes_on(v, step ? f->refs : NULL, j->first, j->last, j->end,
-                          step))
+  if (!lc_confirm_goes_on(v, step ? f->refs : NULL, &j->sp, j->first,
+                          j->last, j->end, step))
     return 0;
-  return !floor || v[j->end] >= v[j->last] + floor * (j->end - j->last);
+  return !floor ||
+         (double)v[j->end] >=
+             (double)v[j->last] +
+                 (double)floor * lc_confirm_span(&j->sp, j->last, j->last,
+                                                 j->end);
 }
 
 /* "Map @123: grew +3.5 KB, then flat for 6 snapshots" */
@@ -862,6 +923,8 @@ window(const struct lc_series *ser, size_t planned)
   j.last = planned && planned - 1 < j.end ? planned - 1 : j.end;
   j.first = ser->warmup < j.last ? ser->warmup : j.last;
   j.suspect = j.end > j.last;
+  j.sp.span = ser->span;
+  j.sp.n = ser->nspan;
   return j;
 }
 
@@ -902,7 +965,8 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
       unsigned bit, bits = fd->failed_rules & CONFIRMABLE;
       for (bit = 1; bits && bit <= LC_RULE_INTERNALS; bit <<= 1) {
         int step, bytes;
-        size_t k, flat = 0, rising = 0;
+        size_t k, rising = 0;
+        double flat = 0;
         uint64_t floor;
         const uint64_t *v;
         if (!(bits & bit))
@@ -911,20 +975,26 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         if (!v)
           continue;
         suspects = 1;
-        /* Trailing intervals without a rise, and with one (for a memory
-         * row, a rise of its step floor). */
+        /* The drive intervals of the trailing confirmation intervals
+         * without a rise (for a memory row, a rise of its step floor),
+         * and the trailing intervals rising at the window's rate. */
         floor = rise_floor(fd);
-        for (k = j.end; k > j.last && !rose(v, k, floor); k--)
-          flat++;
-        for (k = j.end; k > j.last && rose(v, k, floor); k--)
+        for (k = j.end; k > j.last && !rose(v, k, &j, floor); k--)
+          flat += lc_confirm_span(&j.sp, j.last, k - 1, k);
+        for (k = j.end; k > j.last && rose_fully(v, k, &j, floor); k--)
           rising++;
         if (m && goes_on(fd, v, step, &j) &&
             (step ? m >= LC_CONFIRM_RISING &&
                         steps_in(v, j.first, j.end) >= LC_CONFIRM_STEPS
                   : rising >= LC_CONFIRM_RISING && rising == m))
           confirmed = 1;
-        if (flat < lc_confirm_flat_needed(v, step ? fd->refs : NULL, j.first,
-                                          j.last, j.end, step))
+        /* Settled: flat for as many snapshots as a backing store's step
+         * pattern allows, or for anything else, for twice the window's
+         * program time and one drive interval more. */
+        if (flat < (step ? lc_confirm_flat_needed(v, fd->refs, &j.sp, j.first,
+                                                  j.last, j.end, 1)
+                         : lc_confirm_settle_span(lc_confirm_span(
+                               &j.sp, j.last, j.first, j.last))))
           unsettled = 1;
       }
     }

@@ -264,45 +264,87 @@ size_t lc_verdict_eval_confirmed(const struct lc_check *check,
 
 /* Whether the series should get another confirmation snapshot: the window
  * (warmup .. planned-1) shows a suspect and the snapshots after it
- * neither settled every suspect (flat for LC_CONFIRM_FLAT intervals) nor
- * confirmed one (rising in every interval for LC_CONFIRM_RISING
- * intervals).  The caller bounds the count and the time. */
+ * neither settled every suspect (flat for lc_confirm_settle_span drive
+ * intervals, or a backing store for lc_confirm_flat_needed snapshots) nor
+ * confirmed one (rising at three quarters of the window's rate per drive
+ * interval or more in every confirmation interval, LC_CONFIRM_RISING of them at
+ * least).  The caller bounds the count and the time. */
 int lc_verdict_wants_more(const struct lc_check *check,
                           const struct lc_series *ser, size_t planned);
+
+/* The lengths of a series' intervals (struct lc_series span, nspan), in
+ * drive intervals; {NULL, 0} for the planned lengths. */
+struct lc_spans {
+  const double *span;
+  size_t n;
+};
 
 /* The confirmation judgement of one series v (a count, a size, or one
  * object's size) over the window first..last and the confirmation
  * last..end (end > last > first).  Growth goes on when, over the
  * confirmation, it rose (v[end] > v[last]), over the confirmation's second
- * half h = last + (end - last) / 2 .. end at a quarter of the window's
- * rate at least ((v[end] - v[h]) / (end - h) >= (v[last] - v[first]) /
- * (last - first) / 4), and in at least half as many intervals as in the
- * window (by share).  `step_growth` (a single object, whose
+ * half h = last + (end - last) / 2 .. end and over its last interval
+ * at a quarter of the window's rate per drive interval at least
+ * ((v[end] - v[h]) / lc_confirm_span(last, h, end) >= (v[last] - v[first])
+ * / (last - first) / 4, the same for end - 1 .. end), and in at least half
+ * as many intervals as in the window (by share).  `step_growth` (a single object, whose
  * backing store grows by steps) asks that it grew again, never shrank in
  * the confirmation, and grew in LC_CONFIRM_STEPS intervals of
  * first..end, or, when its contents are invisible (refs, may be NULL, is
  * 0 at last and end: unboxed numbers), in fewer.  Returns nonzero when
  * growth goes on. */
-int lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs, size_t first,
-                       size_t last, size_t end, int step_growth);
+int lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs,
+                       const struct lc_spans *sp, size_t first, size_t last,
+                       size_t end, int step_growth);
 
-/* How many flat intervals at the end of first..end settle a suspect with
- * series v: LC_CONFIRM_FLAT, or for `step_growth` more when its growth
- * pattern predicts the next step later: a backing store that grows by
- * steps (x1.5, x2) at a steady rate steps at gaps that grow by that
- * factor, so a pause of up to twice the last gap between steps (and one
- * interval more) is not yet a stop.  Unless the object's visible contents
- * (refs, may be NULL) stopped growing over the confirmation: a table rehashing
+/* How many drive intervals (see lc_confirm_span) of flatness at the end of
+ * first..end settle a suspect with series v: LC_CONFIRM_FLAT, or for
+ * `step_growth` more when its growth pattern predicts the next step
+ * later: a backing store that grows by steps (x1.5, x2) at a steady rate
+ * steps at gaps of the program's time that grow by that factor, so a
+ * pause of up to twice the last gap between steps (and one drive interval
+ * more) is not yet a stop.  Unless the object's visible contents (refs,
+ * may be NULL) stopped growing over the confirmation: a table rehashing
  * once more over flat contents (a bounded Map that deletes) settles at
- * LC_CONFIRM_FLAT.  When its contents are invisible (refs 0: unboxed numbers)
- * or grow, the gap rule holds. */
-size_t lc_confirm_flat_needed(const uint64_t *v, const uint64_t *refs,
-                              size_t first, size_t last, size_t end,
-                              int step_growth);
+ * LC_CONFIRM_FLAT.  When its contents are invisible (refs 0: unboxed
+ * numbers) or grow, the gap rule holds. */
+double lc_confirm_flat_needed(const uint64_t *v, const uint64_t *refs,
+                              const struct lc_spans *sp, size_t first,
+                              size_t last, size_t end, int step_growth);
 
+/* Confirmation intervals grow: the interval that ends at confirmation
+ * snapshot c (1-based) lasts lc_confirm_scale(c) times the drive's own
+ * (its wait, its calls, its requests): 2, 4, 8, then 16 at most.  A cache
+ * that fills in twice the window's time, or a buffer reaching its cap,
+ * gets there within the confirmation; a leak keeps its rate per unit of
+ * the program's time, which the rate rule measures. */
 #define LC_CONFIRM_FLAT 3
 #define LC_CONFIRM_RISING 3
 #define LC_CONFIRM_STEPS 3
+#define LC_CONFIRM_SCALE_MAX 16
+static inline unsigned
+lc_confirm_scale(size_t c)
+{
+  return c >= 4 ? LC_CONFIRM_SCALE_MAX : 1u << c;
+}
+
+/* How many drive intervals the intervals between snapshots a .. b held:
+ * the measured ones of sp (a series' span, may be NULL), else as planned:
+ * one each up to the planned last snapshot `last`, lc_confirm_scale after
+ * it. */
+double lc_confirm_span(const struct lc_spans *sp, size_t last, size_t a,
+                       size_t b);
+
+/* The drive intervals a suspect other than a backing store must stay
+ * flat at the end of the confirmation to be settled, after a window of
+ * n drive intervals: twice the window, one more, and LC_CONFIRM_FLAT at
+ * least. */
+static inline double
+lc_confirm_settle_span(double n)
+{
+  return 2 * n + 1 > LC_CONFIRM_FLAT ? 2 * n + 1 : LC_CONFIRM_FLAT;
+}
+
 
 void lc_verdict_free(struct lc_assert_result *res, size_t n);
 

@@ -71,17 +71,19 @@ prop() { xpath "$1" "string(//property[@name=\"confirmation_snapshots\"]/@value)
 # the window were evicted by the end, so Entry is no suspect.  The cache's
 # Map grows its table in steps: while filling, then once more after it is
 # full (deleted entries count until a rehash), then never again; it stays
-# a suspect until flat for 3 snapshots: 5 confirmation snapshots.
+# a suspect until flat for 3 drive intervals: 2 confirmation snapshots
+# (their intervals run 40 and 80 calls: lc_confirm_scale; the second is
+# flat).
 run_lc --check bounded-cache --junit cache.xml
 expect_eq "cache: passes" "$CODE" 0
-expect_eq "cache: settled after 3 flat snapshots" "$(prop cache.xml)" 5
-expect_contains "cache: progress" "$OUT" "(5 snapshots + 5 to confirm, warmup 1,"
+expect_eq "cache: settled after 3 flat drive intervals" "$(prop cache.xml)" 2
+expect_contains "cache: progress" "$OUT" "(5 snapshots + 2 to confirm, warmup 1,"
 expect_contains "cache: note in the terminal" "$OUT" "        note: Map @"
 expect_contains "cache: what the note says" "$OUT" \
-  ": grew +1.8 KB, then +3.5 KB over 5 more snapshots"
+  ": grew +1.8 KB, then +3.5 KB over 2 more snapshots"
 expect_contains "cache: message" "$OUT" "1 suspect stopped growing in the confirmation"
 expect_contains "cache: note in the JUnit testcase" \
-  "$(xpath cache.xml 'string(//testcase[1]/system-out)')" ": grew +1.8 KB, then +3.5 KB over 5 more snapshots"
+  "$(xpath cache.xml 'string(//testcase[1]/system-out)')" ": grew +1.8 KB, then +3.5 KB over 2 more snapshots"
 expect_eq "cache: no failure" "$(xpath cache.xml 'count(//failure)')" 0
 
 # Without confirmation the window alone says steady growth.
@@ -91,14 +93,15 @@ expect_eq "unconfirmed: no confirmation" "$(prop unconfirmed.xml)" ""
 expect_contains "unconfirmed: Entry rising" \
   "$(xpath unconfirmed.xml 'string(//testcase[1]/failure/@message)')" "Entry grew by +60 objects"
 
-# The leak rises in each of 3 confirmation intervals: decided, 1 spare.
+# The leak rises in each of 3 confirmation intervals (of 40, 80 and 160
+# calls): decided, 1 spare.
 run_lc --check leak --junit leak.xml
 expect_eq "leak: fails" "$CODE" 1
 expect_eq "leak: 3 confirmation snapshots" "$(prop leak.xml)" 3
 expect_contains "leak: the finding says it" \
   "$(xpath leak.xml 'string(//testcase[1]/failure)')" "still growing over 3 confirmation snapshots"
 expect_contains "leak: counts with the confirmation" \
-  "$(xpath leak.xml 'string(//testcase[1]/failure)')" "counts: (20) 40 60 80 100 | 120 140 160"
+  "$(xpath leak.xml 'string(//testcase[1]/failure)')" "counts: (20) 40 60 80 100 | 140 220 380"
 expect_eq "leak: progress lines, planned then confirmation" \
   "$(grep -oE '^(snapshot|confirmation) [0-9]+/[0-9]+' <<<"$ERR" | tr '\n' ' ')" \
   "snapshot 1/5 snapshot 2/5 snapshot 3/5 snapshot 4/5 snapshot 5/5 confirmation 1/4 confirmation 2/4 confirmation 3/4 "

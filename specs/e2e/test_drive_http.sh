@@ -97,22 +97,23 @@ expect_contains "leak: progress line" "$ERR" \
 expect_eq "leak: one AuditEntry per request" \
   "$(interval_steps leak.xml 'AuditEntry: max_growth 0')" "25 25 25"
 # 4 snapshots, then 3 confirmation snapshots (the leak rose in each, so
-# the confirmation stopped there): 7 batches of 25.
+# the confirmation stopped there): 4 batches of 25, then 2, 4 and 8 times
+# as many (lc_confirm_scale), 450 requests.
 expect_eq "leak: confirmed over 3 more snapshots" \
   "$(xpath leak.xml 'string(//property[@name="confirmation_snapshots"]/@value)')" 3
-expect_contains "leak: leakcheck's count" "$ERR" "'leak': 175 requests sent to 127.0.0.1:"
+expect_contains "leak: leakcheck's count" "$ERR" "'leak': 450 requests sent to 127.0.0.1:"
 expect_contains "leak: all answered" "$ERR" "all answered 2xx"
 expect_contains "leak: the server's own count" \
-  "$(xpath leak.xml 'string(//testsuite/system-out)')" "served 175 requests"
+  "$(xpath leak.xml 'string(//testsuite/system-out)')" "served 450 requests"
 
 run_lc --check leak-fixed-port --junit fixed.xml
 expect_eq "fixed port: exit code" "$CODE" 1
 expect_eq "fixed port: one per request" \
   "$(interval_steps fixed.xml 'AuditEntry: max_growth 0')" "10 10"
-# 3 snapshots and 3 confirmation snapshots of 10 requests.
-expect_contains "fixed port: the port" "$ERR" "60 requests sent to 127.0.0.1:$port"
+# 3 snapshots of 10 requests, 3 confirmation snapshots of 20, 40, 80.
+expect_contains "fixed port: the port" "$ERR" "170 requests sent to 127.0.0.1:$port"
 expect_contains "fixed port: the server's count" \
-  "$(xpath fixed.xml 'string(//testsuite/system-out)')" "served 60 requests"
+  "$(xpath fixed.xml 'string(//testsuite/system-out)')" "served 170 requests"
 
 # The default assertion: no constructor rises steadily (V8's own code,
 # optimised as the load goes on, has its budget).
@@ -120,10 +121,15 @@ run_lc --check clean --junit clean.xml
 expect_eq "clean: exit code" "$CODE" 0
 expect_eq "clean: no failures" "$(xpath clean.xml 'string(/testsuites/@failures)')" 0
 # A suspect in the window (the resident size, which V8's allocation
-# tracker grows by itself) gets confirmation snapshots: 50 requests each.
+# tracker grows by itself) gets confirmation snapshots: 2, 4, 8, then 16
+# batches of 50 requests.
 extra=$(xpath clean.xml 'string(//property[@name="confirmation_snapshots"]/@value)')
+served=250
+for ((c = 1; c <= ${extra:-0}; c++)); do
+  served=$((served + 50 * (c < 4 ? 1 << c : 16)))
+done
 expect_contains "clean: the server's count" \
-  "$(xpath clean.xml 'string(//testsuite/system-out)')" "served $((250 + 50 * ${extra:-0})) requests"
+  "$(xpath clean.xml 'string(//testsuite/system-out)')" "served $served requests"
 
 started=$(date +%s)
 run_lc --check never-listens --junit never.xml

@@ -743,8 +743,9 @@ static const struct mccase {
 } mccases[] = {
     {"steady growth goes on",
      9,
-     {40 * MB, 41 * MB, 42 * MB, 43 * MB, 44 * MB, 45 * MB, 46 * MB, 47 * MB,
-      48 * MB},
+     /* confirmation intervals of 2, 4 and 8 drive intervals */
+     {40 * MB, 41 * MB, 42 * MB, 43 * MB, 44 * MB, 45 * MB, 47 * MB, 51 * MB,
+      59 * MB},
      1,
      1,
      1,
@@ -754,7 +755,8 @@ static const struct mccase {
     {"a trend with dips, confirmed",
      9,
      {70 * MB, 75 * MB, 80 * MB, 80 * MB - 120 * KB, 84 * MB,
-      84 * MB - 160 * KB, 86 * MB, 88 * MB, 90 * MB},
+      84 * MB - 160 * KB, 86 * MB + 512 * KB, 91 * MB + 512 * KB,
+      101 * MB + 512 * KB},
      1,
      0,
      1,
@@ -1145,7 +1147,9 @@ static const struct ccase {
   int failed;
   const char *note; /* expected note when cleared */
 } ccases[] = {
-    {"a leak goes on", 9, {10, 20, 30, 40, 50, 60, 70, 80, 90}, 0, 1, NULL},
+    /* Confirmation intervals last 2, 4, 8, 16 of the window's
+     * (lc_confirm_scale): a steady leak adds 20, 40, 80 there. */
+    {"a leak goes on", 9, {10, 20, 30, 40, 50, 60, 80, 120, 200}, 0, 1, NULL},
     {"(number) warm-up, then flat",
      10,
      {105, 105, 105, 108, 110, 111, 111, 111, 111, 111},
@@ -1166,10 +1170,26 @@ static const struct ccase {
      "(number): grew +30 objects, then +2 objects over 4 more snapshots"},
     {"one object every other interval goes on",
      10,
-     {10, 10, 10, 11, 11, 12, 12, 13, 13, 14},
+     {10, 10, 10, 11, 11, 12, 13, 15, 19, 27},
      1,
      1,
      NULL},
+    /* Still filling through the first confirmation intervals, then at
+     * its cap early in the longest (a timing buffer of 250 entries). */
+    {"a buffer reaching its cap in the last interval",
+     10,
+     {0, 12, 30, 48, 66, 84, 120, 192, 250, 250},
+     0,
+     0,
+     "(number): grew +54 objects, then +166 objects over 4 more snapshots"},
+    /* The budget ended in the interval that reached the cap: it rose, but
+     * at an eighth of the window's rate. */
+    {"a fill ending early in the last interval",
+     9,
+     {0, 12, 30, 48, 66, 84, 120, 192, 200},
+     0,
+     0,
+     "(number): grew +54 objects, then +116 objects over 3 more snapshots"},
     {"shrinks back",
      8,
      {10, 20, 30, 40, 50, 60, 40, 20},
@@ -1229,21 +1249,74 @@ START_TEST(test_confirm)
 }
 END_TEST
 
-/* When to stop: a confirmed leak after LC_CONFIRM_RISING rising intervals,
- * settled suspects after LC_CONFIRM_FLAT flat ones, no suspect at once. */
+/* When to stop: a confirmed leak after LC_CONFIRM_RISING intervals rising
+ * at half the window's rate per drive interval, settled suspects after
+ * lc_confirm_settle_span flat drive intervals (7 after a window of 3), no
+ * suspect at once. */
 static const struct wcase {
   size_t nsnap;
   uint64_t count[CSNAP];
   int more;
 } wcases[] = {
-    {6, {10, 20, 30, 40, 50, 60}, 1},             /* a suspect: confirm */
-    {6, {10, 20, 30, 30, 30, 30}, 0},             /* nothing suspect */
-    {7, {10, 20, 30, 40, 50, 60, 70}, 1},         /* one rise: not yet */
-    {9, {10, 20, 30, 40, 50, 60, 70, 80, 90}, 0}, /* three: a leak */
-    {8, {10, 20, 30, 40, 50, 60, 60, 60}, 1},     /* flat twice: not yet */
-    {9, {10, 20, 30, 40, 50, 60, 60, 60, 60}, 0}, /* flat thrice: settled */
-    {9, {10, 20, 30, 40, 50, 60, 61, 61, 62}, 1}, /* a trickle: go on */
+    {6, {10, 20, 30, 40, 50, 60}, 1},               /* a suspect: confirm */
+    {6, {10, 20, 30, 30, 30, 30}, 0},               /* nothing suspect */
+    {7, {10, 20, 30, 40, 50, 60, 70}, 1},           /* one rise: not yet */
+    {9, {10, 20, 30, 40, 50, 60, 80, 120, 200}, 0}, /* three: a leak */
+    {8, {10, 20, 30, 40, 50, 60, 60, 60}, 1},       /* flat twice: not yet */
+    {9, {10, 20, 30, 40, 50, 60, 60, 60, 60}, 0},   /* flat thrice: settled */
+    {9, {10, 20, 30, 40, 50, 60, 61, 61, 62}, 1},   /* a trickle: go on */
+    /* rising in 3 intervals, the last at under half the rate: not yet */
+    {9, {0, 12, 30, 48, 66, 84, 120, 192, 250}, 1},
+    {8, {10, 20, 30, 40, 50, 60, 80, 80}, 1}, /* flat for 4 intervals */
+    {9, {10, 20, 30, 40, 50, 60, 80, 80, 80}, 0}, /* for 12: settled */
 };
+
+/* A timer's leak under `every`: each interval also ran while leakcheck
+ * read the last snapshot (half a wait more), so the window's intervals
+ * are 1.5 drive intervals long and the confirmation's 2.5, 4.5, 8.5.  Per
+ * unit of that time the leak holds its rate (10): confirmed.  Judged on
+ * the planned lengths (1, then 2, 4, 8), its last rise looks slower than
+ * the window's and the confirmation would go on. */
+START_TEST(test_wants_more_spans)
+{
+  static const uint64_t count[] = {0, 15, 30, 45, 60, 75, 100, 145, 230};
+  static const double span[] = {0, 1.5, 1.5, 1.5, 1.5, 1.5, 2.5, 4.5, 8.5};
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_check check;
+  struct aspec as = {"*", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0};
+  size_t k;
+
+  memset(&check, 0, sizeof(check));
+  for (k = 0; k < 9; k++) {
+    struct lc_summary_row row;
+    struct lc_summary sum = LC_SUMMARY_INIT;
+    row.key = (char *)",Leak";
+    row.name = (char *)"Leak";
+    row.count = count[k];
+    row.self_size = count[k] * 32;
+    sum.rows = &row;
+    sum.nrows = 1;
+    lc_series_add(&ser, &sum);
+  }
+  ser.warmup = 2;
+  build_assert(&a, &as);
+  check.asserts = &a;
+  check.nasserts = 1;
+  check.snapshots = 6;
+  check.warmup = 2;
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 1);
+  for (k = 0; k < 9; k++)
+    lc_series_set_span(&ser, k, span[k]);
+  ck_assert_uint_eq(ser.nspan, 9);
+  ck_assert_double_eq(lc_confirm_span(&(struct lc_spans){ser.span, ser.nspan},
+                                      5, 2, 8),
+                      1.5 * 3 + 2.5 + 4.5 + 8.5);
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 0);
+  lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
 
 START_TEST(test_wants_more)
 {
@@ -1281,7 +1354,8 @@ END_TEST
 START_TEST(test_goes_on)
 {
   /* window 0..3, confirmation 3..7 */
-  static const uint64_t leak[] = {0, 10, 20, 30, 40, 50, 60, 70};
+  /* Confirmation intervals last 2, 4, 8, 16 window intervals. */
+  static const uint64_t leak[] = {0, 10, 20, 30, 50, 90, 170, 330};
   static const uint64_t step[] = {1024, 1536, 1536, 2304,
                                   2304, 3456, 3456, 3456};
   /* A bounded Map: filled (one step), then its table doubles once more. */
@@ -1299,37 +1373,41 @@ START_TEST(test_goes_on)
                                     16165, 16385, 16544, 16644, 16784};
   /* A leak whose first confirmation interval was short (a slow snapshot
    * skipped timer ticks), then its rate again. */
-  static const uint64_t late[] = {0, 10, 20, 30, 32, 42, 52, 62};
-  ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, 0, 3, 7, 0), 1);
-  ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, 0, 3, 3, 0), 0);
-  ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, 0, 3, 4, 0), 1);
-  ck_assert_int_eq(lc_confirm_goes_on(filled, NULL, 0, 3, 6, 0), 0);
-  ck_assert_int_eq(lc_confirm_goes_on(filled, NULL, 0, 3, 9, 0), 0);
-  ck_assert_int_eq(lc_confirm_goes_on(late, NULL, 0, 3, 7, 0), 1);
+  static const uint64_t late[] = {0, 10, 20, 30, 32, 72, 152, 312};
+  ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, NULL, 0, 3, 7, 0), 1);
+  ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, NULL, 0, 3, 3, 0), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(leak, NULL, NULL, 0, 3, 4, 0), 1);
+  ck_assert_int_eq(lc_confirm_goes_on(filled, NULL, NULL, 0, 3, 6, 0), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(filled, NULL, NULL, 0, 3, 9, 0), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(late, NULL, NULL, 0, 3, 7, 0), 1);
   /* A backing store doubling: one more step is growth going on. */
-  ck_assert_int_eq(lc_confirm_goes_on(step, NULL, 0, 3, 7, 1), 1);
-  ck_assert_int_eq(lc_confirm_goes_on(map, NULL, 0, 3, 7, 1), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(step, NULL, NULL, 0, 3, 7, 1), 1);
+  ck_assert_int_eq(lc_confirm_goes_on(map, NULL, NULL, 0, 3, 7, 1), 0);
   /* One step in the window, then nothing: a warm-up. */
-  ck_assert_int_eq(lc_confirm_goes_on(once, NULL, 0, 3, 7, 1), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(once, NULL, NULL, 0, 3, 7, 1), 0);
   /* Shrinking during the confirmation is not an object leaking. */
-  ck_assert_int_eq(lc_confirm_goes_on(dip, NULL, 0, 3, 7, 1), 0);
+  ck_assert_int_eq(lc_confirm_goes_on(dip, NULL, NULL, 0, 3, 7, 1), 0);
   /* The same Map with its entries invisible (small integers): the step
    * in the confirmation is growth going on; with 200 entries it is not. */
   {
     static const uint64_t none[8] = {0};
     static const uint64_t full[] = {200, 200, 200, 200, 200, 200, 200, 200};
     /* lru-cache 7.8.1's index array (npm-lru-cache-maxsize fixed):
-     * stepped in the first confirmation interval, then flat for 5 (its
-     * last gap was 2): filled, not leaking. */
+     * stepped in the first confirmation interval, its last gap 3 drive
+     * intervals (1 + 2); flat for 4 more it may still be a leak, for 12
+     * (4 + 8) it filled. */
     static const uint64_t zero[] = {2150,  5120,  7680,  7680,  11674, 11674,
                                     17613, 17613, 17613, 17613, 17613, 17613};
     static const uint64_t nozero[12] = {0};
-    ck_assert_int_eq(lc_confirm_goes_on(zero, nozero, 2, 5, 11, 1), 0);
-    ck_assert_int_eq(lc_confirm_goes_on(zero, nozero, 2, 5, 8, 1), 1);
-    ck_assert_int_eq(lc_confirm_goes_on(map, none, 0, 3, 7, 1), 1);
-    ck_assert_int_eq(lc_confirm_goes_on(map, full, 0, 3, 7, 1), 0);
+    ck_assert_int_eq(lc_confirm_goes_on(zero, nozero, NULL, 2, 5, 11, 1), 0);
+    ck_assert_int_eq(lc_confirm_goes_on(zero, nozero, NULL, 2, 5, 8, 1), 0);
+    ck_assert_int_eq(lc_confirm_goes_on(zero, nozero, NULL, 2, 5, 7, 1), 1);
+    /* Its gap 6 (2 + 4): flat for 8 is not yet a stop, for 24 it is. */
+    ck_assert_int_eq(lc_confirm_goes_on(map, none, NULL, 0, 3, 6, 1), 1);
+    ck_assert_int_eq(lc_confirm_goes_on(map, none, NULL, 0, 3, 7, 1), 0);
+    ck_assert_int_eq(lc_confirm_goes_on(map, full, NULL, 0, 3, 7, 1), 0);
     /* Flat through the confirmation: nothing went on, seen or not. */
-    ck_assert_int_eq(lc_confirm_goes_on(once, none, 0, 3, 7, 1), 0);
+    ck_assert_int_eq(lc_confirm_goes_on(once, none, NULL, 0, 3, 7, 1), 0);
   }
 }
 END_TEST
@@ -1337,9 +1415,10 @@ END_TEST
 START_TEST(test_flat_needed)
 {
   /* window 0..4, confirmation 4..9: an Array of small integers (its
-   * contents invisible) stepped at 2 and 5; the next step of a steady
-   * leak comes 1.5 x 3 intervals later (2 x for a Map or Set), so 3 flat
-   * ones do not settle it, 7 do. */
+   * contents invisible) stepped at 2 and 5, 4 drive intervals apart (1, 1
+   * and 2: lc_confirm_span); the next step of a steady leak comes 1.5 x
+   * that later (2 x for a Map or Set), so 9 flat drive intervals settle
+   * it. */
   static const uint64_t arr[] = {1024, 1024, 1536, 1536, 1536,
                                  2304, 2304, 2304, 2304, 2304};
   static const uint64_t none[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -1350,17 +1429,18 @@ START_TEST(test_flat_needed)
   static const uint64_t full[] = {200, 200, 200, 200, 200,
                                   200, 200, 200, 200, 200};
   static const uint64_t rising[] = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
-  ck_assert_uint_eq(lc_confirm_flat_needed(arr, none, 0, 4, 8, 1), 7);
-  ck_assert_uint_eq(lc_confirm_flat_needed(arr, NULL, 0, 4, 8, 1), 7);
-  ck_assert_uint_eq(lc_confirm_flat_needed(map, full, 0, 4, 8, 1),
+  ck_assert_double_eq(lc_confirm_flat_needed(arr, none, NULL, 0, 4, 8, 1), 9);
+  ck_assert_double_eq(lc_confirm_flat_needed(arr, NULL, NULL, 0, 4, 8, 1), 9);
+  ck_assert_double_eq(lc_confirm_flat_needed(map, full, NULL, 0, 4, 8, 1),
                     LC_CONFIRM_FLAT);
-  /* Its contents invisible, the same Map waits for the gap (3 -> 5). */
-  ck_assert_uint_eq(lc_confirm_flat_needed(map, none, 0, 4, 8, 1), 5);
+  /* Its contents invisible, the same Map waits for the gap (3 -> 5: 1 +
+   * 2 drive intervals). */
+  ck_assert_double_eq(lc_confirm_flat_needed(map, none, NULL, 0, 4, 8, 1), 7);
   /* Row series (not step growth) settle after LC_CONFIRM_FLAT. */
-  ck_assert_uint_eq(lc_confirm_flat_needed(rising, NULL, 0, 4, 8, 0),
+  ck_assert_double_eq(lc_confirm_flat_needed(rising, NULL, NULL, 0, 4, 8, 0),
                     LC_CONFIRM_FLAT);
   /* No confirmation snapshot yet. */
-  ck_assert_uint_eq(lc_confirm_flat_needed(arr, none, 0, 4, 4, 1),
+  ck_assert_double_eq(lc_confirm_flat_needed(arr, none, NULL, 0, 4, 4, 1),
                     LC_CONFIRM_FLAT);
 }
 END_TEST
@@ -1384,6 +1464,7 @@ lc_test_suite(void)
   tcase_set_timeout(tc, 10);
   tcase_add_loop_test(tc, test_confirm, 0,
                       (int)(sizeof(ccases) / sizeof(ccases[0])));
+  tcase_add_test(tc, test_wants_more_spans);
   tcase_add_loop_test(tc, test_wants_more, 0,
                       (int)(sizeof(wcases) / sizeof(wcases[0])));
   tcase_add_test(tc, test_goes_on);
