@@ -1125,9 +1125,9 @@ send_snap(struct run *r)
   if (info->nrun == r->next) {
     info->run_ms = lc_reallocarray_or_die(info->run_ms, info->nrun + 1,
                                           sizeof(*info->run_ms));
-    info->run_ms[info->nrun++] =
-        r->resumed_at && r->snap_at > r->resumed_at ? r->snap_at - r->resumed_at
-                                                    : 0;
+    info->run_ms[info->nrun++] = r->resumed_at && r->snap_at > r->resumed_at
+                                     ? r->snap_at - r->resumed_at
+                                     : 0;
   }
   send_line(r, "snap", r->next);
   r->phase = PH_SNAP;

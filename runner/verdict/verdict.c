@@ -605,8 +605,7 @@ lc_confirm_span(const struct lc_spans *sp, size_t last, size_t a, size_t b)
 /* The drive intervals v has stayed flat (not risen) for at the end of
  * last..end. */
 static double
-flat_span(const uint64_t *v, const struct lc_spans *sp, size_t last,
-          size_t end)
+flat_span(const uint64_t *v, const struct lc_spans *sp, size_t last, size_t end)
 {
   size_t k = end;
   while (k > last && v[k] <= v[k - 1])
@@ -753,8 +752,7 @@ rose(const uint64_t *v, size_t k, const struct judge *j, uint64_t floor)
 static int
 rose_fully(const uint64_t *v, size_t k, const struct judge *j, uint64_t floor)
 {
-  double gw = v[j->last] > v[j->first] ? (double)(v[j->last] - v[j->first])
-                                       : 0;
+  double gw = v[j->last] > v[j->first] ? (double)(v[j->last] - v[j->first]) : 0;
   if (!rose(v, k, j, floor))
     return 0;
   return (double)(v[k] - v[k - 1]) *
@@ -771,14 +769,13 @@ goes_on(const struct lc_finding *f, const uint64_t *v, int step,
         const struct judge *j)
 {
   uint64_t floor = rise_floor(f);
-  if (!lc_confirm_goes_on(v, step ? f->refs : NULL, &j->sp, j->first,
-                          j->last, j->end, step))
+  if (!lc_confirm_goes_on(v, step ? f->refs : NULL, &j->sp, j->first, j->last,
+                          j->end, step))
     return 0;
-  return !floor ||
-         (double)v[j->end] >=
-             (double)v[j->last] +
-                 (double)floor * lc_confirm_span(&j->sp, j->last, j->last,
-                                                 j->end);
+  return !floor || (double)v[j->end] >=
+                       (double)v[j->last] +
+                           (double)floor * lc_confirm_span(&j->sp, j->last,
+                                                           j->last, j->end);
 }
 
 /* "Map @123: grew +3.5 KB, then flat for 6 snapshots" */

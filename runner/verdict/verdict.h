@@ -287,9 +287,9 @@ struct lc_spans {
  * at a quarter of the window's rate per drive interval at least
  * ((v[end] - v[h]) / lc_confirm_span(last, h, end) >= (v[last] - v[first])
  * / (last - first) / 4, the same for end - 1 .. end), and in at least half
- * as many intervals as in the window (by share).  `step_growth` (a single object, whose
- * backing store grows by steps) asks that it grew again, never shrank in
- * the confirmation, and grew in LC_CONFIRM_STEPS intervals of
+ * as many intervals as in the window (by share).  `step_growth` (a single
+ * object, whose backing store grows by steps) asks that it grew again, never
+ * shrank in the confirmation, and grew in LC_CONFIRM_STEPS intervals of
  * first..end, or, when its contents are invisible (refs, may be NULL, is
  * 0 at last and end: unboxed numbers), in fewer.  Returns nonzero when
  * growth goes on. */
@@ -344,7 +344,6 @@ lc_confirm_settle_span(double n)
 {
   return 2 * n + 1 > LC_CONFIRM_FLAT ? 2 * n + 1 : LC_CONFIRM_FLAT;
 }
-
 
 void lc_verdict_free(struct lc_assert_result *res, size_t n);
 
