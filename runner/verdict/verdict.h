@@ -285,8 +285,9 @@ struct lc_spans {
  * confirmation, it rose (v[end] > v[last]), over the confirmation's second
  * half h = last + (end - last) / 2 .. end and over its last interval
  * at a quarter of the window's rate per drive interval at least
- * ((v[end] - v[h]) / lc_confirm_span(last, h, end) >= (v[last] - v[first])
- * / (last - first) / 4, the same for end - 1 .. end), and in at least half
+ * ((v[end] - v[h]) / lc_confirm_span(sp, last, h, end) >= (v[last] -
+ * v[first]) / lc_confirm_span(sp, last, first, last) / 4, the same for
+ * end - 1 .. end), and in at least half
  * as many intervals as in the window (by share).  `step_growth` (a single
  * object, whose backing store grows by steps) asks that it grew again, never
  * shrank in the confirmation, and grew in LC_CONFIRM_STEPS intervals of
