@@ -1364,3 +1364,184 @@ lc_diagnose(struct lc_check_result *res, const struct lc_snapshot *s,
   free(d.series_row);
   lc_graph_release(&d.g);
 }
+
+/* ---- memory outside the V8 heap ------------------------------------------ */
+
+/* Nonzero for the rows of JavaScript objects that hold memory outside the
+ * V8 heap: ArrayBuffers, typed arrays and Buffers, and the backing stores
+ * the snapshot shows as native nodes (docs/heap-snapshot-format.md). */
+static int
+holds_external(const char *name)
+{
+  static const char *const rows[] = {
+      "ArrayBuffer",   "SharedArrayBuffer",
+      "Buffer",        "FastBuffer",
+      "Uint8Array",    "DataView",
+      "Float64Array",  "system / JSArrayBufferData",
+      "(array buffer)"};
+  size_t i;
+  for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+    if (!strcmp(name, rows[i]))
+      return 1;
+  return 0;
+}
+
+/* The last snapshot of the measured window: the growth figures of the
+ * explanations are the verdict's. */
+static size_t
+window_last(const struct lc_series *ser)
+{
+  return ser->planned ? ser->planned - 1 : ser->nsnap - 1;
+}
+
+/* Appends "\n  ArrayBuffer backing store @ID: A to B" for every backing
+ * store (a big object of that row, by id) that grew from snapshot `first`
+ * to `last`; returns how many. */
+static size_t
+add_growing_stores(struct lc_buf *b, const struct lc_series *ser, size_t first,
+                   size_t last, const char *head)
+{
+  const struct lc_big_objects *from;
+  size_t i, n = 0;
+  if (!ser->big || last <= first)
+    return 0;
+  from = &ser->big[first];
+  for (i = 0; i < from->n; i++) {
+    const struct lc_big_object *o = &from->v[i], *to;
+    char a[LC_BYTES_MAX], z[LC_BYTES_MAX], g[LC_BYTES_MAX];
+    if (o->row == LC_SERIES_NO_ROW ||
+        !lc_row_is_backing_store(ser->rows[o->row].name))
+      continue;
+    to = lc_big_objects_find(&ser->big[last], o->id);
+    if (!to || to->size <= o->size)
+      continue;
+    if (!n++)
+      lc_buf_addstr(b, head);
+    lc_format_bytes(a, sizeof(a), (int64_t)o->size, 0);
+    lc_format_bytes(z, sizeof(z), (int64_t)to->size, 0);
+    lc_format_bytes(g, sizeof(g), (int64_t)(to->size - o->size), 1);
+    lc_buf_addf(b,
+                "\n  ArrayBuffer backing store (%s @%u): %s to %s (%s), "
+                "the same store growing in place",
+                ser->rows[o->row].name, o->id, a, z, g);
+  }
+  return n;
+}
+
+/* Fills `why` of a failing memory finding: what the snapshots know about
+ * it, over the measured window first..last.  When rows of objects that
+ * hold external memory grew, they are listed with their sizes (for
+ * backing stores, the bytes they hold), and so is each backing store that
+ * grew in place; otherwise the memory is outside the JS heap. */
+static void
+explain_memory(const struct lc_series *ser, struct lc_finding *f, size_t first,
+               size_t last)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  size_t r;
+  int any = 0;
+  if (!f->row || !f->row->memory || f->why)
+    return;
+  for (r = 0; r < ser->nrows; r++) {
+    const struct lc_series_row *row = &ser->rows[r];
+    char g[LC_BYTES_MAX], s[LC_BYTES_MAX];
+    if (!holds_external(row->name) || row->size[last] <= row->size[first])
+      continue;
+    if (!any)
+      lc_buf_addstr(&b, "JS objects that hold external memory grew:");
+    any = 1;
+    lc_format_bytes(g, sizeof(g), (int64_t)(row->size[last] - row->size[first]),
+                    1);
+    lc_format_bytes(s, sizeof(s), (int64_t)row->size[last], 0);
+    lc_buf_addf(&b, "\n  %s: %+lld objects, %s to %s", row->name,
+                (long long)row->count[last] - (long long)row->count[first], g,
+                s);
+  }
+  if (add_growing_stores(&b, ser, first, last,
+                         any ? ""
+                             : "JS objects that hold external "
+                               "memory grew:"))
+    any = 1;
+  if (!any)
+    lc_buf_addstr(&b, "outside the JS heap: not visible in snapshots "
+                      "(no ArrayBuffer, Buffer or backing-store row "
+                      "grew)");
+  f->why = lc_buf_detach(&b, NULL);
+}
+
+/* Names an ArrayBuffer backing store among the failing findings of the
+ * default assertion: a single growing object of the backing-store row is
+ * a buffer's memory outside the V8 heap, growing in place (a resizable
+ * ArrayBuffer, or a store realloc'ed by an addon); the V8 internals budget
+ * counts that row too, so a budget finding says how much of its growth
+ * is backing stores (the row's count and bytes) and lists the stores
+ * that grew in place. */
+static void
+explain_backing_store(const struct lc_series *ser, struct lc_finding *f,
+                      size_t first, size_t last)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  if (f->object_id && f->row && lc_row_is_backing_store(f->row->name)) {
+    char a[LC_BYTES_MAX], z[LC_BYTES_MAX];
+    lc_format_bytes(a, sizeof(a), (int64_t)f->size[first], 0);
+    lc_format_bytes(z, sizeof(z), (int64_t)f->size[last], 0);
+    lc_buf_addf(&b,
+                "an ArrayBuffer's backing store, outside the V8 heap: "
+                "%s to %s, the same store growing in place without a "
+                "new object (a resizable ArrayBuffer)",
+                a, z);
+  } else if ((f->failed_rules & LC_RULE_INTERNALS) && !f->why) {
+    /* The backing-store row's own growth, whatever the node ids (a store
+     * that moves when it grows gets a new one). */
+    long r = -1;
+    size_t k;
+    for (k = 0; k < ser->nrows && r < 0; k++)
+      if (lc_row_is_backing_store(ser->rows[k].name))
+        r = (long)k;
+    if (r >= 0 && ser->rows[r].size[last] > ser->rows[r].size[first]) {
+      const struct lc_series_row *row = &ser->rows[r];
+      char a[LC_BYTES_MAX], z[LC_BYTES_MAX], g[LC_BYTES_MAX];
+      lc_format_bytes(a, sizeof(a), (int64_t)row->size[first], 0);
+      lc_format_bytes(z, sizeof(z), (int64_t)row->size[last], 0);
+      lc_format_bytes(g, sizeof(g),
+                      (int64_t)(row->size[last] - row->size[first]), 1);
+      lc_buf_addf(&b,
+                  "of which ArrayBuffer backing stores, row %s: %s (%llu to "
+                  "%llu stores holding %s to %s), outside the V8 heap",
+                  row->name, g, (unsigned long long)row->count[first],
+                  (unsigned long long)row->count[last], a, z);
+      add_growing_stores(&b, ser, first, last, "");
+    } else if (!add_growing_stores(&b, ser, first, last,
+                                   "of which ArrayBuffer backing stores "
+                                   "grew:")) {
+      return;
+    }
+  } else {
+    return;
+  }
+  if (f->why) {
+    lc_buf_addch(&b, '\n');
+    lc_buf_addstr(&b, f->why);
+    free(f->why);
+  }
+  f->why = lc_buf_detach(&b, NULL);
+}
+
+void
+lc_diag_external(struct lc_check_result *res)
+{
+  const struct lc_series *ser = &res->series;
+  size_t i, j, first = ser->warmup, last;
+  if (res->status != LC_CHECK_FAILED || ser->nsnap < 2)
+    return;
+  last = window_last(ser);
+  if (first >= last)
+    return;
+  for (i = 0; i < res->nresults; i++) {
+    struct lc_assert_result *ar = &res->results[i];
+    for (j = 0; j < ar->nfindings; j++) {
+      explain_memory(ser, &ar->findings[j], first, last);
+      explain_backing_store(ser, &ar->findings[j], first, last);
+    }
+  }
+}

@@ -49,4 +49,12 @@ void lc_diagnose(struct lc_check_result *res, const struct lc_snapshot *s,
                  const struct lc_summary *sum, const struct lc_scripts *sc,
                  const char *base_dir);
 
+/* Fills `why` of the failing findings of `res` that concern memory outside
+ * the V8 heap: memory rows ((rss), (external), …) say which rows of
+ * objects that hold external memory grew, or that the growth is not
+ * visible in snapshots; a growing ArrayBuffer backing store, and the
+ * backing-store part of a V8 internals finding, say so.  Over the measured
+ * window. */
+void lc_diag_external(struct lc_check_result *res);
+
 #endif
