@@ -1117,18 +1117,25 @@ send_line(struct run *r, const char *verb, unsigned arg)
   return 0;
 }
 
+/* Snapshot `next` is asked for now: records how long the program ran
+ * since the last one (info->run_ms). */
+static void
+snap_asked(struct run *r, uint64_t now)
+{
+  struct lc_run_info *info = r->info;
+  r->snap_at = now;
+  if (info->nrun != r->next)
+    return;
+  info->run_ms = lc_reallocarray_or_die(info->run_ms, info->nrun + 1,
+                                        sizeof(*info->run_ms));
+  info->run_ms[info->nrun++] =
+      r->resumed_at && now > r->resumed_at ? now - r->resumed_at : 0;
+}
+
 static void
 send_snap(struct run *r)
 {
-  struct lc_run_info *info = r->info;
-  r->snap_at = now_ms();
-  if (info->nrun == r->next) {
-    info->run_ms = lc_reallocarray_or_die(info->run_ms, info->nrun + 1,
-                                          sizeof(*info->run_ms));
-    info->run_ms[info->nrun++] = r->resumed_at && r->snap_at > r->resumed_at
-                                     ? r->snap_at - r->resumed_at
-                                     : 0;
-  }
+  snap_asked(r, now_ms());
   send_line(r, "snap", r->next);
   r->phase = PH_SNAP;
   if (r->info->progress) {
@@ -1996,7 +2003,7 @@ advance(struct run *r, uint64_t now)
   if (r->phase == PH_WAIT && now >= r->next_at) {
     if (c->drive == LC_DRIVE_SIGNAL) {
       r->phase = PH_DUMP;
-      r->snap_at = now;
+      snap_asked(r, now);
       progress(r, LC_PROGRESS_WRITING, r->next, NULL);
       if (kill(r->pid, c->signo) < 0 && errno != ESRCH)
         return lc_err_errno(r->err, errno, NULL, "cannot signal the program");

@@ -280,8 +280,10 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   lc_series_add(ctx->series, &sum);
   /* A wait's interval is as long as the program ran in it, reading the
    * last snapshot included: confirmation rates are per unit of that. */
-  if (ctx->info && ctx->check->drive == LC_DRIVE_EVERY && k < ctx->info->nrun &&
-      ctx->check->every_ms > 0)
+  if (ctx->info &&
+      (ctx->check->drive == LC_DRIVE_EVERY ||
+       ctx->check->drive == LC_DRIVE_SIGNAL) &&
+      k < ctx->info->nrun && ctx->check->every_ms > 0)
     lc_series_set_span(ctx->series, k,
                        (double)ctx->info->run_ms[k] /
                            (double)ctx->check->every_ms);
