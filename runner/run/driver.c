@@ -412,8 +412,8 @@ lc_run_info_release(struct lc_run_info *info)
   free(info->mem);
   info->mem = NULL;
   info->nmem = 0;
-  free(info->run_ms);
-  info->run_ms = NULL;
+  free(info->run_us);
+  info->run_us = NULL;
   info->nrun = 0;
   info->exited = 0;
   info->exit_code = 0;
@@ -433,6 +433,14 @@ now_ms(void)
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t
+now_us(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 static struct timespec
@@ -866,8 +874,8 @@ struct run {
                       callback asks to confirm */
   uint64_t confirm_deadline; /* 0, or when the confirmation must end */
   uint64_t snap_at;          /* when snapshot `next` was asked for */
-  uint64_t resumed_at;       /* when the last snapshot was complete, or the
-                                program ready; 0 before */
+  uint64_t resumed_us;       /* when the last snapshot was complete, or the
+                                program ready (now_us); 0 before */
   uint64_t next_at;          /* PH_WAIT: when to ask for it */
   uint64_t started;
   struct lc_buf line; /* partial line from the agent */
@@ -1118,18 +1126,19 @@ send_line(struct run *r, const char *verb, unsigned arg)
 }
 
 /* Snapshot `next` is asked for now: records how long the program ran
- * since the last one (info->run_ms). */
+ * since the last one (info->run_us). */
 static void
 snap_asked(struct run *r, uint64_t now)
 {
   struct lc_run_info *info = r->info;
+  uint64_t us = now_us();
   r->snap_at = now;
   if (info->nrun != r->next)
     return;
-  info->run_ms = lc_reallocarray_or_die(info->run_ms, info->nrun + 1,
-                                        sizeof(*info->run_ms));
-  info->run_ms[info->nrun++] =
-      r->resumed_at && now > r->resumed_at ? now - r->resumed_at : 0;
+  info->run_us = lc_reallocarray_or_die(info->run_us, info->nrun + 1,
+                                        sizeof(*info->run_us));
+  info->run_us[info->nrun++] =
+      r->resumed_us && us > r->resumed_us ? us - r->resumed_us : 0;
 }
 
 static void
@@ -1324,7 +1333,7 @@ snapshot_done(struct run *r, unsigned k)
   if (r->snap_at && pause > r->info->max_pause_ms)
     r->info->max_pause_ms = pause;
   r->snap_at = 0;
-  r->resumed_at = now_ms(); /* the program runs on while it is read */
+  r->resumed_us = now_us(); /* the program runs on while it is read */
   r->next = k + 1;
   r->info->snapshots_done = r->next;
   progress(r, LC_PROGRESS_READING, k, path);
@@ -1488,7 +1497,7 @@ handle_line(struct run *r, const char *line)
   memset(&mem, 0, sizeof(mem));
   if (!strcmp(line, "ready") && r->phase == PH_STARTING) {
     r->ready = 1;
-    r->resumed_at = now_ms();
+    r->resumed_us = now_us();
     begin_interval(r);
     return 0;
   }

@@ -137,10 +137,10 @@ struct lc_run_info {
                                 the snapshot callback runs (lc_driver_run
                                 only; replay samples nothing) */
   size_t nmem;
-  uint64_t *run_ms; /* owned, [nrun]: run_ms[k] the time the program ran
-                       between snapshot k-1 and the request of snapshot k
-                       (from the start for k = 0): the interval's own
-                       time, snapshot pauses left out */
+  uint64_t *run_us; /* owned, [nrun]: run_us[k] the time the program ran
+                       (microseconds) between snapshot k-1 and the request
+                       of snapshot k (from its start for k = 0): the
+                       interval's own time, snapshot pauses left out */
   size_t nrun;
   /* Set by the caller before the run (not outputs): progress events, or
    * NULL for none.  Kept by lc_run_info_release. */

@@ -278,15 +278,13 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
   }
   lc_summary_build(&sum, &s, &take);
   lc_series_add(ctx->series, &sum);
-  /* A wait's interval is as long as the program ran in it, reading the
-   * last snapshot included: confirmation rates are per unit of that. */
-  if (ctx->info &&
-      (ctx->check->drive == LC_DRIVE_EVERY ||
-       ctx->check->drive == LC_DRIVE_SIGNAL) &&
-      k < ctx->info->nrun && ctx->check->every_ms > 0)
-    lc_series_set_span(ctx->series, k,
-                       (double)ctx->info->run_ms[k] /
-                           (double)ctx->check->every_ms);
+  /* How long the program ran before it (reading the last snapshot
+   * included, its pause left out): confirmation rates are per unit of
+   * that, and per call or request too when the drive counts them. */
+  if (ctx->info && k < ctx->info->nrun)
+    lc_series_set_span(ctx->series, k, (double)ctx->info->run_us[k]);
+  ctx->series->span_by_count =
+      ctx->check->drive == LC_DRIVE_CALL || ctx->check->drive == LC_DRIVE_HTTP;
   /* Rows new in this snapshot get their stable identity and their source
    * location (for the verdict's notes) from its own script names. */
   lc_scripts_build(&sc, &s);

@@ -81,12 +81,15 @@ struct lc_series {
   struct lc_series_row *mem;
   size_t nmem;
   /* [nspan]: span[k] how long the program ran in the interval before
-   * snapshot k, in units of its drive interval (every: the time it ran
-   * over the wait; call, http: the calls or requests over their count);
-   * 0 or k >= nspan: unknown, lc_confirm_span assumes the planned length.
-   * NULL for `leakcheck analyze`. */
+   * snapshot k (microseconds; snapshot pauses left out); 0 or k >= nspan:
+   * unknown.
+   * The confirmation judges rates per unit of it (verdict.h,
+   * lc_confirm_span) and, when `span_by_count` (a drive that counts calls
+   * or requests), per call or request as planned too.  NULL for
+   * `leakcheck analyze`. */
   double *span;
   size_t nspan;
+  int span_by_count;
   /* private: key → row index, in the order of `rows` */
   struct lc_strmap index;
 };

@@ -50,7 +50,11 @@ struct judge {
   size_t end;         /* the last snapshot; > last after confirmation */
   int suspect;        /* a confirmation judges the window's suspects: the
                          window of lc_verdict_wants_more, or end > last */
-  struct lc_spans sp; /* the intervals' lengths in drive intervals */
+  /* The intervals' lengths: sp[0] the program's run time when measured
+   * (else as planned), sp[1] as planned when the drive counts calls or
+   * requests too; growth goes on when it holds its rate in either. */
+  struct lc_spans sp[2];
+  int nsp;
 };
 
 /* Returns the LC_RULE_* bits of `a` that the series (count, size) breaks. */
@@ -594,8 +598,8 @@ lc_confirm_span(const struct lc_spans *sp, size_t last, size_t a, size_t b)
   size_t k;
   double span = 0;
   for (k = a; k < b; k++) {
-    if (sp && k + 1 < sp->n && sp->span[k + 1] > 0)
-      span += sp->span[k + 1];
+    if (sp && sp->unit > 0 && k + 1 < sp->n && sp->span[k + 1] > 0)
+      span += sp->span[k + 1] / sp->unit;
     else
       span += k < last ? 1 : lc_confirm_scale(k + 1 - last);
   }
@@ -741,7 +745,7 @@ rose(const uint64_t *v, size_t k, const struct judge *j, uint64_t floor)
   return floor ? (double)v[k] >=
                      (double)v[k - 1] +
                          (double)floor *
-                             lc_confirm_span(&j->sp, j->last, k - 1, k)
+                             lc_confirm_span(&j->sp[0], j->last, k - 1, k)
                : v[k] > v[k - 1];
 }
 
@@ -753,29 +757,40 @@ static int
 rose_fully(const uint64_t *v, size_t k, const struct judge *j, uint64_t floor)
 {
   double gw = v[j->last] > v[j->first] ? (double)(v[j->last] - v[j->first]) : 0;
+  int i;
   if (!rose(v, k, j, floor))
     return 0;
-  return (double)(v[k] - v[k - 1]) *
-             lc_confirm_span(&j->sp, j->last, j->first, j->last) * 4 >=
-         gw * 3 * lc_confirm_span(&j->sp, j->last, k - 1, k);
+  for (i = 0; i < j->nsp; i++)
+    if ((double)(v[k] - v[k - 1]) *
+            lc_confirm_span(&j->sp[i], j->last, j->first, j->last) * 4 >=
+        gw * 3 * lc_confirm_span(&j->sp[i], j->last, k - 1, k))
+      return 1;
+  return 0;
 }
 
-/* lc_confirm_goes_on for the series v of finding f; a memory row must also
- * rise over the confirmation by its step floor per drive interval on
- * average (the window's own noise floor), so that a clean program's slow
- * creep after a one-time jump is not taken for the leak going on. */
+/* lc_confirm_goes_on for the series v of finding f, in the run time or as
+ * planned; a memory row must also rise over the confirmation by its step
+ * floor per drive interval on average (the window's own noise floor), so
+ * that a clean program's slow creep after a one-time jump is not taken for
+ * the leak going on. */
 static int
 goes_on(const struct lc_finding *f, const uint64_t *v, int step,
         const struct judge *j)
 {
   uint64_t floor = rise_floor(f);
-  if (!lc_confirm_goes_on(v, step ? f->refs : NULL, &j->sp, j->first, j->last,
-                          j->end, step))
-    return 0;
-  return !floor || (double)v[j->end] >=
-                       (double)v[j->last] +
-                           (double)floor * lc_confirm_span(&j->sp, j->last,
-                                                           j->last, j->end);
+  int i;
+  for (i = 0; i < j->nsp; i++) {
+    const struct lc_spans *sp = &j->sp[i];
+    if (!lc_confirm_goes_on(v, step ? f->refs : NULL, sp, j->first, j->last,
+                            j->end, step))
+      continue;
+    if (!floor ||
+        (double)v[j->end] >=
+            (double)v[j->last] +
+                (double)floor * lc_confirm_span(sp, j->last, j->last, j->end))
+      return 1;
+  }
+  return 0;
 }
 
 /* "Map @123: grew +3.5 KB, then flat for 6 snapshots" */
@@ -909,6 +924,28 @@ eval_all(const struct lc_check *check, const struct lc_series *ser,
   return nfailed;
 }
 
+/* Sets j->sp: the run times of the series when every interval of the
+ * window has one, in units of their mean, and the planned lengths. */
+static void
+spans_of(struct judge *j, const struct lc_series *ser)
+{
+  size_t k;
+  double sum = 0;
+  memset(j->sp, 0, sizeof(j->sp));
+  j->nsp = 1;
+  if (j->last <= j->first || ser->nspan <= j->last)
+    return;
+  for (k = j->first + 1; k <= j->last; k++) {
+    if (!(ser->span[k] > 0))
+      return;
+    sum += ser->span[k];
+  }
+  j->sp[0].span = ser->span;
+  j->sp[0].n = ser->nspan;
+  j->sp[0].unit = sum / (double)(j->last - j->first);
+  j->nsp = ser->span_by_count ? 2 : 1;
+}
+
 /* The window of a series whose first `planned` snapshots were planned. */
 static struct judge
 window(const struct lc_series *ser, size_t planned)
@@ -920,8 +957,7 @@ window(const struct lc_series *ser, size_t planned)
   j.last = planned && planned - 1 < j.end ? planned - 1 : j.end;
   j.first = ser->warmup < j.last ? ser->warmup : j.last;
   j.suspect = j.end > j.last;
-  j.sp.span = ser->span;
-  j.sp.n = ser->nspan;
+  spans_of(&j, ser);
   return j;
 }
 
@@ -977,7 +1013,7 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
          * and the trailing intervals rising at the window's rate. */
         floor = rise_floor(fd);
         for (k = j.end; k > j.last && !rose(v, k, &j, floor); k--)
-          flat += lc_confirm_span(&j.sp, j.last, k - 1, k);
+          flat += lc_confirm_span(&j.sp[0], j.last, k - 1, k);
         for (k = j.end; k > j.last && rose_fully(v, k, &j, floor); k--)
           rising++;
         if (m && goes_on(fd, v, step, &j) &&
@@ -988,10 +1024,10 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         /* Settled: flat for as many snapshots as a backing store's step
          * pattern allows, or for anything else, for twice the window's
          * program time and one drive interval more. */
-        if (flat < (step ? lc_confirm_flat_needed(v, fd->refs, &j.sp, j.first,
-                                                  j.last, j.end, 1)
+        if (flat < (step ? lc_confirm_flat_needed(v, fd->refs, &j.sp[0],
+                                                  j.first, j.last, j.end, 1)
                          : lc_confirm_settle_span(lc_confirm_span(
-                               &j.sp, j.last, j.first, j.last))))
+                               &j.sp[0], j.last, j.first, j.last))))
           unsettled = 1;
       }
     }

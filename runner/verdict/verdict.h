@@ -272,11 +272,14 @@ size_t lc_verdict_eval_confirmed(const struct lc_check *check,
 int lc_verdict_wants_more(const struct lc_check *check,
                           const struct lc_series *ser, size_t planned);
 
-/* The lengths of a series' intervals (struct lc_series span, nspan), in
- * drive intervals; {NULL, 0} for the planned lengths. */
+/* The lengths of a series' intervals: span[k] / unit for the interval
+ * before snapshot k (struct lc_series span, nspan: the program's run
+ * time; unit: the window's mean interval), where known; {NULL, 0, 0} for
+ * the planned lengths. */
 struct lc_spans {
   const double *span;
   size_t n;
+  double unit;
 };
 
 /* The confirmation judgement of one series v (a count, a size, or one
