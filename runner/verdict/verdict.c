@@ -978,6 +978,26 @@ lc_verdict_eval_confirmed(const struct lc_check *check,
   return eval_all(check, ser, &j, out);
 }
 
+/* Nonzero when the suspect series v of finding fd has settled, its
+ * lengths measured by sp: the trailing confirmation intervals without a
+ * rise (for a memory row, a rise of its step floor) last as long as a
+ * backing store's step pattern allows, or for anything else twice the
+ * window and one unit more. */
+static int
+settled(const struct lc_finding *fd, const uint64_t *v, int step,
+        const struct judge *j, const struct lc_spans *sp, uint64_t floor)
+{
+  size_t k;
+  double flat = 0;
+  for (k = j->end; k > j->last && !rose(v, k, j, floor); k--)
+    flat += lc_confirm_span(sp, j->last, k - 1, k);
+  if (step)
+    return flat >= lc_confirm_flat_needed(v, fd->refs, sp, j->first, j->last,
+                                          j->end, 1);
+  return flat >= lc_confirm_settle_span(
+                     lc_confirm_span(sp, j->last, j->first, j->last));
+}
+
 int
 lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
                       size_t planned)
@@ -999,7 +1019,7 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
       for (bit = 1; bits && bit <= LC_RULE_INTERNALS; bit <<= 1) {
         int step, bytes;
         size_t k, rising = 0;
-        double flat = 0;
+        int s;
         uint64_t floor;
         const uint64_t *v;
         if (!(bits & bit))
@@ -1008,12 +1028,8 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         if (!v)
           continue;
         suspects = 1;
-        /* The drive intervals of the trailing confirmation intervals
-         * without a rise (for a memory row, a rise of its step floor),
-         * and the trailing intervals rising at the window's rate. */
+        /* Trailing confirmation intervals rising at the window's rate. */
         floor = rise_floor(fd);
-        for (k = j.end; k > j.last && !rose(v, k, &j, floor); k--)
-          flat += lc_confirm_span(&j.sp[0], j.last, k - 1, k);
         for (k = j.end; k > j.last && rose_fully(v, k, &j, floor); k--)
           rising++;
         if (m && goes_on(fd, v, step, &j) &&
@@ -1021,14 +1037,9 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
                         steps_in(v, j.first, j.end) >= LC_CONFIRM_STEPS
                   : rising >= LC_CONFIRM_RISING && rising == m))
           confirmed = 1;
-        /* Settled: flat for as many snapshots as a backing store's step
-         * pattern allows, or for anything else, for twice the window's
-         * program time and one drive interval more. */
-        if (flat < (step ? lc_confirm_flat_needed(v, fd->refs, &j.sp[0],
-                                                  j.first, j.last, j.end, 1)
-                         : lc_confirm_settle_span(lc_confirm_span(
-                               &j.sp[0], j.last, j.first, j.last))))
-          unsettled = 1;
+        for (s = 0; s < j.nsp; s++)
+          if (!settled(fd, v, step, &j, &j.sp[s], floor))
+            unsettled = 1;
       }
     }
   }

@@ -71,19 +71,24 @@ prop() { xpath "$1" "string(//property[@name=\"confirmation_snapshots\"]/@value)
 # the window were evicted by the end, so Entry is no suspect.  The cache's
 # Map grows its table in steps: while filling, then once more after it is
 # full (deleted entries count until a rehash), then never again; it stays
-# a suspect until flat for 3 drive intervals: 2 confirmation snapshots
-# (their intervals run 40 and 80 calls: lc_confirm_scale; the second is
-# flat).
+# a suspect until flat for 3 units in both measures of the program's time
+# (the confirmation intervals run 40, 80, 160, 320 calls, but the calls
+# are quick: in run time they are little longer than the window's), so it
+# settles after 2 to 4 confirmation snapshots, the budget.
 run_lc --check bounded-cache --junit cache.xml
 expect_eq "cache: passes" "$CODE" 0
-expect_eq "cache: settled after 3 flat drive intervals" "$(prop cache.xml)" 2
-expect_contains "cache: progress" "$OUT" "(5 snapshots + 2 to confirm, warmup 1,"
+extra=$(prop cache.xml)
+case "$extra" in
+2 | 3 | 4) ok ;;
+*) fail "cache: settled after '$extra' confirmation snapshots, not 2 to 4" ;;
+esac
+expect_contains "cache: progress" "$OUT" "(5 snapshots + $extra to confirm, warmup 1,"
 expect_contains "cache: note in the terminal" "$OUT" "        note: Map @"
 expect_contains "cache: what the note says" "$OUT" \
-  ": grew +1.8 KB, then +3.5 KB over 2 more snapshots"
+  ": grew +1.8 KB, then +3.5 KB over $extra more snapshots"
 expect_contains "cache: message" "$OUT" "1 suspect stopped growing in the confirmation"
 expect_contains "cache: note in the JUnit testcase" \
-  "$(xpath cache.xml 'string(//testcase[1]/system-out)')" ": grew +1.8 KB, then +3.5 KB over 2 more snapshots"
+  "$(xpath cache.xml 'string(//testcase[1]/system-out)')" ": grew +1.8 KB, then +3.5 KB over $extra more snapshots"
 expect_eq "cache: no failure" "$(xpath cache.xml 'count(//failure)')" 0
 
 # Without confirmation the window alone says steady growth.
