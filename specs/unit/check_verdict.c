@@ -1271,6 +1271,35 @@ static const struct wcase {
     {9, {10, 20, 30, 40, 50, 60, 80, 80, 80}, 0}, /* for 12: settled */
 };
 
+/* A series of one row, Leak, with `count` over n snapshots (warmup 2), and
+ * a check of 6 planned snapshots asserting `steady_growth: forbid` on every
+ * constructor. */
+static void
+leak_check(struct lc_check *check, struct lc_assert *a, struct lc_series *ser,
+           const uint64_t *count, size_t n)
+{
+  struct aspec as = {"*", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0};
+  size_t k;
+  memset(check, 0, sizeof(*check));
+  for (k = 0; k < n; k++) {
+    struct lc_summary_row row;
+    struct lc_summary sum = LC_SUMMARY_INIT;
+    row.key = (char *)",Leak";
+    row.name = (char *)"Leak";
+    row.count = count[k];
+    row.self_size = count[k] * 32;
+    sum.rows = &row;
+    sum.nrows = 1;
+    lc_series_add(ser, &sum);
+  }
+  ser->warmup = 2;
+  build_assert(a, &as);
+  check->asserts = a;
+  check->nasserts = 1;
+  check->snapshots = 6;
+  check->warmup = 2;
+}
+
 /* A timer's leak under `every`: each interval also ran while leakcheck
  * read the last snapshot (half a wait more), so the program ran 1.5 waits
  * in each window interval and 2.5, 4.5, 8.5 in the confirmation's.  Per
@@ -1284,27 +1313,9 @@ START_TEST(test_wants_more_spans)
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
-  struct aspec as = {"*", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0};
   size_t k;
 
-  memset(&check, 0, sizeof(check));
-  for (k = 0; k < 9; k++) {
-    struct lc_summary_row row;
-    struct lc_summary sum = LC_SUMMARY_INIT;
-    row.key = (char *)",Leak";
-    row.name = (char *)"Leak";
-    row.count = count[k];
-    row.self_size = count[k] * 32;
-    sum.rows = &row;
-    sum.nrows = 1;
-    lc_series_add(&ser, &sum);
-  }
-  ser.warmup = 2;
-  build_assert(&a, &as);
-  check.asserts = &a;
-  check.nasserts = 1;
-  check.snapshots = 6;
-  check.warmup = 2;
+  leak_check(&check, &a, &ser, count, 9);
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 1);
   for (k = 0; k < 9; k++)
     lc_series_set_span(&ser, k, span[k]);
@@ -1334,27 +1345,9 @@ START_TEST(test_spans_either)
   struct lc_assert a;
   struct lc_check check;
   struct lc_assert_result *res = NULL;
-  struct aspec as = {"*", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0};
   size_t k;
 
-  memset(&check, 0, sizeof(check));
-  for (k = 0; k < 9; k++) {
-    struct lc_summary_row row;
-    struct lc_summary sum = LC_SUMMARY_INIT;
-    row.key = (char *)",Leak";
-    row.name = (char *)"Leak";
-    row.count = count[k];
-    row.self_size = count[k] * 32;
-    sum.rows = &row;
-    sum.nrows = 1;
-    lc_series_add(&ser, &sum);
-  }
-  ser.warmup = 2;
-  build_assert(&a, &as);
-  check.asserts = &a;
-  check.nasserts = 1;
-  check.snapshots = 6;
-  check.warmup = 2;
+  leak_check(&check, &a, &ser, count, 9);
   /* Per call alone: 6, 3.5, 2.25 a call against 10, not confirmed. */
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 1);
   ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res), 0);
@@ -1376,27 +1369,8 @@ START_TEST(test_wants_more)
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
-  struct aspec as = {"*", LC_RULE_STEADY_GROWTH, 0, 0, 0, 0};
-  size_t k;
 
-  memset(&check, 0, sizeof(check));
-  for (k = 0; k < tc->nsnap; k++) {
-    struct lc_summary_row row;
-    struct lc_summary sum = LC_SUMMARY_INIT;
-    row.key = (char *)",Leak";
-    row.name = (char *)"Leak";
-    row.count = tc->count[k];
-    row.self_size = tc->count[k] * 32;
-    sum.rows = &row;
-    sum.nrows = 1;
-    lc_series_add(&ser, &sum);
-  }
-  ser.warmup = 2;
-  build_assert(&a, &as);
-  check.asserts = &a;
-  check.nasserts = 1;
-  check.snapshots = 6;
-  check.warmup = 2;
+  leak_check(&check, &a, &ser, tc->count, tc->nsnap);
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), tc->more);
   lc_pattern_release(&a.ctor);
   lc_series_release(&ser);
