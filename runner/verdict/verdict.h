@@ -323,7 +323,7 @@ double lc_confirm_flat_needed(const uint64_t *v, const uint64_t *refs,
  * gets there within the confirmation; a leak keeps its rate per unit of
  * the program's time, which the rate rule measures. */
 #define LC_CONFIRM_FLAT 3
-#define LC_CONFIRM_RISING 3
+#define LC_CONFIRM_RISING 4
 #define LC_CONFIRM_STEPS 3
 #define LC_CONFIRM_SCALE_MAX 16
 static inline unsigned

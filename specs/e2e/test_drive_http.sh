@@ -96,24 +96,24 @@ expect_contains "leak: progress line" "$ERR" \
   "running 'leak' (4 snapshots, 25 requests to POST /orders before each)"
 expect_eq "leak: one AuditEntry per request" \
   "$(interval_steps leak.xml 'AuditEntry: max_growth 0')" "25 25 25"
-# 4 snapshots, then 3 confirmation snapshots (the leak rose in each, so
-# the confirmation stopped there): 4 batches of 25, then 2, 4 and 8 times
-# as many (lc_confirm_scale), 450 requests.
-expect_eq "leak: confirmed over 3 more snapshots" \
-  "$(xpath leak.xml 'string(//property[@name="confirmation_snapshots"]/@value)')" 3
-expect_contains "leak: leakcheck's count" "$ERR" "'leak': 450 requests sent to 127.0.0.1:"
+# 4 snapshots, then 4 confirmation snapshots (the leak rose in each, so
+# the confirmation stopped there): 4 batches of 25, then 2, 4, 8 and 16
+# times as many (lc_confirm_scale), 850 requests.
+expect_eq "leak: confirmed over 4 more snapshots" \
+  "$(xpath leak.xml 'string(//property[@name="confirmation_snapshots"]/@value)')" 4
+expect_contains "leak: leakcheck's count" "$ERR" "'leak': 850 requests sent to 127.0.0.1:"
 expect_contains "leak: all answered" "$ERR" "all answered 2xx"
 expect_contains "leak: the server's own count" \
-  "$(xpath leak.xml 'string(//testsuite/system-out)')" "served 450 requests"
+  "$(xpath leak.xml 'string(//testsuite/system-out)')" "served 850 requests"
 
 run_lc --check leak-fixed-port --junit fixed.xml
 expect_eq "fixed port: exit code" "$CODE" 1
 expect_eq "fixed port: one per request" \
   "$(interval_steps fixed.xml 'AuditEntry: max_growth 0')" "10 10"
-# 3 snapshots of 10 requests, 3 confirmation snapshots of 20, 40, 80.
-expect_contains "fixed port: the port" "$ERR" "170 requests sent to 127.0.0.1:$port"
+# 3 snapshots of 10 requests, 4 confirmation snapshots of 20, 40, 80, 160.
+expect_contains "fixed port: the port" "$ERR" "330 requests sent to 127.0.0.1:$port"
 expect_contains "fixed port: the server's count" \
-  "$(xpath fixed.xml 'string(//testsuite/system-out)')" "served 170 requests"
+  "$(xpath fixed.xml 'string(//testsuite/system-out)')" "served 330 requests"
 
 # The default assertion: no constructor rises steadily (V8's own code,
 # optimised as the load goes on, has its budget).

@@ -33,8 +33,13 @@ expect_contains "totals" "$out" "leaks found: 1 of 1 (in every run); clean runs 
 expect_contains "the leak's class, site and holder" "$out" \
   "diagnosis of the leaks' failing runs: 1; headline class right 1, allocation line right 1, holder right 1"
 junit=$WORK/rw/runs/run-1.xml
-expect_contains "the leak confirmed" \
-  "$(xpath "$junit" 'string(//testsuite[@name="abortsignal-any.leak-22"]//property[@name="confirmation_snapshots"]/@value)')" "3"
+n=$(xpath "$junit" 'string(//testsuite[@name="abortsignal-any.leak-22"]//property[@name="confirmation_snapshots"]/@value)')
+# 4 intervals rising at its rate stop the confirmation early; an interval
+# slowed by a loaded machine makes it go on, up to the budget of 6.
+case "$n" in
+4 | 5 | 6) ok ;;
+*) fail "the leak confirmed: '$n' confirmation snapshots, not 4 to 6" ;;
+esac
 # The fixed version: no object row needs confirming (its resident size,
 # which V8's allocation tracker grows by itself, may, and stops).
 expect_eq "the fixed version: no object suspect" \

@@ -1261,10 +1261,11 @@ static const struct wcase {
     {6, {10, 20, 30, 40, 50, 60}, 1},               /* a suspect: confirm */
     {6, {10, 20, 30, 30, 30, 30}, 0},               /* nothing suspect */
     {7, {10, 20, 30, 40, 50, 60, 70}, 1},           /* one rise: not yet */
-    {9, {10, 20, 30, 40, 50, 60, 80, 120, 200}, 0}, /* three: a leak */
-    {8, {10, 20, 30, 40, 50, 60, 60, 60}, 1},       /* flat twice: not yet */
-    {9, {10, 20, 30, 40, 50, 60, 60, 60, 60}, 0},   /* flat thrice: settled */
-    {9, {10, 20, 30, 40, 50, 60, 61, 61, 62}, 1},   /* a trickle: go on */
+    {9, {10, 20, 30, 40, 50, 60, 80, 120, 200}, 1}, /* three: not yet */
+    {10, {10, 20, 30, 40, 50, 60, 80, 120, 200, 360}, 0}, /* four: a leak */
+    {8, {10, 20, 30, 40, 50, 60, 60, 60}, 1},     /* flat twice: not yet */
+    {9, {10, 20, 30, 40, 50, 60, 60, 60, 60}, 0}, /* flat thrice: settled */
+    {9, {10, 20, 30, 40, 50, 60, 61, 61, 62}, 1}, /* a trickle: go on */
     /* rising in 3 intervals, the last at under half the rate: not yet */
     {9, {0, 12, 30, 48, 66, 84, 120, 192, 250}, 1},
     {8, {10, 20, 30, 40, 50, 60, 80, 80}, 1},     /* flat for 4 intervals */
@@ -1302,24 +1303,25 @@ leak_check(struct lc_check *check, struct lc_assert *a, struct lc_series *ser,
 
 /* A timer's leak under `every`: each interval also ran while leakcheck
  * read the last snapshot (half a wait more), so the program ran 1.5 waits
- * in each window interval and 2.5, 4.5, 8.5 in the confirmation's.  Per
+ * in each window interval and 2.5, 4.5, 8.5, 16.5 in the confirmation's.  Per
  * unit of that time the leak holds its rate: confirmed.  Judged on the
- * planned lengths (1, then 2, 4, 8), its last rise looks slower than the
+ * planned lengths (1, then 2, 4, 8, 16), its last rise looks slower than the
  * window's and the confirmation would go on. */
 START_TEST(test_wants_more_spans)
 {
-  static const uint64_t count[] = {0, 15, 30, 45, 60, 75, 100, 145, 230};
-  static const double span[] = {0, 1.5, 1.5, 1.5, 1.5, 1.5, 2.5, 4.5, 8.5};
+  static const uint64_t count[] = {0, 15, 30, 45, 60, 75, 100, 145, 230, 395};
+  static const double span[] = {0,   1.5, 1.5, 1.5, 1.5,
+                                1.5, 2.5, 4.5, 8.5, 16.5};
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
   size_t k;
 
-  leak_check(&check, &a, &ser, count, 9);
+  leak_check(&check, &a, &ser, count, 10);
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 1);
-  for (k = 0; k < 9; k++)
+  for (k = 0; k < 10; k++)
     lc_series_set_span(&ser, k, span[k]);
-  ck_assert_uint_eq(ser.nspan, 9);
+  ck_assert_uint_eq(ser.nspan, 10);
   ck_assert_double_eq(
       lc_confirm_span(&(struct lc_spans){ser.span, ser.nspan, 0.5}, 5, 2, 8),
       (1.5 * 3 + 2.5 + 4.5 + 8.5) / 0.5);
@@ -1335,24 +1337,25 @@ END_TEST
 
 /* Under a drive that counts calls, growth goes on when it holds its rate
  * per call or per unit of run time: a timer's leak in a program driven by
- * calls (the calls of the confirmation run 2, 4, 8 times as many, but the
- * program only 1.2, 1.4, 1.8 times as long) holds its rate in run time. */
+ * calls (the calls of the confirmation run 2, 4, 8, 16 times as many, but
+ * the program only 1.2, 1.4, 1.8, 2.6 times as long) holds its rate in run
+ * time. */
 START_TEST(test_spans_either)
 {
-  static const uint64_t count[] = {0, 10, 20, 30, 40, 50, 62, 76, 94};
-  static const double span[] = {0, 10, 10, 10, 10, 10, 12, 14, 18};
+  static const uint64_t count[] = {0, 10, 20, 30, 40, 50, 62, 76, 94, 120};
+  static const double span[] = {0, 10, 10, 10, 10, 10, 12, 14, 18, 26};
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
   struct lc_assert_result *res = NULL;
   size_t k;
 
-  leak_check(&check, &a, &ser, count, 9);
-  /* Per call alone: 6, 3.5, 2.25 a call against 10, not confirmed. */
+  leak_check(&check, &a, &ser, count, 10);
+  /* Per call alone: 6, 3.5, 2.25, 1.6 a call against 10, not confirmed. */
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 1);
   ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res), 0);
   lc_verdict_free(res, 1);
-  for (k = 0; k < 9; k++)
+  for (k = 0; k < 10; k++)
     lc_series_set_span(&ser, k, span[k]);
   ser.span_by_count = 1;
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 0);
