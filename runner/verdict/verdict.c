@@ -736,16 +736,26 @@ rise_floor(const struct lc_finding *f)
   return step;
 }
 
+/* The first of j->sp that judges finding f: a memory row under a drive
+ * that counts calls or requests is judged per call or request only, since
+ * resident sizes and their noise follow the work done (an allocator's high
+ * water mark), not the time it took. */
+static int
+first_span(const struct lc_finding *f, const struct judge *j)
+{
+  return j->nsp == 2 && f->row && f->row->memory ? 1 : 0;
+}
+
 /* Nonzero when v rose into snapshot k (a confirmation snapshot) by more
  * than `floor` per drive interval the interval held (floor 0: rose at
- * all). */
+ * all).  Only memory rows have a floor: their units are first_span's. */
 static int
 rose(const uint64_t *v, size_t k, const struct judge *j, uint64_t floor)
 {
   return floor ? (double)v[k] >=
                      (double)v[k - 1] +
-                         (double)floor *
-                             lc_confirm_span(&j->sp[0], j->last, k - 1, k)
+                         (double)floor * lc_confirm_span(&j->sp[j->nsp - 1],
+                                                         j->last, k - 1, k)
                : v[k] > v[k - 1];
 }
 
@@ -754,13 +764,14 @@ rose(const uint64_t *v, size_t k, const struct judge *j, uint64_t floor)
  * floor): a leak holding its rate, not a fill slowing down or reaching its
  * bound within the interval (that one is left to the next interval). */
 static int
-rose_fully(const uint64_t *v, size_t k, const struct judge *j, uint64_t floor)
+rose_fully(const struct lc_finding *f, const uint64_t *v, size_t k,
+           const struct judge *j, uint64_t floor)
 {
   double gw = v[j->last] > v[j->first] ? (double)(v[j->last] - v[j->first]) : 0;
   int i;
   if (!rose(v, k, j, floor))
     return 0;
-  for (i = 0; i < j->nsp; i++)
+  for (i = first_span(f, j); i < j->nsp; i++)
     if ((double)(v[k] - v[k - 1]) *
             lc_confirm_span(&j->sp[i], j->last, j->first, j->last) * 4 >=
         gw * 3 * lc_confirm_span(&j->sp[i], j->last, k - 1, k))
@@ -779,7 +790,7 @@ goes_on(const struct lc_finding *f, const uint64_t *v, int step,
 {
   uint64_t floor = rise_floor(f);
   int i;
-  for (i = 0; i < j->nsp; i++) {
+  for (i = first_span(f, j); i < j->nsp; i++) {
     const struct lc_spans *sp = &j->sp[i];
     if (!lc_confirm_goes_on(v, step ? f->refs : NULL, sp, j->first, j->last,
                             j->end, step))
@@ -1030,14 +1041,14 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         suspects = 1;
         /* Trailing confirmation intervals rising at the window's rate. */
         floor = rise_floor(fd);
-        for (k = j.end; k > j.last && rose_fully(v, k, &j, floor); k--)
+        for (k = j.end; k > j.last && rose_fully(fd, v, k, &j, floor); k--)
           rising++;
         if (m && goes_on(fd, v, step, &j) &&
             (step ? m >= LC_CONFIRM_RISING &&
                         steps_in(v, j.first, j.end) >= LC_CONFIRM_STEPS
                   : rising >= LC_CONFIRM_RISING && rising == m))
           confirmed = 1;
-        for (s = 0; s < j.nsp; s++)
+        for (s = first_span(fd, &j); s < j.nsp; s++)
           if (!settled(fd, v, step, &j, &j.sp[s], floor))
             unsettled = 1;
       }

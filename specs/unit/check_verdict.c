@@ -796,6 +796,56 @@ static const struct mccase {
      NULL},
 };
 
+/* A resident size under a call drive (after specs/realworld
+ * npm-ajv-compile clean-6.12.6): quick calls make every confirmation
+ * interval about as long in run time as the window's, so a creep of 1 MB
+ * per snapshot looks like growth going on per unit of time.  Memory rows
+ * are judged per call only, where the confirmation held 62 times the
+ * window's calls: cleared. */
+START_TEST(test_memory_per_call)
+{
+  static const uint64_t v[12] = {
+      80 * MB + 600 * KB, 86 * MB + 700 * KB, 88 * MB + 200 * KB,
+      90 * MB + 100 * KB, 92 * MB + 400 * KB, 93 * MB,
+      94 * MB, 95 * MB, 96 * MB, 97 * MB, 98 * MB, 99 * MB};
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_check check;
+  struct lc_assert_result *res = NULL;
+  struct lc_err err = LC_ERR_INIT;
+  struct rowspec rows[2];
+  size_t k;
+
+  memset(rows, 0, sizeof(rows));
+  rows[0].name = "Function";
+  for (k = 0; k < 12; k++) {
+    rows[0].count[k] = 10;
+    rows[0].size[k] = 640;
+  }
+  memset(&check, 0, sizeof(check));
+  build_series(&ser, rows, 12, 2);
+  lc_series_add_memory(&ser, LC_MEM_RSS, v);
+  for (k = 1; k < 12; k++)
+    lc_series_set_span(&ser, k, 100000 + 5000 * (double)(k % 3));
+  ser.span_by_count = 1;
+  memset(&a, 0, sizeof(a));
+  a.label = (char *)"test assertion";
+  a.is_default = 1;
+  a.steady_growth_forbid = 1;
+  ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
+  check.asserts = &a;
+  check.nasserts = 1;
+  check.snapshots = 6;
+  check.warmup = 2;
+  check.confirm_snapshots = 6;
+  ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res), 0);
+  ck_assert_uint_eq(res[0].nnotes, 1);
+  lc_verdict_free(res, 1);
+  lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
+
 START_TEST(test_memory_confirm)
 {
   const struct mccase *tc = &mccases[_i];
@@ -1511,6 +1561,7 @@ lc_test_suite(void)
                       (int)(sizeof(bl_bad) / sizeof(bl_bad[0])));
   tcase_add_loop_test(tc, test_memory, 0,
                       (int)(sizeof(mcases) / sizeof(mcases[0])));
+  tcase_add_test(tc, test_memory_per_call);
   tcase_add_loop_test(tc, test_memory_confirm, 0,
                       (int)(sizeof(mccases) / sizeof(mccases[0])));
   suite_add_tcase(s, tc);
