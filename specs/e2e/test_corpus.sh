@@ -74,8 +74,16 @@ while IFS=$'\t' read -r check class site holder; do
     [ -z "$alloc" ] && { right_site=$((right_site + 1)); ok; } ||
       fail "$check: no site expected, got '$alloc'"
   else
+    crash=$(grep -m1 'no allocation sites: node was killed by' <<<"$text")
     case "$alloc" in
       *" allocated at $site:"*) right_site=$((right_site + 1)); ok ;;
+      # Node crashed under allocation tracking and the check ran again
+      # without it (verdict/diagnose.c says so): the designed fallback.
+      "") if [ -n "$crash" ]; then
+            echo "$check: sites lost to a crash under tracking: $crash"; ok
+          else
+            fail "$check: no allocation line, expected $site; failure text: ${text:0:600}"
+          fi ;;
       *) fail "$check: allocation line '$alloc', expected $site" ;;
     esac
   fi
