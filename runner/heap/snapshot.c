@@ -96,6 +96,12 @@ struct reader {
 
 #define LC_DROP_STEP ((size_t)2 << 20)
 
+#define LC_DROP(p)                                                             \
+  do {                                                                         \
+    free(p);                                                                   \
+    (p) = NULL;                                                                \
+  } while (0)
+
 /* Gives back the whole pages of the mapping before `pos`. */
 static void
 drop_behind(struct reader *r, size_t pos)
@@ -659,15 +665,42 @@ parse_header(struct reader *r, size_t s, size_t e, struct header *h)
  * function_info_index, count, size, children).  The text was already
  * checked to be one JSON value by skip_value. */
 
-/* Reads the unsigned integers of [a, b) into a fresh array; NULL (and
- * *n = 0) when anything else than numbers, commas, brackets and blanks
- * is there. */
-static uint32_t *
-trace_uints(const char *a, size_t len, size_t *n)
+/*
+ * The arrays these parsers grow while they read the mapping.  A fault
+ * (SIGBUS, see on_bus) jumps out of them, so they never own memory in
+ * local variables: the parse state holds it, and parse_state_release
+ * frees whatever a jump left behind.
+ */
+struct trace_level {
+  uint32_t parent; /* trace node id the array's nodes hang from */
+  unsigned field;  /* next field of the tuple being read */
+  uint32_t id;     /* the tuple's id */
+};
+
+struct trace_scratch {
+  uint32_t *v;            /* trace_uints' values */
+  struct trace_level *st; /* trace_tree's open arrays */
+  uint32_t *ids, *fns, *parents;
+};
+
+static void
+trace_scratch_release(struct trace_scratch *t)
 {
-  uint32_t *v = NULL;
-  size_t cap = 0, i = 0;
-  *n = 0;
+  LC_DROP(t->v);
+  LC_DROP(t->st);
+  LC_DROP(t->ids);
+  LC_DROP(t->fns);
+  LC_DROP(t->parents);
+}
+
+/* Reads the unsigned integers of [a, b) into t->v; returns their count,
+ * or 0 with t->v freed when anything else than numbers, commas, brackets
+ * and blanks is there. */
+static size_t
+trace_uints(struct trace_scratch *t, const char *a, size_t len)
+{
+  size_t cap = 0, i = 0, n = 0;
+  LC_DROP(t->v);
   while (i < len) {
     char c = a[i];
     if (c >= '0' && c <= '9') {
@@ -676,8 +709,8 @@ trace_uints(const char *a, size_t len, size_t *n)
         x = x * 10 + (uint64_t)(a[i++] - '0');
       if (x > UINT32_MAX)
         break;
-      LC_ALLOC_GROW(v, *n + 1, cap);
-      v[(*n)++] = (uint32_t)x;
+      LC_ALLOC_GROW(t->v, n + 1, cap);
+      t->v[n++] = (uint32_t)x;
       continue;
     }
     if (c != '[' && c != ']' && c != ',' && c != ' ' && c != '\n' &&
@@ -686,81 +719,81 @@ trace_uints(const char *a, size_t len, size_t *n)
     i++;
   }
   if (i < len) {
-    free(v);
-    *n = 0;
-    return NULL;
+    LC_DROP(t->v);
+    return 0;
   }
-  return v;
+  return n;
 }
 
 static void
-parse_trace_infos(struct lc_snapshot *s, const char *a, size_t len)
+parse_trace_infos(struct lc_snapshot *s, struct trace_scratch *t, const char *a,
+                  size_t len)
 {
-  size_t n;
-  uint32_t *v = trace_uints(a, len, &n);
+  size_t n = trace_uints(t, a, len);
   free(s->trace_info);
   s->trace_info = NULL;
   s->trace_info_count = 0;
-  if (!v || n % 6 || n / 6 > UINT32_MAX) {
-    free(v);
+  if (!t->v || n % 6 || n / 6 > UINT32_MAX) {
+    LC_DROP(t->v);
     return;
   }
-  s->trace_info = v;
+  s->trace_info = t->v; /* now the snapshot's */
+  t->v = NULL;
   s->trace_info_count = (uint32_t)(n / 6);
 }
 
 static void
-parse_trace_tree(struct lc_snapshot *s, const char *a, size_t len)
+parse_trace_tree(struct lc_snapshot *s, struct trace_scratch *t, const char *a,
+                 size_t len)
 {
-  struct level {
-    uint32_t parent; /* trace node id the array's nodes hang from */
-    unsigned field;  /* next field of the tuple being read */
-    uint32_t id;     /* the tuple's id */
-  } *st = NULL;
-  uint32_t *ids = NULL, *fns = NULL, *parents = NULL, max = 0;
+  uint32_t max = 0;
   size_t depth = 0, stcap = 0, n = 0, cap = 0, i = 0, k;
   int bad = 0;
+  trace_scratch_release(t);
   while (i < len && !bad) {
     char c = a[i];
     if (c == '[') {
-      if (depth && st[depth - 1].field != 4) {
+      if (depth && t->st[depth - 1].field != 4) {
         bad = 1;
         break;
       }
-      LC_ALLOC_GROW(st, depth + 1, stcap);
-      st[depth].parent = depth ? st[depth - 1].id : 0;
-      st[depth].field = 0;
-      st[depth].id = 0;
+      LC_ALLOC_GROW(t->st, depth + 1, stcap);
+      t->st[depth].parent = depth ? t->st[depth - 1].id : 0;
+      t->st[depth].field = 0;
+      t->st[depth].id = 0;
       depth++;
       i++;
     } else if (c == ']') {
-      if (!depth || st[depth - 1].field != 0) {
+      if (!depth || t->st[depth - 1].field != 0) {
         bad = 1;
         break;
       }
       depth--;
       if (depth)
-        st[depth - 1].field = 0; /* the tuple's children are done */
+        t->st[depth - 1].field = 0; /* the tuple's children are done */
       i++;
     } else if (c >= '0' && c <= '9') {
       uint64_t x = 0;
-      struct level *l;
+      struct trace_level *l;
       while (i < len && a[i] >= '0' && a[i] <= '9' && x <= UINT32_MAX)
         x = x * 10 + (uint64_t)(a[i++] - '0');
-      if (!depth || x > UINT32_MAX || st[depth - 1].field >= 4) {
+      if (!depth || x > UINT32_MAX || t->st[depth - 1].field >= 4) {
         bad = 1;
         break;
       }
-      l = &st[depth - 1];
+      l = &t->st[depth - 1];
       if (l->field == 0) {
         l->id = (uint32_t)x;
       } else if (l->field == 1) {
-        LC_ALLOC_GROW(ids, n + 1, cap);
-        fns = lc_xrealloc(fns, cap * sizeof(uint32_t));
-        parents = lc_xrealloc(parents, cap * sizeof(uint32_t));
-        ids[n] = l->id;
-        fns[n] = (uint32_t)x;
-        parents[n] = l->parent;
+        if (n + 1 > cap) {
+          LC_ALLOC_GROW(t->ids, n + 1, cap);
+          t->fns = lc_reallocarray_or_die(t->fns, cap, sizeof(uint32_t));
+          t->parents =
+              lc_reallocarray_or_die(t->parents, cap, sizeof(uint32_t));
+        }
+        t->ids[n] = l->id;
+        t->fns[n] = (uint32_t)x;
+        t->parents[n] = l->parent;
         max = l->id > max ? l->id : max;
         n++;
       }
@@ -782,14 +815,11 @@ parse_trace_tree(struct lc_snapshot *s, const char *a, size_t len)
     for (k = 0; k <= max; k++)
       s->trace_fn[k] = UINT32_MAX;
     for (k = 0; k < n; k++) {
-      s->trace_parent[ids[k]] = parents[k];
-      s->trace_fn[ids[k]] = fns[k];
+      s->trace_parent[t->ids[k]] = t->parents[k];
+      s->trace_fn[t->ids[k]] = t->fns[k];
     }
   }
-  free(st);
-  free(ids);
-  free(fns);
-  free(parents);
+  trace_scratch_release(t);
 }
 
 struct node_ctx {
@@ -1707,6 +1737,12 @@ plan_split(const struct reader *r, size_t nodes_len, unsigned w,
 extern void lc_snapshot_test_mapped(const char *path, size_t len)
     __attribute__((weak));
 
+/* Called between skipping an allocation-stack section and parsing it
+ * (the two reads of its bytes), when a test suite defines it: the unit
+ * test cuts the file there, so the second read faults. */
+extern void lc_snapshot_test_trace(const char *path, int infos)
+    __attribute__((weak));
+
 /* What parse() must free when it stops early, kept out of its stack so
  * that a jump back from a fault can free it too. */
 struct parse_state {
@@ -1716,6 +1752,7 @@ struct parse_state {
   volatile int nodes_threaded, nj_sync;
   struct string_refs refs;
   struct loc_ctx loc;
+  struct trace_scratch trace;
 };
 
 static int parse(struct parse_state *ps, struct lc_snapshot *s,
@@ -1737,6 +1774,7 @@ parse_state_release(struct parse_state *ps)
   ps->refs.bits = NULL;
   free(ps->loc.rec);
   ps->loc.rec = NULL;
+  trace_scratch_release(&ps->trace);
 }
 
 /* Ends a parse that failed: joins the nodes thread, keeps the earlier of
@@ -2137,10 +2175,12 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
       from = r.pos;
       if (skip_value(&r) < 0)
         goto fail;
+      if (lc_snapshot_test_trace)
+        lc_snapshot_test_trace(name, infos);
       if (infos)
-        parse_trace_infos(s, r.p + from, r.pos - from);
+        parse_trace_infos(s, &ps->trace, r.p + from, r.pos - from);
       else
-        parse_trace_tree(s, r.p + from, r.pos - from);
+        parse_trace_tree(s, &ps->trace, r.p + from, r.pos - from);
     } else {
       if (skip_value(&r) < 0)
         goto fail;
@@ -2286,12 +2326,6 @@ lc_snapshot_release(struct lc_snapshot *s)
   free(s->type_names);
   memset(s, 0, sizeof(*s));
 }
-
-#define LC_DROP(p)                                                             \
-  do {                                                                         \
-    free(p);                                                                   \
-    (p) = NULL;                                                                \
-  } while (0)
 
 void
 lc_snapshot_drop(struct lc_snapshot *s, unsigned what)

@@ -267,6 +267,91 @@ write_chain(unsigned n, size_t *len)
 
 static const long cut_at[] = {0, 4096, 3 * 4096, 200 * 4096};
 
+/* The file is cut between the skip of an allocation-stack section and
+ * its parse (the two reads of its bytes): the second read faults inside
+ * the parser of trace_function_infos or trace_tree, which must leave no
+ * memory behind (LeakSanitizer checks). */
+static long cut_trace_to = -1;
+static int cut_trace_infos;
+
+void lc_snapshot_test_trace(const char *path, int infos);
+
+void
+lc_snapshot_test_trace(const char *path, int infos)
+{
+  if (cut_trace_to >= 0 && infos == cut_trace_infos) {
+    ck_assert_int_eq(truncate(path, cut_trace_to), 0);
+    cut_trace_to = -1;
+  }
+}
+
+/* Two nodes, then `n` trace function infos and a trace tree of `n` nodes
+ * nested as a chain: each section is some 20 bytes an entry.  Sets the
+ * offsets of both sections. */
+static char *
+write_traced(unsigned n, size_t *infos_at, size_t *tree_at)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  char *path = lc_xstrdup("/tmp/lc-cut-XXXXXX");
+  unsigned i;
+  int fd = mkstemp(path);
+  FILE *f;
+  ck_assert_int_ge(fd, 0);
+  lc_buf_addstr(&b, META24 "\"node_count\":2,\"edge_count\":1},"
+                           "\"nodes\":[9,0,1,0,1,0,3,1,3,16,0,0],"
+                           "\"edges\":[2,1,6],\"trace_function_infos\":[");
+  *infos_at = b.len;
+  for (i = 0; i < n; i++)
+    lc_buf_addf(&b, "%s%u,1,0,1,%u,1", i ? "," : "", i, i + 1);
+  lc_buf_addstr(&b, "],\"trace_tree\":");
+  *tree_at = b.len;
+  for (i = 0; i < n; i++)
+    lc_buf_addf(&b, "[%u,%u,1,16,", i + 1, i);
+  lc_buf_addstr(&b, "[]");
+  for (i = 0; i < n; i++)
+    lc_buf_addstr(&b, "]");
+  lc_buf_addstr(&b, ",\"strings\":[\"Root\",\"A\"]}");
+  f = fdopen(fd, "w");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(b.buf, 1, b.len, f), b.len);
+  fclose(f);
+  lc_buf_release(&b);
+  return path;
+}
+
+/* _i 0: cut inside trace_function_infos; 1: inside trace_tree. */
+START_TEST(cut_in_trace_sections)
+{
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  size_t infos_at, tree_at;
+  char *path = write_traced(20000, &infos_at, &tree_at);
+  ck_assert_uint_gt(tree_at - infos_at, 8 * 4096);
+  /* Uncut, both sections read. */
+  ck_assert_int_eq(lc_snapshot_read(&s, path, &err), 0);
+  ck_assert_uint_eq(s.trace_info_count, 20000);
+  ck_assert_uint_eq(s.trace_count, 20001);
+  lc_snapshot_release(&s);
+  /* At a page's start, so that the first byte cut faults (the rest of a
+   * cut page reads as zeros). */
+  cut_trace_to = (long)((_i == 0 ? infos_at : tree_at) / 4096 + 4) * 4096;
+  cut_trace_infos = _i == 0;
+  ck_assert_int_eq(lc_snapshot_read(&s, path, &err), -1);
+  ck_assert_int_eq(cut_trace_to, -1);
+  ck_assert_int_eq(err.code, LC_EINPUT);
+  ck_assert_msg(strstr(err.msg, "snapshot changed while being read") != NULL,
+                "%s", err.msg);
+  ck_assert_uint_eq(
+      err.offset,
+      (unsigned long long)((_i == 0 ? infos_at : tree_at) / 4096 + 4) * 4096);
+  ck_assert_ptr_null(s.trace_info);
+  ck_assert_ptr_null(s.trace_fn);
+  lc_err_release(&err);
+  unlink(path);
+  free(path);
+}
+END_TEST
+
 START_TEST(cut_while_mapped)
 {
   struct lc_snapshot s;
@@ -984,6 +1069,7 @@ lc_test_suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, strings_decoded);
   tcase_add_test(tc, unused_strings_dropped);
+  tcase_add_loop_test(tc, cut_in_trace_sections, 0, 2);
   tcase_add_loop_test(tc, cut_while_mapped, 0,
                       (int)(sizeof(cut_at) / sizeof(cut_at[0])));
   tcase_add_loop_test(tc, bad_input, 0,
