@@ -636,19 +636,18 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs,
     for (i = last; i < end; i++)
       if (v[i + 1] < v[i])
         return 0;
-    if (steps_in(v, first, end) >= LC_CONFIRM_STEPS)
-      return 1;
     /* Fewer steps, but contents the snapshot cannot see (an Array or a
      * Set of small integers, stored unboxed): no way to tell a rehash
      * from more entries, and it grew on through the confirmation. */
-    if (refs && refs[last] == 0 && refs[end] == 0) {
-      /* ... unless it has since stayed flat for as long as its own step
-       * pattern allows (a bounded array of integers filling up to its
-       * size: lru-cache's index arrays). */
-      return flat_span(v, sp, last, end) <
-             lc_confirm_flat_needed(v, refs, sp, first, last, end, 1);
-    }
-    return 0;
+    if (steps_in(v, first, end) < LC_CONFIRM_STEPS &&
+        !(refs && refs[last] == 0 && refs[end] == 0))
+      return 0;
+    /* Either way, not if it has since stayed flat for longer than its own
+     * step pattern allows: a buffer or a bounded array filling up to its
+     * size in steps, then full (a performance timeline buffer reaching
+     * its cap, lru-cache's index arrays). */
+    return flat_span(v, sp, last, end) <
+           lc_confirm_flat_needed(v, refs, sp, first, last, end, 1);
   }
   gw = v[last] > v[first] ? (double)(v[last] - v[first]) : 0;
   /* The slope over the confirmation's second half, at least a quarter of

@@ -295,8 +295,10 @@ struct lc_spans {
  * object, whose backing store grows by steps) asks that it grew again, never
  * shrank in the confirmation, and grew in LC_CONFIRM_STEPS intervals of
  * first..end, or, when its contents are invisible (refs, may be NULL, is
- * 0 at last and end: unboxed numbers), in fewer.  Returns nonzero when
- * growth goes on. */
+ * 0 at last and end: unboxed numbers), in fewer; either way it must not
+ * have stayed flat since its last step for lc_confirm_flat_needed drive
+ * intervals (it filled up to its size).  Returns nonzero when growth
+ * goes on. */
 int lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs,
                        const struct lc_spans *sp, size_t first, size_t last,
                        size_t end, int step_growth);

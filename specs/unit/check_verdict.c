@@ -804,10 +804,18 @@ static const struct mccase {
  * window's calls: cleared. */
 START_TEST(test_memory_per_call)
 {
-  static const uint64_t v[12] = {
-      80 * MB + 600 * KB, 86 * MB + 700 * KB, 88 * MB + 200 * KB,
-      90 * MB + 100 * KB, 92 * MB + 400 * KB, 93 * MB,
-      94 * MB, 95 * MB, 96 * MB, 97 * MB, 98 * MB, 99 * MB};
+  static const uint64_t v[12] = {80 * MB + 600 * KB,
+                                 86 * MB + 700 * KB,
+                                 88 * MB + 200 * KB,
+                                 90 * MB + 100 * KB,
+                                 92 * MB + 400 * KB,
+                                 93 * MB,
+                                 94 * MB,
+                                 95 * MB,
+                                 96 * MB,
+                                 97 * MB,
+                                 98 * MB,
+                                 99 * MB};
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
@@ -1459,8 +1467,18 @@ START_TEST(test_goes_on)
   ck_assert_int_eq(lc_confirm_goes_on(filled, NULL, NULL, 0, 3, 6, 0), 0);
   ck_assert_int_eq(lc_confirm_goes_on(filled, NULL, NULL, 0, 3, 9, 0), 0);
   ck_assert_int_eq(lc_confirm_goes_on(late, NULL, NULL, 0, 3, 7, 0), 1);
-  /* A backing store doubling: one more step is growth going on. */
-  ck_assert_int_eq(lc_confirm_goes_on(step, NULL, NULL, 0, 3, 7, 1), 1);
+  /* A backing store doubling: one more step is growth going on, while it
+   * has not stayed flat for longer than twice its last gap (3 -> 5: 2 + 4
+   * drive intervals) and one: flat for 8, it may be a leak; for 24 (8 +
+   * 16), it filled up to its size. */
+  ck_assert_int_eq(lc_confirm_goes_on(step, NULL, NULL, 0, 3, 6, 1), 1);
+  ck_assert_int_eq(lc_confirm_goes_on(step, NULL, NULL, 0, 3, 7, 1), 0);
+  /* ... and stepping on at its pattern's pace, it goes on. */
+  {
+    static const uint64_t steps[] = {1024, 1536, 1536, 2304,
+                                     3456, 5184, 7776, 11664};
+    ck_assert_int_eq(lc_confirm_goes_on(steps, NULL, NULL, 0, 3, 7, 1), 1);
+  }
   ck_assert_int_eq(lc_confirm_goes_on(map, NULL, NULL, 0, 3, 7, 1), 0);
   /* One step in the window, then nothing: a warm-up. */
   ck_assert_int_eq(lc_confirm_goes_on(once, NULL, NULL, 0, 3, 7, 1), 0);
