@@ -982,6 +982,13 @@ junit_suite(struct lc_buf *out, const struct lc_config *cfg,
     lc_buf_reset(tmp);
     lc_buf_addf(tmp, "%.3f", clean_seconds(r->confirm_seconds));
     junit_property(out, "confirmation_seconds", tmp->buf);
+    /* The drive intervals each confirmation interval held ("2 4 8 16";
+     * "1 1 1" when only memory rows were left to settle). */
+    lc_buf_reset(tmp);
+    for (i = ck->snapshots; i < r->series.nsnap; i++)
+      lc_buf_addf(tmp, "%s%g", i > ck->snapshots ? " " : "",
+                  i < r->series.ndrive ? r->series.drive[i] : 0.0);
+    junit_property(out, "confirmation_intervals", tmp->buf);
   }
   for (i = 0; i < r->series.nmem; i++) {
     /* "memory.rss" = the bytes sampled at each snapshot, warm-up ones

@@ -872,6 +872,8 @@ struct run {
   unsigned batch;  /* call, http: the calls or requests before it */
   unsigned target; /* snapshots to take: check->snapshots, more while the
                       callback asks to confirm */
+  unsigned scale;  /* the drive intervals the callback asked to lead to a
+                      confirmation snapshot (its return value) */
   uint64_t confirm_deadline; /* 0, or when the confirmation must end */
   uint64_t snap_at;          /* when snapshot `next` was asked for */
   uint64_t resumed_us;       /* when the last snapshot was complete, or the
@@ -1155,13 +1157,11 @@ send_snap(struct run *r)
 }
 
 /* How many drive intervals lead to snapshot `next`: 1 up to the planned
- * last, then the growing confirmation intervals (verdict.h). */
+ * last, then as many as the callback asked for. */
 static unsigned
 interval_scale(const struct run *r)
 {
-  return r->next < r->check->snapshots
-             ? 1
-             : lc_confirm_scale(r->next + 1 - r->check->snapshots);
+  return r->next < r->check->snapshots || !r->scale ? 1 : r->scale;
 }
 
 static void
@@ -1340,7 +1340,9 @@ snapshot_done(struct run *r, unsigned k)
   if (r->fn)
     rc = r->fn(r->ctx, k, path, r->err);
   if (rc > 0 && r->next >= r->target) {
-    /* A confirmation snapshot: its own time budget from the first. */
+    /* A confirmation snapshot, after rc drive intervals: its own time
+     * budget from the first. */
+    r->scale = (unsigned)rc;
     if (!r->confirm_deadline)
       r->confirm_deadline = now_ms() + r->check->confirm_timeout_ms;
     r->target = r->next + 1;

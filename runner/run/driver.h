@@ -61,11 +61,12 @@
  * program keeps running.  `path` names the complete file inside the private
  * temp dir; the callback owns it from now on (parse, then unlink or move it
  * away; whatever is left is removed with the dir).  Returning -1 (with `err`
- * filled) stops the check.  Returning 1 for snapshot snapshots-1 or later
- * asks for one more (a confirmation snapshot, k = snapshots, …), taken
- * with the same drive; from the first such request the check's timeout
- * gives way to check->confirm_timeout_ms, counted from then, and reaching
- * it ends the run without error (info->confirm_timed_out). */
+ * filled) stops the check.  Returning n > 0 for snapshot snapshots-1 or
+ * later asks for one more (a confirmation snapshot, k = snapshots, …),
+ * taken after n of the drive's intervals (n times its wait, calls or
+ * requests; lc_verdict_wants_more picks n); from the first such request the
+ * check's timeout gives way to check->confirm_timeout_ms, counted from then,
+ * and reaching it ends the run without error (info->confirm_timed_out). */
 typedef int (*lc_snapshot_fn)(void *ctx, unsigned k, const char *path,
                               struct lc_err *err);
 

@@ -54,8 +54,9 @@ struct run_ctx {
   int have_last;
   /* Confirmation: live runs only (`analyze` has no program to ask). */
   int confirm;
-  double confirm_t0;              /* when the planned last snapshot was in */
-  double prev_t;                  /* when the previous snapshot was in */
+  double confirm_t0; /* when the planned last snapshot was in */
+  double prev_t;     /* when the previous snapshot was in */
+  unsigned scale;    /* drive intervals asked for the next confirmation one */
   const struct lc_run_info *info; /* the driver's memory samples */
 };
 
@@ -185,24 +186,31 @@ now_seconds(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* After snapshot k, the planned last or a confirmation one: 1 to ask the
- * driver for one more, within the check's confirmation budget (snapshots,
- * and time: the next one must fit, judged by the last interval, whose
- * drive part the next one doubles). */
-static int
+/* After snapshot k, the planned last or a confirmation one: the drive
+ * intervals the next one is to hold (lc_verdict_wants_more), 0 for none,
+ * within the check's confirmation budget (snapshots, and time: the next
+ * one must fit, judged by the last interval scaled to the next one's
+ * drive intervals). */
+static unsigned
 want_more(struct run_ctx *ctx, unsigned k)
 {
   const struct lc_check *c = ctx->check;
-  double now = now_seconds();
-  unsigned extra = k + 1 - c->snapshots;
+  const struct lc_series *ser = ctx->series;
+  double now = now_seconds(), grows = 1;
+  unsigned extra = k + 1 - c->snapshots, scale = 1;
   if (!ctx->confirm || extra >= c->confirm_snapshots)
     return 0;
   if (!extra)
     ctx->confirm_t0 = now;
-  if (extra && (now - ctx->confirm_t0) + 2 * (now - ctx->prev_t) >
+  if (!lc_verdict_wants_more(c, ser, c->snapshots, &scale))
+    return 0;
+  if (k < ser->ndrive && ser->drive[k] > 0 && scale > ser->drive[k])
+    grows = scale / ser->drive[k];
+  if (extra && (now - ctx->confirm_t0) + grows * (now - ctx->prev_t) >
                    (double)c->confirm_timeout_ms / 1000.0)
     return 0;
-  return lc_verdict_wants_more(c, ctx->series, c->snapshots);
+  ctx->scale = scale;
+  return scale;
 }
 
 /* The memory rows of the series, from the driver's samples: one per
@@ -283,6 +291,8 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
    * that, and per call or request too when the drive counts them. */
   if (ctx->info && k < ctx->info->nrun)
     lc_series_set_span(ctx->series, k, (double)ctx->info->run_us[k]);
+  lc_series_set_drive(ctx->series, k,
+                      k < ctx->check->snapshots ? 1 : (double)ctx->scale);
   ctx->series->span_by_count =
       ctx->check->drive == LC_DRIVE_CALL || ctx->check->drive == LC_DRIVE_HTTP;
   /* Rows new in this snapshot get their stable identity and their source
@@ -306,7 +316,7 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
     ctx->last = s;
     ctx->last_sum = sum;
     ctx->have_last = 1;
-    ret = want_more(ctx, k);
+    ret = (int)want_more(ctx, k);
   } else {
     lc_summary_release(&sum);
     lc_snapshot_release(&s);

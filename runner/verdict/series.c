@@ -64,19 +64,32 @@ lc_series_add(struct lc_series *ser, const struct lc_summary *sum)
   ser->nsnap = n;
 }
 
-void
-lc_series_set_span(struct lc_series *ser, size_t k, double units)
+/* Sets (*a)[k] in an array of *n that grows with zeros to hold it. */
+static void
+set_at(double **a, size_t *n, size_t k, double units)
 {
   size_t i;
   if (!(units > 0) || k == SIZE_MAX)
     return;
-  if (k >= ser->nspan) {
-    ser->span = lc_reallocarray_or_die(ser->span, k + 1, sizeof(*ser->span));
-    for (i = ser->nspan; i <= k; i++)
-      ser->span[i] = 0;
-    ser->nspan = k + 1;
+  if (k >= *n) {
+    *a = lc_reallocarray_or_die(*a, k + 1, sizeof(**a));
+    for (i = *n; i <= k; i++)
+      (*a)[i] = 0;
+    *n = k + 1;
   }
-  ser->span[k] = units;
+  (*a)[k] = units;
+}
+
+void
+lc_series_set_span(struct lc_series *ser, size_t k, double units)
+{
+  set_at(&ser->span, &ser->nspan, k, units);
+}
+
+void
+lc_series_set_drive(struct lc_series *ser, size_t k, double units)
+{
+  set_at(&ser->drive, &ser->ndrive, k, units);
 }
 
 void
@@ -97,6 +110,7 @@ lc_series_release(struct lc_series *ser)
   free(ser->big);
   free(ser->max_id);
   free(ser->span);
+  free(ser->drive);
   free(ser->rows);
   free(ser->total_count);
   free(ser->total_size);

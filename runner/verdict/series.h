@@ -90,6 +90,12 @@ struct lc_series {
   double *span;
   size_t nspan;
   int span_by_count;
+  /* [ndrive]: drive[k] how many drive intervals (waits, batches of calls
+   * or requests) the interval before snapshot k was planned to hold: 1 in
+   * the window, more in the confirmation (lc_verdict_wants_more picks
+   * each); 0 or k >= ndrive: unknown, taken as lc_confirm_span's default. */
+  double *drive;
+  size_t ndrive;
   /* private: key → row index, in the order of `rows` */
   struct lc_strmap index;
 };
@@ -101,6 +107,9 @@ struct lc_series {
 
 /* Sets span[k] (see struct lc_series); units <= 0 leaves it unknown. */
 void lc_series_set_span(struct lc_series *ser, size_t k, double units);
+
+/* Sets drive[k] (see struct lc_series); units <= 0 leaves it unknown. */
+void lc_series_set_drive(struct lc_series *ser, size_t k, double units);
 
 /* Appends one snapshot's rows to the series as snapshot number ser->nsnap
  * (key, name, count and self_size are copied; `sum` is not kept).  Rows are

@@ -622,7 +622,8 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs,
                    const struct lc_spans *sp, size_t first, size_t last,
                    size_t end, int step_growth)
 {
-  size_t i, n = last - first, m = end - last, half, rises_w = 0, rises_c = 0;
+  size_t i, n = last - first, m = end - last, half, tail, rises_w = 0,
+            rises_c = 0;
   double gw, gc, wspan;
   if (end <= last || last <= first || v[end] <= v[last])
     return 0;
@@ -661,10 +662,16 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs,
   gc = v[end] > v[half] ? (double)(v[end] - v[half]) : 0;
   if (gc * wspan * 4 < gw * lc_confirm_span(sp, last, half, end))
     return 0;
-  /* And over the last interval alone, the longest: a buffer that reaches
-   * its cap early in it rose, but at a fraction of its rate. */
-  gc = v[end] > v[end - 1] ? (double)(v[end] - v[end - 1]) : 0;
-  if (gc * wspan * 4 < gw * lc_confirm_span(sp, last, end - 1, end))
+  /* And over the last interval, the longest (with the ones before it
+   * while they are shorter than the window together, as when the
+   * intervals keep the window's length): a buffer that reaches its cap
+   * early in it rose, but at a fraction of its rate; a leak that rises in
+   * bursts (two intervals of three) is judged over a burst's length. */
+  tail = end - 1;
+  while (tail > last && lc_confirm_span(sp, last, tail, end) < wspan)
+    tail--;
+  gc = v[end] > v[tail] ? (double)(v[end] - v[tail]) : 0;
+  if (gc * wspan * 4 < gw * lc_confirm_span(sp, last, tail, end))
     return 0;
   for (i = first; i < last; i++)
     rises_w += v[i + 1] > v[i];
@@ -935,13 +942,22 @@ eval_all(const struct lc_check *check, const struct lc_series *ser,
 }
 
 /* Sets j->sp: the run times of the series when every interval of the
- * window has one, in units of their mean, and the planned lengths. */
+ * window has one, in units of their mean, and the drive intervals
+ * planned (sp[1] when the drive counts calls or requests; sp[0] when run
+ * times are unknown). */
 static void
 spans_of(struct judge *j, const struct lc_series *ser)
 {
   size_t k;
   double sum = 0;
+  struct lc_spans planned = {NULL, 0, 0};
   memset(j->sp, 0, sizeof(j->sp));
+  if (ser->ndrive) {
+    planned.span = ser->drive;
+    planned.n = ser->ndrive;
+    planned.unit = 1;
+  }
+  j->sp[0] = planned;
   j->nsp = 1;
   if (j->last <= j->first || ser->nspan <= j->last)
     return;
@@ -953,6 +969,7 @@ spans_of(struct judge *j, const struct lc_series *ser)
   j->sp[0].span = ser->span;
   j->sp[0].n = ser->nspan;
   j->sp[0].unit = sum / (double)(j->last - j->first);
+  j->sp[1] = planned;
   j->nsp = ser->span_by_count ? 2 : 1;
 }
 
@@ -1010,12 +1027,12 @@ settled(const struct lc_finding *fd, const uint64_t *v, int step,
 
 int
 lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
-                      size_t planned)
+                      size_t planned, unsigned *scale)
 {
   struct lc_assert_result *res;
   struct judge j = window(ser, planned), w = j;
   size_t i, f, m = j.end - j.last;
-  int suspects = 0, unsettled = 0, confirmed = 0;
+  int suspects = 0, unsettled = 0, unsettled_objects = 0, confirmed = 0;
 
   w.end = w.last; /* the window's suspects, unconfirmed */
   w.suspect = 1;
@@ -1047,13 +1064,24 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
                         steps_in(v, j.first, j.end) >= LC_CONFIRM_STEPS
                   : rising >= LC_CONFIRM_RISING && rising == m))
           confirmed = 1;
-        for (s = first_span(fd, &j); s < j.nsp; s++)
-          if (!settled(fd, v, step, &j, &j.sp[s], floor))
+        for (s = first_span(fd, &j); s < j.nsp; s++) {
+          if (!settled(fd, v, step, &j, &j.sp[s], floor)) {
             unsettled = 1;
+            unsettled_objects |= !(fd->row && fd->row->memory);
+          }
+        }
       }
     }
   }
   lc_verdict_free(res, check->nasserts);
+  /* The next interval grows (lc_confirm_scale) for a count or an object,
+   * which may be a cache or a buffer that needs the time or the work to
+   * reach its bound.  With only memory rows left it keeps the window's
+   * length: resident sizes follow the work done per interval (an
+   * allocator's high-water mark), so growing batches would raise them
+   * without a leak, and a leak keeps its rate either way. */
+  if (scale)
+    *scale = unsettled_objects ? lc_confirm_scale(m + 1) : 1;
   /* One confirmed leak decides the check; settled suspects would only
    * be cleared. */
   return suspects && !confirmed && unsettled;

@@ -268,9 +268,14 @@ size_t lc_verdict_eval_confirmed(const struct lc_check *check,
  * intervals, or a backing store for lc_confirm_flat_needed snapshots) nor
  * confirmed one (rising at three quarters of the window's rate per drive
  * interval or more in every confirmation interval, LC_CONFIRM_RISING of them at
- * least).  The caller bounds the count and the time. */
+ * least).  The caller bounds the count and the time.  Sets *scale (may be
+ * NULL) to the drive intervals the next interval should hold:
+ * lc_confirm_scale of its confirmation snapshot while a count or an
+ * object is unsettled, 1 when only memory rows are (the caller records
+ * it with lc_series_set_drive). */
 int lc_verdict_wants_more(const struct lc_check *check,
-                          const struct lc_series *ser, size_t planned);
+                          const struct lc_series *ser, size_t planned,
+                          unsigned *scale);
 
 /* The lengths of a series' intervals: span[k] / unit for the interval
  * before snapshot k (struct lc_series span, nspan: the program's run
@@ -290,7 +295,8 @@ struct lc_spans {
  * at a quarter of the window's rate per drive interval at least
  * ((v[end] - v[h]) / lc_confirm_span(sp, last, h, end) >= (v[last] -
  * v[first]) / lc_confirm_span(sp, last, first, last) / 4, the same for
- * end - 1 .. end), and in at least half
+ * the last interval end - 1 .. end, widened back while it is shorter than
+ * the window), and in at least half
  * as many intervals as in the window (by share).  `step_growth` (a single
  * object, whose backing store grows by steps) asks that it grew again, never
  * shrank in the confirmation, and grew in LC_CONFIRM_STEPS intervals of

@@ -910,7 +910,13 @@ START_TEST(test_memory_confirm)
   ck_assert_uint_eq(lc_verdict_eval(&check, &ser, &res),
                     (size_t)tc->window_failed);
   lc_verdict_free(res, 1);
-  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), tc->more);
+  {
+    /* Only a memory row is a suspect: the next interval keeps the
+     * window's length. */
+    unsigned scale = 0;
+    ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, &scale), tc->more);
+    ck_assert_uint_eq(scale, 1);
+  }
   lc_pattern_release(&a.ctor);
   lc_series_release(&ser);
 }
@@ -1373,10 +1379,13 @@ START_TEST(test_wants_more_spans)
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
+  unsigned scale = 0;
   size_t k;
 
   leak_check(&check, &a, &ser, count, 10);
-  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 1);
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, &scale), 1);
+  /* A count is unsettled: the 5th confirmation interval grows to 16. */
+  ck_assert_uint_eq(scale, 16);
   for (k = 0; k < 10; k++)
     lc_series_set_span(&ser, k, span[k]);
   ck_assert_uint_eq(ser.nspan, 10);
@@ -1387,7 +1396,19 @@ START_TEST(test_wants_more_spans)
   ck_assert_double_eq(
       lc_confirm_span(&(struct lc_spans){ser.span, 6, 1.5}, 5, 2, 8),
       3 + 2 + 4 + 8);
-  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 0);
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 0);
+  lc_series_release(&ser);
+  lc_pattern_release(&a.ctor);
+  /* Without run times, the drive intervals recorded are the lengths: the
+   * same counts after confirmation intervals of one drive interval each
+   * rose at more than the window's rate every time (confirmed), where
+   * the default lengths (2, 4, 8, 16) make them slower. */
+  ser = (struct lc_series)LC_SERIES_INIT;
+  leak_check(&check, &a, &ser, count, 10);
+  for (k = 0; k < 10; k++)
+    lc_series_set_drive(&ser, k, 1);
+  ck_assert_uint_eq(ser.ndrive, 10);
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 0);
   lc_pattern_release(&a.ctor);
   lc_series_release(&ser);
 }
@@ -1410,13 +1431,13 @@ START_TEST(test_spans_either)
 
   leak_check(&check, &a, &ser, count, 10);
   /* Per call alone: 6, 3.5, 2.25, 1.6 a call against 10, not confirmed. */
-  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 1);
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 1);
   ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res), 0);
   lc_verdict_free(res, 1);
   for (k = 0; k < 10; k++)
     lc_series_set_span(&ser, k, span[k]);
   ser.span_by_count = 1;
-  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), 0);
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 0);
   ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res), 1);
   lc_verdict_free(res, 1);
   lc_pattern_release(&a.ctor);
@@ -1432,7 +1453,7 @@ START_TEST(test_wants_more)
   struct lc_check check;
 
   leak_check(&check, &a, &ser, tc->count, tc->nsnap);
-  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6), tc->more);
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), tc->more);
   lc_pattern_release(&a.ctor);
   lc_series_release(&ser);
 }
@@ -1467,6 +1488,23 @@ START_TEST(test_goes_on)
   ck_assert_int_eq(lc_confirm_goes_on(filled, NULL, NULL, 0, 3, 6, 0), 0);
   ck_assert_int_eq(lc_confirm_goes_on(filled, NULL, NULL, 0, 3, 9, 0), 0);
   ck_assert_int_eq(lc_confirm_goes_on(late, NULL, NULL, 0, 3, 7, 0), 1);
+  /* A native leak in bursts (6 MB on two calls of three), its
+   * confirmation intervals as long as the window's (only a memory row
+   * was left): its last interval is flat, but over the last three, a
+   * burst's length, it held the window's rate. */
+  {
+    static const uint64_t bursts[] = {100, 106, 112, 112, 118, 124,
+                                      130, 136, 136, 142, 148, 148};
+    static const double ones[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const struct lc_spans sp = {ones, 12, 1};
+    ck_assert_int_eq(lc_confirm_goes_on(bursts, NULL, &sp, 2, 5, 11, 0), 1);
+    /* Flat for three intervals at the end: it stopped. */
+    ck_assert_int_eq(
+        lc_confirm_goes_on((const uint64_t[]){100, 106, 112, 112, 118, 124, 130,
+                                              136, 142, 142, 142, 142},
+                           NULL, &sp, 2, 5, 11, 0),
+        0);
+  }
   /* A backing store doubling: one more step is growth going on, while it
    * has not stayed flat for longer than twice its last gap (3 -> 5: 2 + 4
    * drive intervals) and one: flat for 8, it may be a leak; for 24 (8 +
