@@ -753,15 +753,15 @@ first_span(const struct lc_finding *f, const struct judge *j)
 }
 
 /* Nonzero when v rose into snapshot k (a confirmation snapshot) by more
- * than `floor` per drive interval the interval held (floor 0: rose at
- * all).  Only memory rows have a floor: their units are first_span's. */
+ * than `floor` per drive interval the interval held, its length measured
+ * by sp (floor 0: rose at all).  Only memory rows have a floor. */
 static int
-rose(const uint64_t *v, size_t k, const struct judge *j, uint64_t floor)
+rose(const uint64_t *v, size_t k, const struct judge *j,
+     const struct lc_spans *sp, uint64_t floor)
 {
   return floor ? (double)v[k] >=
                      (double)v[k - 1] +
-                         (double)floor * lc_confirm_span(&j->sp[j->nsp - 1],
-                                                         j->last, k - 1, k)
+                         (double)floor * lc_confirm_span(sp, j->last, k - 1, k)
                : v[k] > v[k - 1];
 }
 
@@ -774,10 +774,10 @@ rose_fully(const struct lc_finding *f, const uint64_t *v, size_t k,
            const struct judge *j, uint64_t floor)
 {
   double gw = v[j->last] > v[j->first] ? (double)(v[j->last] - v[j->first]) : 0;
-  int i;
-  if (!rose(v, k, j, floor))
+  int i = first_span(f, j);
+  if (!rose(v, k, j, &j->sp[i], floor))
     return 0;
-  for (i = first_span(f, j); i < j->nsp; i++)
+  for (; i < j->nsp; i++)
     if ((double)(v[k] - v[k - 1]) *
             lc_confirm_span(&j->sp[i], j->last, j->first, j->last) * 4 >=
         gw * 3 * lc_confirm_span(&j->sp[i], j->last, k - 1, k))
@@ -1016,7 +1016,7 @@ settled(const struct lc_finding *fd, const uint64_t *v, int step,
 {
   size_t k;
   double flat = 0;
-  for (k = j->end; k > j->last && !rose(v, k, j, floor); k--)
+  for (k = j->end; k > j->last && !rose(v, k, j, sp, floor); k--)
     flat += lc_confirm_span(sp, j->last, k - 1, k);
   if (step)
     return flat >= lc_confirm_flat_needed(v, fd->refs, sp, j->first, j->last,
