@@ -861,8 +861,8 @@ find_sites(struct dctx *d, struct lc_leak *L, uint32_t srow, const char *cls,
           : d->ser->warmup == 0
               ? "no allocation sites: they need a warm-up snapshot (warmup: "
                 "1 or more)"
-              : "no allocation stacks in the snapshot (the program could "
-                "not be tracked)");
+              : "no allocation stacks in the snapshot (written without "
+                "allocation tracking)");
     }
     return;
   }
@@ -994,6 +994,9 @@ find_sites(struct dctx *d, struct lc_leak *L, uint32_t srow, const char *cls,
   }
   if (!known)
     L->site_note = lc_xstrdup("allocated before allocation tracking started");
+  else if (!L->nsites)
+    L->site_note = lc_xstrdup("no allocation site: the allocation stacks "
+                              "name no frame that can be read");
   free(groups);
   free(traces);
 }
@@ -1100,6 +1103,8 @@ leak_why(const struct lc_leak *L)
     lc_buf_addf(&b, "%s%llu of %llu allocated at %s", i ? "\n" : "",
                 (unsigned long long)L->sites[i].count,
                 (unsigned long long)L->site_total, L->sites[i].frames);
+  if (!L->nsites && L->site_note) /* why there is no line to show */
+    lc_buf_addstr(&b, L->site_note);
   if (L->held_by)
     lc_buf_addf(&b, "%sheld by: %s", b.len ? "\n" : "", L->held_by);
   return b.len ? lc_buf_detach(&b, NULL) : (lc_buf_release(&b), NULL);
