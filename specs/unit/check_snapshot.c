@@ -239,15 +239,28 @@ lc_snapshot_test_mapped(const char *path, size_t len)
 
 /* A snapshot of n nodes each with an edge to the first: some 20 bytes a
  * node, so that both threads read it. */
+/* Writes b into a new temp file (its path returned, the caller's to
+ * unlink and free) and releases b. */
+static char *
+write_temp(struct lc_buf *b)
+{
+  char *path = lc_xstrdup("/tmp/lc-cut-XXXXXX");
+  int fd = mkstemp(path);
+  FILE *f;
+  ck_assert_int_ge(fd, 0);
+  f = fdopen(fd, "w");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(b->buf, 1, b->len, f), b->len);
+  fclose(f);
+  lc_buf_release(b);
+  return path;
+}
+
 static char *
 write_chain(unsigned n, size_t *len)
 {
   struct lc_buf b = LC_BUF_INIT;
-  char *path = lc_xstrdup("/tmp/lc-cut-XXXXXX");
   unsigned i;
-  int fd = mkstemp(path);
-  FILE *f;
-  ck_assert_int_ge(fd, 0);
   lc_buf_addf(&b, META24 "\"node_count\":%u,\"edge_count\":%u},\n\"nodes\":[",
               n, n);
   for (i = 0; i < n; i++)
@@ -256,13 +269,8 @@ write_chain(unsigned n, size_t *len)
   for (i = 0; i < n; i++)
     lc_buf_addf(&b, "%s2,1,0", i ? "," : "");
   lc_buf_addstr(&b, "],\n\"strings\":[\"Root\",\"next\"]}");
-  f = fdopen(fd, "w");
-  ck_assert_ptr_nonnull(f);
-  ck_assert_uint_eq(fwrite(b.buf, 1, b.len, f), b.len);
-  fclose(f);
   *len = b.len;
-  lc_buf_release(&b);
-  return path;
+  return write_temp(&b);
 }
 
 static const long cut_at[] = {0, 4096, 3 * 4096, 200 * 4096};
@@ -292,11 +300,7 @@ static char *
 write_traced(unsigned n, size_t *infos_at, size_t *tree_at)
 {
   struct lc_buf b = LC_BUF_INIT;
-  char *path = lc_xstrdup("/tmp/lc-cut-XXXXXX");
   unsigned i;
-  int fd = mkstemp(path);
-  FILE *f;
-  ck_assert_int_ge(fd, 0);
   lc_buf_addstr(&b, META24 "\"node_count\":2,\"edge_count\":1},"
                            "\"nodes\":[9,0,1,0,1,0,3,1,3,16,0,0],"
                            "\"edges\":[2,1,6],\"trace_function_infos\":[");
@@ -311,12 +315,7 @@ write_traced(unsigned n, size_t *infos_at, size_t *tree_at)
   for (i = 0; i < n; i++)
     lc_buf_addstr(&b, "]");
   lc_buf_addstr(&b, ",\"strings\":[\"Root\",\"A\"]}");
-  f = fdopen(fd, "w");
-  ck_assert_ptr_nonnull(f);
-  ck_assert_uint_eq(fwrite(b.buf, 1, b.len, f), b.len);
-  fclose(f);
-  lc_buf_release(&b);
-  return path;
+  return write_temp(&b);
 }
 
 /* _i 0: cut inside trace_function_infos; 1: inside trace_tree. */
