@@ -876,9 +876,12 @@ node_row(struct node_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
   s->node_self_size[ord] = v[f_self];
   s->node_first_edge[ord] = (uint32_t)c->edge_sum;
   c->edge_sum += v[f_edges];
-  if (f_det >= 0)
+  /* Zeros are not written: the columns start zeroed, and pages never
+   * written cost no memory (Node 18 and 20 write trace_node_id 0 for
+   * every node; most nodes' detachedness is 0). */
+  if (f_det >= 0 && v[f_det])
     s->node_detachedness[ord] = (uint8_t)v[f_det];
-  if (f_trace >= 0 && s->node_trace)
+  if (f_trace >= 0 && s->node_trace && v[f_trace])
     s->node_trace[ord] = (uint32_t)v[f_trace];
   return 0;
 }
