@@ -164,6 +164,9 @@ void lc_snapshot_release(struct lc_snapshot *s);
 #define LC_SNAPSHOT_DROP_EDGES 2u
 /* For lc_snapshot_drop(): node_id (which a Comparison still needs). */
 #define LC_SNAPSHOT_DROP_IDS 4u
+/* For lc_snapshot_drop(): edge_type alone (lc_graph_dominators_begin
+ * reads only edge_to and node_first_edge). */
+#define LC_SNAPSHOT_DROP_EDGE_TYPES 8u
 
 /*
  * Frees the parts of `s` named by `what` (an OR of LC_SNAPSHOT_DROP_*) and

@@ -7,9 +7,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #include "cli/cli.h"
 #include "leakcheck/version.h"
@@ -91,26 +88,10 @@ static const struct lc_command commands[] = {
     {"init", lc_cmd_init},
 };
 
-/* Blocks of 1 MiB and more (the heap engine's per-node and per-edge
- * arrays) get their own mappings, whatever was freed before: glibc would
- * otherwise raise its mmap threshold after the first large free and serve
- * the next large calloc from freed heap memory, clearing it page by page,
- * so that a zeroed array nobody writes costs its whole size in resident
- * memory (32 MB of per-string caches on a snapshot of 4 M strings).  A
- * freed mapping goes back to the system at once. */
-static void
-tune_malloc(void)
-{
-#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
-  (void)mallopt(M_MMAP_THRESHOLD, 1 << 20);
-#endif
-}
-
 int
 main(int argc, char **argv)
 {
   size_t i;
-  tune_malloc();
   if (argc >= 2 &&
       (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
        strcmp(argv[1], "help") == 0)) {

@@ -117,7 +117,7 @@ enum {
 static uint8_t *
 name_flags(const struct lc_snapshot *s)
 {
-  uint8_t *f = lc_xcalloc((size_t)s->string_count + 1, 1);
+  uint8_t *f = lc_xcalloc_sparse((size_t)s->string_count + 1, 1);
   uint32_t i;
   for (i = 0; i < s->string_count; i++) {
     const char *t = lc_snapshot_str(s, i);
@@ -358,7 +358,7 @@ graph_mark(struct lc_graph *g, const struct lc_snapshot *s, unsigned what)
     mark_page_owned(g, s);
   mark_edges(g, s, flags, (what & LC_GRAPH_DOMINATORS) != 0,
              (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS)) != 0);
-  free(flags);
+  lc_free_sparse(flags);
   lc_trace("graph: marked");
 }
 
@@ -425,6 +425,7 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
 {
   uint32_t n = s->node_count, i, v, e, *pre, *stack_v, *stack_e;
   uint32_t numbered;
+  uint8_t *single;
   size_t len = (size_t)n + 2;
   struct lc_graph_dom *d;
   if (!n || !g->essential)
@@ -466,6 +467,17 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
   free(g->retained_by);
   g->retained_by = NULL;
 
+  /* A vertex that a walk reached whose one essential retainer is its DFS
+   * parent (most of a heap: each leaf of an array) gets no list: an empty
+   * list means "the semidominator is the parent" (see _end), which holds
+   * for the walks' starts too (no retainer, parent 1).  Vertices numbered
+   * after the walks keep every list, their parent 1 being no retainer. */
+  single = bits_new(len);
+  for (i = 2; i <= numbered; i++)
+    if (d->pred_start[i] == 1) {
+      d->pred_start[i] = 0;
+      bit_set(single, i);
+    }
   /* Predecessor lists by number: turn counts into ends, then fill
    * backwards so that each end becomes its list's start. */
   for (i = 1; i <= n + 1; i++)
@@ -474,9 +486,13 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
   for (v = 0; v < n; v++) {
     uint32_t pv = pre[v];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++)
-      if (lc_graph_essential(g, e))
-        d->pred[--d->pred_start[pre[s->edge_to[e]]]] = pv;
+      if (lc_graph_essential(g, e)) {
+        uint32_t pw = pre[s->edge_to[e]];
+        if (!bit_get(single, pw))
+          d->pred[--d->pred_start[pw]] = pv;
+      }
   }
+  free(single);
   free(pre);
 }
 
@@ -516,8 +532,10 @@ lc_graph_dominators_end(struct lc_graph *g, const uint64_t *self)
     semi[i] = label[i] = i;
   for (w = n; w >= 2; w--) {
     uint32_t k, s = w, p = d->pred_start[w], q = d->pred_start[w + 1];
+    /* No list: the parent is the one retainer, or the vertex has only
+     * weak retainers and hangs under the root, its parent (see _begin). */
     if (p == q)
-      s = 1; /* only weak retainers: under the root */
+      s = d->parent[w];
     for (k = p; k < q; k++) {
       uint32_t v = d->pred[k], u = v;
       if (ancestor[v]) {
@@ -651,6 +669,15 @@ lc_graph_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
   g->bfs_edge = c.via;
   free(c.queue);
   free(c.pending);
+  /* The filter's verdicts served this BFS only. */
+  free(g->dist_skip);
+  free(g->root_seed);
+  free(g->pair_edge);
+  free(g->pair_of);
+  g->dist_skip = g->root_seed = NULL;
+  g->pair_edge = g->pair_of = NULL;
+  g->npair_edges = 0;
+  g->npairs = 0;
   lc_trace("graph: distances");
 }
 

@@ -2322,6 +2322,8 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
   }
   if (what & LC_SNAPSHOT_DROP_IDS)
     LC_DROP(s->node_id);
+  if (what & LC_SNAPSHOT_DROP_EDGE_TYPES)
+    LC_DROP(s->edge_type);
   if (what & LC_SNAPSHOT_DROP_EDGES) {
     LC_DROP(s->edge_to);
     LC_DROP(s->edge_type);

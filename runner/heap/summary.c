@@ -302,7 +302,7 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
 
   /* Per string, its property id + 1 (0: not seen yet).  Zeroed memory
    * costs nothing until touched: only the names of properties do. */
-  cache = lc_xcalloc((size_t)s->string_count + 1, sizeof(uint32_t));
+  cache = lc_xcalloc_sparse((size_t)s->string_count + 1, sizeof(uint32_t));
 
   for (n = 0; n < s->node_count; n++) {
     uint32_t e, k = 0;
@@ -372,7 +372,7 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
     free(cands[i].props);
   free(cands);
   free(tmp);
-  free(cache);
+  lc_free_sparse(cache);
   lc_buf_release(&nm);
   lc_buf_release(&one);
   lc_strmap_release(&names);
@@ -409,7 +409,7 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
   /* Names seen only in objects belong to no definition: map them to NONE
    * instead of interning them. */
   /* Per string: its id + 1, NONE when known absent, 0 not looked up. */
-  cache = lc_xcalloc((size_t)s->string_count + 1, sizeof(uint32_t));
+  cache = lc_xcalloc_sparse((size_t)s->string_count + 1, sizeof(uint32_t));
   stamp = lc_xcalloc(props.n + 1, sizeof(uint32_t));
   for (n = 0; n < s->node_count; n++) {
     uint32_t e, best = NONE, bestp = 0;
@@ -447,7 +447,7 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
     free(def_props[i]);
   free(def_props);
   free(def_class);
-  free(cache);
+  lc_free_sparse(cache);
   free(stamp);
   lc_strmap_release(&props);
 }
@@ -529,13 +529,13 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   class_of = sum->node_row;
   for (n = 0; n < s->node_count; n++)
     class_of[n] = NONE;
-  is_object = lc_xcalloc((size_t)s->string_count + 1, 1);
+  is_object = lc_xcalloc_sparse((size_t)s->string_count + 1, 1);
   if (defs)
     copy_interfaces(sum, defs);
   else
     infer_interfaces(sum, s, is_object);
   apply_interfaces(s, sum->ifaces, sum->nifaces, &classes, class_of, is_object);
-  free(is_object);
+  lc_free_sparse(is_object);
 
   /* Class and row caches: a node's class depends only on its type, or for
    * objects and natives on its name (and detachedness); a row key on the
@@ -543,7 +543,8 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   /* Both hold the class id + 1 (0: not named yet), in zeroed memory that
    * costs nothing where no node's name reaches. */
   type_class = lc_xcalloc(256, sizeof(uint32_t));
-  name_class = lc_xcalloc((size_t)s->string_count * 2 + 2, sizeof(uint32_t));
+  name_class =
+      lc_xcalloc_sparse((size_t)s->string_count * 2 + 2, sizeof(uint32_t));
 
   loc_cache = lc_xmalloc(LOC_CACHE * sizeof(*loc_cache));
   for (i2 = 0; i2 < LOC_CACHE; i2++)
@@ -667,7 +668,7 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   lc_buf_release(&b);
   free(state);
   free(type_class);
-  free(name_class);
+  lc_free_sparse(name_class);
   free(loc_cache);
   free(class_row);
   lc_strmap_release(&classes);
@@ -708,10 +709,25 @@ lc_summary_add_distances(struct lc_summary *sum, const int32_t *distance)
   free(seen);
 }
 
+/* A dominator-tree node met in lc_summary_add_retained's walk: its
+ * retained size goes to its row unless an ancestor of the same row was
+ * counted (active[row]); returns the row to open for its children, or
+ * NONE when there is none to open. */
+static uint32_t
+retained_visit(struct lc_summary *sum, const struct lc_graph *g,
+               const uint8_t *active, uint32_t x, int has_kids)
+{
+  uint32_t r = sum->node_row[x];
+  if (r == NONE || active[r])
+    return NONE;
+  sum->rows[r].retained_size += g->retained[x];
+  return has_kids ? r : NONE;
+}
+
 void
 lc_summary_add_retained(struct lc_summary *sum, const struct lc_graph *g)
 {
-  uint32_t n = sum->node_count, v, *first, *kids, *stack;
+  uint32_t n = sum->node_count, v, *first, *kids, *stack, r;
   uint8_t *active;
   size_t sp = 0, i;
   if (!n || !sum->node_row)
@@ -720,42 +736,42 @@ lc_summary_add_retained(struct lc_summary *sum, const struct lc_graph *g)
     sum->rows[i].retained_size = 0;
   if (!g->idom || !g->retained)
     return;
-  /* The dominator tree as child lists. */
+  /* The dominator tree as child lists: counts turned into ends, then
+   * filled backwards so that each end becomes its list's start. */
   first = lc_xcalloc((size_t)n + 2, sizeof(uint32_t));
   kids = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
   for (v = 1; v < n; v++)
-    first[g->idom[v] + 1]++;
-  for (v = 0; v < n; v++)
-    first[v + 1] += first[v];
-  {
-    uint32_t *fill = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-    memcpy(fill, first, (size_t)n * sizeof(uint32_t));
-    for (v = 1; v < n; v++)
-      kids[fill[g->idom[v]]++] = v;
-    free(fill);
-  }
+    first[g->idom[v]]++;
+  for (v = 1; v <= n; v++)
+    first[v] += first[v - 1];
+  for (v = n - 1; v >= 1; v--)
+    kids[--first[g->idom[v]]] = v;
   /* Walk it from the root: a member counts unless an ancestor of the same
    * row (with self size) was counted already, so nested members are not
-   * added twice.  Entries with the high bit set close a row again. */
+   * added twice.  Entries with the high bit set close a row again.  Leaves
+   * are visited where they are met, not pushed: the stack holds only
+   * nodes with children (a heap of many leaves keeps it small). */
   active = lc_xcalloc(sum->nrows + 1, 1);
   stack = lc_xmalloc(((size_t)n * 2 + 2) * sizeof(uint32_t));
   stack[sp++] = 0;
   while (sp) {
-    uint32_t x = stack[--sp], r, k;
+    uint32_t x = stack[--sp], k;
     if (x & 0x80000000u) {
       active[x & 0x7fffffffu] = 0;
       continue;
     }
-    r = sum->node_row[x];
-    if (r != NONE && !active[r]) {
-      sum->rows[r].retained_size += g->retained[x];
-      if (first[x] != first[x + 1]) {
-        active[r] = 1;
-        stack[sp++] = r | 0x80000000u;
-      }
+    r = retained_visit(sum, g, active, x, 1);
+    if (r != NONE) {
+      active[r] = 1;
+      stack[sp++] = r | 0x80000000u;
     }
-    for (k = first[x]; k < first[x + 1]; k++)
-      stack[sp++] = kids[k];
+    for (k = first[x]; k < first[x + 1]; k++) {
+      uint32_t c = kids[k];
+      if (first[c] != first[c + 1])
+        stack[sp++] = c;
+      else
+        (void)retained_visit(sum, g, active, c, 0);
+    }
   }
   free(active);
   free(stack);
@@ -796,6 +812,7 @@ build_retained(struct lc_summary *sum, struct lc_snapshot *s,
     free(g->distance);
     g->distance = NULL;
   }
+  lc_snapshot_drop(s, LC_SNAPSHOT_DROP_EDGE_TYPES);
   lc_graph_dominators_begin(g, s);
   lc_trace("graph: dominators begun");
   lc_snapshot_drop(s, LC_SNAPSHOT_DROP_EDGES);
