@@ -41,6 +41,8 @@ void lc_advise_huge(void *p, size_t size);
  * page, and a huge page costs 2 MiB on the first byte written).  Free it
  * with lc_free_sparse, never free(). */
 void *lc_xcalloc_sparse(size_t n, size_t size);
+/* The same, returning NULL when the memory is not there. */
+void *lc_calloc_sparse(size_t n, size_t size);
 void lc_free_sparse(void *p);
 char *lc_xstrdup(const char *s);
 char *lc_xstrndup(const char *s, size_t n);

@@ -473,4 +473,27 @@ void lc_compare_build(struct lc_compare *c, const struct lc_snapshot *base,
 
 void lc_compare_release(struct lc_compare *c);
 
+/* The current snapshot's part of a Comparison, compact: each row's
+ * members as (node id, self size) pairs, ascending by id, delta-coded in
+ * a few bytes a node.  `diff` builds it from the current snapshot and its
+ * summary, then frees that snapshot's per-node arrays before it reads the
+ * base, so that the two snapshots' columns are never in memory at once.
+ * lc_compare_build is lc_compare_side_build followed by
+ * lc_compare_build_side, which reads only cur_sum's rows (not its per-node
+ * arrays). */
+struct lc_compare_side {
+  uint8_t *bytes;
+  size_t len;
+  size_t nrows;
+};
+
+void lc_compare_side_build(struct lc_compare_side *side,
+                           const struct lc_snapshot *cur,
+                           const struct lc_summary *cur_sum);
+void lc_compare_build_side(struct lc_compare *c, const struct lc_snapshot *base,
+                           const struct lc_summary *base_sum,
+                           const struct lc_compare_side *cur,
+                           const struct lc_summary *cur_sum);
+void lc_compare_side_release(struct lc_compare_side *side);
+
 #endif

@@ -79,22 +79,31 @@ sparse_header(void)
 }
 
 void *
-lc_xcalloc_sparse(size_t n, size_t size)
+lc_calloc_sparse(size_t n, size_t size)
 {
   size_t head = sparse_header(), len;
   char *p;
   if (lc_mul_overflows(n, size) || n * size > SIZE_MAX - head)
-    die_oom((size_t)-1);
+    return NULL;
   len = n * size + head;
   p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
            0);
   if (p == MAP_FAILED)
-    die_oom(len);
+    return NULL;
 #if defined(__linux__) && defined(MADV_NOHUGEPAGE)
   (void)madvise(p, len, MADV_NOHUGEPAGE);
 #endif
   memcpy(p, &len, sizeof(len));
   return p + head;
+}
+
+void *
+lc_xcalloc_sparse(size_t n, size_t size)
+{
+  void *p = lc_calloc_sparse(n, size);
+  if (!p)
+    die_oom(lc_mul_overflows(n, size) ? (size_t)-1 : n * size);
+  return p;
 }
 
 void
