@@ -280,6 +280,7 @@ struct lc_graph {
   uint8_t *retained_by; /* per node: has an essential retainer */
   uint8_t *dist_skip;   /* per edge: the distance filter refuses it */
   uint8_t *root_seed;   /* per root edge: to a user root */
+  uint8_t *pair_bits;   /* per edge: a WeakMap pair edge */
   uint32_t *pair_edge;  /* WeakMap pair edges, ascending ... */
   uint32_t *pair_of;    /* ... and the number of each one's pair */
   size_t npair_edges;

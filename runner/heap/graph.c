@@ -244,11 +244,11 @@ js_parse_int(const char *s, long long *out)
  *
  * LC_GRAPH_DISTANCES/PATHS: DevTools' distance filter
  * (JSHeapSnapshot.calculateDistances) needs names; it is decided here, once
- * per edge, so that the BFS itself reads only the edges: dist_skip marks
- * edges the filter always refuses, WeakMap pair edges are listed with their
- * pair's number (the BFS lets the second edge of a pair it meets pass, not
- * the first), and root_seed marks the root's edges to the user roots the
- * BFS starts from.
+ * per edge, so that the BFS itself reads only targets and bits: dist_skip
+ * marks edges the filter always refuses (weak edges too), WeakMap pair
+ * edges are marked in pair_bits and listed with their pair's number (the
+ * BFS lets the second edge of a pair it meets pass, not the first), and
+ * root_seed marks the root's edges to the user roots the BFS starts from.
  */
 static void
 mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
@@ -291,8 +291,12 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
       uint32_t to = to_of[e], table = 0;
       const char *dup = NULL;
       int wm = 0;
-      if (et == LC_ET_WEAK)
-        continue; /* neither essential nor followed by the BFS */
+      if (et == LC_ET_WEAK) {
+        /* Neither essential nor followed by the BFS. */
+        if (dist)
+          bit_set(skip, e);
+        continue;
+      }
       if (et == LC_ET_INTERNAL)
         wm = weakmap_edge_cached(s, flags, e, &table, &dup);
       if (dom && !(wm && s->node_id[v] == table) && to != v &&
@@ -322,6 +326,9 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
         LC_ALLOC_GROW(g->pair_edge, g->npair_edges + 1, cap);
         if (cap != had)
           g->pair_of = lc_xrealloc(g->pair_of, cap * sizeof(uint32_t));
+        if (!g->pair_bits)
+          g->pair_bits = bits_new(s->edge_count);
+        bit_set(g->pair_bits, e);
         g->pair_edge[g->npair_edges] = e;
         g->pair_of[g->npair_edges++] =
             lc_strmap_intern(&pairs, dup, strlen(dup), NULL);
@@ -496,21 +503,30 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
   free(pre);
 }
 
+/* Per vertex, for eval() with path compression: its ancestor in the
+ * forest of processed vertices (0: not processed yet), and the smallest
+ * semidominator on the compressed path up to it (what the textbook keeps
+ * as semi[label[v]]: only that value is ever read).  Side by side, so that
+ * a step of the compression touches one line per vertex. */
+struct dom_link {
+  uint32_t ancestor;
+  uint32_t best;
+};
+
 /* Path compression for eval(); `stack` has room for every vertex. */
 static void
-dom_compress(uint32_t *ancestor, uint32_t *label, const uint32_t *semi,
-             uint32_t *stack, uint32_t v)
+dom_compress(struct dom_link *link, uint32_t *stack, uint32_t v)
 {
   uint32_t sp = 0;
-  while (ancestor[ancestor[v]]) {
+  while (link[link[v].ancestor].ancestor) {
     stack[sp++] = v;
-    v = ancestor[v];
+    v = link[v].ancestor;
   }
   while (sp) {
-    uint32_t w = stack[--sp];
-    if (semi[label[ancestor[w]]] < semi[label[w]])
-      label[w] = label[ancestor[w]];
-    ancestor[w] = ancestor[ancestor[w]];
+    uint32_t w = stack[--sp], a = link[w].ancestor;
+    if (link[a].best < link[w].best)
+      link[w].best = link[a].best;
+    link[w].ancestor = link[a].ancestor;
   }
 }
 
@@ -518,18 +534,20 @@ void
 lc_graph_dominators_end(struct lc_graph *g, const uint64_t *self)
 {
   struct lc_graph_dom *d = g->dom;
-  uint32_t n, w, i, *semi, *label, *ancestor, *stack, *idom;
+  uint32_t n, w, *semi, *stack, *idom;
+  struct dom_link *link;
   size_t len;
   if (!d)
     return;
   n = d->n;
   len = (size_t)n + 2;
+  /* semi[w] is set when w is processed; an unprocessed vertex's is its
+   * own number, which is what the loop uses for it. */
   semi = lc_xmalloc(len * sizeof(uint32_t));
-  label = lc_xmalloc(len * sizeof(uint32_t));
-  ancestor = lc_xcalloc(len, sizeof(uint32_t));
+  link = lc_xcalloc(len, sizeof(*link));
   stack = lc_xmalloc(len * sizeof(uint32_t)); /* touched as deep as used */
-  for (i = 0; i <= n; i++)
-    semi[i] = label[i] = i;
+  semi[0] = 0;
+  semi[1] = 1;
   for (w = n; w >= 2; w--) {
     uint32_t k, s = w, p = d->pred_start[w], q = d->pred_start[w + 1];
     /* No list: the parent is the one retainer, or the vertex has only
@@ -538,19 +556,19 @@ lc_graph_dominators_end(struct lc_graph *g, const uint64_t *self)
       s = d->parent[w];
     for (k = p; k < q; k++) {
       uint32_t v = d->pred[k], u = v;
-      if (ancestor[v]) {
-        dom_compress(ancestor, label, semi, stack, v);
-        u = label[v];
+      if (link[v].ancestor) {
+        dom_compress(link, stack, v);
+        u = link[v].best;
       }
-      if (semi[u] < s)
-        s = semi[u];
+      if (u < s)
+        s = u;
     }
     semi[w] = s;
-    ancestor[w] = d->parent[w];
+    link[w].ancestor = d->parent[w];
+    link[w].best = s;
   }
   free(stack);
-  free(ancestor);
-  free(label);
+  free(link);
   free(d->pred);
   free(d->pred_start);
   /* idom(w): from the parent, up the dominators found so far, to the first
@@ -598,7 +616,7 @@ bfs_filter(struct bfs_ctx *c, uint32_t e)
   uint32_t pair;
   if (bit_get(c->g->dist_skip, e))
     return 0;
-  if (!c->g->npair_edges || c->s->edge_type[e] != LC_ET_INTERNAL)
+  if (!c->g->pair_bits || !bit_get(c->g->pair_bits, e))
     return 1;
   pair = pair_of_edge(c->g, e);
   if (pair == UINT32_MAX)
@@ -617,8 +635,8 @@ bfs(struct bfs_ctx *c, size_t len)
     int32_t d = c->dist[v] + 1;
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
       uint32_t t = s->edge_to[e];
-      if (s->edge_type[e] == LC_ET_WEAK || c->dist[t] != LC_DISTANCE_NONE)
-        continue;
+      if (c->dist[t] != LC_DISTANCE_NONE)
+        continue; /* weak edges: refused by the filter (dist_skip) */
       if (!bfs_filter(c, e))
         continue;
       c->dist[t] = d;
@@ -674,7 +692,8 @@ lc_graph_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
   free(g->root_seed);
   free(g->pair_edge);
   free(g->pair_of);
-  g->dist_skip = g->root_seed = NULL;
+  free(g->pair_bits);
+  g->dist_skip = g->root_seed = g->pair_bits = NULL;
   g->pair_edge = g->pair_of = NULL;
   g->npair_edges = 0;
   g->npairs = 0;
@@ -853,6 +872,7 @@ lc_graph_release(struct lc_graph *g)
   free(g->root_seed);
   free(g->pair_edge);
   free(g->pair_of);
+  free(g->pair_bits);
   free(g->idom);
   free(g->dfs_order);
   free(g->retained);
