@@ -602,10 +602,13 @@ lc_graph_dominators_end(struct lc_graph *g, const uint64_t *self)
 struct bfs_ctx {
   const struct lc_graph *g;
   const struct lc_snapshot *s;
-  int32_t *dist;
+  int32_t *dist; /* may be NULL: `reach` is told instead */
   uint32_t *via; /* may be NULL: the edge that reached each node */
   uint32_t *queue;
   uint8_t *pending; /* per WeakMap pair: one of its edges was refused */
+  uint8_t *seen;    /* per node: reached */
+  lc_graph_reach_fn reach;
+  void *ctx;
 };
 
 /* DevTools' distance filter, from the per-edge decisions of
@@ -625,21 +628,39 @@ bfs_filter(struct bfs_ctx *c, uint32_t e)
   return !bit_get(c->pending, pair);
 }
 
+/* Node t is reached at distance d.  The root is told apart (see
+ * bfs_run): its distance is set after the first pass, whatever it was. */
 static void
-bfs(struct bfs_ctx *c, size_t len)
+bfs_reach(struct bfs_ctx *c, uint32_t t, int32_t d)
+{
+  bit_set(c->seen, t);
+  if (c->dist)
+    c->dist[t] = d;
+  if (c->reach && t != 0)
+    c->reach(c->ctx, t, d);
+}
+
+/* Level by level from the `len` queued nodes, all at distance d: no
+ * per-node distance is read. */
+static void
+bfs(struct bfs_ctx *c, size_t len, int32_t d)
 {
   const struct lc_snapshot *s = c->s;
-  size_t i = 0;
+  size_t i = 0, level_end = len;
   while (i < len) {
-    uint32_t v = c->queue[i++], e;
-    int32_t d = c->dist[v] + 1;
+    uint32_t v, e;
+    if (i == level_end) {
+      d++;
+      level_end = len;
+    }
+    v = c->queue[i++];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
       uint32_t t = s->edge_to[e];
-      if (c->dist[t] != LC_DISTANCE_NONE)
+      if (bit_get(c->seen, t))
         continue; /* weak edges: refused by the filter (dist_skip) */
       if (!bfs_filter(c, e))
         continue;
-      c->dist[t] = d;
+      bfs_reach(c, t, d + 1);
       if (c->via)
         c->via[t] = e;
       /* A node without edges has nothing to visit: not queued, so the
@@ -650,44 +671,37 @@ bfs(struct bfs_ctx *c, size_t len)
   }
 }
 
-void
-lc_graph_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
+/* Both passes: from the user roots at distance 1, then from the root for
+ * what is left; frees the filter's state, which served this BFS only. */
+static void
+bfs_run(struct bfs_ctx *c, struct lc_graph *g, const struct lc_snapshot *s)
 {
-  struct bfs_ctx c;
-  uint32_t n = s->node_count, i, e;
+  uint32_t n = s->node_count, e;
   size_t len = 0;
-  if (!n || !g->dist_skip)
-    return;
-  memset(&c, 0, sizeof(c));
-  c.g = g;
-  c.s = s;
-  c.dist = lc_xmalloc(((size_t)n + 1) * sizeof(int32_t));
+  int32_t root;
   /* Each node is queued once per pass at most, plus repeated roots. */
-  c.queue =
+  c->queue =
       lc_xmalloc(((size_t)n + s->node_first_edge[1] + 1) * sizeof(uint32_t));
-  c.pending = bits_new(g->npairs);
-  for (i = 0; i < n; i++)
-    c.dist[i] = LC_DISTANCE_NONE;
-  if (paths) {
-    c.via = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-    memset(c.via, 0xff, ((size_t)n + 1) * sizeof(uint32_t));
-  }
+  c->pending = bits_new(g->npairs);
+  c->seen = bits_new(n);
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
     uint32_t t = s->edge_to[e];
     if (bit_get(g->root_seed, e)) {
-      c.dist[t] = 1;
-      c.queue[len++] = t;
+      bfs_reach(c, t, 1);
+      c->queue[len++] = t;
     }
   }
-  bfs(&c, len);
-  c.dist[0] = len > 0 ? LC_DISTANCE_BASE_SYSTEM : 0;
-  c.queue[0] = 0;
-  bfs(&c, 1);
-  g->distance = c.dist;
-  g->bfs_edge = c.via;
-  free(c.queue);
-  free(c.pending);
-  /* The filter's verdicts served this BFS only. */
+  bfs(c, len, 1);
+  root = len > 0 ? LC_DISTANCE_BASE_SYSTEM : 0;
+  bit_set(c->seen, 0);
+  if (c->dist)
+    c->dist[0] = root;
+  if (c->reach)
+    c->reach(c->ctx, 0, root);
+  c->queue[0] = 0;
+  bfs(c, 1, root);
+  free(c->queue);
+  free(c->pending);
   free(g->dist_skip);
   free(g->root_seed);
   free(g->pair_edge);
@@ -697,7 +711,53 @@ lc_graph_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
   g->pair_edge = g->pair_of = NULL;
   g->npair_edges = 0;
   g->npairs = 0;
+}
+
+void
+lc_graph_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
+{
+  struct bfs_ctx c;
+  uint32_t n = s->node_count, i;
+  if (!n || !g->dist_skip)
+    return;
+  memset(&c, 0, sizeof(c));
+  c.g = g;
+  c.s = s;
+  c.dist = lc_xmalloc(((size_t)n + 1) * sizeof(int32_t));
+  for (i = 0; i < n; i++)
+    c.dist[i] = LC_DISTANCE_NONE;
+  if (paths) {
+    c.via = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+    memset(c.via, 0xff, ((size_t)n + 1) * sizeof(uint32_t));
+  }
+  bfs_run(&c, g, s);
+  free(c.seen);
+  g->distance = c.dist;
+  g->bfs_edge = c.via;
   lc_trace("graph: distances");
+}
+
+uint8_t *
+lc_graph_distances_visit(struct lc_graph *g, const struct lc_snapshot *s,
+                         int keep, lc_graph_reach_fn reach, void *ctx)
+{
+  struct bfs_ctx c;
+  uint32_t n = s->node_count, i;
+  if (!n || !g->dist_skip)
+    return NULL;
+  memset(&c, 0, sizeof(c));
+  c.g = g;
+  c.s = s;
+  c.reach = reach;
+  c.ctx = ctx;
+  if (keep) {
+    c.dist = lc_xmalloc(((size_t)n + 1) * sizeof(int32_t));
+    for (i = 0; i < n; i++)
+      c.dist[i] = LC_DISTANCE_NONE;
+  }
+  bfs_run(&c, g, s);
+  g->distance = c.dist;
+  return c.seen;
 }
 
 uint32_t

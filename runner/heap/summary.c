@@ -7,6 +7,7 @@
 #include "heap/graph.h"
 #include "leakcheck/heap.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -788,6 +789,57 @@ lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
   lc_summary_add_retained(sum, g);
 }
 
+/* The distances, folded into the rows as the BFS reaches each node (no
+ * per-node array), on a thread of their own beside the dominator
+ * numbering. */
+struct dist_fold {
+  struct lc_summary *sum;
+  struct lc_graph *g;
+  const struct lc_snapshot *s;
+  int keep;         /* also keep g->distance (tests) */
+  uint8_t *seen;    /* per row: a distance was folded in */
+  uint8_t *reached; /* per node, from the BFS */
+  pthread_t thread;
+  int threaded;
+};
+
+static void
+fold_reach(void *ctx, uint32_t node, int32_t distance)
+{
+  struct dist_fold *f = ctx;
+  uint32_t r = f->sum->node_row[node];
+  if (r == NONE)
+    return;
+  if (!f->seen[r] || distance < f->sum->rows[r].distance)
+    f->sum->rows[r].distance = distance;
+  f->seen[r] = 1;
+}
+
+static void *
+fold_thread(void *arg)
+{
+  struct dist_fold *f = arg;
+  f->reached = lc_graph_distances_visit(f->g, f->s, f->keep, fold_reach, f);
+  return NULL;
+}
+
+/* As lc_summary_add_distances: a row's distance is the minimum over its
+ * members, where a member the BFS never reached counts as
+ * LC_DISTANCE_NONE (below every distance). */
+static void
+fold_finish(struct dist_fold *f)
+{
+  uint32_t v;
+  if (f->threaded)
+    pthread_join(f->thread, NULL);
+  if (f->reached)
+    for (v = 0; v < f->sum->node_count; v++)
+      if (f->sum->node_row[v] != NONE && !((f->reached[v >> 3] >> (v & 7)) & 1))
+        f->sum->rows[f->sum->node_row[v]].distance = LC_DISTANCE_NONE;
+  free(f->reached);
+  free(f->seen);
+}
+
 /* LC_SUMMARY_RETAINED: the summary, then distances and retained sizes,
  * giving the snapshot's memory back step by step. */
 static void
@@ -796,6 +848,7 @@ build_retained(struct lc_summary *sum, struct lc_snapshot *s,
 {
   struct lc_graph own, *g = keep ? keep : &own;
   struct lc_graph_job job;
+  struct dist_fold fold;
   uint64_t *self = s->node_self_size;
   lc_graph_start(&job, g, s,
                  LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES | LC_GRAPH_MARK_ONLY);
@@ -803,18 +856,24 @@ build_retained(struct lc_summary *sum, struct lc_snapshot *s,
   build(sum, s, NULL, self);
   lc_trace("summary built");
   lc_graph_finish(&job, NULL);
-  lc_snapshot_drop(s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_IDS);
-  /* The distances first, on their own: beside the dominators' numbering
-   * they would add 8 bytes a node to the peak. */
-  lc_graph_distances(g, s, 0);
-  lc_summary_add_distances(sum, g->distance);
-  if (!keep) {
-    free(g->distance);
-    g->distance = NULL;
-  }
-  lc_snapshot_drop(s, LC_SNAPSHOT_DROP_EDGE_TYPES);
+  lc_snapshot_drop(s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_IDS |
+                          LC_SNAPSHOT_DROP_EDGE_TYPES);
+  /* The distance BFS and the dominators' numbering both read only the
+   * edges' targets: side by side, on two threads.  The BFS keeps no
+   * per-node array (a bit per node, and its queue holds no leaf), so
+   * beside the numbering it adds little to the peak. */
+  memset(&fold, 0, sizeof(fold));
+  fold.sum = sum;
+  fold.g = g;
+  fold.s = s;
+  fold.keep = keep != NULL;
+  fold.seen = lc_xcalloc(sum->nrows + 1, 1);
+  fold.threaded = pthread_create(&fold.thread, NULL, fold_thread, &fold) == 0;
+  if (!fold.threaded)
+    fold_thread(&fold);
   lc_graph_dominators_begin(g, s);
-  lc_trace("graph: dominators begun");
+  fold_finish(&fold);
+  lc_trace("graph: distances, numbering");
   lc_snapshot_drop(s, LC_SNAPSHOT_DROP_EDGES);
   lc_graph_dominators_end(g, sum->node_self);
   lc_trace("graph: dominators");
