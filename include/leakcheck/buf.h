@@ -35,6 +35,15 @@ void *lc_xrealloc(void *ptr, size_t size);
  * where it has them, cutting page faults and TLB misses in random walks.
  * For memory from malloc or calloc directly; a no-op on small blocks. */
 void lc_advise_huge(void *p, size_t size);
+/* Zeroed memory for arrays indexed sparsely (per-string caches): its own
+ * mapping, in small pages, so that only the pages written cost memory,
+ * whatever was freed before (calloc may clear reused heap memory page by
+ * page, and a huge page costs 2 MiB on the first byte written).  Free it
+ * with lc_free_sparse, never free(). */
+void *lc_xcalloc_sparse(size_t n, size_t size);
+/* The same, returning NULL when the memory is not there. */
+void *lc_calloc_sparse(size_t n, size_t size);
+void lc_free_sparse(void *p);
 char *lc_xstrdup(const char *s);
 char *lc_xstrndup(const char *s, size_t n);
 /* Returns a new string formatted like printf; the caller frees it. */

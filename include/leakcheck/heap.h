@@ -164,6 +164,9 @@ void lc_snapshot_release(struct lc_snapshot *s);
 #define LC_SNAPSHOT_DROP_EDGES 2u
 /* For lc_snapshot_drop(): node_id (which a Comparison still needs). */
 #define LC_SNAPSHOT_DROP_IDS 4u
+/* For lc_snapshot_drop(): edge_type alone (lc_graph_dominators_begin
+ * reads only edge_to and node_first_edge). */
+#define LC_SNAPSHOT_DROP_EDGE_TYPES 8u
 
 /*
  * Frees the parts of `s` named by `what` (an OR of LC_SNAPSHOT_DROP_*) and
@@ -277,6 +280,7 @@ struct lc_graph {
   uint8_t *retained_by; /* per node: has an essential retainer */
   uint8_t *dist_skip;   /* per edge: the distance filter refuses it */
   uint8_t *root_seed;   /* per root edge: to a user root */
+  uint8_t *pair_bits;   /* per edge: a WeakMap pair edge */
   uint32_t *pair_edge;  /* WeakMap pair edges, ascending ... */
   uint32_t *pair_of;    /* ... and the number of each one's pair */
   size_t npair_edges;
@@ -469,5 +473,28 @@ void lc_compare_build(struct lc_compare *c, const struct lc_snapshot *base,
                       const struct lc_summary *cur_sum);
 
 void lc_compare_release(struct lc_compare *c);
+
+/* The current snapshot's part of a Comparison, compact: each row's
+ * members as (node id, self size) pairs, ascending by id, delta-coded in
+ * a few bytes a node.  `diff` builds it from the current snapshot and its
+ * summary, then frees that snapshot's per-node arrays before it reads the
+ * base, so that the two snapshots' columns are never in memory at once.
+ * lc_compare_build is lc_compare_side_build followed by
+ * lc_compare_build_side, which reads only cur_sum's rows (not its per-node
+ * arrays). */
+struct lc_compare_side {
+  uint8_t *bytes;
+  size_t len;
+  size_t nrows;
+};
+
+void lc_compare_side_build(struct lc_compare_side *side,
+                           const struct lc_snapshot *cur,
+                           const struct lc_summary *cur_sum);
+void lc_compare_build_side(struct lc_compare *c, const struct lc_snapshot *base,
+                           const struct lc_summary *base_sum,
+                           const struct lc_compare_side *cur,
+                           const struct lc_summary *cur_sum);
+void lc_compare_side_release(struct lc_compare_side *side);
 
 #endif

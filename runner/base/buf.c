@@ -70,6 +70,54 @@ lc_xcalloc(size_t n, size_t size)
   return p;
 }
 
+/* The mapping's first page holds its length; the caller gets the rest. */
+static size_t
+sparse_header(void)
+{
+  long page = sysconf(_SC_PAGESIZE);
+  return page > 0 ? (size_t)page : 4096;
+}
+
+void *
+lc_calloc_sparse(size_t n, size_t size)
+{
+  size_t head = sparse_header(), len;
+  char *p;
+  if (lc_mul_overflows(n, size) || n * size > SIZE_MAX - head)
+    return NULL;
+  len = n * size + head;
+  p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+           0);
+  if (p == MAP_FAILED)
+    return NULL;
+#if defined(__linux__) && defined(MADV_NOHUGEPAGE)
+  (void)madvise(p, len, MADV_NOHUGEPAGE);
+#endif
+  memcpy(p, &len, sizeof(len));
+  return p + head;
+}
+
+void *
+lc_xcalloc_sparse(size_t n, size_t size)
+{
+  void *p = lc_calloc_sparse(n, size);
+  if (!p)
+    die_oom(lc_mul_overflows(n, size) ? (size_t)-1 : n * size);
+  return p;
+}
+
+void
+lc_free_sparse(void *p)
+{
+  char *base;
+  size_t len;
+  if (!p)
+    return;
+  base = (char *)p - sparse_header();
+  memcpy(&len, base, sizeof(len));
+  munmap(base, len);
+}
+
 void *
 lc_xrealloc(void *ptr, size_t size)
 {

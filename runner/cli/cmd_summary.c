@@ -6,6 +6,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "base/trace.h"
 #include "cli/cli.h"
@@ -41,6 +44,20 @@ read_snapshot(struct lc_snapshot *s, const char *path)
   lc_cli_print_err(&err);
   lc_err_release(&err);
   return -1;
+}
+
+/* For `diff`, which reads one snapshot after the other: blocks of 1 MiB
+ * and more (the columns) get mappings of their own, given back to the
+ * system when freed.  Else glibc raises its mmap threshold after the first
+ * snapshot's large frees and serves the second one's columns from its
+ * heap, where a calloc clears (touches) every page, a growing array is
+ * copied rather than remapped, and freed blocks stay resident. */
+static void
+own_mappings(void)
+{
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+  (void)mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 }
 
 static void
@@ -124,6 +141,7 @@ lc_cmd_diff(int argc, char **argv)
   struct lc_snapshot base, cur;
   struct lc_summary bsum, csum;
   struct lc_compare cmp;
+  struct lc_compare_side side;
   struct lc_buf out = LC_BUF_INIT;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -148,18 +166,22 @@ lc_cmd_diff(int argc, char **argv)
   if (argc - optind != 2)
     return lc_cli_usage_error("%s",
                               "'diff' expects two snapshot files: BASE FILE");
+  own_mappings();
   /* The current snapshot first: its interfaces name the base's objects
-   * too.  Each snapshot keeps only what the Comparison reads (node ids,
-   * beside its summary), so the two are never whole in memory at once. */
+   * too.  Of it, only its summary's rows and the Comparison's compact side
+   * are kept: none of its per-node arrays is in memory with the base's. */
   if (read_snapshot(&cur, argv[optind + 1]) < 0)
     return EXIT_USAGE;
   lc_summary_build(&csum, &cur, &sopts);
   lc_scripts_build(&csc, &cur);
   lc_snapshot_drop(&cur, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_EDGES);
+  lc_compare_side_build(&side, &cur, &csum);
+  lc_summary_drop_nodes(&csum);
+  lc_snapshot_release(&cur);
   if (read_snapshot(&base, argv[optind]) < 0) {
+    lc_compare_side_release(&side);
     lc_scripts_release(&csc);
     lc_summary_release(&csum);
-    lc_snapshot_release(&cur);
     return EXIT_USAGE;
   }
   sopts.defs = &csum;
@@ -181,12 +203,13 @@ lc_cmd_diff(int argc, char **argv)
     free(dir);
     goto done;
   }
-  lc_compare_build(&cmp, &base, &bsum, &cur, &csum);
+  lc_compare_build_side(&cmp, &base, &bsum, &side, &csum);
   lc_trace("compared");
   lc_table_diff(&out, argv[optind], argv[optind + 1], &cmp, top, json);
   emit(&out);
   lc_compare_release(&cmp);
 done:
+  lc_compare_side_release(&side);
   lc_scripts_release(&bsc);
   lc_scripts_release(&csc);
   lc_summary_release(&bsum);

@@ -18,12 +18,15 @@ struct members {
 
 static const uint32_t *sort_ids;
 
+/* By id; equal ids (only in a malformed file) keep node order. */
 static int
 cmp_by_id(const void *a, const void *b)
 {
-  uint32_t x = sort_ids[*(const uint32_t *)a];
-  uint32_t y = sort_ids[*(const uint32_t *)b];
-  return x < y ? -1 : x > y;
+  uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+  uint32_t x = sort_ids[i], y = sort_ids[j];
+  if (x != y)
+    return x < y ? -1 : 1;
+  return i < j ? -1 : i > j;
 }
 
 static void
@@ -93,24 +96,107 @@ cmp_rows(const void *a, const void *b)
   return strcmp(x->key, y->key);
 }
 
-/* Merges one row's sorted id lists (either may be empty). */
+/* ---- the current snapshot's side, compact ------------------------------ */
+
+static void
+put_varint(struct lc_compare_side *side, size_t *cap, uint64_t v)
+{
+  LC_ALLOC_GROW(side->bytes, side->len + 10, *cap);
+  while (v >= 0x80) {
+    side->bytes[side->len++] = (uint8_t)(v | 0x80);
+    v >>= 7;
+  }
+  side->bytes[side->len++] = (uint8_t)v;
+}
+
+static uint64_t
+get_varint(const uint8_t *p, size_t *at)
+{
+  uint64_t v = 0;
+  unsigned shift = 0;
+  uint8_t b;
+  do {
+    b = p[(*at)++];
+    v |= (uint64_t)(b & 0x7f) << shift;
+    shift += 7;
+  } while (b & 0x80);
+  return v;
+}
+
+void
+lc_compare_side_build(struct lc_compare_side *side, const struct lc_snapshot *s,
+                      const struct lc_summary *sum)
+{
+  struct members m;
+  size_t r, cap = 0;
+  uint32_t k;
+  memset(side, 0, sizeof(*side));
+  side->nrows = sum->nrows;
+  members_build(&m, s, sum);
+  /* Row by row (each row's member count is its count), ascending ids as
+   * deltas from the previous one, each followed by the node's self size:
+   * a few bytes a node instead of its id, row and size columns. */
+  for (r = 0; r < sum->nrows; r++) {
+    uint32_t prev = 0;
+    for (k = m.first[r]; k < m.first[r + 1]; k++) {
+      uint32_t v = m.nodes[k];
+      put_varint(side, &cap, s->node_id[v] - prev);
+      put_varint(side, &cap, sum->node_self[v]);
+      prev = s->node_id[v];
+    }
+  }
+  side->bytes = lc_xrealloc(side->bytes, side->len + 1);
+  members_release(&m);
+}
+
+void
+lc_compare_side_release(struct lc_compare_side *side)
+{
+  free(side->bytes);
+  memset(side, 0, sizeof(*side));
+}
+
+/* A row of the current side being read: `left` members from byte `at`. */
+struct side_cursor {
+  const uint8_t *p;
+  size_t at;
+  uint64_t left;
+  uint32_t id;
+  uint64_t self;
+};
+
+static int
+side_next(struct side_cursor *c)
+{
+  if (!c->left)
+    return 0;
+  c->left--;
+  c->id += (uint32_t)get_varint(c->p, &c->at);
+  c->self = get_varint(c->p, &c->at);
+  return 1;
+}
+
+/* Merges one row's base members (sorted by id) with its current members
+ * read from the cursor (either may be empty).  The cursor is read to the
+ * row's end. */
 static void
 diff_row(struct lc_compare_row *out, const struct lc_snapshot *base,
          const uint32_t *b, size_t nb, const uint64_t *bself,
-         const struct lc_snapshot *cur, const uint32_t *c, size_t nc,
-         const uint64_t *cself)
+         struct side_cursor *c)
 {
-  size_t i = 0, j = 0;
-  while (i < nb || j < nc) {
-    if (j >= nc || (i < nb && base->node_id[b[i]] < cur->node_id[c[j]])) {
+  size_t i = 0;
+  int have = side_next(c);
+  while (i < nb || have) {
+    if (!have || (i < nb && base->node_id[b[i]] < c->id)) {
       out->deleted++;
       out->freed_size += bself[b[i++]];
-    } else if (i >= nb || base->node_id[b[i]] > cur->node_id[c[j]]) {
+    } else if (i >= nb || base->node_id[b[i]] > c->id) {
       out->added++;
-      out->alloc_size += cself[c[j++]];
+      out->alloc_size += c->self;
+      have = side_next(c);
     } else {
       i++;
-      j++;
+      have = side_next(c);
     }
   }
   out->delta = (int64_t)out->added - (int64_t)out->deleted;
@@ -118,18 +204,20 @@ diff_row(struct lc_compare_row *out, const struct lc_snapshot *base,
 }
 
 void
-lc_compare_build(struct lc_compare *c, const struct lc_snapshot *base,
-                 const struct lc_summary *base_sum,
-                 const struct lc_snapshot *cur,
-                 const struct lc_summary *cur_sum)
+lc_compare_build_side(struct lc_compare *c, const struct lc_snapshot *base,
+                      const struct lc_summary *base_sum,
+                      const struct lc_compare_side *cur,
+                      const struct lc_summary *cur_sum)
 {
-  struct members mb, mc;
+  struct members mb;
+  struct side_cursor sc;
   size_t r, k, alloc = 0;
   uint32_t *order;
   uint8_t *base_matched;
   memset(c, 0, sizeof(*c));
+  memset(&sc, 0, sizeof(sc));
+  sc.p = cur->bytes;
   members_build(&mb, base, base_sum);
-  members_build(&mc, cur, cur_sum);
   base_matched = lc_xcalloc(base_sum->nrows + 1, 1);
   order = lc_xmalloc((base_sum->nrows + 1) * sizeof(uint32_t));
   for (r = 0; r < base_sum->nrows; r++)
@@ -141,13 +229,14 @@ lc_compare_build(struct lc_compare *c, const struct lc_snapshot *base,
    * then base-only rows.  Keys are unique within a summary. */
   for (r = 0; r < cur_sum->nrows + base_sum->nrows; r++) {
     struct lc_compare_row row;
-    const uint32_t *bn = NULL, *cn = NULL;
-    size_t nb = 0, nc = 0;
+    const uint32_t *bn = NULL;
+    size_t nb = 0;
     memset(&row, 0, sizeof(row));
+    sc.left = 0;
+    sc.id = 0;
     if (r < cur_sum->nrows) {
       const struct lc_summary_row *cr = &cur_sum->rows[r];
-      cn = mc.nodes + mc.first[r];
-      nc = mc.first[r + 1] - mc.first[r];
+      sc.left = cr->count;
       k = find_key(base_sum, order, cr->key);
       if (k != NONE) {
         base_matched[k] = 1;
@@ -165,8 +254,7 @@ lc_compare_build(struct lc_compare *c, const struct lc_snapshot *base,
       row.key = base_sum->rows[k].key;
       row.name = base_sum->rows[k].name;
     }
-    diff_row(&row, base, bn, nb, base_sum->node_self, cur, cn, nc,
-             cur_sum->node_self);
+    diff_row(&row, base, bn, nb, base_sum->node_self, &sc);
     if (!row.added && !row.deleted)
       continue;
     row.key = lc_xstrdup(row.key);
@@ -179,7 +267,18 @@ lc_compare_build(struct lc_compare *c, const struct lc_snapshot *base,
   free(base_matched);
   free(order);
   members_release(&mb);
-  members_release(&mc);
+}
+
+void
+lc_compare_build(struct lc_compare *c, const struct lc_snapshot *base,
+                 const struct lc_summary *base_sum,
+                 const struct lc_snapshot *cur,
+                 const struct lc_summary *cur_sum)
+{
+  struct lc_compare_side side;
+  lc_compare_side_build(&side, cur, cur_sum);
+  lc_compare_build_side(c, base, base_sum, &side, cur_sum);
+  lc_compare_side_release(&side);
 }
 
 void

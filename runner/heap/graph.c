@@ -117,7 +117,7 @@ enum {
 static uint8_t *
 name_flags(const struct lc_snapshot *s)
 {
-  uint8_t *f = lc_xcalloc((size_t)s->string_count + 1, 1);
+  uint8_t *f = lc_xcalloc_sparse((size_t)s->string_count + 1, 1);
   uint32_t i;
   for (i = 0; i < s->string_count; i++) {
     const char *t = lc_snapshot_str(s, i);
@@ -244,11 +244,11 @@ js_parse_int(const char *s, long long *out)
  *
  * LC_GRAPH_DISTANCES/PATHS: DevTools' distance filter
  * (JSHeapSnapshot.calculateDistances) needs names; it is decided here, once
- * per edge, so that the BFS itself reads only the edges: dist_skip marks
- * edges the filter always refuses, WeakMap pair edges are listed with their
- * pair's number (the BFS lets the second edge of a pair it meets pass, not
- * the first), and root_seed marks the root's edges to the user roots the
- * BFS starts from.
+ * per edge, so that the BFS itself reads only targets and bits: dist_skip
+ * marks edges the filter always refuses (weak edges too), WeakMap pair
+ * edges are marked in pair_bits and listed with their pair's number (the
+ * BFS lets the second edge of a pair it meets pass, not the first), and
+ * root_seed marks the root's edges to the user roots the BFS starts from.
  */
 static void
 mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
@@ -291,8 +291,12 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
       uint32_t to = to_of[e], table = 0;
       const char *dup = NULL;
       int wm = 0;
-      if (et == LC_ET_WEAK)
-        continue; /* neither essential nor followed by the BFS */
+      if (et == LC_ET_WEAK) {
+        /* Neither essential nor followed by the BFS. */
+        if (dist)
+          bit_set(skip, e);
+        continue;
+      }
       if (et == LC_ET_INTERNAL)
         wm = weakmap_edge_cached(s, flags, e, &table, &dup);
       if (dom && !(wm && s->node_id[v] == table) && to != v &&
@@ -322,6 +326,9 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
         LC_ALLOC_GROW(g->pair_edge, g->npair_edges + 1, cap);
         if (cap != had)
           g->pair_of = lc_xrealloc(g->pair_of, cap * sizeof(uint32_t));
+        if (!g->pair_bits)
+          g->pair_bits = bits_new(s->edge_count);
+        bit_set(g->pair_bits, e);
         g->pair_edge[g->npair_edges] = e;
         g->pair_of[g->npair_edges++] =
             lc_strmap_intern(&pairs, dup, strlen(dup), NULL);
@@ -358,7 +365,7 @@ graph_mark(struct lc_graph *g, const struct lc_snapshot *s, unsigned what)
     mark_page_owned(g, s);
   mark_edges(g, s, flags, (what & LC_GRAPH_DOMINATORS) != 0,
              (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS)) != 0);
-  free(flags);
+  lc_free_sparse(flags);
   lc_trace("graph: marked");
 }
 
@@ -425,6 +432,7 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
 {
   uint32_t n = s->node_count, i, v, e, *pre, *stack_v, *stack_e;
   uint32_t numbered;
+  uint8_t *single;
   size_t len = (size_t)n + 2;
   struct lc_graph_dom *d;
   if (!n || !g->essential)
@@ -466,6 +474,17 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
   free(g->retained_by);
   g->retained_by = NULL;
 
+  /* A vertex that a walk reached whose one essential retainer is its DFS
+   * parent (most of a heap: each leaf of an array) gets no list: an empty
+   * list means "the semidominator is the parent" (see _end), which holds
+   * for the walks' starts too (no retainer, parent 1).  Vertices numbered
+   * after the walks keep every list, their parent 1 being no retainer. */
+  single = bits_new(len);
+  for (i = 2; i <= numbered; i++)
+    if (d->pred_start[i] == 1) {
+      d->pred_start[i] = 0;
+      bit_set(single, i);
+    }
   /* Predecessor lists by number: turn counts into ends, then fill
    * backwards so that each end becomes its list's start. */
   for (i = 1; i <= n + 1; i++)
@@ -474,27 +493,40 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
   for (v = 0; v < n; v++) {
     uint32_t pv = pre[v];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++)
-      if (lc_graph_essential(g, e))
-        d->pred[--d->pred_start[pre[s->edge_to[e]]]] = pv;
+      if (lc_graph_essential(g, e)) {
+        uint32_t pw = pre[s->edge_to[e]];
+        if (!bit_get(single, pw))
+          d->pred[--d->pred_start[pw]] = pv;
+      }
   }
+  free(single);
   free(pre);
 }
 
+/* Per vertex, for eval() with path compression: its ancestor in the
+ * forest of processed vertices (0: not processed yet), and the smallest
+ * semidominator on the compressed path up to it (what the textbook keeps
+ * as semi[label[v]]: only that value is ever read).  Side by side, so that
+ * a step of the compression touches one line per vertex. */
+struct dom_link {
+  uint32_t ancestor;
+  uint32_t best;
+};
+
 /* Path compression for eval(); `stack` has room for every vertex. */
 static void
-dom_compress(uint32_t *ancestor, uint32_t *label, const uint32_t *semi,
-             uint32_t *stack, uint32_t v)
+dom_compress(struct dom_link *link, uint32_t *stack, uint32_t v)
 {
   uint32_t sp = 0;
-  while (ancestor[ancestor[v]]) {
+  while (link[link[v].ancestor].ancestor) {
     stack[sp++] = v;
-    v = ancestor[v];
+    v = link[v].ancestor;
   }
   while (sp) {
-    uint32_t w = stack[--sp];
-    if (semi[label[ancestor[w]]] < semi[label[w]])
-      label[w] = label[ancestor[w]];
-    ancestor[w] = ancestor[ancestor[w]];
+    uint32_t w = stack[--sp], a = link[w].ancestor;
+    if (link[a].best < link[w].best)
+      link[w].best = link[a].best;
+    link[w].ancestor = link[a].ancestor;
   }
 }
 
@@ -502,37 +534,41 @@ void
 lc_graph_dominators_end(struct lc_graph *g, const uint64_t *self)
 {
   struct lc_graph_dom *d = g->dom;
-  uint32_t n, w, i, *semi, *label, *ancestor, *stack, *idom;
+  uint32_t n, w, *semi, *stack, *idom;
+  struct dom_link *link;
   size_t len;
   if (!d)
     return;
   n = d->n;
   len = (size_t)n + 2;
+  /* semi[w] is set when w is processed; an unprocessed vertex's is its
+   * own number, which is what the loop uses for it. */
   semi = lc_xmalloc(len * sizeof(uint32_t));
-  label = lc_xmalloc(len * sizeof(uint32_t));
-  ancestor = lc_xcalloc(len, sizeof(uint32_t));
+  link = lc_xcalloc(len, sizeof(*link));
   stack = lc_xmalloc(len * sizeof(uint32_t)); /* touched as deep as used */
-  for (i = 0; i <= n; i++)
-    semi[i] = label[i] = i;
+  semi[0] = 0;
+  semi[1] = 1;
   for (w = n; w >= 2; w--) {
     uint32_t k, s = w, p = d->pred_start[w], q = d->pred_start[w + 1];
+    /* No list: the parent is the one retainer, or the vertex has only
+     * weak retainers and hangs under the root, its parent (see _begin). */
     if (p == q)
-      s = 1; /* only weak retainers: under the root */
+      s = d->parent[w];
     for (k = p; k < q; k++) {
       uint32_t v = d->pred[k], u = v;
-      if (ancestor[v]) {
-        dom_compress(ancestor, label, semi, stack, v);
-        u = label[v];
+      if (link[v].ancestor) {
+        dom_compress(link, stack, v);
+        u = link[v].best;
       }
-      if (semi[u] < s)
-        s = semi[u];
+      if (u < s)
+        s = u;
     }
     semi[w] = s;
-    ancestor[w] = d->parent[w];
+    link[w].ancestor = d->parent[w];
+    link[w].best = s;
   }
   free(stack);
-  free(ancestor);
-  free(label);
+  free(link);
   free(d->pred);
   free(d->pred_start);
   /* idom(w): from the parent, up the dominators found so far, to the first
@@ -566,10 +602,13 @@ lc_graph_dominators_end(struct lc_graph *g, const uint64_t *self)
 struct bfs_ctx {
   const struct lc_graph *g;
   const struct lc_snapshot *s;
-  int32_t *dist;
+  int32_t *dist; /* may be NULL: `reach` is told instead */
   uint32_t *via; /* may be NULL: the edge that reached each node */
   uint32_t *queue;
   uint8_t *pending; /* per WeakMap pair: one of its edges was refused */
+  uint8_t *seen;    /* per node: reached */
+  lc_graph_reach_fn reach;
+  void *ctx;
 };
 
 /* DevTools' distance filter, from the per-edge decisions of
@@ -580,7 +619,7 @@ bfs_filter(struct bfs_ctx *c, uint32_t e)
   uint32_t pair;
   if (bit_get(c->g->dist_skip, e))
     return 0;
-  if (!c->g->npair_edges || c->s->edge_type[e] != LC_ET_INTERNAL)
+  if (!c->g->pair_bits || !bit_get(c->g->pair_bits, e))
     return 1;
   pair = pair_of_edge(c->g, e);
   if (pair == UINT32_MAX)
@@ -589,21 +628,39 @@ bfs_filter(struct bfs_ctx *c, uint32_t e)
   return !bit_get(c->pending, pair);
 }
 
+/* Node t is reached at distance d.  The root is told apart (see
+ * bfs_run): its distance is set after the first pass, whatever it was. */
 static void
-bfs(struct bfs_ctx *c, size_t len)
+bfs_reach(struct bfs_ctx *c, uint32_t t, int32_t d)
+{
+  bit_set(c->seen, t);
+  if (c->dist)
+    c->dist[t] = d;
+  if (c->reach && t != 0)
+    c->reach(c->ctx, t, d);
+}
+
+/* Level by level from the `len` queued nodes, all at distance d: no
+ * per-node distance is read. */
+static void
+bfs(struct bfs_ctx *c, size_t len, int32_t d)
 {
   const struct lc_snapshot *s = c->s;
-  size_t i = 0;
+  size_t i = 0, level_end = len;
   while (i < len) {
-    uint32_t v = c->queue[i++], e;
-    int32_t d = c->dist[v] + 1;
+    uint32_t v, e;
+    if (i == level_end) {
+      d++;
+      level_end = len;
+    }
+    v = c->queue[i++];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
       uint32_t t = s->edge_to[e];
-      if (s->edge_type[e] == LC_ET_WEAK || c->dist[t] != LC_DISTANCE_NONE)
-        continue;
+      if (bit_get(c->seen, t))
+        continue; /* weak edges: refused by the filter (dist_skip) */
       if (!bfs_filter(c, e))
         continue;
-      c->dist[t] = d;
+      bfs_reach(c, t, d + 1);
       if (c->via)
         c->via[t] = e;
       /* A node without edges has nothing to visit: not queued, so the
@@ -614,44 +671,93 @@ bfs(struct bfs_ctx *c, size_t len)
   }
 }
 
+/* Both passes: from the user roots at distance 1, then from the root for
+ * what is left; frees the filter's state, which served this BFS only. */
+static void
+bfs_run(struct bfs_ctx *c, struct lc_graph *g, const struct lc_snapshot *s)
+{
+  uint32_t n = s->node_count, e;
+  size_t len = 0;
+  int32_t root;
+  /* Each node is queued once per pass at most, plus repeated roots. */
+  c->queue =
+      lc_xmalloc(((size_t)n + s->node_first_edge[1] + 1) * sizeof(uint32_t));
+  c->pending = bits_new(g->npairs);
+  c->seen = bits_new(n);
+  for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
+    uint32_t t = s->edge_to[e];
+    if (bit_get(g->root_seed, e)) {
+      bfs_reach(c, t, 1);
+      c->queue[len++] = t;
+    }
+  }
+  bfs(c, len, 1);
+  root = len > 0 ? LC_DISTANCE_BASE_SYSTEM : 0;
+  bit_set(c->seen, 0);
+  if (c->dist)
+    c->dist[0] = root;
+  if (c->reach)
+    c->reach(c->ctx, 0, root);
+  c->queue[0] = 0;
+  bfs(c, 1, root);
+  free(c->queue);
+  free(c->pending);
+  free(g->dist_skip);
+  free(g->root_seed);
+  free(g->pair_edge);
+  free(g->pair_of);
+  free(g->pair_bits);
+  g->dist_skip = g->root_seed = g->pair_bits = NULL;
+  g->pair_edge = g->pair_of = NULL;
+  g->npair_edges = 0;
+  g->npairs = 0;
+}
+
 void
 lc_graph_distances(struct lc_graph *g, const struct lc_snapshot *s, int paths)
 {
   struct bfs_ctx c;
-  uint32_t n = s->node_count, i, e;
-  size_t len = 0;
+  uint32_t n = s->node_count, i;
   if (!n || !g->dist_skip)
     return;
   memset(&c, 0, sizeof(c));
   c.g = g;
   c.s = s;
   c.dist = lc_xmalloc(((size_t)n + 1) * sizeof(int32_t));
-  /* Each node is queued once per pass at most, plus repeated roots. */
-  c.queue =
-      lc_xmalloc(((size_t)n + s->node_first_edge[1] + 1) * sizeof(uint32_t));
-  c.pending = bits_new(g->npairs);
   for (i = 0; i < n; i++)
     c.dist[i] = LC_DISTANCE_NONE;
   if (paths) {
     c.via = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
     memset(c.via, 0xff, ((size_t)n + 1) * sizeof(uint32_t));
   }
-  for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
-    uint32_t t = s->edge_to[e];
-    if (bit_get(g->root_seed, e)) {
-      c.dist[t] = 1;
-      c.queue[len++] = t;
-    }
-  }
-  bfs(&c, len);
-  c.dist[0] = len > 0 ? LC_DISTANCE_BASE_SYSTEM : 0;
-  c.queue[0] = 0;
-  bfs(&c, 1);
+  bfs_run(&c, g, s);
+  free(c.seen);
   g->distance = c.dist;
   g->bfs_edge = c.via;
-  free(c.queue);
-  free(c.pending);
   lc_trace("graph: distances");
+}
+
+uint8_t *
+lc_graph_distances_visit(struct lc_graph *g, const struct lc_snapshot *s,
+                         int keep, lc_graph_reach_fn reach, void *ctx)
+{
+  struct bfs_ctx c;
+  uint32_t n = s->node_count, i;
+  if (!n || !g->dist_skip)
+    return NULL;
+  memset(&c, 0, sizeof(c));
+  c.g = g;
+  c.s = s;
+  c.reach = reach;
+  c.ctx = ctx;
+  if (keep) {
+    c.dist = lc_xmalloc(((size_t)n + 1) * sizeof(int32_t));
+    for (i = 0; i < n; i++)
+      c.dist[i] = LC_DISTANCE_NONE;
+  }
+  bfs_run(&c, g, s);
+  g->distance = c.dist;
+  return c.seen;
 }
 
 uint32_t
@@ -826,6 +932,7 @@ lc_graph_release(struct lc_graph *g)
   free(g->root_seed);
   free(g->pair_edge);
   free(g->pair_of);
+  free(g->pair_bits);
   free(g->idom);
   free(g->dfs_order);
   free(g->retained);

@@ -34,6 +34,18 @@
 void lc_graph_distances(struct lc_graph *g, const struct lc_snapshot *s,
                         int paths);
 void lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s);
+
+/* lc_graph_distances without the per-node array, for a caller that folds
+ * distances as they come (a summary's rows): reach(ctx, node, distance) is
+ * called for each node the BFS reaches, the root included, each once.
+ * Reads only node_first_edge and edge_to of `s` (and what the mark step
+ * left in `g`), so it can run beside lc_graph_dominators_begin.  Returns a
+ * bitset of the nodes reached (the caller frees it; NULL when there is
+ * no graph).  With `keep`, g->distance is set too. */
+typedef void (*lc_graph_reach_fn)(void *ctx, uint32_t node, int32_t distance);
+uint8_t *lc_graph_distances_visit(struct lc_graph *g,
+                                  const struct lc_snapshot *s, int keep,
+                                  lc_graph_reach_fn reach, void *ctx);
 void lc_graph_dominators_end(struct lc_graph *g, const uint64_t *self);
 
 /* Computes g->retained from the per-node sizes `self` (after

@@ -906,9 +906,12 @@ node_row(struct node_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
   s->node_self_size[ord] = v[f_self];
   s->node_first_edge[ord] = (uint32_t)c->edge_sum;
   c->edge_sum += v[f_edges];
-  if (f_det >= 0)
+  /* Zeros are not written: the columns start zeroed, and pages never
+   * written cost no memory (Node 18 and 20 write trace_node_id 0 for
+   * every node; most nodes' detachedness is 0). */
+  if (f_det >= 0 && v[f_det])
     s->node_detachedness[ord] = (uint8_t)v[f_det];
-  if (f_trace >= 0 && s->node_trace)
+  if (f_trace >= 0 && s->node_trace && v[f_trace])
     s->node_trace[ord] = (uint32_t)v[f_trace];
   return 0;
 }
@@ -1986,7 +1989,10 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
   s->node_id = try_calloc(s->node_count + 1, sizeof(uint32_t), &nomem);
   s->node_self_size = try_calloc(s->node_count + 1, sizeof(uint64_t), &nomem);
   s->node_first_edge = try_calloc(s->node_count + 1, sizeof(uint32_t), &nomem);
-  s->node_detachedness = try_calloc(s->node_count + 1, 1, &nomem);
+  /* Written only where not 0 (most nodes are 0): sparse, so that pages
+   * never written cost nothing, even in memory freed before. */
+  s->node_detachedness = nomem ? NULL : lc_calloc_sparse(s->node_count + 1, 1);
+  nomem |= !s->node_detachedness;
   s->edge_type = try_calloc(s->edge_count + 1, 1, &nomem);
   s->edge_name = try_calloc(s->edge_count + 1, sizeof(uint32_t), &nomem);
   s->edge_to = try_calloc(s->edge_count + 1, sizeof(uint32_t), &nomem);
@@ -2051,7 +2057,7 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
       ps->nj.c.f_trace =
           field_index(ps->h.node_fields, ps->h.nf, "trace_node_id");
       if (ps->nj.c.f_trace >= 0 && !s->node_trace)
-        s->node_trace = lc_xcalloc(s->node_count + 1, sizeof(uint32_t));
+        s->node_trace = lc_xcalloc_sparse(s->node_count + 1, sizeof(uint32_t));
       ps->nj.c.n_types = ps->h.n_node_types;
       memcpy(ps->nj.c.type_map, node_tmap, sizeof(node_tmap));
       edge_ctx_init(&ps->nj.ec, s, NULL, &ps->h);
@@ -2210,7 +2216,7 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
   }
   if (!s->trace_count || !s->trace_info_count) {
     /* Node 18 and 20 write trace_node_id (all 0) even without tracking. */
-    free(s->node_trace);
+    lc_free_sparse(s->node_trace);
     s->node_trace = NULL;
   }
   parse_state_release(ps);
@@ -2305,7 +2311,7 @@ lc_snapshot_release(struct lc_snapshot *s)
   free(s->node_id);
   free(s->node_self_size);
   free(s->node_first_edge);
-  free(s->node_detachedness);
+  lc_free_sparse(s->node_detachedness);
   free(s->edge_type);
   free(s->edge_name);
   free(s->edge_to);
@@ -2316,7 +2322,7 @@ lc_snapshot_release(struct lc_snapshot *s)
   free(s->loc_script);
   free(s->loc_line);
   free(s->loc_col);
-  free(s->node_trace);
+  lc_free_sparse(s->node_trace);
   free(s->trace_parent);
   free(s->trace_fn);
   free(s->trace_info);
@@ -2332,7 +2338,8 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
 {
   if (what & LC_SNAPSHOT_DROP_NAMES) {
     LC_DROP(s->node_name);
-    LC_DROP(s->node_detachedness);
+    lc_free_sparse(s->node_detachedness);
+    s->node_detachedness = NULL;
     LC_DROP(s->node_type_raw);
     LC_DROP(s->edge_name);
     LC_DROP(s->arena);
@@ -2344,7 +2351,8 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
     LC_DROP(s->loc_line);
     LC_DROP(s->loc_col);
     s->loc_count = 0;
-    LC_DROP(s->node_trace);
+    lc_free_sparse(s->node_trace);
+    s->node_trace = NULL;
     LC_DROP(s->trace_parent);
     LC_DROP(s->trace_fn);
     LC_DROP(s->trace_info);
@@ -2353,6 +2361,8 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
   }
   if (what & LC_SNAPSHOT_DROP_IDS)
     LC_DROP(s->node_id);
+  if (what & LC_SNAPSHOT_DROP_EDGE_TYPES)
+    LC_DROP(s->edge_type);
   if (what & LC_SNAPSHOT_DROP_EDGES) {
     LC_DROP(s->edge_to);
     LC_DROP(s->edge_type);

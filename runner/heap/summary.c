@@ -7,6 +7,7 @@
 #include "heap/graph.h"
 #include "leakcheck/heap.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,7 +303,7 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
 
   /* Per string, its property id + 1 (0: not seen yet).  Zeroed memory
    * costs nothing until touched: only the names of properties do. */
-  cache = lc_xcalloc((size_t)s->string_count + 1, sizeof(uint32_t));
+  cache = lc_xcalloc_sparse((size_t)s->string_count + 1, sizeof(uint32_t));
 
   for (n = 0; n < s->node_count; n++) {
     uint32_t e, k = 0;
@@ -372,7 +373,7 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
     free(cands[i].props);
   free(cands);
   free(tmp);
-  free(cache);
+  lc_free_sparse(cache);
   lc_buf_release(&nm);
   lc_buf_release(&one);
   lc_strmap_release(&names);
@@ -409,7 +410,7 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
   /* Names seen only in objects belong to no definition: map them to NONE
    * instead of interning them. */
   /* Per string: its id + 1, NONE when known absent, 0 not looked up. */
-  cache = lc_xcalloc((size_t)s->string_count + 1, sizeof(uint32_t));
+  cache = lc_xcalloc_sparse((size_t)s->string_count + 1, sizeof(uint32_t));
   stamp = lc_xcalloc(props.n + 1, sizeof(uint32_t));
   for (n = 0; n < s->node_count; n++) {
     uint32_t e, best = NONE, bestp = 0;
@@ -447,7 +448,7 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
     free(def_props[i]);
   free(def_props);
   free(def_class);
-  free(cache);
+  lc_free_sparse(cache);
   free(stamp);
   lc_strmap_release(&props);
 }
@@ -529,13 +530,13 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   class_of = sum->node_row;
   for (n = 0; n < s->node_count; n++)
     class_of[n] = NONE;
-  is_object = lc_xcalloc((size_t)s->string_count + 1, 1);
+  is_object = lc_xcalloc_sparse((size_t)s->string_count + 1, 1);
   if (defs)
     copy_interfaces(sum, defs);
   else
     infer_interfaces(sum, s, is_object);
   apply_interfaces(s, sum->ifaces, sum->nifaces, &classes, class_of, is_object);
-  free(is_object);
+  lc_free_sparse(is_object);
 
   /* Class and row caches: a node's class depends only on its type, or for
    * objects and natives on its name (and detachedness); a row key on the
@@ -543,7 +544,8 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   /* Both hold the class id + 1 (0: not named yet), in zeroed memory that
    * costs nothing where no node's name reaches. */
   type_class = lc_xcalloc(256, sizeof(uint32_t));
-  name_class = lc_xcalloc((size_t)s->string_count * 2 + 2, sizeof(uint32_t));
+  name_class =
+      lc_xcalloc_sparse((size_t)s->string_count * 2 + 2, sizeof(uint32_t));
 
   loc_cache = lc_xmalloc(LOC_CACHE * sizeof(*loc_cache));
   for (i2 = 0; i2 < LOC_CACHE; i2++)
@@ -667,7 +669,7 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   lc_buf_release(&b);
   free(state);
   free(type_class);
-  free(name_class);
+  lc_free_sparse(name_class);
   free(loc_cache);
   free(class_row);
   lc_strmap_release(&classes);
@@ -708,10 +710,25 @@ lc_summary_add_distances(struct lc_summary *sum, const int32_t *distance)
   free(seen);
 }
 
+/* A dominator-tree node met in lc_summary_add_retained's walk: its
+ * retained size goes to its row unless an ancestor of the same row was
+ * counted (active[row]); returns the row to open for its children, or
+ * NONE when there is none to open. */
+static uint32_t
+retained_visit(struct lc_summary *sum, const struct lc_graph *g,
+               const uint8_t *active, uint32_t x, int has_kids)
+{
+  uint32_t r = sum->node_row[x];
+  if (r == NONE || active[r])
+    return NONE;
+  sum->rows[r].retained_size += g->retained[x];
+  return has_kids ? r : NONE;
+}
+
 void
 lc_summary_add_retained(struct lc_summary *sum, const struct lc_graph *g)
 {
-  uint32_t n = sum->node_count, v, *first, *kids, *stack;
+  uint32_t n = sum->node_count, v, *first, *kids, *stack, r;
   uint8_t *active;
   size_t sp = 0, i;
   if (!n || !sum->node_row)
@@ -720,42 +737,42 @@ lc_summary_add_retained(struct lc_summary *sum, const struct lc_graph *g)
     sum->rows[i].retained_size = 0;
   if (!g->idom || !g->retained)
     return;
-  /* The dominator tree as child lists. */
+  /* The dominator tree as child lists: counts turned into ends, then
+   * filled backwards so that each end becomes its list's start. */
   first = lc_xcalloc((size_t)n + 2, sizeof(uint32_t));
   kids = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
   for (v = 1; v < n; v++)
-    first[g->idom[v] + 1]++;
-  for (v = 0; v < n; v++)
-    first[v + 1] += first[v];
-  {
-    uint32_t *fill = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-    memcpy(fill, first, (size_t)n * sizeof(uint32_t));
-    for (v = 1; v < n; v++)
-      kids[fill[g->idom[v]]++] = v;
-    free(fill);
-  }
+    first[g->idom[v]]++;
+  for (v = 1; v <= n; v++)
+    first[v] += first[v - 1];
+  for (v = n - 1; v >= 1; v--)
+    kids[--first[g->idom[v]]] = v;
   /* Walk it from the root: a member counts unless an ancestor of the same
    * row (with self size) was counted already, so nested members are not
-   * added twice.  Entries with the high bit set close a row again. */
+   * added twice.  Entries with the high bit set close a row again.  Leaves
+   * are visited where they are met, not pushed: the stack holds only
+   * nodes with children (a heap of many leaves keeps it small). */
   active = lc_xcalloc(sum->nrows + 1, 1);
   stack = lc_xmalloc(((size_t)n * 2 + 2) * sizeof(uint32_t));
   stack[sp++] = 0;
   while (sp) {
-    uint32_t x = stack[--sp], r, k;
+    uint32_t x = stack[--sp], k;
     if (x & 0x80000000u) {
       active[x & 0x7fffffffu] = 0;
       continue;
     }
-    r = sum->node_row[x];
-    if (r != NONE && !active[r]) {
-      sum->rows[r].retained_size += g->retained[x];
-      if (first[x] != first[x + 1]) {
-        active[r] = 1;
-        stack[sp++] = r | 0x80000000u;
-      }
+    r = retained_visit(sum, g, active, x, 1);
+    if (r != NONE) {
+      active[r] = 1;
+      stack[sp++] = r | 0x80000000u;
     }
-    for (k = first[x]; k < first[x + 1]; k++)
-      stack[sp++] = kids[k];
+    for (k = first[x]; k < first[x + 1]; k++) {
+      uint32_t c = kids[k];
+      if (first[c] != first[c + 1])
+        stack[sp++] = c;
+      else
+        (void)retained_visit(sum, g, active, c, 0);
+    }
   }
   free(active);
   free(stack);
@@ -772,6 +789,57 @@ lc_summary_add_graph(struct lc_summary *sum, const struct lc_snapshot *s,
   lc_summary_add_retained(sum, g);
 }
 
+/* The distances, folded into the rows as the BFS reaches each node (no
+ * per-node array), on a thread of their own beside the dominator
+ * numbering. */
+struct dist_fold {
+  struct lc_summary *sum;
+  struct lc_graph *g;
+  const struct lc_snapshot *s;
+  int keep;         /* also keep g->distance (tests) */
+  uint8_t *seen;    /* per row: a distance was folded in */
+  uint8_t *reached; /* per node, from the BFS */
+  pthread_t thread;
+  int threaded;
+};
+
+static void
+fold_reach(void *ctx, uint32_t node, int32_t distance)
+{
+  struct dist_fold *f = ctx;
+  uint32_t r = f->sum->node_row[node];
+  if (r == NONE)
+    return;
+  if (!f->seen[r] || distance < f->sum->rows[r].distance)
+    f->sum->rows[r].distance = distance;
+  f->seen[r] = 1;
+}
+
+static void *
+fold_thread(void *arg)
+{
+  struct dist_fold *f = arg;
+  f->reached = lc_graph_distances_visit(f->g, f->s, f->keep, fold_reach, f);
+  return NULL;
+}
+
+/* As lc_summary_add_distances: a row's distance is the minimum over its
+ * members, where a member the BFS never reached counts as
+ * LC_DISTANCE_NONE (below every distance). */
+static void
+fold_finish(struct dist_fold *f)
+{
+  uint32_t v;
+  if (f->threaded)
+    pthread_join(f->thread, NULL);
+  if (f->reached)
+    for (v = 0; v < f->sum->node_count; v++)
+      if (f->sum->node_row[v] != NONE && !((f->reached[v >> 3] >> (v & 7)) & 1))
+        f->sum->rows[f->sum->node_row[v]].distance = LC_DISTANCE_NONE;
+  free(f->reached);
+  free(f->seen);
+}
+
 /* LC_SUMMARY_RETAINED: the summary, then distances and retained sizes,
  * giving the snapshot's memory back step by step. */
 static void
@@ -780,6 +848,7 @@ build_retained(struct lc_summary *sum, struct lc_snapshot *s,
 {
   struct lc_graph own, *g = keep ? keep : &own;
   struct lc_graph_job job;
+  struct dist_fold fold;
   uint64_t *self = s->node_self_size;
   lc_graph_start(&job, g, s,
                  LC_GRAPH_DOMINATORS | LC_GRAPH_DISTANCES | LC_GRAPH_MARK_ONLY);
@@ -787,17 +856,24 @@ build_retained(struct lc_summary *sum, struct lc_snapshot *s,
   build(sum, s, NULL, self);
   lc_trace("summary built");
   lc_graph_finish(&job, NULL);
-  lc_snapshot_drop(s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_IDS);
-  /* The distances first, on their own: beside the dominators' numbering
-   * they would add 8 bytes a node to the peak. */
-  lc_graph_distances(g, s, 0);
-  lc_summary_add_distances(sum, g->distance);
-  if (!keep) {
-    free(g->distance);
-    g->distance = NULL;
-  }
+  lc_snapshot_drop(s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_IDS |
+                          LC_SNAPSHOT_DROP_EDGE_TYPES);
+  /* The distance BFS and the dominators' numbering both read only the
+   * edges' targets: side by side, on two threads.  The BFS keeps no
+   * per-node array (a bit per node, and its queue holds no leaf), so
+   * beside the numbering it adds little to the peak. */
+  memset(&fold, 0, sizeof(fold));
+  fold.sum = sum;
+  fold.g = g;
+  fold.s = s;
+  fold.keep = keep != NULL;
+  fold.seen = lc_xcalloc(sum->nrows + 1, 1);
+  fold.threaded = pthread_create(&fold.thread, NULL, fold_thread, &fold) == 0;
+  if (!fold.threaded)
+    fold_thread(&fold);
   lc_graph_dominators_begin(g, s);
-  lc_trace("graph: dominators begun");
+  fold_finish(&fold);
+  lc_trace("graph: distances, numbering");
   lc_snapshot_drop(s, LC_SNAPSHOT_DROP_EDGES);
   lc_graph_dominators_end(g, sum->node_self);
   lc_trace("graph: dominators");
