@@ -114,6 +114,9 @@ struct lc_allow {
 };
 #define LC_CONFIRM_SNAPSHOTS 6
 #define LC_CONFIRM_TIMEOUT_MS 20000
+/* The confirmation's wall time is bounded at this many times its budget
+ * (confirm_timeout_ms counts the program's own run time only). */
+#define LC_CONFIRM_WALL 2
 
 struct lc_check {
   struct lc_mark mark;        /* the check's list item */
@@ -147,10 +150,11 @@ struct lc_check {
   unsigned warmup;            /* leading snapshots not measured; snapshots -
                                  warmup >= 2; default 1 */
   /* Confirmation (`confirm:`): when the measured window shows a suspect,
-   * up to confirm_snapshots more snapshots are taken, within
-   * confirm_timeout_ms, before the verdict.  confirm_snapshots 0 turns it
-   * off (`confirm: false`).  Defaults LC_CONFIRM_SNAPSHOTS and
-   * LC_CONFIRM_TIMEOUT_MS. */
+   * up to confirm_snapshots more snapshots are taken, while the program's
+   * run time in them fits confirm_timeout_ms (snapshot pauses not counted;
+   * the wall time within LC_CONFIRM_WALL times it), before the verdict.
+   * confirm_snapshots 0 turns it off (`confirm: false`).  Defaults
+   * LC_CONFIRM_SNAPSHOTS and LC_CONFIRM_TIMEOUT_MS. */
   unsigned confirm_snapshots;
   uint64_t confirm_timeout_ms;
   struct lc_mark confirm_mark; /* the `confirm:` value, else the check */

@@ -1341,10 +1341,13 @@ snapshot_done(struct run *r, unsigned k)
     rc = r->fn(r->ctx, k, path, r->err);
   if (rc > 0 && r->next >= r->target) {
     /* A confirmation snapshot, after rc drive intervals: its own time
-     * budget from the first. */
+     * budget from the first.  The callback keeps the program's run time
+     * within confirm_timeout_ms (lc_confirm_fits); this bounds the wall
+     * time, pauses included. */
     r->scale = (unsigned)rc;
     if (!r->confirm_deadline)
-      r->confirm_deadline = now_ms() + r->check->confirm_timeout_ms;
+      r->confirm_deadline =
+          now_ms() + r->check->confirm_timeout_ms * LC_CONFIRM_WALL;
     r->target = r->next + 1;
   }
   if (rc >= 0) /* after the target moved: "read" of the last says done */

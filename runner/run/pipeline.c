@@ -186,11 +186,30 @@ now_seconds(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int
+lc_confirm_fits(const struct lc_check *c, const uint64_t *run_us, size_t nrun,
+                size_t k, double grows, double wall_used, double wall_last)
+{
+  double budget = (double)c->confirm_timeout_ms / 1000.0, run = 0, last;
+  size_t i;
+  if (k + 1 <= c->snapshots)
+    return 1; /* the first confirmation snapshot */
+  if (nrun <= k)
+    return wall_used + grows * wall_last <= budget;
+  for (i = c->snapshots; i <= k; i++)
+    run += (double)run_us[i] / 1e6;
+  last = (double)run_us[k] / 1e6;
+  if (run + grows * last > budget)
+    return 0;
+  if (last > wall_last)
+    last = wall_last;
+  return wall_used + (wall_last - last) + grows * last <=
+         budget * LC_CONFIRM_WALL;
+}
+
 /* After snapshot k, the planned last or a confirmation one: the drive
  * intervals the next one is to hold (lc_verdict_wants_more), 0 for none,
- * within the check's confirmation budget (snapshots, and time: the next
- * one must fit, judged by the last interval scaled to the next one's
- * drive intervals). */
+ * within the check's confirmation budget (lc_confirm_fits). */
 static unsigned
 want_more(struct run_ctx *ctx, unsigned k)
 {
@@ -206,8 +225,9 @@ want_more(struct run_ctx *ctx, unsigned k)
     return 0;
   if (k < ser->ndrive && ser->drive[k] > 0 && scale > ser->drive[k])
     grows = scale / ser->drive[k];
-  if (extra && (now - ctx->confirm_t0) + grows * (now - ctx->prev_t) >
-                   (double)c->confirm_timeout_ms / 1000.0)
+  if (!lc_confirm_fits(c, ctx->info ? ctx->info->run_us : NULL,
+                       ctx->info ? ctx->info->nrun : 0, k, grows,
+                       now - ctx->confirm_t0, now - ctx->prev_t))
     return 0;
   ctx->scale = scale;
   return scale;

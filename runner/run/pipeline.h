@@ -47,6 +47,25 @@ struct lc_run_opts {
     LC_KEEP_NEVER, "leakcheck-snapshots", NULL, 1, NULL, NULL                  \
   }
 
+/* Whether one more confirmation snapshot of `check` fits its budget,
+ * after snapshot k (0-based; k >= check->snapshots - 1), the next one
+ * holding `grows` times as many drive intervals as snapshot k's.
+ * `run_us[0..nrun)` is the program's run time before each snapshot
+ * (lc_run_info); `wall_used` the seconds since the planned last snapshot
+ * was in, `wall_last` those since the one before snapshot k was.
+ *
+ * The first confirmation snapshot always fits.  Then the program's own
+ * run time counts: the confirmation intervals' so far, and the next one
+ * as the last scaled by `grows`, within confirm_timeout_ms.  Snapshot
+ * pauses and reading do not count, so that a loaded or slow machine looks
+ * as far past the window in the program's time as a fast one.  The wall
+ * time, with the next interval's pause as long as the last one's, stays
+ * within LC_CONFIRM_WALL times the budget.  Without run times (nrun <= k)
+ * the wall time alone counts, within the budget. */
+int lc_confirm_fits(const struct lc_check *check, const uint64_t *run_us,
+                    size_t nrun, size_t k, double grows, double wall_used,
+                    double wall_last);
+
 /* Runs `check` of `cfg` into `res` (zeroed first; res->check = check).
  * Returns 0 with res->status PASSED, FAILED or BROKEN (the program's
  * fault: crashed, exited early, timed out, wrote a bad snapshot), or -1

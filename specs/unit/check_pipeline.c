@@ -429,6 +429,43 @@ START_TEST(live_idle_program_passes)
 }
 END_TEST
 
+/* The confirmation budget counts the program's run time, not the
+ * snapshots' pauses; the wall time is a looser bound. */
+START_TEST(confirm_budget_counts_run_time)
+{
+  struct lc_check c;
+  /* 5 planned snapshots (k 0..4), then confirmation ones: run times in
+   * microseconds, the window's 0.5 s, then 1, 2 and 4 s. */
+  uint64_t run[] = {500000, 500000,  500000,  500000,
+                    500000, 1000000, 2000000, 4000000};
+  memset(&c, 0, sizeof(c));
+  c.snapshots = 5;
+  c.confirm_snapshots = 6;
+  c.confirm_timeout_ms = 20000;
+  /* The first confirmation snapshot always fits, whatever the time. */
+  ck_assert(lc_confirm_fits(&c, run, 5, 4, 2, 1000, 1000));
+  ck_assert(lc_confirm_fits(&c, NULL, 0, 4, 2, 1000, 1000));
+  /* After 1 + 2 + 4 s of run time an 8 s interval fits (15 s), although
+   * the pauses took the wall time to 25 s: it stays under twice the
+   * budget (25 + 3 s pause + 8 s run = 36 s). */
+  ck_assert(lc_confirm_fits(&c, run, 8, 7, 2, 25, 7));
+  /* A 16 s one does not (23 s of run time). */
+  ck_assert(!lc_confirm_fits(&c, run, 8, 7, 4, 25, 7));
+  /* Nor does the 8 s one when the pauses are long: 33 + 3 + 8 > 40. */
+  ck_assert(!lc_confirm_fits(&c, run, 8, 7, 2, 33, 7));
+  /* Without run times the wall time counts, within the budget. */
+  ck_assert(lc_confirm_fits(&c, NULL, 0, 6, 2, 10, 4));
+  ck_assert(!lc_confirm_fits(&c, NULL, 0, 6, 2, 13, 4));
+  /* A call drive's quick calls: run time hardly counts, so the wall time
+   * bounds it. */
+  {
+    uint64_t quick[] = {1000, 1000, 1000, 1000, 1000, 2000, 4000, 8000};
+    ck_assert(lc_confirm_fits(&c, quick, 8, 7, 2, 38, 1));
+    ck_assert(!lc_confirm_fits(&c, quick, 8, 7, 2, 39.5, 1));
+  }
+}
+END_TEST
+
 Suite *
 lc_test_suite(void)
 {
@@ -442,6 +479,7 @@ lc_test_suite(void)
   tcase_add_loop_test(tc, unreadable_file_is_an_input_error, 0,
                       (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
   tcase_add_loop_test(tc, keep_policy_leaves_replayed_files, 0, 3);
+  tcase_add_test(tc, confirm_budget_counts_run_time);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("live");
