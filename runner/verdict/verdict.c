@@ -1059,8 +1059,11 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         floor = rise_floor(fd);
         for (k = j.end; k > j.last && rose_fully(fd, v, k, &j, floor); k--)
           rising++;
+        /* A backing store is decided early only on a step in the last
+         * interval: one that stayed flat may have reached the size its
+         * bounded contents need, which only more time shows. */
         if (m && goes_on(fd, v, step, &j) &&
-            (step ? m >= LC_CONFIRM_RISING &&
+            (step ? m >= LC_CONFIRM_RISING && v[j.end] > v[j.end - 1] &&
                         steps_in(v, j.first, j.end) >= LC_CONFIRM_STEPS
                   : rising >= LC_CONFIRM_RISING && rising == m))
           confirmed = 1;

@@ -268,7 +268,9 @@ size_t lc_verdict_eval_confirmed(const struct lc_check *check,
  * intervals, or a backing store for lc_confirm_flat_needed snapshots) nor
  * confirmed one (rising at three quarters of the window's rate per drive
  * interval or more in every confirmation interval, LC_CONFIRM_RISING of them at
- * least).  The caller bounds the count and the time.  Sets *scale (may be
+ * least; a backing store: going on after LC_CONFIRM_RISING intervals, with
+ * LC_CONFIRM_STEPS steps, the last in the last interval).  The caller
+ * bounds the count and the time.  Sets *scale (may be
  * NULL) to the drive intervals the next interval should hold:
  * lc_confirm_scale of its confirmation snapshot while a count or an
  * object is unsettled, 1 when only memory rows are (the caller records

@@ -1445,6 +1445,57 @@ START_TEST(test_spans_either)
 }
 END_TEST
 
+/* A backing store that steps through the confirmation (after
+ * specs/realworld core-fetch-resource-timing fixed-18: a timing buffer on
+ * its way to its cap of 250 entries) is decided early only when it
+ * stepped in the last interval; flat there, it may have reached the size
+ * its bounded contents need, and another snapshot is asked for. */
+START_TEST(test_step_decided_on_a_step)
+{
+  static const struct rowspec rows[] = {
+      {"Array", NULL, {5, 5, 5, 5, 5, 5, 5, 5, 5, 5}, {0}},
+      {NULL, NULL, {0}, {0}}};
+  static const uint64_t flat_end[] = {0,    0,    392,  704,  704,
+                                      1128, 1128, 1800, 2800, 2800};
+  static const uint64_t step_end[] = {0,    0,    392,  704,  704,
+                                      1128, 1128, 1800, 2800, 4200};
+  const uint64_t *sizes = _i ? step_end : flat_end;
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_check check;
+  struct lc_err err = LC_ERR_INIT;
+  size_t k;
+
+  memset(&check, 0, sizeof(check));
+  build_series(&ser, rows, 10, 2);
+  ser.big = lc_xcalloc(10, sizeof(*ser.big));
+  for (k = 0; k < 10; k++) {
+    ser.big[k].v = lc_xcalloc(1, sizeof(*ser.big[k].v));
+    ser.big[k].n = 1;
+    ser.big[k].v[0].id = 11;
+    ser.big[k].v[0].row = 0;
+    ser.big[k].v[0].size = sizes[k];
+    ser.big[k].v[0].refs = (uint32_t)(sizes[k] / 12);
+  }
+  memset(&a, 0, sizeof(a));
+  ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
+  a.label = (char *)"default";
+  a.steady_growth_forbid = 1;
+  a.is_default = 1;
+  check.snapshots = 6;
+  check.warmup = 2;
+  check.asserts = &a;
+  check.nasserts = 1;
+  check.confirm_snapshots = 6;
+  /* 4 confirmation intervals of 2, 4, 8, 16 drive intervals: the store
+   * goes on either way (flat for 16 units after a gap of 8: not yet a
+   * stop), but only a step in the last one decides it. */
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), _i ? 0 : 1);
+  lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
+
 START_TEST(test_wants_more)
 {
   const struct wcase *tc = &wcases[_i];
@@ -1600,6 +1651,7 @@ lc_test_suite(void)
   tcase_add_loop_test(tc, test_confirm, 0,
                       (int)(sizeof(ccases) / sizeof(ccases[0])));
   tcase_add_test(tc, test_wants_more_spans);
+  tcase_add_loop_test(tc, test_step_decided_on_a_step, 0, 2);
   tcase_add_test(tc, test_spans_either);
   tcase_add_loop_test(tc, test_wants_more, 0,
                       (int)(sizeof(wcases) / sizeof(wcases[0])));
