@@ -841,6 +841,8 @@ enum phase {
   PH_CALLS,    /* call: "run N" sent, waiting for "ran N" */
   PH_PORT,     /* http: waiting until the server accepts connections */
   PH_LOAD,     /* http: a batch of requests in flight */
+  PH_PAUSE,    /* http: between two batches of one interval, idle until
+                  next_at */
   PH_DUMP      /* signal: signal sent, waiting for the program's dump */
 };
 
@@ -868,12 +870,20 @@ struct run {
   int reaped;
   int ready;
   enum phase phase;
-  unsigned next;   /* index of the next snapshot */
-  unsigned batch;  /* call, http: the calls or requests before it */
-  unsigned target; /* snapshots to take: check->snapshots, more while the
-                      callback asks to confirm */
-  unsigned scale;  /* the drive intervals the callback asked to lead to a
-                      confirmation snapshot (its return value) */
+  unsigned next;         /* index of the next snapshot */
+  unsigned batch;        /* call, http: the calls or requests before it */
+  unsigned target;       /* snapshots to take: check->snapshots, more while the
+                            callback asks to confirm */
+  unsigned scale;        /* the drive intervals the callback asked to lead to a
+                            confirmation snapshot (its return value) */
+  unsigned parts;        /* http: batches of this interval still to run
+                            after the one in flight */
+  uint64_t work_done_at; /* when the last interval's work ended (its
+                            snapshot asked for), or 0 */
+  uint64_t gap_sum_ms;   /* http: the window's idle gaps between one
+                            interval's requests and the next one's (the
+                            snapshot and its reading), summed */
+  unsigned ngaps;
   uint64_t confirm_deadline; /* 0, or when the confirmation must end */
   uint64_t snap_at;          /* when snapshot `next` was asked for */
   uint64_t resumed_us;       /* when the last snapshot was complete, or the
@@ -1146,7 +1156,8 @@ snap_asked(struct run *r, uint64_t now)
 static void
 send_snap(struct run *r)
 {
-  snap_asked(r, now_ms());
+  r->work_done_at = now_ms();
+  snap_asked(r, r->work_done_at);
   send_line(r, "snap", r->next);
   r->phase = PH_SNAP;
   if (r->info->progress) {
@@ -1164,26 +1175,66 @@ interval_scale(const struct run *r)
   return r->next < r->check->snapshots || !r->scale ? 1 : r->scale;
 }
 
+/* call, http: starts the calls of the interval, or one batch of its
+ * requests. */
 static void
 start_batch(struct run *r)
 {
-  r->batch = r->check->http.requests * interval_scale(r);
-  lc_http_start(r->http, r->batch);
-  r->phase = PH_LOAD;
+  if (r->check->drive == LC_DRIVE_CALL) {
+    r->batch = r->check->call_times * interval_scale(r);
+    send_line(r, "run", r->batch);
+    r->phase = PH_CALLS;
+  } else {
+    r->batch = r->check->http.requests;
+    lc_http_start(r->http, r->batch);
+    r->phase = PH_LOAD;
+  }
+}
+
+/* call, http: the work started is done.  Under http, a confirmation
+ * interval of n drive intervals runs n batches of requests in the
+ * window's rhythm, each after an idle gap as long as the window's mean
+ * gap between one interval's requests and the next one's (the snapshot
+ * and its reading), so that the server sees the request rate it saw in
+ * the window: a session store or a cache whose entries expire by time
+ * holds as many (sent back to back, 16 batches hold more sessions alive
+ * at once, and its table grows without a leak).  After the last batch,
+ * the snapshot. */
+static void
+batch_done(struct run *r)
+{
+  if (!r->parts) {
+    send_snap(r);
+    return;
+  }
+  r->parts--;
+  if (r->ngaps && r->gap_sum_ms / r->ngaps > 0) {
+    r->phase = PH_PAUSE;
+    r->next_at = now_ms() + r->gap_sum_ms / r->ngaps;
+  } else {
+    start_batch(r);
+  }
 }
 
 /* The agent is ready, or snapshot next-1 has been used: start what leads
  * to snapshot `next`.  For call and http, that is a batch of work, so that
- * exactly one batch separates any two snapshots (snapshot 0 included). */
+ * exactly one batch separates any two snapshots (snapshot 0 included), or
+ * in the confirmation the batches of its drive intervals (batch_done). */
 static void
 begin_interval(struct run *r)
 {
+  uint64_t now = now_ms();
   progress(r, LC_PROGRESS_WORKING, r->next, NULL);
+  /* The window's gaps: after each of its snapshots but the last. */
+  if (r->work_done_at && r->next < r->check->snapshots &&
+      r->check->drive == LC_DRIVE_HTTP) {
+    r->gap_sum_ms += now > r->work_done_at ? now - r->work_done_at : 0;
+    r->ngaps++;
+  }
+  r->parts = r->check->drive == LC_DRIVE_HTTP ? interval_scale(r) - 1 : 0;
   switch (r->check->drive) {
   case LC_DRIVE_CALL:
-    r->batch = r->check->call_times * interval_scale(r);
-    send_line(r, "run", r->batch);
-    r->phase = PH_CALLS;
+    start_batch(r);
     break;
   case LC_DRIVE_HTTP:
     if (r->http) {
@@ -1197,7 +1248,7 @@ begin_interval(struct run *r)
     break;
   default:
     r->phase = PH_WAIT;
-    r->next_at = now_ms() + r->check->every_ms * interval_scale(r);
+    r->next_at = now + r->check->every_ms * interval_scale(r);
     break;
   }
 }
@@ -1520,7 +1571,7 @@ handle_line(struct run *r, const char *line)
                       *end ? end + 1 : "unknown error");
   if (!strncmp(line, "ran ", 4) && r->phase == PH_CALLS &&
       parse_index(line + 4, &k, &end) == 0 && !*end && k == r->batch) {
-    send_snap(r);
+    batch_done(r);
     return 0;
   }
   if (!strncmp(line, "error ", 6) && r->check->drive == LC_DRIVE_CALL)
@@ -1700,7 +1751,7 @@ http_after(struct run *r)
   }
   if (!lc_http_busy(r->http)) {
     http_note(r);
-    send_snap(r);
+    batch_done(r);
   }
   return 0;
 }
@@ -2025,6 +2076,8 @@ advance(struct run *r, uint64_t now)
       send_snap(r);
     }
   }
+  if (r->phase == PH_PAUSE && now >= r->next_at)
+    start_batch(r);
   if (r->phase == PH_PORT)
     return port_step(r, now);
   return 0;
@@ -2076,7 +2129,7 @@ supervise(struct run *r)
     }
 
     wake = deadline;
-    if (r->phase == PH_WAIT && r->next_at < wake)
+    if ((r->phase == PH_WAIT || r->phase == PH_PAUSE) && r->next_at < wake)
       wake = r->next_at;
     if (r->phase == PH_PORT) {
       uint64_t t = r->port ? r->probe_at : now + PORT_PROBE_MS;
