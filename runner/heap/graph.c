@@ -40,9 +40,10 @@ lc_weakmap_edge(const struct lc_snapshot *s, uint32_t e, uint32_t *table_id,
   const char *name, *p, *mid, *end, *t;
   size_t len, midlen, k;
   uint64_t id = 0;
-  if (s->edge_type[e] == LC_ET_ELEMENT || s->edge_type[e] == LC_ET_HIDDEN)
+  if (lc_snapshot_edge_type(s, e) == LC_ET_ELEMENT ||
+      lc_snapshot_edge_type(s, e) == LC_ET_HIDDEN)
     return 0;
-  name = lc_snapshot_str(s, s->edge_name[e]);
+  name = lc_snapshot_str(s, lc_snapshot_edge_name(s, e));
   if (!is_digit(name[0]))
     return 0;
   for (p = name; is_digit(*p); p++)
@@ -136,7 +137,7 @@ static int
 weakmap_edge_cached(const struct lc_snapshot *s, uint8_t *flags, uint32_t e,
                     uint32_t *table, const char **dup)
 {
-  uint32_t n = s->edge_name[e];
+  uint32_t n = lc_snapshot_edge_name(s, e);
   if (flags[n] & NAME_NOT_WEAKMAP)
     return 0;
   if (lc_weakmap_edge(s, e, table, dup))
@@ -186,11 +187,11 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
   /* Each node is pushed once at most. */
   stack = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
-    uint32_t t = s->edge_to[e];
-    if (s->edge_type[e] == LC_ET_ELEMENT) {
+    uint32_t t = lc_snapshot_edge_to(s, e);
+    if (lc_snapshot_edge_type(s, e) == LC_ET_ELEMENT) {
       if (!is_dom_trees_root(s, t))
         continue;
-    } else if (s->edge_type[e] != LC_ET_SHORTCUT) {
+    } else if (lc_snapshot_edge_type(s, e) != LC_ET_SHORTCUT) {
       continue;
     }
     if (bit_get(g->page_owned, t))
@@ -203,8 +204,9 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
   while (sp) {
     uint32_t v = stack[--sp];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-      uint32_t t = s->edge_to[e];
-      if (bit_get(g->page_owned, t) || s->edge_type[e] == LC_ET_WEAK)
+      uint32_t t = lc_snapshot_edge_to(s, e);
+      if (bit_get(g->page_owned, t) ||
+          lc_snapshot_edge_type(s, e) == LC_ET_WEAK)
         continue;
       bit_set(g->page_owned, t);
       if (s->node_first_edge[t] != s->node_first_edge[t + 1])
@@ -257,8 +259,7 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
   uint32_t v, e, n = s->node_count;
   size_t cap = 0;
   struct lc_strmap pairs = LC_STRMAP_INIT;
-  const uint32_t *first = s->node_first_edge, *to_of = s->edge_to;
-  const uint8_t *type_of = s->edge_type;
+  const uint32_t *first = s->node_first_edge;
   uint8_t *ess = NULL, *rby = NULL, *skip = NULL;
   if (dom) {
     ess = g->essential = bits_new(s->edge_count);
@@ -269,7 +270,7 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
     g->root_seed = bits_new(n ? first[1] : 0);
     if (n)
       for (e = first[0]; e < first[1]; e++) {
-        uint32_t t = to_of[e];
+        uint32_t t = lc_snapshot_edge_to(s, e);
         if (s->node_type[t] != LC_NT_SYNTHETIC || is_dom_trees_root(s, t))
           bit_set(g->root_seed, e);
       }
@@ -287,8 +288,8 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
     if (dom)
       v_owned = lc_graph_page_owned(g, v);
     for (e = first[v]; e < end; e++) {
-      uint8_t et = type_of[e];
-      uint32_t to = to_of[e], table = 0;
+      uint8_t et = lc_snapshot_edge_type(s, e);
+      uint32_t to = lc_snapshot_edge_to(s, e), table = 0;
       const char *dup = NULL;
       int wm = 0;
       if (et == LC_ET_WEAK) {
@@ -309,16 +310,16 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
         continue;
       if (sloppy) {
         if (et != LC_ET_ELEMENT && et != LC_ET_HIDDEN &&
-            (flags[s->edge_name[e]] & NAME_SLOPPY_FUNCTION_MAP)) {
+            (flags[lc_snapshot_edge_name(s, e)] & NAME_SLOPPY_FUNCTION_MAP)) {
           bit_set(skip, e);
           continue;
         }
       }
       if (descriptors) {
-        long long index = s->edge_name[e];
+        long long index = lc_snapshot_edge_name(s, e);
         int ok = 1;
         if (et != LC_ET_ELEMENT && et != LC_ET_HIDDEN)
-          ok = js_parse_int(lc_snapshot_str(s, s->edge_name[e]), &index);
+          ok = js_parse_int(lc_snapshot_str(s, (uint32_t)index), &index);
         if (ok && index >= 2 && index % 3 == 1)
           bit_set(skip, e);
       } else if (wm) {
@@ -385,6 +386,20 @@ struct lc_graph_dom {
   uint32_t *pred_start, *pred; /* n + 2 starts; numbers */
 };
 
+/* Nonzero when edge e, essential, of a node whose edges start at `first_v`
+ * repeats the edge before it: also essential, to the same target.  A
+ * predecessor listed twice changes no semidominator, so repeats are left
+ * out of the lists: one object with millions of edges to one target (an
+ * array filled with one value) then costs no list of millions. */
+static inline int
+dom_repeat(const struct lc_graph *g, const struct lc_snapshot *s,
+           uint32_t first_v, uint32_t e)
+{
+  return e > first_v &&
+         ((s->edge_tt[e] ^ s->edge_tt[e - 1]) & s->edge_to_mask) == 0 &&
+         lc_graph_essential(g, e - 1);
+}
+
 /* Depth-first from ordinal `from` over essential edges, numbering what it
  * reaches; pre[] maps ordinals to numbers.  Every essential edge out of a
  * node it numbers is seen once here, so its target's predecessor count
@@ -394,7 +409,8 @@ dom_dfs(struct lc_graph_dom *d, const struct lc_graph *g,
         const struct lc_snapshot *s, uint32_t *pre, uint32_t *stack_v,
         uint32_t *stack_e, uint32_t from, uint32_t parent)
 {
-  const uint32_t *first = s->node_first_edge, *to_of = s->edge_to;
+  const uint32_t *first = s->node_first_edge, *tt = s->edge_tt;
+  const uint32_t mask = s->edge_to_mask;
   uint32_t *count = d->pred_start;
   size_t sp = 0;
   pre[from] = ++d->n;
@@ -408,10 +424,11 @@ dom_dfs(struct lc_graph_dom *d, const struct lc_graph *g,
     for (; e < end; e++) {
       if (!lc_graph_essential(g, e))
         continue;
-      w = to_of[e];
+      w = tt[e] & mask;
       if (!pre[w])
         break;
-      count[pre[w]]++;
+      if (!dom_repeat(g, s, first[v], e))
+        count[pre[w]]++;
     }
     if (e == end) {
       sp--;
@@ -468,8 +485,9 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
   for (i = numbered + 1; i <= d->n; i++) {
     v = d->vertex[i];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++)
-      if (lc_graph_essential(g, e))
-        d->pred_start[pre[s->edge_to[e]]]++;
+      if (lc_graph_essential(g, e) &&
+          !dom_repeat(g, s, s->node_first_edge[v], e))
+        d->pred_start[pre[lc_snapshot_edge_to(s, e)]]++;
   }
   free(g->retained_by);
   g->retained_by = NULL;
@@ -493,8 +511,9 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
   for (v = 0; v < n; v++) {
     uint32_t pv = pre[v];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++)
-      if (lc_graph_essential(g, e)) {
-        uint32_t pw = pre[s->edge_to[e]];
+      if (lc_graph_essential(g, e) &&
+          !dom_repeat(g, s, s->node_first_edge[v], e)) {
+        uint32_t pw = pre[lc_snapshot_edge_to(s, e)];
         if (!bit_get(single, pw))
           d->pred[--d->pred_start[pw]] = pv;
       }
@@ -655,7 +674,7 @@ bfs(struct bfs_ctx *c, size_t len, int32_t d)
     }
     v = c->queue[i++];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-      uint32_t t = s->edge_to[e];
+      uint32_t t = lc_snapshot_edge_to(s, e);
       if (bit_get(c->seen, t))
         continue; /* weak edges: refused by the filter (dist_skip) */
       if (!bfs_filter(c, e))
@@ -685,7 +704,7 @@ bfs_run(struct bfs_ctx *c, struct lc_graph *g, const struct lc_snapshot *s)
   c->pending = bits_new(g->npairs);
   c->seen = bits_new(n);
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
-    uint32_t t = s->edge_to[e];
+    uint32_t t = lc_snapshot_edge_to(s, e);
     if (bit_get(g->root_seed, e)) {
       bfs_reach(c, t, 1);
       c->queue[len++] = t;
@@ -799,11 +818,11 @@ add_edge(struct lc_buf *out, const struct lc_snapshot *s, uint32_t e)
   static const char *const type[] = {"context",  "element", "property",
                                      "internal", "hidden",  "shortcut",
                                      "weak",     "edge"};
-  uint8_t t = s->edge_type[e];
+  uint8_t t = lc_snapshot_edge_type(s, e);
   if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
-    lc_buf_addf(out, "[%u]", s->edge_name[e]);
+    lc_buf_addf(out, "[%u]", lc_snapshot_edge_name(s, e));
   else
-    lc_buf_addstr(out, lc_snapshot_str(s, s->edge_name[e]));
+    lc_buf_addstr(out, lc_snapshot_str(s, lc_snapshot_edge_name(s, e)));
   lc_buf_addf(out, " (%s)", type[t < 8 ? t : 7]);
 }
 
@@ -886,13 +905,13 @@ lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
   for (i = (long)n - 1; i >= 0; i--) {
     uint32_t e = hops[i];
     if (i == (long)n - 1 && v == 0) {
-      add_node(out, s, s->edge_to[e], namer, ctx);
+      add_node(out, s, lc_snapshot_edge_to(s, e), namer, ctx);
       continue;
     }
     lc_buf_addstr(out, " → ");
     add_edge(out, s, e);
     lc_buf_addstr(out, " → ");
-    add_node(out, s, s->edge_to[e], namer, ctx);
+    add_node(out, s, lc_snapshot_edge_to(s, e), namer, ctx);
   }
   free(hops);
   /* The edges shown: the root's own edge to where the path starts is not. */

@@ -963,7 +963,9 @@ struct edge_ctx {
   uint32_t n_types;
   uint8_t type_map[256]; /* the file's edge type → enum lc_edge_type */
   uint8_t named[256];    /* 1 when the type's name_or_index is a string */
+  uint32_t tt[256];      /* the type's bits in edge_tt (0: not packed) */
   uint32_t max_name;     /* the largest string name, checked in finish() */
+  int name_hi;           /* some name has high bits (edge_name_hi) */
 };
 
 static int
@@ -1017,9 +1019,15 @@ edge_row(struct edge_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
   if (t >= c->n_types || name > UINT32_MAX || to % nf != 0 ||
       to / nf >= s->node_count)
     return edge_check(c, v, st, m);
-  s->edge_type[ord] = c->type_map[t];
-  s->edge_name[ord] = (uint32_t)name;
-  s->edge_to[ord] = (uint32_t)(to / nf);
+  s->edge_tt[ord] = (uint32_t)(to / nf) | c->tt[t];
+  if (s->edge_type_wide)
+    s->edge_type_wide[ord] = c->type_map[t];
+  s->edge_name_lo[ord] = (uint16_t)name;
+  /* Only names of 2^16 or more write the sparse column's pages. */
+  if (name >> 16) {
+    s->edge_name_hi[ord] = (uint16_t)(name >> 16);
+    c->name_hi = 1;
+  }
   named = c->named[t] ? (uint32_t)name : 0;
   c->max_name = named > c->max_name ? named : c->max_name;
   return 0;
@@ -1222,9 +1230,9 @@ mark_refs(struct string_refs *sr, const struct lc_snapshot *s, size_t room)
     if ((idx = s->node_name[i]) < limit)
       sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
   for (i = 0; i < s->edge_count; i++) {
-    uint8_t t = s->edge_type[i];
+    uint8_t t = lc_snapshot_edge_type(s, i);
     if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
-        (idx = s->edge_name[i]) < limit)
+        (idx = lc_snapshot_edge_name(s, i)) < limit)
       sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
   }
   /* Allocation stacks: each function's name and script name. */
@@ -1271,9 +1279,17 @@ renumber_names(struct lc_snapshot *s, const struct string_refs *sr)
   for (i = 0; i < s->node_count; i++)
     s->node_name[i] = LC_RANK(s->node_name[i]);
   for (i = 0; i < s->edge_count; i++) {
-    uint8_t t = s->edge_type[i];
-    if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN)
-      s->edge_name[i] = LC_RANK(s->edge_name[i]);
+    uint8_t t = lc_snapshot_edge_type(s, i);
+    uint32_t k;
+    if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
+      continue;
+    k = lc_snapshot_edge_name(s, i);
+    k = LC_RANK(k);
+    s->edge_name_lo[i] = (uint16_t)k;
+    /* A rank is no larger than the index: the high part only shrinks, and
+     * pages of zeros stay unwritten. */
+    if (s->edge_name_hi && s->edge_name_hi[i] != (uint16_t)(k >> 16))
+      s->edge_name_hi[i] = (uint16_t)(k >> 16);
   }
   for (i = 0; i < s->trace_info_count; i++) {
     uint32_t *fi = &s->trace_info[(size_t)i * 6];
@@ -1430,13 +1446,13 @@ finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum,
                              i, s->node_name[i], s->string_count);
   if (edge_max_name >= s->string_count)
     for (i = 0; i < s->edge_count; i++) {
-      uint8_t t = s->edge_type[i];
+      uint8_t t = lc_snapshot_edge_type(s, i);
       if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
-          s->edge_name[i] >= s->string_count)
+          lc_snapshot_edge_name(s, i) >= s->string_count)
         return lc_err_set_at(r->err, LC_EINPUT, r->name, at->edges_at,
                              "edge %u names string %u but there are only "
                              "%u strings",
-                             i, s->edge_name[i], s->string_count);
+                             i, lc_snapshot_edge_name(s, i), s->string_count);
     }
   return 0;
 }
@@ -1740,6 +1756,11 @@ plan_split(const struct reader *r, size_t nodes_len, unsigned w,
 extern void lc_snapshot_test_mapped(const char *path, size_t len)
     __attribute__((weak));
 
+/* When a test suite defines it and it returns nonzero, the edge types get
+ * a column of their own (edge_type_wide), as on a heap of more than 2^29
+ * nodes, which no test can write. */
+extern int lc_snapshot_test_wide(void) __attribute__((weak));
+
 /* Called between skipping an allocation-stack section and parsing it
  * (the two reads of its bytes), when a test suite defines it: the unit
  * test cuts the file there, so the second read faults. */
@@ -1850,7 +1871,19 @@ edge_ctx_init(struct edge_ctx *c, struct lc_snapshot *s, struct reader *r,
         map_type(h->edge_types[i], edge_type_names, 7, LC_ET_OTHER);
     c->named[i] =
         c->type_map[i] != LC_ET_ELEMENT && c->type_map[i] != LC_ET_HIDDEN;
+    c->tt[i] =
+        s->edge_type_wide ? 0 : (uint32_t)c->type_map[i] << LC_EDGE_TYPE_SHIFT;
   }
+}
+
+/* Frees the high halves of the edge names once every edge is read and
+ * none needed them: before anything reads them, as reading a page of a
+ * sparse column that was never written may cost memory too. */
+static void
+drop_name_hi(struct lc_snapshot *s)
+{
+  lc_free_sparse(s->edge_name_hi);
+  s->edge_name_hi = NULL;
 }
 
 static int
@@ -1864,6 +1897,7 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
   struct sections at = {0, 0, 0};
   int key_pending = 0, rc;
   uint32_t edge_max_name = 0;
+  int edge_name_hi = 0;
   uint8_t node_tmap[256];
   size_t nodes_next_key = 0;
   uint32_t i, kept = 0;
@@ -1993,9 +2027,20 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
    * never written cost nothing, even in memory freed before. */
   s->node_detachedness = nomem ? NULL : lc_calloc_sparse(s->node_count + 1, 1);
   nomem |= !s->node_detachedness;
-  s->edge_type = try_calloc(s->edge_count + 1, 1, &nomem);
-  s->edge_name = try_calloc(s->edge_count + 1, sizeof(uint32_t), &nomem);
-  s->edge_to = try_calloc(s->edge_count + 1, sizeof(uint32_t), &nomem);
+  /* The edge columns (heap.h): the types go into the targets' top bits
+   * when the ordinals leave them free, and the names' high halves into a
+   * sparse column, freed after the parse when no name needed it. */
+  s->edge_to_mask = UINT32_MAX;
+  if (s->node_count > (UINT32_C(1) << LC_EDGE_TYPE_SHIFT) ||
+      (lc_snapshot_test_wide && lc_snapshot_test_wide()))
+    s->edge_type_wide = try_calloc(s->edge_count + 1, 1, &nomem);
+  else
+    s->edge_to_mask = (UINT32_C(1) << LC_EDGE_TYPE_SHIFT) - 1;
+  s->edge_tt = try_calloc(s->edge_count + 1, sizeof(uint32_t), &nomem);
+  s->edge_name_lo = try_calloc(s->edge_count + 1, sizeof(uint16_t), &nomem);
+  s->edge_name_hi =
+      nomem ? NULL : lc_calloc_sparse(s->edge_count + 1, sizeof(uint16_t));
+  nomem |= !s->edge_name_hi;
   if (nomem) {
     /* The file is large enough for its counts, but this machine has not
      * the memory: an input too large for it, not a crash. */
@@ -2126,6 +2171,7 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
         goto fail;
       }
       edge_max_name = c.max_name;
+      edge_name_hi = c.name_hi;
       have[1] = 1;
     } else if (key_is(&r, ks, ke, "locations") && ps->h.lf) {
       struct loc_ctx *lc = &ps->loc;
@@ -2166,6 +2212,8 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
           if (nodes_done(&ps->nj, &r, &edge_sum) < 0)
             goto fail;
         }
+        if (!edge_name_hi && !ps->nj.ec.name_hi)
+          drop_name_hi(s);
         mark_refs(&ps->refs, s, len - r.pos);
       }
       if (scan_strings(&r, s, &ps->refs, &kept) < 0)
@@ -2205,6 +2253,8 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
     if (nodes_done(&ps->nj, &r, &edge_sum) < 0)
       goto fail;
   }
+  if (!edge_name_hi && !ps->nj.ec.name_hi)
+    drop_name_hi(s);
   if (finish(&r, s, edge_sum, ps->nj.c.max_name,
              ps->nj.ec.max_name > edge_max_name ? ps->nj.ec.max_name
                                                 : edge_max_name,
@@ -2312,9 +2362,10 @@ lc_snapshot_release(struct lc_snapshot *s)
   free(s->node_self_size);
   free(s->node_first_edge);
   lc_free_sparse(s->node_detachedness);
-  free(s->edge_type);
-  free(s->edge_name);
-  free(s->edge_to);
+  free(s->edge_tt);
+  free(s->edge_type_wide);
+  free(s->edge_name_lo);
+  lc_free_sparse(s->edge_name_hi);
   free(s->string_off);
   free(s->arena);
   free(s->loc_bits);
@@ -2341,7 +2392,9 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
     lc_free_sparse(s->node_detachedness);
     s->node_detachedness = NULL;
     LC_DROP(s->node_type_raw);
-    LC_DROP(s->edge_name);
+    LC_DROP(s->edge_name_lo);
+    lc_free_sparse(s->edge_name_hi);
+    s->edge_name_hi = NULL;
     LC_DROP(s->arena);
     LC_DROP(s->string_off);
     s->string_count = 0;
@@ -2362,10 +2415,10 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
   if (what & LC_SNAPSHOT_DROP_IDS)
     LC_DROP(s->node_id);
   if (what & LC_SNAPSHOT_DROP_EDGE_TYPES)
-    LC_DROP(s->edge_type);
+    LC_DROP(s->edge_type_wide);
   if (what & LC_SNAPSHOT_DROP_EDGES) {
-    LC_DROP(s->edge_to);
-    LC_DROP(s->edge_type);
+    LC_DROP(s->edge_tt);
+    LC_DROP(s->edge_type_wide);
     LC_DROP(s->node_first_edge);
   }
 }

@@ -54,16 +54,18 @@ propagate_dom_state(const struct lc_snapshot *s, uint8_t *state)
   while (na) {
     uint32_t o = attached[--na], e;
     for (e = s->node_first_edge[o]; e < s->node_first_edge[o + 1]; e++)
-      if (s->edge_type[e] != LC_ET_HIDDEN && s->edge_type[e] != LC_ET_WEAK)
-        PROCESS(s->edge_to[e], 1);
+      if (lc_snapshot_edge_type(s, e) != LC_ET_HIDDEN &&
+          lc_snapshot_edge_type(s, e) != LC_ET_WEAK)
+        PROCESS(lc_snapshot_edge_to(s, e), 1);
   }
   while (nd) {
     uint32_t o = detached[--nd], e;
     if (state[o] == 1)
       continue;
     for (e = s->node_first_edge[o]; e < s->node_first_edge[o + 1]; e++)
-      if (s->edge_type[e] != LC_ET_HIDDEN && s->edge_type[e] != LC_ET_WEAK)
-        PROCESS(s->edge_to[e], 2);
+      if (lc_snapshot_edge_type(s, e) != LC_ET_HIDDEN &&
+          lc_snapshot_edge_type(s, e) != LC_ET_WEAK)
+        PROCESS(lc_snapshot_edge_to(s, e), 2);
   }
 #undef PROCESS
   free(visited);
@@ -80,7 +82,7 @@ has_user_roots(const struct lc_snapshot *s)
   if (!s->node_count)
     return 0;
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
-    uint32_t t = s->edge_to[e];
+    uint32_t t = lc_snapshot_edge_to(s, e);
     if (s->node_type[t] != LC_NT_SYNTHETIC ||
         strcmp(lc_snapshot_str(s, s->node_name[t]), "(Document DOM trees)") ==
             0)
@@ -102,7 +104,7 @@ reattribute_shallow(const struct lc_snapshot *s, uint64_t *self,
 {
   const uint32_t unvisited = UINT32_MAX, multiple = UINT32_MAX - 1;
   uint32_t n = s->node_count, i, *work;
-  const uint32_t *first = s->node_first_edge, *to_of = s->edge_to;
+  const uint32_t *first = s->node_first_edge;
   size_t nw = 0;
   if (!has_user_roots(s))
     return;
@@ -124,8 +126,8 @@ reattribute_shallow(const struct lc_snapshot *s, uint64_t *self,
     while (nw) {
       uint32_t id = work[--nw], own = owner[id], e;
       for (e = first[id]; e < first[id + 1]; e++) {
-        uint32_t t = to_of[e];
-        if (s->edge_type[e] == LC_ET_WEAK)
+        uint32_t t = lc_snapshot_edge_to(s, e);
+        if (lc_snapshot_edge_type(s, e) == LC_ET_WEAK)
           continue;
         if (owner[t] == unvisited) {
           owner[t] = own;
@@ -274,7 +276,7 @@ static uint32_t
 prop_id(const struct lc_snapshot *s, uint32_t e, struct lc_strmap *props,
         uint32_t *cache)
 {
-  uint32_t si = s->edge_name[e];
+  uint32_t si = lc_snapshot_edge_name(s, e);
   if (!cache[si]) {
     const char *t = lc_snapshot_str(s, si);
     cache[si] = lc_strmap_intern(props, t, strlen(t), NULL) + 1;
@@ -317,9 +319,9 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
     for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++) {
       const char *en;
       size_t cur;
-      if (s->edge_type[e] != LC_ET_PROPERTY)
+      if (lc_snapshot_edge_type(s, e) != LC_ET_PROPERTY)
         continue;
-      en = lc_snapshot_str(s, s->edge_name[e]);
+      en = lc_snapshot_str(s, lc_snapshot_edge_name(s, e));
       if (strcmp(en, "__proto__") == 0)
         continue;
       lc_buf_reset(&one);
@@ -417,8 +419,8 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
     if (!is_plain_object(s, is_object, n))
       continue;
     for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++) {
-      uint32_t si = s->edge_name[e], p;
-      if (s->edge_type[e] != LC_ET_PROPERTY)
+      uint32_t si = lc_snapshot_edge_name(s, e), p;
+      if (lc_snapshot_edge_type(s, e) != LC_ET_PROPERTY)
         continue;
       if (!cache[si]) {
         const char *t = lc_snapshot_str(s, si);
