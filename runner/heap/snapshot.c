@@ -1127,7 +1127,12 @@ loc_row(struct loc_ctx *c, const uint64_t *v, const size_t *st, unsigned m,
   obj = f_obj >= 0 ? v[f_obj] : 0;
   if (wide > UINT32_MAX || obj % nf != 0 || obj / nf >= c->s->node_count)
     return loc_check(c, v, st, m);
-  LC_ALLOC_GROW(c->rec, (c->n + 1) * 4, c->alloc);
+  if ((c->n + 1) * 4 > c->alloc) {
+    /* Sized for as many rows as the rest of the file can hold (see
+     * read_locations): never reached. */
+    return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[0],
+                         "too many locations%s", "");
+  }
   rec = c->rec + c->n * 4;
   rec[0] = (uint32_t)(obj / nf);
   rec[1] = f_script >= 0 ? (uint32_t)v[f_script] : 0;
@@ -1219,36 +1224,58 @@ struct string_refs {
   size_t words;
 };
 
-static void
-mark_refs(struct string_refs *sr, const struct lc_snapshot *s, size_t room)
+/*
+ * mark_refs and renumber_names go over every node and edge once: the work
+ * is split in two halves of about as many items, the second on a thread
+ * of its own.  They read and write only the columns (never the file
+ * mapping), so a fault cannot happen on that thread.
+ */
+struct names_job {
+  struct lc_snapshot *s;
+  const struct string_refs *sr;
+  uint64_t *bits;       /* mark_refs: where this half marks */
+  uint64_t limit;       /* mark_refs: indexes below this are marked */
+  const uint32_t *rank; /* renumber_names */
+  int renumber;
+  uint32_t e0, e1; /* the edges of this half */
+  int nodes;       /* this half does the nodes and trace infos too */
+};
+
+/* The first edge of the second half. */
+static uint32_t
+names_split(const struct lc_snapshot *s)
 {
-  uint64_t limit = room / 3 + 1, idx;
+  return s->edge_count > s->node_count
+             ? s->node_count + (s->edge_count - s->node_count) / 2
+             : 0;
+}
+
+#define LC_MARK(bits, idx) ((bits)[(idx) >> 6] |= UINT64_C(1) << ((idx)&63))
+
+static void
+mark_half(struct names_job *j)
+{
+  const struct lc_snapshot *s = j->s;
+  uint64_t idx, limit = j->limit;
   uint32_t i;
-  sr->words = (size_t)(limit / 64 + 1);
-  sr->bits = lc_xcalloc(sr->words, sizeof(uint64_t));
-  for (i = 0; i < s->node_count; i++)
-    if ((idx = s->node_name[i]) < limit)
-      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
-  for (i = 0; i < s->edge_count; i++) {
+  if (j->nodes) {
+    for (i = 0; i < s->node_count; i++)
+      if ((idx = s->node_name[i]) < limit)
+        LC_MARK(j->bits, idx);
+    /* Allocation stacks: each function's name and script name. */
+    for (i = 0; i < s->trace_info_count; i++) {
+      if ((idx = s->trace_info[(size_t)i * 6 + 1]) < limit)
+        LC_MARK(j->bits, idx);
+      if ((idx = s->trace_info[(size_t)i * 6 + 2]) < limit)
+        LC_MARK(j->bits, idx);
+    }
+  }
+  for (i = j->e0; i < j->e1; i++) {
     uint8_t t = lc_snapshot_edge_type(s, i);
     if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
         (idx = lc_snapshot_edge_name(s, i)) < limit)
-      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
+      LC_MARK(j->bits, idx);
   }
-  /* Allocation stacks: each function's name and script name. */
-  for (i = 0; i < s->trace_info_count; i++) {
-    if ((idx = s->trace_info[(size_t)i * 6 + 1]) < limit)
-      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
-    if ((idx = s->trace_info[(size_t)i * 6 + 2]) < limit)
-      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
-  }
-}
-
-static int
-is_ref(const struct string_refs *sr, uint32_t k)
-{
-  return !sr->bits ||
-         ((size_t)(k >> 6) < sr->words && (sr->bits[k >> 6] >> (k & 63) & 1));
 }
 
 /* Bits set in x.  __builtin_popcountll becomes a libgcc call on a
@@ -1263,22 +1290,28 @@ popcount64(uint64_t x)
   return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
 }
 
-/* After finish(): renumbers node and edge names to the strings kept. */
 static void
-renumber_names(struct lc_snapshot *s, const struct string_refs *sr)
+renumber_half(struct names_job *j)
 {
-  uint32_t *rank = lc_xmalloc(sr->words * sizeof(uint32_t)), i, n = 0;
-  size_t w;
-  for (w = 0; w < sr->words; w++) {
-    rank[w] = n;
-    n += popcount64(sr->bits[w]);
-  }
+  struct lc_snapshot *s = j->s;
+  const uint64_t *bits = j->sr->bits;
+  const uint32_t *rank = j->rank;
+  size_t words = j->sr->words;
+  uint32_t i;
 #define LC_RANK(k)                                                             \
   (rank[(k) >> 6] +                                                            \
-   popcount64(sr->bits[(k) >> 6] & ((UINT64_C(1) << ((k)&63)) - 1)))
-  for (i = 0; i < s->node_count; i++)
-    s->node_name[i] = LC_RANK(s->node_name[i]);
-  for (i = 0; i < s->edge_count; i++) {
+   popcount64(bits[(k) >> 6] & ((UINT64_C(1) << ((k)&63)) - 1)))
+  if (j->nodes) {
+    for (i = 0; i < s->node_count; i++)
+      s->node_name[i] = LC_RANK(s->node_name[i]);
+    for (i = 0; i < s->trace_info_count; i++) {
+      uint32_t *fi = &s->trace_info[(size_t)i * 6];
+      /* A name beyond the marked range stays out of range (no string). */
+      fi[1] = (size_t)(fi[1] >> 6) < words ? LC_RANK(fi[1]) : UINT32_MAX;
+      fi[2] = (size_t)(fi[2] >> 6) < words ? LC_RANK(fi[2]) : UINT32_MAX;
+    }
+  }
+  for (i = j->e0; i < j->e1; i++) {
     uint8_t t = lc_snapshot_edge_type(s, i);
     uint32_t k;
     if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
@@ -1291,13 +1324,84 @@ renumber_names(struct lc_snapshot *s, const struct string_refs *sr)
     if (s->edge_name_hi && s->edge_name_hi[i] != (uint16_t)(k >> 16))
       s->edge_name_hi[i] = (uint16_t)(k >> 16);
   }
-  for (i = 0; i < s->trace_info_count; i++) {
-    uint32_t *fi = &s->trace_info[(size_t)i * 6];
-    /* A name beyond the marked range stays out of range (no string). */
-    fi[1] = (size_t)(fi[1] >> 6) < sr->words ? LC_RANK(fi[1]) : UINT32_MAX;
-    fi[2] = (size_t)(fi[2] >> 6) < sr->words ? LC_RANK(fi[2]) : UINT32_MAX;
-  }
 #undef LC_RANK
+}
+
+static void *
+names_half(void *arg)
+{
+  struct names_job *j = arg;
+  if (j->renumber)
+    renumber_half(j);
+  else
+    mark_half(j);
+  return NULL;
+}
+
+/* Runs both halves of `j` (j[0] here, j[1] on a thread if one starts). */
+static void
+names_run(struct names_job j[2])
+{
+  pthread_t t;
+  int threaded = pthread_create(&t, NULL, names_half, &j[1]) == 0;
+  names_half(&j[0]);
+  if (threaded)
+    pthread_join(t, NULL);
+  else
+    names_half(&j[1]);
+}
+
+static void
+mark_refs(struct string_refs *sr, struct lc_snapshot *s, size_t room)
+{
+  struct names_job j[2];
+  uint64_t *bits2;
+  size_t w;
+  memset(j, 0, sizeof(j));
+  sr->words = (size_t)((room / 3 + 1) / 64 + 1);
+  sr->bits = lc_xcalloc(sr->words, sizeof(uint64_t));
+  bits2 = lc_xcalloc(sr->words, sizeof(uint64_t));
+  j[0].s = j[1].s = s;
+  j[0].sr = j[1].sr = sr;
+  j[0].limit = j[1].limit = room / 3 + 1;
+  j[0].bits = sr->bits;
+  j[1].bits = bits2;
+  j[0].nodes = 1;
+  j[0].e1 = j[1].e0 = names_split(s);
+  j[1].e1 = s->edge_count;
+  names_run(j);
+  for (w = 0; w < sr->words; w++)
+    sr->bits[w] |= bits2[w];
+  free(bits2);
+}
+
+static int
+is_ref(const struct string_refs *sr, uint32_t k)
+{
+  return !sr->bits ||
+         ((size_t)(k >> 6) < sr->words && (sr->bits[k >> 6] >> (k & 63) & 1));
+}
+
+/* After finish(): renumbers node and edge names to the strings kept. */
+static void
+renumber_names(struct lc_snapshot *s, const struct string_refs *sr)
+{
+  struct names_job j[2];
+  uint32_t *rank = lc_xmalloc(sr->words * sizeof(uint32_t)), n = 0;
+  size_t w;
+  for (w = 0; w < sr->words; w++) {
+    rank[w] = n;
+    n += popcount64(sr->bits[w]);
+  }
+  memset(j, 0, sizeof(j));
+  j[0].s = j[1].s = s;
+  j[0].sr = j[1].sr = sr;
+  j[0].rank = j[1].rank = rank;
+  j[0].renumber = j[1].renumber = 1;
+  j[0].nodes = 1;
+  j[0].e1 = j[1].e0 = names_split(s);
+  j[1].e1 = s->edge_count;
+  names_run(j);
   free(rank);
 }
 
@@ -1796,7 +1900,7 @@ parse_state_release(struct parse_state *ps)
   header_release(&ps->h);
   free(ps->refs.bits);
   ps->refs.bits = NULL;
-  free(ps->loc.rec);
+  lc_free_sparse(ps->loc.rec);
   ps->loc.rec = NULL;
   trace_scratch_release(&ps->trace);
 }
@@ -2187,6 +2291,20 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
       lc->f_col = field_index(ps->h.loc_fields, ps->h.lf, "column");
       count = 0;
       empty = open_array(&r);
+      if (empty == 0) {
+        /* Room for as many rows as the rest of the file can hold (a value
+         * takes two bytes at least), in one sparse allocation: only the
+         * pages written cost memory, and no row is copied as it grows. */
+        lc->alloc = ((len - r.pos) / (2 * (size_t)ps->h.lf) + 1) * 4;
+        lc->rec = lc_calloc_sparse(lc->alloc, sizeof(uint32_t));
+        if (!lc->rec) {
+          fail(&r, r.pos,
+               "cannot allocate room for the locations (%zu bytes); "
+               "expected a snapshot that fits in memory",
+               lc->alloc * sizeof(uint32_t));
+          goto fail;
+        }
+      }
       rc = empty < 0 ? -1 : empty ? 0 : scan_locations(&r, lc, &count);
       if (rc == 0 && count % ps->h.lf) {
         rc = lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
@@ -2196,7 +2314,7 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
       }
       if (rc == 0 && lc->f_obj >= 0)
         build_locations(s, lc);
-      free(lc->rec);
+      lc_free_sparse(lc->rec);
       lc->rec = NULL;
       if (rc < 0)
         goto fail;
