@@ -232,6 +232,48 @@ lc_snapshot_edge_name(const struct lc_snapshot *s, uint32_t e)
              : s->edge_name_lo[e];
 }
 
+/* The edge columns of a snapshot, copied into a local variable for a loop
+ * over many edges: its fields stay in registers, where the snapshot's
+ * would be read again after each store through a byte pointer (a bitset).
+ * Read with lc_edges_to(), lc_edges_type() and lc_edges_name(), which
+ * give what the lc_snapshot_edge_* functions give. */
+struct lc_edges {
+  const uint32_t *tt;
+  const uint8_t *wide;
+  const uint16_t *lo, *hi;
+  uint32_t mask;
+};
+
+static inline struct lc_edges
+lc_snapshot_edges(const struct lc_snapshot *s)
+{
+  struct lc_edges ev;
+  ev.tt = s->edge_tt;
+  ev.wide = s->edge_type_wide;
+  ev.lo = s->edge_name_lo;
+  ev.hi = s->edge_name_hi;
+  ev.mask = s->edge_to_mask;
+  return ev;
+}
+
+static inline uint32_t
+lc_edges_to(const struct lc_edges *ev, uint32_t e)
+{
+  return ev->tt[e] & ev->mask;
+}
+
+static inline uint8_t
+lc_edges_type(const struct lc_edges *ev, uint32_t e)
+{
+  return ev->wide ? ev->wide[e] : (uint8_t)(ev->tt[e] >> LC_EDGE_TYPE_SHIFT);
+}
+
+static inline uint32_t
+lc_edges_name(const struct lc_edges *ev, uint32_t e)
+{
+  return ev->hi ? (uint32_t)ev->hi[e] << 16 | ev->lo[e] : ev->lo[e];
+}
+
 /* The index into loc_script, loc_line and loc_col of the node's location,
  * or UINT32_MAX when it has none.  O(1): a bit test and a popcount. */
 static inline uint32_t

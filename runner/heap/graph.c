@@ -179,6 +179,7 @@ is_dom_trees_root(const struct lc_snapshot *s, uint32_t v)
 static void
 mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   uint32_t n = s->node_count, *stack, e;
   size_t sp = 0;
   g->page_owned = bits_new(n);
@@ -187,11 +188,11 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
   /* Each node is pushed once at most. */
   stack = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
-    uint32_t t = lc_snapshot_edge_to(s, e);
-    if (lc_snapshot_edge_type(s, e) == LC_ET_ELEMENT) {
+    uint32_t t = lc_edges_to(&ev, e);
+    if (lc_edges_type(&ev, e) == LC_ET_ELEMENT) {
       if (!is_dom_trees_root(s, t))
         continue;
-    } else if (lc_snapshot_edge_type(s, e) != LC_ET_SHORTCUT) {
+    } else if (lc_edges_type(&ev, e) != LC_ET_SHORTCUT) {
       continue;
     }
     if (bit_get(g->page_owned, t))
@@ -204,9 +205,8 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
   while (sp) {
     uint32_t v = stack[--sp];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-      uint32_t t = lc_snapshot_edge_to(s, e);
-      if (bit_get(g->page_owned, t) ||
-          lc_snapshot_edge_type(s, e) == LC_ET_WEAK)
+      uint32_t t = lc_edges_to(&ev, e);
+      if (bit_get(g->page_owned, t) || lc_edges_type(&ev, e) == LC_ET_WEAK)
         continue;
       bit_set(g->page_owned, t);
       if (s->node_first_edge[t] != s->node_first_edge[t + 1])
@@ -256,6 +256,7 @@ static void
 mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
            int dom, int dist)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   uint32_t v, e, n = s->node_count;
   size_t cap = 0;
   struct lc_strmap pairs = LC_STRMAP_INIT;
@@ -270,7 +271,7 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
     g->root_seed = bits_new(n ? first[1] : 0);
     if (n)
       for (e = first[0]; e < first[1]; e++) {
-        uint32_t t = lc_snapshot_edge_to(s, e);
+        uint32_t t = lc_edges_to(&ev, e);
         if (s->node_type[t] != LC_NT_SYNTHETIC || is_dom_trees_root(s, t))
           bit_set(g->root_seed, e);
       }
@@ -288,8 +289,8 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
     if (dom)
       v_owned = lc_graph_page_owned(g, v);
     for (e = first[v]; e < end; e++) {
-      uint8_t et = lc_snapshot_edge_type(s, e);
-      uint32_t to = lc_snapshot_edge_to(s, e), table = 0;
+      uint8_t et = lc_edges_type(&ev, e);
+      uint32_t to = lc_edges_to(&ev, e), table = 0;
       const char *dup = NULL;
       int wm = 0;
       if (et == LC_ET_WEAK) {
@@ -310,13 +311,13 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
         continue;
       if (sloppy) {
         if (et != LC_ET_ELEMENT && et != LC_ET_HIDDEN &&
-            (flags[lc_snapshot_edge_name(s, e)] & NAME_SLOPPY_FUNCTION_MAP)) {
+            (flags[lc_edges_name(&ev, e)] & NAME_SLOPPY_FUNCTION_MAP)) {
           bit_set(skip, e);
           continue;
         }
       }
       if (descriptors) {
-        long long index = lc_snapshot_edge_name(s, e);
+        long long index = lc_edges_name(&ev, e);
         int ok = 1;
         if (et != LC_ET_ELEMENT && et != LC_ET_HIDDEN)
           ok = js_parse_int(lc_snapshot_str(s, (uint32_t)index), &index);
@@ -386,18 +387,24 @@ struct lc_graph_dom {
   uint32_t *pred_start, *pred; /* n + 2 starts; numbers */
 };
 
-/* Nonzero when edge e, essential, of a node whose edges start at `first_v`
- * repeats the edge before it: also essential, to the same target.  A
- * predecessor listed twice changes no semidominator, so repeats are left
- * out of the lists: one object with millions of edges to one target (an
- * array filled with one value) then costs no list of millions. */
-static inline int
-dom_repeat(const struct lc_graph *g, const struct lc_snapshot *s,
-           uint32_t first_v, uint32_t e)
+/*
+ * An essential edge that repeats the edge before it (of the same node,
+ * also essential, to the same target) is left out of the predecessor
+ * counts and lists: a predecessor listed twice changes no semidominator,
+ * and one object with millions of edges to one target (an array filled
+ * with one value) then costs no list of millions.  The loops keep the
+ * target of the edge before (DOM_NO_PREV when it is not an essential edge
+ * of the node); dom_prev gives it for a loop that starts at edge e of a
+ * node whose edges start at first_v.
+ */
+#define DOM_NO_PREV UINT32_MAX
+
+static inline uint32_t
+dom_prev(const struct lc_graph *g, const struct lc_edges *ev, uint32_t first_v,
+         uint32_t e)
 {
-  return e > first_v &&
-         ((s->edge_tt[e] ^ s->edge_tt[e - 1]) & s->edge_to_mask) == 0 &&
-         lc_graph_essential(g, e - 1);
+  return e > first_v && lc_graph_essential(g, e - 1) ? lc_edges_to(ev, e - 1)
+                                                     : DOM_NO_PREV;
 }
 
 /* Depth-first from ordinal `from` over essential edges, numbering what it
@@ -409,8 +416,8 @@ dom_dfs(struct lc_graph_dom *d, const struct lc_graph *g,
         const struct lc_snapshot *s, uint32_t *pre, uint32_t *stack_v,
         uint32_t *stack_e, uint32_t from, uint32_t parent)
 {
-  const uint32_t *first = s->node_first_edge, *tt = s->edge_tt;
-  const uint32_t mask = s->edge_to_mask;
+  const struct lc_edges ev = lc_snapshot_edges(s);
+  const uint32_t *first = s->node_first_edge;
   uint32_t *count = d->pred_start;
   size_t sp = 0;
   pre[from] = ++d->n;
@@ -420,15 +427,18 @@ dom_dfs(struct lc_graph_dom *d, const struct lc_graph *g,
   stack_e[sp++] = first[from];
   while (sp) {
     uint32_t v = stack_v[sp - 1], e = stack_e[sp - 1], end = first[v + 1],
-             w = 0;
+             w = 0, prev = dom_prev(g, &ev, first[v], e);
     for (; e < end; e++) {
-      if (!lc_graph_essential(g, e))
+      if (!lc_graph_essential(g, e)) {
+        prev = DOM_NO_PREV;
         continue;
-      w = tt[e] & mask;
+      }
+      w = lc_edges_to(&ev, e);
       if (!pre[w])
         break;
-      if (!dom_repeat(g, s, first[v], e))
+      if (w != prev)
         count[pre[w]]++;
+      prev = w;
     }
     if (e == end) {
       sp--;
@@ -447,6 +457,7 @@ dom_dfs(struct lc_graph_dom *d, const struct lc_graph *g,
 void
 lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   uint32_t n = s->node_count, i, v, e, *pre, *stack_v, *stack_e;
   uint32_t numbered;
   uint8_t *single;
@@ -483,11 +494,18 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
       }
   /* The nodes no walk reached were not scanned: count their edges. */
   for (i = numbered + 1; i <= d->n; i++) {
+    uint32_t prev = DOM_NO_PREV, w;
     v = d->vertex[i];
-    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++)
-      if (lc_graph_essential(g, e) &&
-          !dom_repeat(g, s, s->node_first_edge[v], e))
-        d->pred_start[pre[lc_snapshot_edge_to(s, e)]]++;
+    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
+      if (!lc_graph_essential(g, e)) {
+        prev = DOM_NO_PREV;
+        continue;
+      }
+      w = lc_edges_to(&ev, e);
+      if (w != prev)
+        d->pred_start[pre[w]]++;
+      prev = w;
+    }
   }
   free(g->retained_by);
   g->retained_by = NULL;
@@ -509,14 +527,20 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
     d->pred_start[i] += d->pred_start[i - 1];
   d->pred = lc_xmalloc(((size_t)d->pred_start[n] + 1) * sizeof(uint32_t));
   for (v = 0; v < n; v++) {
-    uint32_t pv = pre[v];
-    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++)
-      if (lc_graph_essential(g, e) &&
-          !dom_repeat(g, s, s->node_first_edge[v], e)) {
-        uint32_t pw = pre[lc_snapshot_edge_to(s, e)];
-        if (!bit_get(single, pw))
-          d->pred[--d->pred_start[pw]] = pv;
+    uint32_t pv = pre[v], prev = DOM_NO_PREV, w, pw;
+    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
+      if (!lc_graph_essential(g, e)) {
+        prev = DOM_NO_PREV;
+        continue;
       }
+      w = lc_edges_to(&ev, e);
+      if (w == prev)
+        continue;
+      prev = w;
+      pw = pre[w];
+      if (!bit_get(single, pw))
+        d->pred[--d->pred_start[pw]] = pv;
+    }
   }
   free(single);
   free(pre);
@@ -665,6 +689,7 @@ static void
 bfs(struct bfs_ctx *c, size_t len, int32_t d)
 {
   const struct lc_snapshot *s = c->s;
+  const struct lc_edges ev = lc_snapshot_edges(s);
   size_t i = 0, level_end = len;
   while (i < len) {
     uint32_t v, e;
@@ -674,7 +699,7 @@ bfs(struct bfs_ctx *c, size_t len, int32_t d)
     }
     v = c->queue[i++];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-      uint32_t t = lc_snapshot_edge_to(s, e);
+      uint32_t t = lc_edges_to(&ev, e);
       if (bit_get(c->seen, t))
         continue; /* weak edges: refused by the filter (dist_skip) */
       if (!bfs_filter(c, e))
@@ -695,6 +720,7 @@ bfs(struct bfs_ctx *c, size_t len, int32_t d)
 static void
 bfs_run(struct bfs_ctx *c, struct lc_graph *g, const struct lc_snapshot *s)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   uint32_t n = s->node_count, e;
   size_t len = 0;
   int32_t root;
@@ -704,7 +730,7 @@ bfs_run(struct bfs_ctx *c, struct lc_graph *g, const struct lc_snapshot *s)
   c->pending = bits_new(g->npairs);
   c->seen = bits_new(n);
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
-    uint32_t t = lc_snapshot_edge_to(s, e);
+    uint32_t t = lc_edges_to(&ev, e);
     if (bit_get(g->root_seed, e)) {
       bfs_reach(c, t, 1);
       c->queue[len++] = t;

@@ -1255,6 +1255,7 @@ names_split(const struct lc_snapshot *s)
 static void
 mark_half(struct names_job *j)
 {
+  const struct lc_edges ev = lc_snapshot_edges(j->s);
   const struct lc_snapshot *s = j->s;
   uint64_t idx, limit = j->limit;
   uint32_t i;
@@ -1271,9 +1272,9 @@ mark_half(struct names_job *j)
     }
   }
   for (i = j->e0; i < j->e1; i++) {
-    uint8_t t = lc_snapshot_edge_type(s, i);
+    uint8_t t = lc_edges_type(&ev, i);
     if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
-        (idx = lc_snapshot_edge_name(s, i)) < limit)
+        (idx = lc_edges_name(&ev, i)) < limit)
       LC_MARK(j->bits, idx);
   }
 }
@@ -1293,6 +1294,7 @@ popcount64(uint64_t x)
 static void
 renumber_half(struct names_job *j)
 {
+  const struct lc_edges ev = lc_snapshot_edges(j->s);
   struct lc_snapshot *s = j->s;
   const uint64_t *bits = j->sr->bits;
   const uint32_t *rank = j->rank;
@@ -1312,11 +1314,11 @@ renumber_half(struct names_job *j)
     }
   }
   for (i = j->e0; i < j->e1; i++) {
-    uint8_t t = lc_snapshot_edge_type(s, i);
+    uint8_t t = lc_edges_type(&ev, i);
     uint32_t k;
     if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
       continue;
-    k = lc_snapshot_edge_name(s, i);
+    k = lc_edges_name(&ev, i);
     k = LC_RANK(k);
     s->edge_name_lo[i] = (uint16_t)k;
     /* A rank is no larger than the index: the high part only shrinks, and

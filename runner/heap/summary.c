@@ -24,6 +24,7 @@
 static void
 propagate_dom_state(const struct lc_snapshot *s, uint8_t *state)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   uint32_t n = s->node_count, i, *attached, *detached;
   size_t na = 0, nd = 0;
   uint8_t *visited;
@@ -54,18 +55,18 @@ propagate_dom_state(const struct lc_snapshot *s, uint8_t *state)
   while (na) {
     uint32_t o = attached[--na], e;
     for (e = s->node_first_edge[o]; e < s->node_first_edge[o + 1]; e++)
-      if (lc_snapshot_edge_type(s, e) != LC_ET_HIDDEN &&
-          lc_snapshot_edge_type(s, e) != LC_ET_WEAK)
-        PROCESS(lc_snapshot_edge_to(s, e), 1);
+      if (lc_edges_type(&ev, e) != LC_ET_HIDDEN &&
+          lc_edges_type(&ev, e) != LC_ET_WEAK)
+        PROCESS(lc_edges_to(&ev, e), 1);
   }
   while (nd) {
     uint32_t o = detached[--nd], e;
     if (state[o] == 1)
       continue;
     for (e = s->node_first_edge[o]; e < s->node_first_edge[o + 1]; e++)
-      if (lc_snapshot_edge_type(s, e) != LC_ET_HIDDEN &&
-          lc_snapshot_edge_type(s, e) != LC_ET_WEAK)
-        PROCESS(lc_snapshot_edge_to(s, e), 2);
+      if (lc_edges_type(&ev, e) != LC_ET_HIDDEN &&
+          lc_edges_type(&ev, e) != LC_ET_WEAK)
+        PROCESS(lc_edges_to(&ev, e), 2);
   }
 #undef PROCESS
   free(visited);
@@ -102,6 +103,7 @@ static void
 reattribute_shallow(const struct lc_snapshot *s, uint64_t *self,
                     uint32_t *owner)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   const uint32_t unvisited = UINT32_MAX, multiple = UINT32_MAX - 1;
   uint32_t n = s->node_count, i, *work;
   const uint32_t *first = s->node_first_edge;
@@ -126,8 +128,8 @@ reattribute_shallow(const struct lc_snapshot *s, uint64_t *self,
     while (nw) {
       uint32_t id = work[--nw], own = owner[id], e;
       for (e = first[id]; e < first[id + 1]; e++) {
-        uint32_t t = lc_snapshot_edge_to(s, e);
-        if (lc_snapshot_edge_type(s, e) == LC_ET_WEAK)
+        uint32_t t = lc_edges_to(&ev, e);
+        if (lc_edges_type(&ev, e) == LC_ET_WEAK)
           continue;
         if (owner[t] == unvisited) {
           owner[t] = own;
@@ -293,6 +295,7 @@ static void
 infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
                  uint8_t *is_object)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   struct lc_strmap names = {0}, props = {0};
   struct candidate *cands = NULL;
   size_t ncands = 0, acands = 0, i;
@@ -319,9 +322,9 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
     for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++) {
       const char *en;
       size_t cur;
-      if (lc_snapshot_edge_type(s, e) != LC_ET_PROPERTY)
+      if (lc_edges_type(&ev, e) != LC_ET_PROPERTY)
         continue;
-      en = lc_snapshot_str(s, lc_snapshot_edge_name(s, e));
+      en = lc_snapshot_str(s, lc_edges_name(&ev, e));
       if (strcmp(en, "__proto__") == 0)
         continue;
       lc_buf_reset(&one);
@@ -393,6 +396,7 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
                  size_t ndefs, struct lc_strmap *classes, uint32_t *class_of,
                  uint8_t *is_object)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   struct lc_strmap props = {0};
   uint32_t **def_props, *def_class, *cache, *stamp, n;
   size_t i;
@@ -419,8 +423,8 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
     if (!is_plain_object(s, is_object, n))
       continue;
     for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++) {
-      uint32_t si = lc_snapshot_edge_name(s, e), p;
-      if (lc_snapshot_edge_type(s, e) != LC_ET_PROPERTY)
+      uint32_t si = lc_edges_name(&ev, e), p;
+      if (lc_edges_type(&ev, e) != LC_ET_PROPERTY)
         continue;
       if (!cache[si]) {
         const char *t = lc_snapshot_str(s, si);
