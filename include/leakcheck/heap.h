@@ -88,10 +88,23 @@ struct lc_snapshot {
   uint32_t *node_first_edge;  /* node_count + 1 entries: prefix sums */
   uint8_t *node_detachedness; /* 0 unknown, 1 attached, 2 detached */
 
-  /* Edge columns, each edge_count long, grouped by source node. */
-  uint8_t *edge_type;  /* enum lc_edge_type */
-  uint32_t *edge_name; /* string index, or the element/hidden index */
-  uint32_t *edge_to;   /* target node ordinal (not ordinal * NF) */
+  /* Edge columns, each edge_count long, grouped by source node.  Read an
+   * edge with lc_snapshot_edge_to(), _edge_type() and _edge_name(): the
+   * columns are packed so that an edge takes 6 bytes on most heaps (a
+   * file spends at least 6 on it, often 8):
+   * - edge_tt: the target node's ordinal (not ordinal * NF) in the bits of
+   *   edge_to_mask, and the type (enum lc_edge_type) in the bits above
+   *   LC_EDGE_TYPE_SHIFT, unless the heap has more than 2^29 nodes: then
+   *   the mask is all ones and the types are in edge_type_wide;
+   * - edge_name_lo and edge_name_hi: the low and high 16 bits of the name
+   *   (a string index, or the element/hidden index).  edge_name_hi is NULL
+   *   when no name needs it, and else sparse (its pages that hold only
+   *   zeros cost no memory); free it with lc_free_sparse(). */
+  uint32_t *edge_tt;
+  uint32_t edge_to_mask;
+  uint8_t *edge_type_wide;
+  uint16_t *edge_name_lo;
+  uint16_t *edge_name_hi;
 
   /* Strings, decoded into one arena. */
   uint32_t string_count;
@@ -157,15 +170,17 @@ int lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
 void lc_snapshot_release(struct lc_snapshot *s);
 
 /* For lc_snapshot_drop(): node_name, node_detachedness, node_type_raw,
- * edge_name, the strings (arena and string_off; string_count becomes 0)
+ * the edge names, the strings (arena and string_off; string_count becomes 0)
  * and the locations (loc_*; loc_count becomes 0). */
 #define LC_SNAPSHOT_DROP_NAMES 1u
-/* For lc_snapshot_drop(): edge_to, edge_type and node_first_edge. */
+/* For lc_snapshot_drop(): the edges' targets and types, and
+ * node_first_edge. */
 #define LC_SNAPSHOT_DROP_EDGES 2u
 /* For lc_snapshot_drop(): node_id (which a Comparison still needs). */
 #define LC_SNAPSHOT_DROP_IDS 4u
-/* For lc_snapshot_drop(): edge_type alone (lc_graph_dominators_begin
- * reads only edge_to and node_first_edge). */
+/* For lc_snapshot_drop(): the edge types alone (lc_graph_dominators_begin
+ * reads only the targets and node_first_edge); they cost memory only when
+ * they are not packed (edge_type_wide). */
 #define LC_SNAPSHOT_DROP_EDGE_TYPES 8u
 
 /*
@@ -185,6 +200,78 @@ static inline const char *
 lc_snapshot_str(const struct lc_snapshot *s, uint32_t i)
 {
   return s->arena + s->string_off[i];
+}
+
+/* Where the type sits in edge_tt when the types are packed (at most
+ * 2^29 nodes; enum lc_edge_type fits in 3 bits). */
+#define LC_EDGE_TYPE_SHIFT 29
+
+/* The target node (an ordinal) of edge e. */
+static inline uint32_t
+lc_snapshot_edge_to(const struct lc_snapshot *s, uint32_t e)
+{
+  return s->edge_tt[e] & s->edge_to_mask;
+}
+
+/* The type (enum lc_edge_type) of edge e; not after the types were
+ * dropped. */
+static inline uint8_t
+lc_snapshot_edge_type(const struct lc_snapshot *s, uint32_t e)
+{
+  return s->edge_type_wide ? s->edge_type_wide[e]
+                           : (uint8_t)(s->edge_tt[e] >> LC_EDGE_TYPE_SHIFT);
+}
+
+/* The name of edge e: a string index, or for element and hidden edges
+ * the index itself. */
+static inline uint32_t
+lc_snapshot_edge_name(const struct lc_snapshot *s, uint32_t e)
+{
+  return s->edge_name_hi
+             ? (uint32_t)s->edge_name_hi[e] << 16 | s->edge_name_lo[e]
+             : s->edge_name_lo[e];
+}
+
+/* The edge columns of a snapshot, copied into a local variable for a loop
+ * over many edges: its fields stay in registers, where the snapshot's
+ * would be read again after each store through a byte pointer (a bitset).
+ * Read with lc_edges_to(), lc_edges_type() and lc_edges_name(), which
+ * give what the lc_snapshot_edge_* functions give. */
+struct lc_edges {
+  const uint32_t *tt;
+  const uint8_t *wide;
+  const uint16_t *lo, *hi;
+  uint32_t mask;
+};
+
+static inline struct lc_edges
+lc_snapshot_edges(const struct lc_snapshot *s)
+{
+  struct lc_edges ev;
+  ev.tt = s->edge_tt;
+  ev.wide = s->edge_type_wide;
+  ev.lo = s->edge_name_lo;
+  ev.hi = s->edge_name_hi;
+  ev.mask = s->edge_to_mask;
+  return ev;
+}
+
+static inline uint32_t
+lc_edges_to(const struct lc_edges *ev, uint32_t e)
+{
+  return ev->tt[e] & ev->mask;
+}
+
+static inline uint8_t
+lc_edges_type(const struct lc_edges *ev, uint32_t e)
+{
+  return ev->wide ? ev->wide[e] : (uint8_t)(ev->tt[e] >> LC_EDGE_TYPE_SHIFT);
+}
+
+static inline uint32_t
+lc_edges_name(const struct lc_edges *ev, uint32_t e)
+{
+  return ev->hi ? (uint32_t)ev->hi[e] << 16 | ev->lo[e] : ev->lo[e];
 }
 
 /* The index into loc_script, loc_line and loc_col of the node's location,

@@ -40,9 +40,10 @@ lc_weakmap_edge(const struct lc_snapshot *s, uint32_t e, uint32_t *table_id,
   const char *name, *p, *mid, *end, *t;
   size_t len, midlen, k;
   uint64_t id = 0;
-  if (s->edge_type[e] == LC_ET_ELEMENT || s->edge_type[e] == LC_ET_HIDDEN)
+  if (lc_snapshot_edge_type(s, e) == LC_ET_ELEMENT ||
+      lc_snapshot_edge_type(s, e) == LC_ET_HIDDEN)
     return 0;
-  name = lc_snapshot_str(s, s->edge_name[e]);
+  name = lc_snapshot_str(s, lc_snapshot_edge_name(s, e));
   if (!is_digit(name[0]))
     return 0;
   for (p = name; is_digit(*p); p++)
@@ -136,7 +137,7 @@ static int
 weakmap_edge_cached(const struct lc_snapshot *s, uint8_t *flags, uint32_t e,
                     uint32_t *table, const char **dup)
 {
-  uint32_t n = s->edge_name[e];
+  uint32_t n = lc_snapshot_edge_name(s, e);
   if (flags[n] & NAME_NOT_WEAKMAP)
     return 0;
   if (lc_weakmap_edge(s, e, table, dup))
@@ -178,6 +179,7 @@ is_dom_trees_root(const struct lc_snapshot *s, uint32_t v)
 static void
 mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   uint32_t n = s->node_count, *stack, e;
   size_t sp = 0;
   g->page_owned = bits_new(n);
@@ -186,11 +188,11 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
   /* Each node is pushed once at most. */
   stack = lc_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
-    uint32_t t = s->edge_to[e];
-    if (s->edge_type[e] == LC_ET_ELEMENT) {
+    uint32_t t = lc_edges_to(&ev, e);
+    if (lc_edges_type(&ev, e) == LC_ET_ELEMENT) {
       if (!is_dom_trees_root(s, t))
         continue;
-    } else if (s->edge_type[e] != LC_ET_SHORTCUT) {
+    } else if (lc_edges_type(&ev, e) != LC_ET_SHORTCUT) {
       continue;
     }
     if (bit_get(g->page_owned, t))
@@ -203,8 +205,8 @@ mark_page_owned(struct lc_graph *g, const struct lc_snapshot *s)
   while (sp) {
     uint32_t v = stack[--sp];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-      uint32_t t = s->edge_to[e];
-      if (bit_get(g->page_owned, t) || s->edge_type[e] == LC_ET_WEAK)
+      uint32_t t = lc_edges_to(&ev, e);
+      if (bit_get(g->page_owned, t) || lc_edges_type(&ev, e) == LC_ET_WEAK)
         continue;
       bit_set(g->page_owned, t);
       if (s->node_first_edge[t] != s->node_first_edge[t + 1])
@@ -254,11 +256,11 @@ static void
 mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
            int dom, int dist)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   uint32_t v, e, n = s->node_count;
   size_t cap = 0;
   struct lc_strmap pairs = LC_STRMAP_INIT;
-  const uint32_t *first = s->node_first_edge, *to_of = s->edge_to;
-  const uint8_t *type_of = s->edge_type;
+  const uint32_t *first = s->node_first_edge;
   uint8_t *ess = NULL, *rby = NULL, *skip = NULL;
   if (dom) {
     ess = g->essential = bits_new(s->edge_count);
@@ -269,7 +271,7 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
     g->root_seed = bits_new(n ? first[1] : 0);
     if (n)
       for (e = first[0]; e < first[1]; e++) {
-        uint32_t t = to_of[e];
+        uint32_t t = lc_edges_to(&ev, e);
         if (s->node_type[t] != LC_NT_SYNTHETIC || is_dom_trees_root(s, t))
           bit_set(g->root_seed, e);
       }
@@ -287,8 +289,8 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
     if (dom)
       v_owned = lc_graph_page_owned(g, v);
     for (e = first[v]; e < end; e++) {
-      uint8_t et = type_of[e];
-      uint32_t to = to_of[e], table = 0;
+      uint8_t et = lc_edges_type(&ev, e);
+      uint32_t to = lc_edges_to(&ev, e), table = 0;
       const char *dup = NULL;
       int wm = 0;
       if (et == LC_ET_WEAK) {
@@ -309,16 +311,16 @@ mark_edges(struct lc_graph *g, const struct lc_snapshot *s, uint8_t *flags,
         continue;
       if (sloppy) {
         if (et != LC_ET_ELEMENT && et != LC_ET_HIDDEN &&
-            (flags[s->edge_name[e]] & NAME_SLOPPY_FUNCTION_MAP)) {
+            (flags[lc_edges_name(&ev, e)] & NAME_SLOPPY_FUNCTION_MAP)) {
           bit_set(skip, e);
           continue;
         }
       }
       if (descriptors) {
-        long long index = s->edge_name[e];
+        long long index = lc_edges_name(&ev, e);
         int ok = 1;
         if (et != LC_ET_ELEMENT && et != LC_ET_HIDDEN)
-          ok = js_parse_int(lc_snapshot_str(s, s->edge_name[e]), &index);
+          ok = js_parse_int(lc_snapshot_str(s, (uint32_t)index), &index);
         if (ok && index >= 2 && index % 3 == 1)
           bit_set(skip, e);
       } else if (wm) {
@@ -385,6 +387,26 @@ struct lc_graph_dom {
   uint32_t *pred_start, *pred; /* n + 2 starts; numbers */
 };
 
+/*
+ * An essential edge that repeats the edge before it (of the same node,
+ * also essential, to the same target) is left out of the predecessor
+ * counts and lists: a predecessor listed twice changes no semidominator,
+ * and one object with millions of edges to one target (an array filled
+ * with one value) then costs no list of millions.  The loops keep the
+ * target of the edge before (DOM_NO_PREV when it is not an essential edge
+ * of the node); dom_prev gives it for a loop that starts at edge e of a
+ * node whose edges start at first_v.
+ */
+#define DOM_NO_PREV UINT32_MAX
+
+static inline uint32_t
+dom_prev(const struct lc_graph *g, const struct lc_edges *ev, uint32_t first_v,
+         uint32_t e)
+{
+  return e > first_v && lc_graph_essential(g, e - 1) ? lc_edges_to(ev, e - 1)
+                                                     : DOM_NO_PREV;
+}
+
 /* Depth-first from ordinal `from` over essential edges, numbering what it
  * reaches; pre[] maps ordinals to numbers.  Every essential edge out of a
  * node it numbers is seen once here, so its target's predecessor count
@@ -394,7 +416,8 @@ dom_dfs(struct lc_graph_dom *d, const struct lc_graph *g,
         const struct lc_snapshot *s, uint32_t *pre, uint32_t *stack_v,
         uint32_t *stack_e, uint32_t from, uint32_t parent)
 {
-  const uint32_t *first = s->node_first_edge, *to_of = s->edge_to;
+  const struct lc_edges ev = lc_snapshot_edges(s);
+  const uint32_t *first = s->node_first_edge;
   uint32_t *count = d->pred_start;
   size_t sp = 0;
   pre[from] = ++d->n;
@@ -404,14 +427,18 @@ dom_dfs(struct lc_graph_dom *d, const struct lc_graph *g,
   stack_e[sp++] = first[from];
   while (sp) {
     uint32_t v = stack_v[sp - 1], e = stack_e[sp - 1], end = first[v + 1],
-             w = 0;
+             w = 0, prev = dom_prev(g, &ev, first[v], e);
     for (; e < end; e++) {
-      if (!lc_graph_essential(g, e))
+      if (!lc_graph_essential(g, e)) {
+        prev = DOM_NO_PREV;
         continue;
-      w = to_of[e];
+      }
+      w = lc_edges_to(&ev, e);
       if (!pre[w])
         break;
-      count[pre[w]]++;
+      if (w != prev)
+        count[pre[w]]++;
+      prev = w;
     }
     if (e == end) {
       sp--;
@@ -430,6 +457,7 @@ dom_dfs(struct lc_graph_dom *d, const struct lc_graph *g,
 void
 lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   uint32_t n = s->node_count, i, v, e, *pre, *stack_v, *stack_e;
   uint32_t numbered;
   uint8_t *single;
@@ -466,10 +494,18 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
       }
   /* The nodes no walk reached were not scanned: count their edges. */
   for (i = numbered + 1; i <= d->n; i++) {
+    uint32_t prev = DOM_NO_PREV, w;
     v = d->vertex[i];
-    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++)
-      if (lc_graph_essential(g, e))
-        d->pred_start[pre[s->edge_to[e]]]++;
+    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
+      if (!lc_graph_essential(g, e)) {
+        prev = DOM_NO_PREV;
+        continue;
+      }
+      w = lc_edges_to(&ev, e);
+      if (w != prev)
+        d->pred_start[pre[w]]++;
+      prev = w;
+    }
   }
   free(g->retained_by);
   g->retained_by = NULL;
@@ -491,13 +527,20 @@ lc_graph_dominators_begin(struct lc_graph *g, const struct lc_snapshot *s)
     d->pred_start[i] += d->pred_start[i - 1];
   d->pred = lc_xmalloc(((size_t)d->pred_start[n] + 1) * sizeof(uint32_t));
   for (v = 0; v < n; v++) {
-    uint32_t pv = pre[v];
-    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++)
-      if (lc_graph_essential(g, e)) {
-        uint32_t pw = pre[s->edge_to[e]];
-        if (!bit_get(single, pw))
-          d->pred[--d->pred_start[pw]] = pv;
+    uint32_t pv = pre[v], prev = DOM_NO_PREV, w, pw;
+    for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
+      if (!lc_graph_essential(g, e)) {
+        prev = DOM_NO_PREV;
+        continue;
       }
+      w = lc_edges_to(&ev, e);
+      if (w == prev)
+        continue;
+      prev = w;
+      pw = pre[w];
+      if (!bit_get(single, pw))
+        d->pred[--d->pred_start[pw]] = pv;
+    }
   }
   free(single);
   free(pre);
@@ -646,6 +689,7 @@ static void
 bfs(struct bfs_ctx *c, size_t len, int32_t d)
 {
   const struct lc_snapshot *s = c->s;
+  const struct lc_edges ev = lc_snapshot_edges(s);
   size_t i = 0, level_end = len;
   while (i < len) {
     uint32_t v, e;
@@ -655,7 +699,7 @@ bfs(struct bfs_ctx *c, size_t len, int32_t d)
     }
     v = c->queue[i++];
     for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-      uint32_t t = s->edge_to[e];
+      uint32_t t = lc_edges_to(&ev, e);
       if (bit_get(c->seen, t))
         continue; /* weak edges: refused by the filter (dist_skip) */
       if (!bfs_filter(c, e))
@@ -676,6 +720,7 @@ bfs(struct bfs_ctx *c, size_t len, int32_t d)
 static void
 bfs_run(struct bfs_ctx *c, struct lc_graph *g, const struct lc_snapshot *s)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   uint32_t n = s->node_count, e;
   size_t len = 0;
   int32_t root;
@@ -685,7 +730,7 @@ bfs_run(struct bfs_ctx *c, struct lc_graph *g, const struct lc_snapshot *s)
   c->pending = bits_new(g->npairs);
   c->seen = bits_new(n);
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
-    uint32_t t = s->edge_to[e];
+    uint32_t t = lc_edges_to(&ev, e);
     if (bit_get(g->root_seed, e)) {
       bfs_reach(c, t, 1);
       c->queue[len++] = t;
@@ -799,11 +844,11 @@ add_edge(struct lc_buf *out, const struct lc_snapshot *s, uint32_t e)
   static const char *const type[] = {"context",  "element", "property",
                                      "internal", "hidden",  "shortcut",
                                      "weak",     "edge"};
-  uint8_t t = s->edge_type[e];
+  uint8_t t = lc_snapshot_edge_type(s, e);
   if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
-    lc_buf_addf(out, "[%u]", s->edge_name[e]);
+    lc_buf_addf(out, "[%u]", lc_snapshot_edge_name(s, e));
   else
-    lc_buf_addstr(out, lc_snapshot_str(s, s->edge_name[e]));
+    lc_buf_addstr(out, lc_snapshot_str(s, lc_snapshot_edge_name(s, e)));
   lc_buf_addf(out, " (%s)", type[t < 8 ? t : 7]);
 }
 
@@ -886,13 +931,13 @@ lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
   for (i = (long)n - 1; i >= 0; i--) {
     uint32_t e = hops[i];
     if (i == (long)n - 1 && v == 0) {
-      add_node(out, s, s->edge_to[e], namer, ctx);
+      add_node(out, s, lc_snapshot_edge_to(s, e), namer, ctx);
       continue;
     }
     lc_buf_addstr(out, " → ");
     add_edge(out, s, e);
     lc_buf_addstr(out, " → ");
-    add_node(out, s, s->edge_to[e], namer, ctx);
+    add_node(out, s, lc_snapshot_edge_to(s, e), namer, ctx);
   }
   free(hops);
   /* The edges shown: the root's own edge to where the path starts is not. */

@@ -40,11 +40,13 @@ edge_to_named(const struct lc_snapshot *s, uint32_t v, uint8_t type,
 {
   uint32_t e;
   for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-    if (s->edge_type[e] != type || s->edge_type[e] == LC_ET_ELEMENT ||
-        s->edge_type[e] == LC_ET_HIDDEN || s->edge_name[e] >= s->string_count)
+    if (lc_snapshot_edge_type(s, e) != type ||
+        lc_snapshot_edge_type(s, e) == LC_ET_ELEMENT ||
+        lc_snapshot_edge_type(s, e) == LC_ET_HIDDEN ||
+        lc_snapshot_edge_name(s, e) >= s->string_count)
       continue;
-    if (strcmp(lc_snapshot_str(s, s->edge_name[e]), name) == 0)
-      return s->edge_to[e];
+    if (strcmp(lc_snapshot_str(s, lc_snapshot_edge_name(s, e)), name) == 0)
+      return lc_snapshot_edge_to(s, e);
   }
   return UINT32_MAX;
 }
@@ -56,7 +58,7 @@ lc_scripts_build(struct lc_scripts *sc, const struct lc_snapshot *s)
   size_t n = 0, cap = 0, i, out;
   uint32_t v;
   memset(sc, 0, sizeof(*sc));
-  if (!s->loc_bits || !s->node_first_edge || !s->edge_name || !s->arena)
+  if (!s->loc_bits || !s->node_first_edge || !s->edge_name_lo || !s->arena)
     return;
   for (v = 0; v < s->node_count; v++) {
     uint32_t l, shared, script;

@@ -963,7 +963,9 @@ struct edge_ctx {
   uint32_t n_types;
   uint8_t type_map[256]; /* the file's edge type → enum lc_edge_type */
   uint8_t named[256];    /* 1 when the type's name_or_index is a string */
+  uint32_t tt[256];      /* the type's bits in edge_tt (0: not packed) */
   uint32_t max_name;     /* the largest string name, checked in finish() */
+  int name_hi;           /* some name has high bits (edge_name_hi) */
 };
 
 static int
@@ -1017,9 +1019,15 @@ edge_row(struct edge_ctx *c, uint64_t row, const uint64_t *v, const size_t *st,
   if (t >= c->n_types || name > UINT32_MAX || to % nf != 0 ||
       to / nf >= s->node_count)
     return edge_check(c, v, st, m);
-  s->edge_type[ord] = c->type_map[t];
-  s->edge_name[ord] = (uint32_t)name;
-  s->edge_to[ord] = (uint32_t)(to / nf);
+  s->edge_tt[ord] = (uint32_t)(to / nf) | c->tt[t];
+  if (s->edge_type_wide)
+    s->edge_type_wide[ord] = c->type_map[t];
+  s->edge_name_lo[ord] = (uint16_t)name;
+  /* Only names of 2^16 or more write the sparse column's pages. */
+  if (name >> 16) {
+    s->edge_name_hi[ord] = (uint16_t)(name >> 16);
+    c->name_hi = 1;
+  }
   named = c->named[t] ? (uint32_t)name : 0;
   c->max_name = named > c->max_name ? named : c->max_name;
   return 0;
@@ -1119,7 +1127,12 @@ loc_row(struct loc_ctx *c, const uint64_t *v, const size_t *st, unsigned m,
   obj = f_obj >= 0 ? v[f_obj] : 0;
   if (wide > UINT32_MAX || obj % nf != 0 || obj / nf >= c->s->node_count)
     return loc_check(c, v, st, m);
-  LC_ALLOC_GROW(c->rec, (c->n + 1) * 4, c->alloc);
+  if ((c->n + 1) * 4 > c->alloc) {
+    /* Sized for as many rows as the rest of the file can hold (see
+     * read_locations): never reached. */
+    return lc_err_set_at(c->r->err, LC_EINPUT, c->r->name, st[0],
+                         "too many locations%s", "");
+  }
   rec = c->rec + c->n * 4;
   rec[0] = (uint32_t)(obj / nf);
   rec[1] = f_script >= 0 ? (uint32_t)v[f_script] : 0;
@@ -1211,36 +1224,59 @@ struct string_refs {
   size_t words;
 };
 
-static void
-mark_refs(struct string_refs *sr, const struct lc_snapshot *s, size_t room)
+/*
+ * mark_refs and renumber_names go over every node and edge once: the work
+ * is split in two halves of about as many items, the second on a thread
+ * of its own.  They read and write only the columns (never the file
+ * mapping), so a fault cannot happen on that thread.
+ */
+struct names_job {
+  struct lc_snapshot *s;
+  const struct string_refs *sr;
+  uint64_t *bits;       /* mark_refs: where this half marks */
+  uint64_t limit;       /* mark_refs: indexes below this are marked */
+  const uint32_t *rank; /* renumber_names */
+  int renumber;
+  uint32_t e0, e1; /* the edges of this half */
+  int nodes;       /* this half does the nodes and trace infos too */
+};
+
+/* The first edge of the second half. */
+static uint32_t
+names_split(const struct lc_snapshot *s)
 {
-  uint64_t limit = room / 3 + 1, idx;
-  uint32_t i;
-  sr->words = (size_t)(limit / 64 + 1);
-  sr->bits = lc_xcalloc(sr->words, sizeof(uint64_t));
-  for (i = 0; i < s->node_count; i++)
-    if ((idx = s->node_name[i]) < limit)
-      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
-  for (i = 0; i < s->edge_count; i++) {
-    uint8_t t = s->edge_type[i];
-    if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
-        (idx = s->edge_name[i]) < limit)
-      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
-  }
-  /* Allocation stacks: each function's name and script name. */
-  for (i = 0; i < s->trace_info_count; i++) {
-    if ((idx = s->trace_info[(size_t)i * 6 + 1]) < limit)
-      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
-    if ((idx = s->trace_info[(size_t)i * 6 + 2]) < limit)
-      sr->bits[idx >> 6] |= UINT64_C(1) << (idx & 63);
-  }
+  return s->edge_count > s->node_count
+             ? s->node_count + (s->edge_count - s->node_count) / 2
+             : 0;
 }
 
-static int
-is_ref(const struct string_refs *sr, uint32_t k)
+#define LC_MARK(bits, idx) ((bits)[(idx) >> 6] |= UINT64_C(1) << ((idx)&63))
+
+static void
+mark_half(struct names_job *j)
 {
-  return !sr->bits ||
-         ((size_t)(k >> 6) < sr->words && (sr->bits[k >> 6] >> (k & 63) & 1));
+  const struct lc_edges ev = lc_snapshot_edges(j->s);
+  const struct lc_snapshot *s = j->s;
+  uint64_t idx, limit = j->limit;
+  uint32_t i;
+  if (j->nodes) {
+    for (i = 0; i < s->node_count; i++)
+      if ((idx = s->node_name[i]) < limit)
+        LC_MARK(j->bits, idx);
+    /* Allocation stacks: each function's name and script name. */
+    for (i = 0; i < s->trace_info_count; i++) {
+      if ((idx = s->trace_info[(size_t)i * 6 + 1]) < limit)
+        LC_MARK(j->bits, idx);
+      if ((idx = s->trace_info[(size_t)i * 6 + 2]) < limit)
+        LC_MARK(j->bits, idx);
+    }
+  }
+  for (i = j->e0; i < j->e1; i++) {
+    uint8_t t = lc_edges_type(&ev, i);
+    if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
+        (idx = lc_edges_name(&ev, i)) < limit)
+      LC_MARK(j->bits, idx);
+  }
 }
 
 /* Bits set in x.  __builtin_popcountll becomes a libgcc call on a
@@ -1255,33 +1291,119 @@ popcount64(uint64_t x)
   return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
 }
 
+static void
+renumber_half(struct names_job *j)
+{
+  const struct lc_edges ev = lc_snapshot_edges(j->s);
+  struct lc_snapshot *s = j->s;
+  const uint64_t *bits = j->sr->bits;
+  const uint32_t *rank = j->rank;
+  size_t words = j->sr->words;
+  uint32_t i;
+#define LC_RANK(k)                                                             \
+  (rank[(k) >> 6] +                                                            \
+   popcount64(bits[(k) >> 6] & ((UINT64_C(1) << ((k)&63)) - 1)))
+  if (j->nodes) {
+    for (i = 0; i < s->node_count; i++)
+      s->node_name[i] = LC_RANK(s->node_name[i]);
+    for (i = 0; i < s->trace_info_count; i++) {
+      uint32_t *fi = &s->trace_info[(size_t)i * 6];
+      /* A name beyond the marked range stays out of range (no string). */
+      fi[1] = (size_t)(fi[1] >> 6) < words ? LC_RANK(fi[1]) : UINT32_MAX;
+      fi[2] = (size_t)(fi[2] >> 6) < words ? LC_RANK(fi[2]) : UINT32_MAX;
+    }
+  }
+  for (i = j->e0; i < j->e1; i++) {
+    uint8_t t = lc_edges_type(&ev, i);
+    uint32_t k;
+    if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
+      continue;
+    k = lc_edges_name(&ev, i);
+    k = LC_RANK(k);
+    s->edge_name_lo[i] = (uint16_t)k;
+    /* A rank is no larger than the index: the high part only shrinks, and
+     * pages of zeros stay unwritten. */
+    if (s->edge_name_hi && s->edge_name_hi[i] != (uint16_t)(k >> 16))
+      s->edge_name_hi[i] = (uint16_t)(k >> 16);
+  }
+#undef LC_RANK
+}
+
+static void *
+names_half(void *arg)
+{
+  struct names_job *j = arg;
+  if (j->renumber)
+    renumber_half(j);
+  else
+    mark_half(j);
+  return NULL;
+}
+
+/* Runs both halves of `j` (j[0] here, j[1] on a thread if one starts). */
+static void
+names_run(struct names_job j[2])
+{
+  pthread_t t;
+  int threaded = pthread_create(&t, NULL, names_half, &j[1]) == 0;
+  names_half(&j[0]);
+  if (threaded)
+    pthread_join(t, NULL);
+  else
+    names_half(&j[1]);
+}
+
+static void
+mark_refs(struct string_refs *sr, struct lc_snapshot *s, size_t room)
+{
+  struct names_job j[2];
+  uint64_t *bits2;
+  size_t w;
+  memset(j, 0, sizeof(j));
+  sr->words = (size_t)((room / 3 + 1) / 64 + 1);
+  sr->bits = lc_xcalloc(sr->words, sizeof(uint64_t));
+  bits2 = lc_xcalloc(sr->words, sizeof(uint64_t));
+  j[0].s = j[1].s = s;
+  j[0].sr = j[1].sr = sr;
+  j[0].limit = j[1].limit = room / 3 + 1;
+  j[0].bits = sr->bits;
+  j[1].bits = bits2;
+  j[0].nodes = 1;
+  j[0].e1 = j[1].e0 = names_split(s);
+  j[1].e1 = s->edge_count;
+  names_run(j);
+  for (w = 0; w < sr->words; w++)
+    sr->bits[w] |= bits2[w];
+  free(bits2);
+}
+
+static int
+is_ref(const struct string_refs *sr, uint32_t k)
+{
+  return !sr->bits ||
+         ((size_t)(k >> 6) < sr->words && (sr->bits[k >> 6] >> (k & 63) & 1));
+}
+
 /* After finish(): renumbers node and edge names to the strings kept. */
 static void
 renumber_names(struct lc_snapshot *s, const struct string_refs *sr)
 {
-  uint32_t *rank = lc_xmalloc(sr->words * sizeof(uint32_t)), i, n = 0;
+  struct names_job j[2];
+  uint32_t *rank = lc_xmalloc(sr->words * sizeof(uint32_t)), n = 0;
   size_t w;
   for (w = 0; w < sr->words; w++) {
     rank[w] = n;
     n += popcount64(sr->bits[w]);
   }
-#define LC_RANK(k)                                                             \
-  (rank[(k) >> 6] +                                                            \
-   popcount64(sr->bits[(k) >> 6] & ((UINT64_C(1) << ((k)&63)) - 1)))
-  for (i = 0; i < s->node_count; i++)
-    s->node_name[i] = LC_RANK(s->node_name[i]);
-  for (i = 0; i < s->edge_count; i++) {
-    uint8_t t = s->edge_type[i];
-    if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN)
-      s->edge_name[i] = LC_RANK(s->edge_name[i]);
-  }
-  for (i = 0; i < s->trace_info_count; i++) {
-    uint32_t *fi = &s->trace_info[(size_t)i * 6];
-    /* A name beyond the marked range stays out of range (no string). */
-    fi[1] = (size_t)(fi[1] >> 6) < sr->words ? LC_RANK(fi[1]) : UINT32_MAX;
-    fi[2] = (size_t)(fi[2] >> 6) < sr->words ? LC_RANK(fi[2]) : UINT32_MAX;
-  }
-#undef LC_RANK
+  memset(j, 0, sizeof(j));
+  j[0].s = j[1].s = s;
+  j[0].sr = j[1].sr = sr;
+  j[0].rank = j[1].rank = rank;
+  j[0].renumber = j[1].renumber = 1;
+  j[0].nodes = 1;
+  j[0].e1 = j[1].e0 = names_split(s);
+  j[1].e1 = s->edge_count;
+  names_run(j);
   free(rank);
 }
 
@@ -1430,13 +1552,13 @@ finish(struct reader *r, struct lc_snapshot *s, uint64_t edge_sum,
                              i, s->node_name[i], s->string_count);
   if (edge_max_name >= s->string_count)
     for (i = 0; i < s->edge_count; i++) {
-      uint8_t t = s->edge_type[i];
+      uint8_t t = lc_snapshot_edge_type(s, i);
       if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
-          s->edge_name[i] >= s->string_count)
+          lc_snapshot_edge_name(s, i) >= s->string_count)
         return lc_err_set_at(r->err, LC_EINPUT, r->name, at->edges_at,
                              "edge %u names string %u but there are only "
                              "%u strings",
-                             i, s->edge_name[i], s->string_count);
+                             i, lc_snapshot_edge_name(s, i), s->string_count);
     }
   return 0;
 }
@@ -1740,6 +1862,11 @@ plan_split(const struct reader *r, size_t nodes_len, unsigned w,
 extern void lc_snapshot_test_mapped(const char *path, size_t len)
     __attribute__((weak));
 
+/* When a test suite defines it and it returns nonzero, the edge types get
+ * a column of their own (edge_type_wide), as on a heap of more than 2^29
+ * nodes, which no test can write. */
+extern int lc_snapshot_test_wide(void) __attribute__((weak));
+
 /* Called between skipping an allocation-stack section and parsing it
  * (the two reads of its bytes), when a test suite defines it: the unit
  * test cuts the file there, so the second read faults. */
@@ -1775,7 +1902,7 @@ parse_state_release(struct parse_state *ps)
   header_release(&ps->h);
   free(ps->refs.bits);
   ps->refs.bits = NULL;
-  free(ps->loc.rec);
+  lc_free_sparse(ps->loc.rec);
   ps->loc.rec = NULL;
   trace_scratch_release(&ps->trace);
 }
@@ -1850,7 +1977,19 @@ edge_ctx_init(struct edge_ctx *c, struct lc_snapshot *s, struct reader *r,
         map_type(h->edge_types[i], edge_type_names, 7, LC_ET_OTHER);
     c->named[i] =
         c->type_map[i] != LC_ET_ELEMENT && c->type_map[i] != LC_ET_HIDDEN;
+    c->tt[i] =
+        s->edge_type_wide ? 0 : (uint32_t)c->type_map[i] << LC_EDGE_TYPE_SHIFT;
   }
+}
+
+/* Frees the high halves of the edge names once every edge is read and
+ * none needed them: before anything reads them, as reading a page of a
+ * sparse column that was never written may cost memory too. */
+static void
+drop_name_hi(struct lc_snapshot *s)
+{
+  lc_free_sparse(s->edge_name_hi);
+  s->edge_name_hi = NULL;
 }
 
 static int
@@ -1864,6 +2003,7 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
   struct sections at = {0, 0, 0};
   int key_pending = 0, rc;
   uint32_t edge_max_name = 0;
+  int edge_name_hi = 0;
   uint8_t node_tmap[256];
   size_t nodes_next_key = 0;
   uint32_t i, kept = 0;
@@ -1993,9 +2133,20 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
    * never written cost nothing, even in memory freed before. */
   s->node_detachedness = nomem ? NULL : lc_calloc_sparse(s->node_count + 1, 1);
   nomem |= !s->node_detachedness;
-  s->edge_type = try_calloc(s->edge_count + 1, 1, &nomem);
-  s->edge_name = try_calloc(s->edge_count + 1, sizeof(uint32_t), &nomem);
-  s->edge_to = try_calloc(s->edge_count + 1, sizeof(uint32_t), &nomem);
+  /* The edge columns (heap.h): the types go into the targets' top bits
+   * when the ordinals leave them free, and the names' high halves into a
+   * sparse column, freed after the parse when no name needed it. */
+  s->edge_to_mask = UINT32_MAX;
+  if (s->node_count > (UINT32_C(1) << LC_EDGE_TYPE_SHIFT) ||
+      (lc_snapshot_test_wide && lc_snapshot_test_wide()))
+    s->edge_type_wide = try_calloc(s->edge_count + 1, 1, &nomem);
+  else
+    s->edge_to_mask = (UINT32_C(1) << LC_EDGE_TYPE_SHIFT) - 1;
+  s->edge_tt = try_calloc(s->edge_count + 1, sizeof(uint32_t), &nomem);
+  s->edge_name_lo = try_calloc(s->edge_count + 1, sizeof(uint16_t), &nomem);
+  s->edge_name_hi =
+      nomem ? NULL : lc_calloc_sparse(s->edge_count + 1, sizeof(uint16_t));
+  nomem |= !s->edge_name_hi;
   if (nomem) {
     /* The file is large enough for its counts, but this machine has not
      * the memory: an input too large for it, not a crash. */
@@ -2126,6 +2277,7 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
         goto fail;
       }
       edge_max_name = c.max_name;
+      edge_name_hi = c.name_hi;
       have[1] = 1;
     } else if (key_is(&r, ks, ke, "locations") && ps->h.lf) {
       struct loc_ctx *lc = &ps->loc;
@@ -2141,6 +2293,20 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
       lc->f_col = field_index(ps->h.loc_fields, ps->h.lf, "column");
       count = 0;
       empty = open_array(&r);
+      if (empty == 0) {
+        /* Room for as many rows as the rest of the file can hold (a value
+         * takes two bytes at least), in one sparse allocation: only the
+         * pages written cost memory, and no row is copied as it grows. */
+        lc->alloc = ((len - r.pos) / (2 * (size_t)ps->h.lf) + 1) * 4;
+        lc->rec = lc_calloc_sparse(lc->alloc, sizeof(uint32_t));
+        if (!lc->rec) {
+          fail(&r, r.pos,
+               "cannot allocate room for the locations (%zu bytes); "
+               "expected a snapshot that fits in memory",
+               lc->alloc * sizeof(uint32_t));
+          goto fail;
+        }
+      }
       rc = empty < 0 ? -1 : empty ? 0 : scan_locations(&r, lc, &count);
       if (rc == 0 && count % ps->h.lf) {
         rc = lc_err_set_at(err, LC_EINPUT, name, r.pos - 1,
@@ -2150,7 +2316,7 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
       }
       if (rc == 0 && lc->f_obj >= 0)
         build_locations(s, lc);
-      free(lc->rec);
+      lc_free_sparse(lc->rec);
       lc->rec = NULL;
       if (rc < 0)
         goto fail;
@@ -2166,6 +2332,8 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
           if (nodes_done(&ps->nj, &r, &edge_sum) < 0)
             goto fail;
         }
+        if (!edge_name_hi && !ps->nj.ec.name_hi)
+          drop_name_hi(s);
         mark_refs(&ps->refs, s, len - r.pos);
       }
       if (scan_strings(&r, s, &ps->refs, &kept) < 0)
@@ -2205,6 +2373,8 @@ parse(struct parse_state *ps, struct lc_snapshot *s, const char *name,
     if (nodes_done(&ps->nj, &r, &edge_sum) < 0)
       goto fail;
   }
+  if (!edge_name_hi && !ps->nj.ec.name_hi)
+    drop_name_hi(s);
   if (finish(&r, s, edge_sum, ps->nj.c.max_name,
              ps->nj.ec.max_name > edge_max_name ? ps->nj.ec.max_name
                                                 : edge_max_name,
@@ -2312,9 +2482,10 @@ lc_snapshot_release(struct lc_snapshot *s)
   free(s->node_self_size);
   free(s->node_first_edge);
   lc_free_sparse(s->node_detachedness);
-  free(s->edge_type);
-  free(s->edge_name);
-  free(s->edge_to);
+  free(s->edge_tt);
+  free(s->edge_type_wide);
+  free(s->edge_name_lo);
+  lc_free_sparse(s->edge_name_hi);
   free(s->string_off);
   free(s->arena);
   free(s->loc_bits);
@@ -2341,7 +2512,9 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
     lc_free_sparse(s->node_detachedness);
     s->node_detachedness = NULL;
     LC_DROP(s->node_type_raw);
-    LC_DROP(s->edge_name);
+    LC_DROP(s->edge_name_lo);
+    lc_free_sparse(s->edge_name_hi);
+    s->edge_name_hi = NULL;
     LC_DROP(s->arena);
     LC_DROP(s->string_off);
     s->string_count = 0;
@@ -2362,10 +2535,10 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
   if (what & LC_SNAPSHOT_DROP_IDS)
     LC_DROP(s->node_id);
   if (what & LC_SNAPSHOT_DROP_EDGE_TYPES)
-    LC_DROP(s->edge_type);
+    LC_DROP(s->edge_type_wide);
   if (what & LC_SNAPSHOT_DROP_EDGES) {
-    LC_DROP(s->edge_to);
-    LC_DROP(s->edge_type);
+    LC_DROP(s->edge_tt);
+    LC_DROP(s->edge_type_wide);
     LC_DROP(s->node_first_edge);
   }
 }

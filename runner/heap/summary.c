@@ -24,6 +24,7 @@
 static void
 propagate_dom_state(const struct lc_snapshot *s, uint8_t *state)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   uint32_t n = s->node_count, i, *attached, *detached;
   size_t na = 0, nd = 0;
   uint8_t *visited;
@@ -54,16 +55,18 @@ propagate_dom_state(const struct lc_snapshot *s, uint8_t *state)
   while (na) {
     uint32_t o = attached[--na], e;
     for (e = s->node_first_edge[o]; e < s->node_first_edge[o + 1]; e++)
-      if (s->edge_type[e] != LC_ET_HIDDEN && s->edge_type[e] != LC_ET_WEAK)
-        PROCESS(s->edge_to[e], 1);
+      if (lc_edges_type(&ev, e) != LC_ET_HIDDEN &&
+          lc_edges_type(&ev, e) != LC_ET_WEAK)
+        PROCESS(lc_edges_to(&ev, e), 1);
   }
   while (nd) {
     uint32_t o = detached[--nd], e;
     if (state[o] == 1)
       continue;
     for (e = s->node_first_edge[o]; e < s->node_first_edge[o + 1]; e++)
-      if (s->edge_type[e] != LC_ET_HIDDEN && s->edge_type[e] != LC_ET_WEAK)
-        PROCESS(s->edge_to[e], 2);
+      if (lc_edges_type(&ev, e) != LC_ET_HIDDEN &&
+          lc_edges_type(&ev, e) != LC_ET_WEAK)
+        PROCESS(lc_edges_to(&ev, e), 2);
   }
 #undef PROCESS
   free(visited);
@@ -80,7 +83,7 @@ has_user_roots(const struct lc_snapshot *s)
   if (!s->node_count)
     return 0;
   for (e = s->node_first_edge[0]; e < s->node_first_edge[1]; e++) {
-    uint32_t t = s->edge_to[e];
+    uint32_t t = lc_snapshot_edge_to(s, e);
     if (s->node_type[t] != LC_NT_SYNTHETIC ||
         strcmp(lc_snapshot_str(s, s->node_name[t]), "(Document DOM trees)") ==
             0)
@@ -100,9 +103,10 @@ static void
 reattribute_shallow(const struct lc_snapshot *s, uint64_t *self,
                     uint32_t *owner)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   const uint32_t unvisited = UINT32_MAX, multiple = UINT32_MAX - 1;
   uint32_t n = s->node_count, i, *work;
-  const uint32_t *first = s->node_first_edge, *to_of = s->edge_to;
+  const uint32_t *first = s->node_first_edge;
   size_t nw = 0;
   if (!has_user_roots(s))
     return;
@@ -124,8 +128,8 @@ reattribute_shallow(const struct lc_snapshot *s, uint64_t *self,
     while (nw) {
       uint32_t id = work[--nw], own = owner[id], e;
       for (e = first[id]; e < first[id + 1]; e++) {
-        uint32_t t = to_of[e];
-        if (s->edge_type[e] == LC_ET_WEAK)
+        uint32_t t = lc_edges_to(&ev, e);
+        if (lc_edges_type(&ev, e) == LC_ET_WEAK)
           continue;
         if (owner[t] == unvisited) {
           owner[t] = own;
@@ -274,7 +278,7 @@ static uint32_t
 prop_id(const struct lc_snapshot *s, uint32_t e, struct lc_strmap *props,
         uint32_t *cache)
 {
-  uint32_t si = s->edge_name[e];
+  uint32_t si = lc_snapshot_edge_name(s, e);
   if (!cache[si]) {
     const char *t = lc_snapshot_str(s, si);
     cache[si] = lc_strmap_intern(props, t, strlen(t), NULL) + 1;
@@ -291,6 +295,7 @@ static void
 infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
                  uint8_t *is_object)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   struct lc_strmap names = {0}, props = {0};
   struct candidate *cands = NULL;
   size_t ncands = 0, acands = 0, i;
@@ -317,9 +322,9 @@ infer_interfaces(struct lc_summary *sum, const struct lc_snapshot *s,
     for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++) {
       const char *en;
       size_t cur;
-      if (s->edge_type[e] != LC_ET_PROPERTY)
+      if (lc_edges_type(&ev, e) != LC_ET_PROPERTY)
         continue;
-      en = lc_snapshot_str(s, s->edge_name[e]);
+      en = lc_snapshot_str(s, lc_edges_name(&ev, e));
       if (strcmp(en, "__proto__") == 0)
         continue;
       lc_buf_reset(&one);
@@ -391,6 +396,7 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
                  size_t ndefs, struct lc_strmap *classes, uint32_t *class_of,
                  uint8_t *is_object)
 {
+  const struct lc_edges ev = lc_snapshot_edges(s);
   struct lc_strmap props = {0};
   uint32_t **def_props, *def_class, *cache, *stamp, n;
   size_t i;
@@ -417,8 +423,8 @@ apply_interfaces(const struct lc_snapshot *s, const struct lc_interface *defs,
     if (!is_plain_object(s, is_object, n))
       continue;
     for (e = s->node_first_edge[n]; e < s->node_first_edge[n + 1]; e++) {
-      uint32_t si = s->edge_name[e], p;
-      if (s->edge_type[e] != LC_ET_PROPERTY)
+      uint32_t si = lc_edges_name(&ev, e), p;
+      if (lc_edges_type(&ev, e) != LC_ET_PROPERTY)
         continue;
       if (!cache[si]) {
         const char *t = lc_snapshot_str(s, si);

@@ -225,11 +225,11 @@ edge_type_name(uint8_t t)
 static void
 add_edge_name(const struct dctx *d, struct lc_buf *out, uint32_t e)
 {
-  uint8_t t = d->s->edge_type[e];
+  uint8_t t = lc_snapshot_edge_type(d->s, e);
   if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
-    lc_buf_addf(out, "[%u]", d->s->edge_name[e]);
+    lc_buf_addf(out, "[%u]", lc_snapshot_edge_name(d->s, e));
   else
-    lc_buf_addstr(out, lc_snapshot_str(d->s, d->s->edge_name[e]));
+    lc_buf_addstr(out, lc_snapshot_str(d->s, lc_snapshot_edge_name(d->s, e)));
 }
 
 /* The edge's source node: edges are grouped by source, in node order. */
@@ -239,12 +239,12 @@ edge_named(const struct lc_snapshot *s, uint32_t v, const char *name)
 {
   uint32_t e;
   for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
-    uint8_t t = s->edge_type[e];
+    uint8_t t = lc_snapshot_edge_type(s, e);
     if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN ||
-        s->edge_name[e] >= s->string_count)
+        lc_snapshot_edge_name(s, e) >= s->string_count)
       continue;
-    if (strcmp(lc_snapshot_str(s, s->edge_name[e]), name) == 0)
-      return s->edge_to[e];
+    if (strcmp(lc_snapshot_str(s, lc_snapshot_edge_name(s, e)), name) == 0)
+      return lc_snapshot_edge_to(s, e);
   }
   return UINT32_MAX;
 }
@@ -278,7 +278,7 @@ path_build(const struct dctx *d, uint32_t node, struct path *p)
   }
   p->src = lc_xmalloc((p->n + 1) * sizeof(uint32_t));
   for (i = 0; i < p->n; i++)
-    p->src[i] = i ? d->s->edge_to[p->edge[i - 1]]
+    p->src[i] = i ? lc_snapshot_edge_to(d->s, p->edge[i - 1])
                   : lc_snapshot_edge_source(d->s, p->edge[0]);
 }
 
@@ -293,12 +293,14 @@ static int
 same_hop(const struct dctx *d, const struct path *p, size_t a, size_t b)
 {
   uint32_t ea = p->edge[a], eb = p->edge[b];
-  uint32_t ta = d->s->edge_to[ea], tb = d->s->edge_to[eb];
-  uint8_t t = d->s->edge_type[ea];
-  if (t != d->s->edge_type[eb] || d->s->node_type[ta] != d->s->node_type[tb])
+  uint32_t ta = lc_snapshot_edge_to(d->s, ea),
+           tb = lc_snapshot_edge_to(d->s, eb);
+  uint8_t t = lc_snapshot_edge_type(d->s, ea);
+  if (t != lc_snapshot_edge_type(d->s, eb) ||
+      d->s->node_type[ta] != d->s->node_type[tb])
     return 0;
   if (t != LC_ET_ELEMENT && t != LC_ET_HIDDEN &&
-      d->s->edge_name[ea] != d->s->edge_name[eb])
+      lc_snapshot_edge_name(d->s, ea) != lc_snapshot_edge_name(d->s, eb))
     return 0;
   if (d->sum->node_row[ta] != d->sum->node_row[tb])
     return 0;
@@ -313,7 +315,8 @@ path_runs(const struct dctx *d, const struct path *p, struct lc_leak *L)
   struct lc_buf e = LC_BUF_INIT, n = LC_BUF_INIT;
   for (i = 0; i < p->n; i++) {
     struct lc_hop *last = L->npath ? &L->path[L->npath - 1] : NULL;
-    if (last && i > 0 && d->s->edge_type[p->edge[i]] != LC_ET_ELEMENT &&
+    if (last && i > 0 &&
+        lc_snapshot_edge_type(d->s, p->edge[i]) != LC_ET_ELEMENT &&
         same_hop(d, p, i - 1, i)) {
       last->repeat++; /* no names built: a 1M-hop list stays fast */
       continue;
@@ -321,20 +324,22 @@ path_runs(const struct dctx *d, const struct path *p, struct lc_leak *L)
     e.len = 0;
     n.len = 0;
     add_edge_name(d, &e, p->edge[i]);
-    add_node_name(d, &n, d->s->edge_to[p->edge[i]]);
+    add_node_name(d, &n, lc_snapshot_edge_to(d->s, p->edge[i]));
     if (!e.buf)
       lc_buf_addstr(&e, "");
     if (last &&
-        last->edge_type == edge_type_name(d->s->edge_type[p->edge[i]]) &&
+        last->edge_type ==
+            edge_type_name(lc_snapshot_edge_type(d->s, p->edge[i])) &&
         strcmp(last->edge, e.buf) == 0 && strcmp(last->node, n.buf) == 0 &&
-        d->s->edge_type[p->edge[i]] != LC_ET_ELEMENT) {
+        lc_snapshot_edge_type(d->s, p->edge[i]) != LC_ET_ELEMENT) {
       last->repeat++;
       continue;
     }
     LC_ALLOC_GROW(L->path, L->npath + 1, cap);
     last = &L->path[L->npath++];
     last->edge = lc_xstrdup(e.buf);
-    last->edge_type = (char *)edge_type_name(d->s->edge_type[p->edge[i]]);
+    last->edge_type =
+        (char *)edge_type_name(lc_snapshot_edge_type(d->s, p->edge[i]));
     last->node = lc_xstrdup(n.buf);
     last->repeat = 1;
   }
@@ -350,10 +355,10 @@ context_owner(const struct dctx *d, const struct path *p, size_t i)
   while (i > 0) {
     uint32_t e = p->edge[i - 1];
     const char *en;
-    if (d->s->edge_type[e] == LC_ET_ELEMENT ||
-        d->s->edge_type[e] == LC_ET_HIDDEN)
+    if (lc_snapshot_edge_type(d->s, e) == LC_ET_ELEMENT ||
+        lc_snapshot_edge_type(d->s, e) == LC_ET_HIDDEN)
       return UINT32_MAX;
-    en = lc_snapshot_str(d->s, d->s->edge_name[e]);
+    en = lc_snapshot_str(d->s, lc_snapshot_edge_name(d->s, e));
     if (strcmp(en, "context") == 0 &&
         d->s->node_type[p->src[i - 1]] == LC_NT_CLOSURE)
       return p->src[i - 1];
@@ -370,8 +375,8 @@ context_owner(const struct dctx *d, const struct path *p, size_t i)
 static int
 user_hop(const struct dctx *d, const struct path *p, size_t i)
 {
-  uint32_t e = p->edge[i], src = p->src[i], to = d->s->edge_to[e];
-  uint8_t t = d->s->edge_type[e];
+  uint32_t e = p->edge[i], src = p->src[i], to = lc_snapshot_edge_to(d->s, e);
+  uint8_t t = lc_snapshot_edge_type(d->s, e);
   if (t == LC_ET_CONTEXT) {
     uint32_t c = context_owner(d, p, i);
     return c == UINT32_MAX || script_is_user(d, c) == 1;
@@ -384,7 +389,8 @@ user_hop(const struct dctx *d, const struct path *p, size_t i)
    * field), not its prototype chain. */
   if (t == LC_ET_PROPERTY && d->s->node_type[src] == LC_NT_CLOSURE &&
       script_is_user(d, src) == 1 &&
-      strcmp(lc_snapshot_str(d->s, d->s->edge_name[e]), "__proto__") != 0)
+      strcmp(lc_snapshot_str(d->s, lc_snapshot_edge_name(d->s, e)),
+             "__proto__") != 0)
     return 1;
   /* A property of the global object. */
   if (t == LC_ET_PROPERTY && i <= 1 &&
@@ -439,7 +445,7 @@ add_holder(const struct dctx *d, const struct path *p, size_t h,
   add_edge_name(d, &name, e);
   L->holder = lc_xstrdup(name.buf ? name.buf : "");
   lc_buf_addstr(out, L->holder);
-  if (d->s->edge_type[e] == LC_ET_CONTEXT) {
+  if (lc_snapshot_edge_type(d->s, e) == LC_ET_CONTEXT) {
     uint32_t c = context_owner(d, p, h);
     lc_buf_addstr(out, " (variable");
     if (c != UINT32_MAX) {
@@ -470,7 +476,7 @@ add_item(const struct dctx *d, const struct path *p, const struct item *it,
          struct lc_buf *out)
 {
   uint32_t e = p->edge[it->first];
-  uint8_t t = d->s->edge_type[e];
+  uint8_t t = lc_snapshot_edge_type(d->s, e);
   lc_buf_addstr(out, " → ");
   if (t == LC_ET_ELEMENT && it->repeat > 1)
     lc_buf_addstr(out, "[…]");
@@ -479,7 +485,7 @@ add_item(const struct dctx *d, const struct path *p, const struct item *it,
   if (t == LC_ET_CONTEXT)
     lc_buf_addstr(out, " (variable)");
   lc_buf_addstr(out, " → ");
-  add_node_name(d, out, d->s->edge_to[e]);
+  add_node_name(d, out, lc_snapshot_edge_to(d->s, e));
   if (it->repeat > 1)
     lc_buf_addf(out, " ×%lu", (unsigned long)it->repeat);
 }
@@ -516,13 +522,14 @@ path_line(const struct dctx *d, const struct path *p, struct lc_leak *L)
     add_holder(d, p, h, &out, L);
   }
   lc_buf_addstr(&out, " → ");
-  add_node_name(d, &out, d->s->edge_to[p->edge[h]]);
+  add_node_name(d, &out, lc_snapshot_edge_to(d->s, p->edge[h]));
   for (i = h + 1; i < p->n; i++) {
     uint32_t e = p->edge[i];
     /* closure → context → Context: the variable hop after it says it. */
-    if (d->s->edge_type[e] == LC_ET_INTERNAL &&
+    if (lc_snapshot_edge_type(d->s, e) == LC_ET_INTERNAL &&
         d->s->node_type[p->src[i]] == LC_NT_CLOSURE &&
-        strcmp(lc_snapshot_str(d->s, d->s->edge_name[e]), "context") == 0)
+        strcmp(lc_snapshot_str(d->s, lc_snapshot_edge_name(d->s, e)),
+               "context") == 0)
       continue;
     if (nitems && same_hop(d, p, items[nitems - 1].first, i)) {
       items[nitems - 1].repeat++;

@@ -196,14 +196,14 @@ content_refs(const struct lc_snapshot *s, uint32_t v)
   uint32_t e, n = 0;
   for (e = s->node_first_edge[v]; e < s->node_first_edge[v + 1]; e++) {
     const char *name;
-    uint32_t t = s->edge_to[e];
-    if (s->edge_type[e] == LC_ET_ELEMENT) {
+    uint32_t t = lc_snapshot_edge_to(s, e);
+    if (lc_snapshot_edge_type(s, e) == LC_ET_ELEMENT) {
       n++;
       continue;
     }
-    if (s->edge_type[e] != LC_ET_INTERNAL)
+    if (lc_snapshot_edge_type(s, e) != LC_ET_INTERNAL)
       continue;
-    name = lc_snapshot_str(s, s->edge_name[e]);
+    name = lc_snapshot_str(s, lc_snapshot_edge_name(s, e));
     if (strcmp(name, "elements") && strcmp(name, "properties") &&
         strcmp(name, "table"))
       continue;

