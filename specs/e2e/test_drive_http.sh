@@ -37,8 +37,12 @@ JS
 cat > bursts.js <<'JS'
 'use strict';
 // One kept object per request (a leak), and the requests' rhythm: a burst
-// starts after 200ms without a request.
+// starts after 200ms without a request.  The ballast makes each snapshot
+// take well over that (the window's gaps, which the confirmation's batches
+// keep), even on a fast machine.
 const http = require('http');
+globalThis.ballast = [];
+for (let i = 0; i < 50000; i++) globalThis.ballast.push({ i, s: 'b' + i });
 const kept = [];
 let served = 0, bursts = 0, last = 0;
 const server = http.createServer((req, res) => {
@@ -153,8 +157,8 @@ expect_contains "fixed port: the server's count" \
 
 # A confirmation interval of s drive intervals sends s batches in the
 # window's rhythm: each after an idle gap as long as the window's (a
-# snapshot and its reading, well over 200ms), so the server sees one burst
-# per batch, not one per interval.
+# snapshot of the ballast and its reading, well over 200ms), so the server
+# sees one burst per batch, not one per interval.
 run_lc --check paced --junit paced.xml
 expect_eq "paced: exit code" "$CODE" 1
 batches=4
