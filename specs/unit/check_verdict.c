@@ -396,6 +396,23 @@ START_TEST(test_total_series)
 }
 END_TEST
 
+/* `check` judged by the default assertion `a` alone: 6 snapshots, warmup
+ * 2.  The caller releases a->ctor. */
+static void
+default_check(struct lc_check *check, struct lc_assert *a)
+{
+  struct lc_err err = LC_ERR_INIT;
+  memset(a, 0, sizeof(*a));
+  ck_assert_int_eq(lc_pattern_compile(&a->ctor, "*", &err), 0);
+  a->label = (char *)"default";
+  a->steady_growth_forbid = 1;
+  a->is_default = 1;
+  check->snapshots = 6;
+  check->warmup = 2;
+  check->asserts = a;
+  check->nasserts = 1;
+}
+
 /* The default assertion's single-object rule judges the program's objects;
  * V8's own (here an object shape growing in place, as a transition array
  * does) count towards the internals budget only, as their rows do. */
@@ -413,7 +430,6 @@ START_TEST(test_object_rule_internal)
   struct lc_assert a;
   struct lc_check check;
   struct lc_assert_result *res;
-  struct lc_err err = LC_ERR_INIT;
   size_t k;
 
   memset(&check, 0, sizeof(check));
@@ -432,15 +448,7 @@ START_TEST(test_object_rule_internal)
     ser.big[k].v[1].row = 1;
     ser.big[k].v[1].size = sizes[k];
   }
-  memset(&a, 0, sizeof(a));
-  ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
-  a.label = (char *)"default";
-  a.steady_growth_forbid = 1;
-  a.is_default = 1;
-  check.snapshots = 6;
-  check.warmup = 2;
-  check.asserts = &a;
-  check.nasserts = 1;
+  default_check(&check, &a);
   ck_assert_uint_eq(lc_verdict_eval(&check, &ser, &res), 1);
   ck_assert_uint_eq(res[0].nfindings, 1);
   ck_assert_uint_eq(res[0].findings[0].failed_rules, LC_RULE_OBJECT_GROWTH);
@@ -1463,7 +1471,6 @@ START_TEST(test_step_decided_on_a_step)
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
-  struct lc_err err = LC_ERR_INIT;
   size_t k;
 
   memset(&check, 0, sizeof(check));
@@ -1477,15 +1484,7 @@ START_TEST(test_step_decided_on_a_step)
     ser.big[k].v[0].size = sizes[k];
     ser.big[k].v[0].refs = (uint32_t)(sizes[k] / 12);
   }
-  memset(&a, 0, sizeof(a));
-  ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
-  a.label = (char *)"default";
-  a.steady_growth_forbid = 1;
-  a.is_default = 1;
-  check.snapshots = 6;
-  check.warmup = 2;
-  check.asserts = &a;
-  check.nasserts = 1;
+  default_check(&check, &a);
   check.confirm_snapshots = 6;
   /* 4 confirmation intervals of 2, 4, 8, 16 drive intervals: the store
    * goes on either way (flat for 16 units after a gap of 8: not yet a
