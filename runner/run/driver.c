@@ -1203,14 +1203,16 @@ start_batch(struct run *r)
 static void
 batch_done(struct run *r)
 {
+  uint64_t gap;
   if (!r->parts) {
     send_snap(r);
     return;
   }
+  gap = r->ngaps ? r->gap_sum_ms / r->ngaps : 0;
   r->parts--;
-  if (r->ngaps && r->gap_sum_ms / r->ngaps > 0) {
+  if (gap) {
     r->phase = PH_PAUSE;
-    r->next_at = now_ms() + r->gap_sum_ms / r->ngaps;
+    r->next_at = now_ms() + gap;
   } else {
     start_batch(r);
   }

@@ -57,8 +57,9 @@ struct lc_run_opts {
  * The first confirmation snapshot always fits.  Then the program's own
  * run time counts: the confirmation intervals' so far, and the next one
  * as the last scaled by `grows`, within confirm_timeout_ms.  Snapshot
- * pauses and reading do not count, so that a loaded or slow machine looks
- * as far past the window in the program's time as a fast one.  The wall
+ * pauses do not count (the reading of a snapshot does: the program runs
+ * meanwhile), so that a loaded or slow machine looks as far past the
+ * window in the program's time as a fast one.  The wall
  * time, with the next interval's pause as long as the last one's, stays
  * within LC_CONFIRM_WALL times the budget.  Without run times (nrun <= k)
  * the wall time alone counts, within the budget. */
