@@ -315,31 +315,28 @@ path_runs(const struct dctx *d, const struct path *p, struct lc_leak *L)
   struct lc_buf e = LC_BUF_INIT, n = LC_BUF_INIT;
   for (i = 0; i < p->n; i++) {
     struct lc_hop *last = L->npath ? &L->path[L->npath - 1] : NULL;
-    if (last && i > 0 &&
-        lc_snapshot_edge_type(d->s, p->edge[i]) != LC_ET_ELEMENT &&
-        same_hop(d, p, i - 1, i)) {
+    uint32_t edge = p->edge[i];
+    uint8_t t = lc_snapshot_edge_type(d->s, edge);
+    if (last && i > 0 && t != LC_ET_ELEMENT && same_hop(d, p, i - 1, i)) {
       last->repeat++; /* no names built: a 1M-hop list stays fast */
       continue;
     }
     e.len = 0;
     n.len = 0;
-    add_edge_name(d, &e, p->edge[i]);
-    add_node_name(d, &n, lc_snapshot_edge_to(d->s, p->edge[i]));
+    add_edge_name(d, &e, edge);
+    add_node_name(d, &n, lc_snapshot_edge_to(d->s, edge));
     if (!e.buf)
       lc_buf_addstr(&e, "");
-    if (last &&
-        last->edge_type ==
-            edge_type_name(lc_snapshot_edge_type(d->s, p->edge[i])) &&
+    if (last && last->edge_type == edge_type_name(t) &&
         strcmp(last->edge, e.buf) == 0 && strcmp(last->node, n.buf) == 0 &&
-        lc_snapshot_edge_type(d->s, p->edge[i]) != LC_ET_ELEMENT) {
+        t != LC_ET_ELEMENT) {
       last->repeat++;
       continue;
     }
     LC_ALLOC_GROW(L->path, L->npath + 1, cap);
     last = &L->path[L->npath++];
     last->edge = lc_xstrdup(e.buf);
-    last->edge_type =
-        (char *)edge_type_name(lc_snapshot_edge_type(d->s, p->edge[i]));
+    last->edge_type = (char *)edge_type_name(t);
     last->node = lc_xstrdup(n.buf);
     last->repeat = 1;
   }
