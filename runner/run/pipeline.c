@@ -207,6 +207,26 @@ lc_confirm_fits(const struct lc_check *c, const uint64_t *run_us, size_t nrun,
          budget * LC_CONFIRM_WALL;
 }
 
+unsigned
+lc_confirm_next_scale(const struct lc_check *c, const uint64_t *run_us,
+                      size_t nrun, size_t k, double prev, unsigned want,
+                      double wall_used, double wall_last)
+{
+  size_t extra = k + 1 - c->snapshots; /* confirmation snapshots taken */
+  double grows = want > prev ? want / prev : 1;
+  /* The first confirmation interval is longer than the window's always:
+   * there is nothing yet to repeat. */
+  if (grows > 1 && extra > 0 &&
+      (extra + 2 > c->confirm_snapshots ||
+       !lc_confirm_fits(c, run_us, nrun, k, 2 * grows, wall_used, wall_last))) {
+    want = (unsigned)prev;
+    grows = 1;
+  }
+  if (!lc_confirm_fits(c, run_us, nrun, k, grows, wall_used, wall_last))
+    return 0;
+  return want;
+}
+
 /* After snapshot k, the planned last or a confirmation one: the drive
  * intervals the next one is to hold (lc_verdict_wants_more), 0 for none,
  * within the check's confirmation budget (lc_confirm_fits). */
@@ -215,7 +235,7 @@ want_more(struct run_ctx *ctx, unsigned k)
 {
   const struct lc_check *c = ctx->check;
   const struct lc_series *ser = ctx->series;
-  double now = now_seconds(), grows = 1;
+  double now = now_seconds();
   unsigned extra = k + 1 - c->snapshots, scale = 1;
   if (!ctx->confirm || extra >= c->confirm_snapshots)
     return 0;
@@ -223,13 +243,12 @@ want_more(struct run_ctx *ctx, unsigned k)
     ctx->confirm_t0 = now;
   if (!lc_verdict_wants_more(c, ser, c->snapshots, &scale))
     return 0;
-  if (k < ser->ndrive && ser->drive[k] > 0 && scale > ser->drive[k])
-    grows = scale / ser->drive[k];
-  if (!lc_confirm_fits(c, ctx->info ? ctx->info->run_us : NULL,
-                       ctx->info ? ctx->info->nrun : 0, k, grows,
-                       now - ctx->confirm_t0, now - ctx->prev_t))
-    return 0;
-  ctx->scale = scale;
+  scale = lc_confirm_next_scale(
+      c, ctx->info ? ctx->info->run_us : NULL, ctx->info ? ctx->info->nrun : 0,
+      k, k < ser->ndrive && ser->drive[k] > 0 ? ser->drive[k] : 1, scale,
+      now - ctx->confirm_t0, now - ctx->prev_t);
+  if (scale)
+    ctx->scale = scale;
   return scale;
 }
 

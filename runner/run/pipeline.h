@@ -67,6 +67,21 @@ int lc_confirm_fits(const struct lc_check *check, const uint64_t *run_us,
                     size_t nrun, size_t k, double grows, double wall_used,
                     double wall_last);
 
+/* The drive intervals the confirmation interval after snapshot k is to
+ * hold, when the verdict asks for `want` (lc_verdict_wants_more) and the
+ * interval before snapshot k held `prev`; 0 when none fits
+ * (lc_confirm_fits; the other arguments are its own).  The last
+ * confirmation interval repeats the length of the one before it: a leak
+ * grows again over the same length, state sized by the interval's length
+ * (a registry of objects awaiting finalization, a buffer of the last
+ * interval's events) does not.  So a longer interval is taken only when
+ * it and a repeat of it fit, in snapshots and in time; otherwise the
+ * last length is repeated. */
+unsigned lc_confirm_next_scale(const struct lc_check *check,
+                               const uint64_t *run_us, size_t nrun, size_t k,
+                               double prev, unsigned want, double wall_used,
+                               double wall_last);
+
 /* Runs `check` of `cfg` into `res` (zeroed first; res->check = check).
  * Returns 0 with res->status PASSED, FAILED or BROKEN (the program's
  * fault: crashed, exited early, timed out, wrote a bad snapshot), or -1

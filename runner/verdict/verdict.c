@@ -617,6 +617,27 @@ flat_span(const uint64_t *v, const struct lc_spans *sp, size_t last, size_t end)
   return lc_confirm_span(sp, last, k, end);
 }
 
+/* Nonzero when v rose over the stretch tail..end at no less than num/den
+ * of its rate per drive interval (lengths by sp) over the stretch just
+ * before it, as long at least and within the confirmation (after
+ * `last`); when there is no such stretch, or v did not rise over it. */
+static int
+holds_pace(const uint64_t *v, const struct lc_spans *sp, size_t last,
+           size_t tail, size_t end, unsigned num, unsigned den)
+{
+  size_t p = tail;
+  double len = lc_confirm_span(sp, last, tail, end), plen = 0, gt, gp;
+  while (p > last && plen < len) {
+    p--;
+    plen = lc_confirm_span(sp, last, p, tail);
+  }
+  if (plen < len || v[tail] <= v[p] || !(len > 0))
+    return 1;
+  gt = v[end] > v[tail] ? (double)(v[end] - v[tail]) : 0;
+  gp = (double)(v[tail] - v[p]);
+  return gt * plen * den >= gp * len * num;
+}
+
 int
 lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs,
                    const struct lc_spans *sp, size_t first, size_t last,
@@ -642,6 +663,14 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs,
      * from more entries, and it grew on through the confirmation. */
     if (steps_in(v, first, end) < LC_CONFIRM_STEPS &&
         !(refs && refs[last] == 0 && refs[end] == 0))
+      return 0;
+    /* Contents it shows (entries, elements) grow in every interval of a
+     * leak, the longest last one too, even when the store has room left
+     * and does not step: over the last interval, the length of the one
+     * before (lc_confirm_next_scale), state sized by the interval stays
+     * where it was. */
+    if (refs && refs[end] > 0 && m >= 2 && v[end] <= v[end - 1] &&
+        refs[end] <= refs[end - 1])
       return 0;
     /* Either way, not if it has since stayed flat for longer than its own
      * step pattern allows: a buffer or a bounded array filling up to its
@@ -672,6 +701,12 @@ lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs,
     tail--;
   gc = v[end] > v[tail] ? (double)(v[end] - v[tail]) : 0;
   if (gc * wspan * 4 < gw * lc_confirm_span(sp, last, tail, end))
+    return 0;
+  /* Nor slowing to under half its rate over as long a stretch before
+   * (when the confirmation holds one): a cache or buffer reaching its
+   * bound early in the last interval, or state sized by the interval's
+   * length over a repeated length, against a leak's steady rate. */
+  if (!holds_pace(v, sp, last, tail, end, 1, 2))
     return 0;
   for (i = first; i < last; i++)
     rises_w += v[i + 1] > v[i];
@@ -785,11 +820,34 @@ rose_fully(const struct lc_finding *f, const uint64_t *v, size_t k,
   return 0;
 }
 
+/* The least-squares slope of v[last..end] per drive interval, each
+ * snapshot placed at the drive intervals since `last` (lengths by sp). */
+static double
+confirm_slope(const uint64_t *v, const struct lc_spans *sp, size_t last,
+              size_t end)
+{
+  size_t k, n = end - last + 1;
+  double mx = 0, my = 0, sxy = 0, sxx = 0;
+  for (k = last; k <= end; k++) {
+    mx += lc_confirm_span(sp, last, last, k);
+    my += (double)v[k];
+  }
+  mx /= (double)n;
+  my /= (double)n;
+  for (k = last; k <= end; k++) {
+    double dx = lc_confirm_span(sp, last, last, k) - mx;
+    sxy += dx * ((double)v[k] - my);
+    sxx += dx * dx;
+  }
+  return sxx > 0 ? sxy / sxx : 0;
+}
+
 /* lc_confirm_goes_on for the series v of finding f, in the run time or as
  * planned; a memory row must also rise over the confirmation by its step
- * floor per drive interval on average (the window's own noise floor), so
- * that a clean program's slow creep after a one-time jump is not taken for
- * the leak going on. */
+ * floor per drive interval (the window's own noise floor), as its
+ * least-squares trend from the last planned snapshot on, so that a clean
+ * program's slow creep after a one-time jump is not taken for the leak
+ * going on, nor a last sample that happens to sit high. */
 static int
 goes_on(const struct lc_finding *f, const uint64_t *v, int step,
         const struct judge *j)
@@ -801,10 +859,7 @@ goes_on(const struct lc_finding *f, const uint64_t *v, int step,
     if (!lc_confirm_goes_on(v, step ? f->refs : NULL, sp, j->first, j->last,
                             j->end, step))
       continue;
-    if (!floor ||
-        (double)v[j->end] >=
-            (double)v[j->last] +
-                (double)floor * lc_confirm_span(sp, j->last, j->last, j->end))
+    if (!floor || confirm_slope(v, sp, j->last, j->end) >= (double)floor)
       return 1;
   }
   return 0;
@@ -1025,6 +1080,40 @@ settled(const struct lc_finding *fd, const uint64_t *v, int step,
                      lc_confirm_span(sp, j->last, j->first, j->last));
 }
 
+/* The drive intervals the interval before snapshot k was planned to
+ * hold: as recorded, else 1 in the window and lc_confirm_scale after. */
+static double
+planned_len(const struct lc_series *ser, size_t last, size_t k)
+{
+  if (k < ser->ndrive && ser->drive[k] > 0)
+    return ser->drive[k];
+  return k <= last ? 1 : lc_confirm_scale(k - last);
+}
+
+/* Nonzero when the last interval of j was planned as long as the one
+ * before it (lc_confirm_next_scale ends a confirmation on such a
+ * repeat): only growth over a repeated length tells a leak from state
+ * sized by the interval's length, so nothing is decided early before. */
+static int
+repeated(const struct lc_series *ser, const struct judge *j)
+{
+  return j->end > j->last + 1 && planned_len(ser, j->last, j->end) ==
+                                     planned_len(ser, j->last, j->end - 1);
+}
+
+/* Nonzero when finding f's series v rose over the last interval at three
+ * quarters at least of its rate over the one before, in either measure:
+ * a leak decided before the budget ends does not slow down. */
+static int
+paced(const struct lc_finding *f, const uint64_t *v, const struct judge *j)
+{
+  int i;
+  for (i = first_span(f, j); i < j->nsp; i++)
+    if (holds_pace(v, &j->sp[i], j->last, j->end - 1, j->end, 3, 4))
+      return 1;
+  return 0;
+}
+
 int
 lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
                       size_t planned, unsigned *scale)
@@ -1062,10 +1151,11 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         /* A backing store is decided early only on a step in the last
          * interval: one that stayed flat may have reached the size its
          * bounded contents need, which only more time shows. */
-        if (m && goes_on(fd, v, step, &j) &&
+        if (m && repeated(ser, &j) && goes_on(fd, v, step, &j) &&
             (step ? m >= LC_CONFIRM_RISING && v[j.end] > v[j.end - 1] &&
                         steps_in(v, j.first, j.end) >= LC_CONFIRM_STEPS
-                  : rising >= LC_CONFIRM_RISING && rising == m))
+                  : rising >= LC_CONFIRM_RISING && rising == m &&
+                        paced(fd, v, &j)))
           confirmed = 1;
         for (s = first_span(fd, &j); s < j.nsp; s++) {
           if (!settled(fd, v, step, &j, &j.sp[s], floor)) {

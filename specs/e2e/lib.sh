@@ -50,6 +50,22 @@ xpath() {
   xmllint --xpath "$2" "$1" 2>/dev/null
 }
 
+# confirm_scales_ok "2 4 8 8": the JUnit's confirmation_intervals are a
+# schedule leakcheck plans (lc_confirm_next_scale): interval c holds
+# 2^c drive intervals (16 at most), or as many as the one before (a
+# repeated length), or 1 (only memory rows left to settle).
+confirm_scales_ok() {
+  local c=0 prev=1 s
+  for s in $1; do
+    c=$((c + 1))
+    case $s in
+    1 | "$prev" | $((c < 4 ? 1 << c : 16))) ;;
+    *) return 1 ;;
+    esac
+    prev=$s
+  done
+}
+
 # no_leftovers: no temp dir of leakcheck and no process of ours survive.
 no_leftovers() {
   local left

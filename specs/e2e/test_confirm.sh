@@ -99,18 +99,21 @@ expect_eq "unconfirmed: no confirmation" "$(prop unconfirmed.xml)" ""
 expect_contains "unconfirmed: Entry rising" \
   "$(xpath unconfirmed.xml 'string(//testcase[1]/failure/@message)')" "Entry grew by +60 objects"
 
-# The leak rises in each of 4 confirmation intervals (of 40, 80, 160 and
-# 320 calls): decided, 1 spare.
+# The leak rises in each of 5 confirmation intervals (of 40, 80, 160, 320
+# and, the last snapshot of the budget, a repeat of 320 calls): it grew
+# as much again over the repeated length, so it is a leak.
 run_lc --check leak --junit leak.xml
 expect_eq "leak: fails" "$CODE" 1
-expect_eq "leak: 4 confirmation snapshots" "$(prop leak.xml)" 4
+expect_eq "leak: 5 confirmation snapshots" "$(prop leak.xml)" 5
+expect_eq "leak: the last length repeated" \
+  "$(xpath leak.xml 'string(//property[@name="confirmation_intervals"]/@value)')" "2 4 8 16 16"
 expect_contains "leak: the finding says it" \
-  "$(xpath leak.xml 'string(//testcase[1]/failure)')" "still growing over 4 confirmation snapshots"
+  "$(xpath leak.xml 'string(//testcase[1]/failure)')" "still growing over 5 confirmation snapshots"
 expect_contains "leak: counts with the confirmation" \
-  "$(xpath leak.xml 'string(//testcase[1]/failure)')" "counts: (20) 40 60 80 100 | 140 220 380 700"
+  "$(xpath leak.xml 'string(//testcase[1]/failure)')" "counts: (20) 40 60 80 100 | 140 220 380 700 1020"
 expect_eq "leak: progress lines, planned then confirmation" \
   "$(grep -oE '^(snapshot|confirmation) [0-9]+/[0-9]+' <<<"$ERR" | tr '\n' ' ')" \
-  "snapshot 1/5 snapshot 2/5 snapshot 3/5 snapshot 4/5 snapshot 5/5 confirmation 1/5 confirmation 2/5 confirmation 3/5 confirmation 4/5 "
+  "snapshot 1/5 snapshot 2/5 snapshot 3/5 snapshot 4/5 snapshot 5/5 confirmation 1/5 confirmation 2/5 confirmation 3/5 confirmation 4/5 confirmation 5/5 "
 
 # A clean window costs nothing.
 run_lc --check clean --junit clean.xml

@@ -466,6 +466,39 @@ START_TEST(confirm_budget_counts_run_time)
 }
 END_TEST
 
+/* The confirmation ends on a repeated length: a longer interval only
+ * when it and a repeat of it fit, in snapshots and in run time. */
+START_TEST(confirm_ends_on_a_repeat)
+{
+  struct lc_check c;
+  /* The window's 0.5 s intervals, then 1, 2 and 4 s of run time. */
+  uint64_t run[] = {500000, 500000,  500000,  500000,
+                    500000, 1000000, 2000000, 4000000};
+  memset(&c, 0, sizeof(c));
+  c.snapshots = 5;
+  c.confirm_snapshots = 6;
+  c.confirm_timeout_ms = 40000;
+  /* The first confirmation interval doubles the window's: nothing to
+   * repeat yet. */
+  ck_assert_uint_eq(lc_confirm_next_scale(&c, run, 5, 4, 1, 2, 0, 0.5), 2);
+  /* After 7 s: 16 (8 s) and its repeat fit in 40 s. */
+  ck_assert_uint_eq(lc_confirm_next_scale(&c, run, 8, 7, 8, 16, 10, 5), 16);
+  /* In 20 s they do not (7 + 8 + 8 > 20): the 8 s length again. */
+  c.confirm_timeout_ms = 20000;
+  ck_assert_uint_eq(lc_confirm_next_scale(&c, run, 8, 7, 8, 16, 10, 5), 8);
+  /* In 10 s not even that (7 + 4 > 10): done. */
+  c.confirm_timeout_ms = 10000;
+  ck_assert_uint_eq(lc_confirm_next_scale(&c, run, 8, 7, 8, 16, 10, 5), 0);
+  /* The last snapshot the budget allows repeats, whatever the time. */
+  c.confirm_timeout_ms = 40000;
+  c.confirm_snapshots = 4;
+  ck_assert_uint_eq(lc_confirm_next_scale(&c, run, 8, 7, 8, 16, 10, 5), 8);
+  /* A memory row keeps the window's length (asks for 1): so it does. */
+  c.confirm_snapshots = 6;
+  ck_assert_uint_eq(lc_confirm_next_scale(&c, run, 8, 7, 8, 1, 10, 5), 1);
+}
+END_TEST
+
 Suite *
 lc_test_suite(void)
 {
@@ -480,6 +513,7 @@ lc_test_suite(void)
                       (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
   tcase_add_loop_test(tc, keep_policy_leaves_replayed_files, 0, 3);
   tcase_add_test(tc, confirm_budget_counts_run_time);
+  tcase_add_test(tc, confirm_ends_on_a_repeat);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("live");

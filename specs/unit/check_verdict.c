@@ -862,6 +862,74 @@ START_TEST(test_memory_per_call)
 }
 END_TEST
 
+/* A resident size judged over confirmation intervals of the window's
+ * length (only memory rows left): its least-squares trend must reach the
+ * step floor (768 KB an interval), not just the gap between the last
+ * planned and the last sample.  specs/realworld srv-formidable-singleton
+ * fixed-1.2.0's young server crept +4.8 MB over 6 intervals (800 KB
+ * each, end to end) with its last two samples high, a trend of 720 KB:
+ * cleared.  A leak of 2 MB an interval whose samples wobble by 1 MB
+ * keeps its trend: failed. */
+START_TEST(test_memory_confirm_trend)
+{
+  static const uint64_t creep[12] = {113 * MB + 200 * KB,
+                                     115 * MB + 200 * KB,
+                                     116 * MB + 400 * KB,
+                                     116 * MB + 600 * KB,
+                                     117 * MB + 500 * KB,
+                                     118 * MB + 700 * KB,
+                                     121 * MB,
+                                     121 * MB + 400 * KB,
+                                     121 * MB + 400 * KB,
+                                     122 * MB + 200 * KB,
+                                     123 * MB + 500 * KB,
+                                     123 * MB + 500 * KB};
+  static const uint64_t leak[12] = {70 * MB, 72 * MB, 74 * MB, 77 * MB,
+                                    78 * MB, 81 * MB, 82 * MB, 85 * MB,
+                                    86 * MB, 89 * MB, 90 * MB, 92 * MB};
+  const uint64_t *v = _i ? leak : creep;
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_check check;
+  struct lc_assert_result *res = NULL;
+  struct lc_err err = LC_ERR_INIT;
+  struct rowspec rows[2];
+  size_t k;
+
+  memset(rows, 0, sizeof(rows));
+  rows[0].name = "Function";
+  for (k = 0; k < 12; k++) {
+    rows[0].count[k] = 10;
+    rows[0].size[k] = 640;
+  }
+  memset(&check, 0, sizeof(check));
+  build_series(&ser, rows, 12, 2);
+  lc_series_add_memory(&ser, LC_MEM_RSS, v);
+  for (k = 0; k < 12; k++)
+    lc_series_set_drive(&ser, k, 1);
+  memset(&a, 0, sizeof(a));
+  a.label = (char *)"test assertion";
+  a.is_default = 1;
+  a.steady_growth_forbid = 1;
+  ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
+  check.asserts = &a;
+  check.nasserts = 1;
+  check.snapshots = 6;
+  check.warmup = 2;
+  check.confirm_snapshots = 6;
+  ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res),
+                    (size_t)_i);
+  if (!_i) {
+    ck_assert_uint_eq(res[0].nnotes, 1);
+    ck_assert_str_eq(res[0].notes[0],
+                     "(rss): grew +2.3 MB, then +4.8 MB over 6 more snapshots");
+  }
+  lc_verdict_free(res, 1);
+  lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
+
 START_TEST(test_memory_confirm)
 {
   const struct mccase *tc = &mccases[_i];
@@ -1334,7 +1402,12 @@ static const struct wcase {
     {6, {10, 20, 30, 30, 30, 30}, 0},               /* nothing suspect */
     {7, {10, 20, 30, 40, 50, 60, 70}, 1},           /* one rise: not yet */
     {9, {10, 20, 30, 40, 50, 60, 80, 120, 200}, 1}, /* three: not yet */
-    {10, {10, 20, 30, 40, 50, 60, 80, 120, 200, 360}, 0}, /* four: a leak */
+    /* four, the last longer than the one before: not yet */
+    {10, {10, 20, 30, 40, 50, 60, 80, 120, 200, 360}, 1},
+    /* five, the last two as long (16): a leak */
+    {11, {10, 20, 30, 40, 50, 60, 80, 120, 200, 360, 520}, 0},
+    /* the same, slowing to under 3/4 of the rate over the repeat: not yet */
+    {11, {10, 20, 30, 40, 50, 60, 80, 120, 200, 360, 460}, 1},
     {8, {10, 20, 30, 40, 50, 60, 60, 60}, 1},     /* flat twice: not yet */
     {9, {10, 20, 30, 40, 50, 60, 60, 60, 60}, 0}, /* flat thrice: settled */
     {9, {10, 20, 30, 40, 50, 60, 61, 61, 62}, 1}, /* a trickle: go on */
@@ -1375,28 +1448,30 @@ leak_check(struct lc_check *check, struct lc_assert *a, struct lc_series *ser,
 
 /* A timer's leak under `every`: each interval also ran while leakcheck
  * read the last snapshot (half a wait more), so the program ran 1.5 waits
- * in each window interval and 2.5, 4.5, 8.5, 16.5 in the confirmation's.  Per
- * unit of that time the leak holds its rate: confirmed.  Judged on the
- * planned lengths (1, then 2, 4, 8, 16), its last rise looks slower than the
- * window's and the confirmation would go on. */
+ * in each window interval and 2.5, 4.5, 8.5, 16.5, 16.5 in the
+ * confirmation's.  Per unit of that time the leak holds its rate:
+ * confirmed.  Judged on the planned lengths (1, then 2, 4, 8, 16, 16), its
+ * last rise looks slower than the window's and the confirmation would go
+ * on. */
 START_TEST(test_wants_more_spans)
 {
-  static const uint64_t count[] = {0, 15, 30, 45, 60, 75, 100, 145, 230, 395};
-  static const double span[] = {0,   1.5, 1.5, 1.5, 1.5,
-                                1.5, 2.5, 4.5, 8.5, 16.5};
+  static const uint64_t count[] = {0,   15,  30,  45,  60, 75,
+                                   100, 145, 230, 395, 560};
+  static const double span[] = {0,   1.5, 1.5, 1.5,  1.5, 1.5,
+                                2.5, 4.5, 8.5, 16.5, 16.5};
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
   unsigned scale = 0;
   size_t k;
 
-  leak_check(&check, &a, &ser, count, 10);
+  leak_check(&check, &a, &ser, count, 11);
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, &scale), 1);
-  /* A count is unsettled: the 5th confirmation interval grows to 16. */
+  /* A count is unsettled: the 6th confirmation interval is 16 long. */
   ck_assert_uint_eq(scale, 16);
-  for (k = 0; k < 10; k++)
+  for (k = 0; k < 11; k++)
     lc_series_set_span(&ser, k, span[k]);
-  ck_assert_uint_eq(ser.nspan, 10);
+  ck_assert_uint_eq(ser.nspan, 11);
   ck_assert_double_eq(
       lc_confirm_span(&(struct lc_spans){ser.span, ser.nspan, 0.5}, 5, 2, 8),
       (1.5 * 3 + 2.5 + 4.5 + 8.5) / 0.5);
@@ -1410,12 +1485,12 @@ START_TEST(test_wants_more_spans)
   /* Without run times, the drive intervals recorded are the lengths: the
    * same counts after confirmation intervals of one drive interval each
    * rose at more than the window's rate every time (confirmed), where
-   * the default lengths (2, 4, 8, 16) make them slower. */
+   * the default lengths (2, 4, 8, 16, 16) make them slower. */
   ser = (struct lc_series)LC_SERIES_INIT;
-  leak_check(&check, &a, &ser, count, 10);
-  for (k = 0; k < 10; k++)
+  leak_check(&check, &a, &ser, count, 11);
+  for (k = 0; k < 11; k++)
     lc_series_set_drive(&ser, k, 1);
-  ck_assert_uint_eq(ser.ndrive, 10);
+  ck_assert_uint_eq(ser.ndrive, 11);
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 0);
   lc_pattern_release(&a.ctor);
   lc_series_release(&ser);
@@ -1424,25 +1499,26 @@ END_TEST
 
 /* Under a drive that counts calls, growth goes on when it holds its rate
  * per call or per unit of run time: a timer's leak in a program driven by
- * calls (the calls of the confirmation run 2, 4, 8, 16 times as many, but
- * the program only 1.2, 1.4, 1.8, 2.6 times as long) holds its rate in run
- * time. */
+ * calls (the calls of the confirmation run 2, 4, 8, 16, 16 times as many,
+ * but the program only 1.2, 1.4, 1.8, 2.6, 2.6 times as long) holds its
+ * rate in run time. */
 START_TEST(test_spans_either)
 {
-  static const uint64_t count[] = {0, 10, 20, 30, 40, 50, 62, 76, 94, 120};
-  static const double span[] = {0, 10, 10, 10, 10, 10, 12, 14, 18, 26};
+  static const uint64_t count[] = {0, 10, 20, 30, 40, 50, 62, 76, 94, 120, 146};
+  static const double span[] = {0, 10, 10, 10, 10, 10, 12, 14, 18, 26, 26};
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
   struct lc_assert_result *res = NULL;
   size_t k;
 
-  leak_check(&check, &a, &ser, count, 10);
-  /* Per call alone: 6, 3.5, 2.25, 1.6 a call against 10, not confirmed. */
+  leak_check(&check, &a, &ser, count, 11);
+  /* Per call alone: 6, 3.5, 2.25, 1.6, 1.6 a call against 10, not
+   * confirmed. */
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 1);
   ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res), 0);
   lc_verdict_free(res, 1);
-  for (k = 0; k < 10; k++)
+  for (k = 0; k < 11; k++)
     lc_series_set_span(&ser, k, span[k]);
   ser.span_by_count = 1;
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 0);
@@ -1450,6 +1526,65 @@ START_TEST(test_spans_either)
   lc_verdict_free(res, 1);
   lc_pattern_release(&a.ctor);
   lc_series_release(&ser);
+}
+END_TEST
+
+/* The last confirmation interval repeats the one before (16 and 16 drive
+ * intervals): a leak rises as much again; state sized by the interval's
+ * length (it went 80, 120, 200, 360 as the lengths doubled) stays where
+ * it was, and a buffer reaching its cap early in the repeat rises at
+ * under half its pace before.  Both are cleared, with a note. */
+START_TEST(test_repeat_judges)
+{
+  static const struct {
+    uint64_t end;
+    unsigned failed;
+  } cases[] = {
+      {520, 1}, /* +160 again: a leak */
+      {460, 1}, /* +100: slower, but over half the pace */
+      {420, 0}, /* +60: capped early in the repeat */
+      {365, 0}, /* +5: sized by the interval */
+  };
+  uint64_t count[] = {10, 20, 30, 40, 50, 60, 80, 120, 200, 360, 0};
+  struct lc_series ser = LC_SERIES_INIT;
+  struct lc_assert a;
+  struct lc_check check;
+  struct lc_assert_result *res = NULL;
+
+  count[10] = cases[_i].end;
+  leak_check(&check, &a, &ser, count, 11);
+  ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res),
+                    cases[_i].failed);
+  if (!cases[_i].failed) {
+    ck_assert_uint_eq(res[0].nnotes, 1);
+    ck_assert_str_eq(res[0].notes[0],
+                     cases[_i].end == 420
+                         ? "Leak: grew +30 objects, then "
+                           "+360 objects over 5 more snapshots"
+                         : "Leak: grew +30 objects, then "
+                           "+305 objects over 5 more snapshots");
+  }
+  lc_verdict_free(res, 1);
+  lc_pattern_release(&a.ctor);
+  lc_series_release(&ser);
+}
+END_TEST
+
+/* A backing store with room left need not step over the last interval;
+ * what it holds grows there if it leaks.  Over the repeat (16, 16) a store
+ * whose size and visible contents both stayed put does not go on; with
+ * contents it cannot show (unboxed numbers) the step rules alone judge. */
+START_TEST(test_store_contents_over_repeat)
+{
+  static const uint64_t v[] = {0,    0,    392,  704,  704, 1128,
+                               1128, 1800, 2800, 4200, 4200};
+  static const uint64_t grow[] = {0, 0, 30, 50, 55, 90, 95, 140, 220, 330, 410};
+  static const uint64_t flat[] = {0, 0, 30, 50, 55, 90, 95, 140, 220, 330, 330};
+  static const uint64_t none[11] = {0};
+  ck_assert(lc_confirm_goes_on(v, grow, NULL, 2, 5, 10, 1));
+  ck_assert(!lc_confirm_goes_on(v, flat, NULL, 2, 5, 10, 1));
+  ck_assert(lc_confirm_goes_on(v, none, NULL, 2, 5, 10, 1));
+  ck_assert(lc_confirm_goes_on(v, NULL, NULL, 2, 5, 10, 1));
 }
 END_TEST
 
@@ -1461,12 +1596,12 @@ END_TEST
 START_TEST(test_step_decided_on_a_step)
 {
   static const struct rowspec rows[] = {
-      {"Array", NULL, {5, 5, 5, 5, 5, 5, 5, 5, 5, 5}, {0}},
+      {"Array", NULL, {5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5}, {0}},
       {NULL, NULL, {0}, {0}}};
-  static const uint64_t flat_end[] = {0,    0,    392,  704,  704,
-                                      1128, 1128, 1800, 2800, 2800};
-  static const uint64_t step_end[] = {0,    0,    392,  704,  704,
-                                      1128, 1128, 1800, 2800, 4200};
+  static const uint64_t flat_end[] = {0,    0,    392,  704,  704, 1128,
+                                      1128, 1800, 2800, 4200, 4200};
+  static const uint64_t step_end[] = {0,    0,    392,  704,  704, 1128,
+                                      1128, 1800, 2800, 4200, 6300};
   const uint64_t *sizes = _i ? step_end : flat_end;
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
@@ -1474,9 +1609,9 @@ START_TEST(test_step_decided_on_a_step)
   size_t k;
 
   memset(&check, 0, sizeof(check));
-  build_series(&ser, rows, 10, 2);
-  ser.big = lc_xcalloc(10, sizeof(*ser.big));
-  for (k = 0; k < 10; k++) {
+  build_series(&ser, rows, 11, 2);
+  ser.big = lc_xcalloc(11, sizeof(*ser.big));
+  for (k = 0; k < 11; k++) {
     ser.big[k].v = lc_xcalloc(1, sizeof(*ser.big[k].v));
     ser.big[k].n = 1;
     ser.big[k].v[0].id = 11;
@@ -1486,9 +1621,9 @@ START_TEST(test_step_decided_on_a_step)
   }
   default_check(&check, &a);
   check.confirm_snapshots = 6;
-  /* 4 confirmation intervals of 2, 4, 8, 16 drive intervals: the store
-   * goes on either way (flat for 16 units after a gap of 8: not yet a
-   * stop), but only a step in the last one decides it. */
+  /* 5 confirmation intervals of 2, 4, 8, 16, 16 drive intervals: the
+   * store goes on either way (flat for 16 units after a gap of 16: not
+   * yet a stop), but only a step in the last one decides it. */
   ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), _i ? 0 : 1);
   lc_pattern_release(&a.ctor);
   lc_series_release(&ser);
@@ -1652,6 +1787,8 @@ lc_test_suite(void)
   tcase_add_test(tc, test_wants_more_spans);
   tcase_add_loop_test(tc, test_step_decided_on_a_step, 0, 2);
   tcase_add_test(tc, test_spans_either);
+  tcase_add_loop_test(tc, test_repeat_judges, 0, 4);
+  tcase_add_test(tc, test_store_contents_over_repeat);
   tcase_add_loop_test(tc, test_wants_more, 0,
                       (int)(sizeof(wcases) / sizeof(wcases[0])));
   tcase_add_test(tc, test_goes_on);
@@ -1669,6 +1806,7 @@ lc_test_suite(void)
   tcase_add_loop_test(tc, test_memory, 0,
                       (int)(sizeof(mcases) / sizeof(mcases[0])));
   tcase_add_test(tc, test_memory_per_call);
+  tcase_add_loop_test(tc, test_memory_confirm_trend, 0, 2);
   tcase_add_loop_test(tc, test_memory_confirm, 0,
                       (int)(sizeof(mccases) / sizeof(mccases[0])));
   suite_add_tcase(s, tc);
