@@ -268,8 +268,10 @@ size_t lc_verdict_eval_confirmed(const struct lc_check *check,
  * intervals, or a backing store for lc_confirm_flat_needed snapshots) nor
  * confirmed one (rising at three quarters of the window's rate per drive
  * interval or more in every confirmation interval, LC_CONFIRM_RISING of them at
- * least; a backing store: going on after LC_CONFIRM_RISING intervals, with
- * LC_CONFIRM_STEPS steps, the last in the last interval).  The caller
+ * least, the last a repeat of the one before's length, at three quarters
+ * of its rate at least; a backing store: going on after LC_CONFIRM_RISING
+ * intervals, the last a repeat, with LC_CONFIRM_STEPS steps, the last in
+ * the last interval).  The caller
  * bounds the count and the time.  Sets *scale (may be
  * NULL) to the drive intervals the next interval should hold:
  * lc_confirm_scale of its confirmation snapshot while a count or an
@@ -298,15 +300,18 @@ struct lc_spans {
  * ((v[end] - v[h]) / lc_confirm_span(sp, last, h, end) >= (v[last] -
  * v[first]) / lc_confirm_span(sp, last, first, last) / 4, the same for
  * the last interval end - 1 .. end, widened back while it is shorter than
- * the window), and in at least half
+ * the window), over that last stretch at half at least of its rate over
+ * an equally long stretch just before it within the confirmation (when
+ * there is one: the repeat), and in at least half
  * as many intervals as in the window (by share).  `step_growth` (a single
  * object, whose backing store grows by steps) asks that it grew again, never
  * shrank in the confirmation, and grew in LC_CONFIRM_STEPS intervals of
  * first..end, or, when its contents are invisible (refs, may be NULL, is
  * 0 at last and end: unboxed numbers), in fewer; either way it must not
  * have stayed flat since its last step for lc_confirm_flat_needed drive
- * intervals (it filled up to its size).  Returns nonzero when growth
- * goes on. */
+ * intervals (it filled up to its size), and when it shows contents
+ * (refs[end] > 0) its size or its contents grew over the last interval.
+ * Returns nonzero when growth goes on. */
 int lc_confirm_goes_on(const uint64_t *v, const uint64_t *refs,
                        const struct lc_spans *sp, size_t first, size_t last,
                        size_t end, int step_growth);
@@ -328,7 +333,8 @@ double lc_confirm_flat_needed(const uint64_t *v, const uint64_t *refs,
 
 /* Confirmation intervals grow: the interval that ends at confirmation
  * snapshot c (1-based) lasts lc_confirm_scale(c) times the drive's own
- * (its wait, its calls, its requests): 2, 4, 8, then 16 at most.  A cache
+ * (its wait, its calls, its requests): 2, 4, 8, then 16 at most, unless
+ * the caller repeats the last length (lc_confirm_next_scale).  A cache
  * that fills in twice the window's time, or a buffer reaching its cap,
  * gets there within the confirmation; a leak keeps its rate per unit of
  * the program's time, which the rate rule measures. */
