@@ -800,26 +800,6 @@ rose(const uint64_t *v, size_t k, const struct judge *j,
                : v[k] > v[k - 1];
 }
 
-/* Nonzero when v rose into confirmation snapshot k at no less than three
- * quarters of the window's mean rate per drive interval (and by the
- * floor): a leak holding its rate, not a fill slowing down or reaching its
- * bound within the interval (that one is left to the next interval). */
-static int
-rose_fully(const struct lc_finding *f, const uint64_t *v, size_t k,
-           const struct judge *j, uint64_t floor)
-{
-  double gw = v[j->last] > v[j->first] ? (double)(v[j->last] - v[j->first]) : 0;
-  int i = first_span(f, j);
-  if (!rose(v, k, j, &j->sp[i], floor))
-    return 0;
-  for (; i < j->nsp; i++)
-    if ((double)(v[k] - v[k - 1]) *
-            lc_confirm_span(&j->sp[i], j->last, j->first, j->last) * 4 >=
-        gw * 3 * lc_confirm_span(&j->sp[i], j->last, k - 1, k))
-      return 1;
-  return 0;
-}
-
 /* The least-squares slope of v[last..end] per drive interval, each
  * snapshot placed at the drive intervals since `last` (lengths by sp). */
 static double
@@ -1080,40 +1060,6 @@ settled(const struct lc_finding *fd, const uint64_t *v, int step,
                      lc_confirm_span(sp, j->last, j->first, j->last));
 }
 
-/* The drive intervals the interval before snapshot k was planned to
- * hold: as recorded, else 1 in the window and lc_confirm_scale after. */
-static double
-planned_len(const struct lc_series *ser, size_t last, size_t k)
-{
-  if (k < ser->ndrive && ser->drive[k] > 0)
-    return ser->drive[k];
-  return k <= last ? 1 : lc_confirm_scale(k - last);
-}
-
-/* Nonzero when the last interval of j was planned as long as the one
- * before it (lc_confirm_next_scale ends a confirmation on such a
- * repeat): only growth over a repeated length tells a leak from state
- * sized by the interval's length, so nothing is decided early before. */
-static int
-repeated(const struct lc_series *ser, const struct judge *j)
-{
-  return j->end > j->last + 1 && planned_len(ser, j->last, j->end) ==
-                                     planned_len(ser, j->last, j->end - 1);
-}
-
-/* Nonzero when finding f's series v rose over the last interval at three
- * quarters at least of its rate over the one before, in either measure:
- * a leak decided before the budget ends does not slow down. */
-static int
-paced(const struct lc_finding *f, const uint64_t *v, const struct judge *j)
-{
-  int i;
-  for (i = first_span(f, j); i < j->nsp; i++)
-    if (holds_pace(v, &j->sp[i], j->last, j->end - 1, j->end, 3, 4))
-      return 1;
-  return 0;
-}
-
 int
 lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
                       size_t planned, unsigned *scale)
@@ -1121,7 +1067,7 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
   struct lc_assert_result *res;
   struct judge j = window(ser, planned), w = j;
   size_t i, f, m = j.end - j.last;
-  int suspects = 0, unsettled = 0, unsettled_objects = 0, confirmed = 0;
+  int suspects = 0, unsettled = 0, unsettled_objects = 0;
 
   w.end = w.last; /* the window's suspects, unconfirmed */
   w.suspect = 1;
@@ -1133,9 +1079,7 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
       const struct lc_finding *fd = &res[i].findings[f];
       unsigned bit, bits = fd->failed_rules & CONFIRMABLE;
       for (bit = 1; bits && bit <= LC_RULE_INTERNALS; bit <<= 1) {
-        int step, bytes;
-        size_t k, rising = 0;
-        int s;
+        int step, bytes, s;
         uint64_t floor;
         const uint64_t *v;
         if (!(bits & bit))
@@ -1144,19 +1088,11 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
         if (!v)
           continue;
         suspects = 1;
-        /* Trailing confirmation intervals rising at the window's rate. */
         floor = rise_floor(fd);
-        for (k = j.end; k > j.last && rose_fully(fd, v, k, &j, floor); k--)
-          rising++;
-        /* A backing store is decided early only on a step in the last
-         * interval: one that stayed flat may have reached the size its
-         * bounded contents need, which only more time shows. */
-        if (m && repeated(ser, &j) && goes_on(fd, v, step, &j) &&
-            (step ? m >= LC_CONFIRM_RISING && v[j.end] > v[j.end - 1] &&
-                        steps_in(v, j.first, j.end) >= LC_CONFIRM_STEPS
-                  : rising >= LC_CONFIRM_RISING && rising == m &&
-                        paced(fd, v, &j)))
-          confirmed = 1;
+        /* No growth is decided a leak before the budget ends: every
+         * interval more looks further past the window for a bound (a
+         * timing buffer filling at a leak's pace reached its cap of 250
+         * entries after 25 drive intervals of confirmation). */
         for (s = first_span(fd, &j); s < j.nsp; s++) {
           if (!settled(fd, v, step, &j, &j.sp[s], floor)) {
             unsettled = 1;
@@ -1175,9 +1111,8 @@ lc_verdict_wants_more(const struct lc_check *check, const struct lc_series *ser,
    * without a leak, and a leak keeps its rate either way. */
   if (scale)
     *scale = unsettled_objects ? lc_confirm_scale(m + 1) : 1;
-  /* One confirmed leak decides the check; settled suspects would only
-   * be cleared. */
-  return suspects && !confirmed && unsettled;
+  /* Settled suspects would only be cleared. */
+  return suspects && unsettled;
 }
 
 void

@@ -1389,10 +1389,9 @@ START_TEST(test_confirm)
 }
 END_TEST
 
-/* When to stop: a confirmed leak after LC_CONFIRM_RISING intervals rising
- * at half the window's rate per drive interval, settled suspects after
- * lc_confirm_settle_span flat drive intervals (7 after a window of 3), no
- * suspect at once. */
+/* When to stop: settled suspects after lc_confirm_settle_span flat drive
+ * intervals (7 after a window of 3), no suspect at once; growth that goes
+ * on never stops the confirmation before its budget (the caller's). */
 static const struct wcase {
   size_t nsnap;
   uint64_t count[CSNAP];
@@ -1400,14 +1399,10 @@ static const struct wcase {
 } wcases[] = {
     {6, {10, 20, 30, 40, 50, 60}, 1},               /* a suspect: confirm */
     {6, {10, 20, 30, 30, 30, 30}, 0},               /* nothing suspect */
-    {7, {10, 20, 30, 40, 50, 60, 70}, 1},           /* one rise: not yet */
-    {9, {10, 20, 30, 40, 50, 60, 80, 120, 200}, 1}, /* three: not yet */
-    /* four, the last longer than the one before: not yet */
-    {10, {10, 20, 30, 40, 50, 60, 80, 120, 200, 360}, 1},
-    /* five, the last two as long (16): a leak */
-    {11, {10, 20, 30, 40, 50, 60, 80, 120, 200, 360, 520}, 0},
-    /* the same, slowing to under 3/4 of the rate over the repeat: not yet */
-    {11, {10, 20, 30, 40, 50, 60, 80, 120, 200, 360, 460}, 1},
+    {7, {10, 20, 30, 40, 50, 60, 70}, 1},           /* one rise: go on */
+    {9, {10, 20, 30, 40, 50, 60, 80, 120, 200}, 1}, /* three: go on */
+    /* five, the last two as long (16): a leak, still to the budget */
+    {11, {10, 20, 30, 40, 50, 60, 80, 120, 200, 360, 520}, 1},
     {8, {10, 20, 30, 40, 50, 60, 60, 60}, 1},     /* flat twice: not yet */
     {9, {10, 20, 30, 40, 50, 60, 60, 60, 60}, 0}, /* flat thrice: settled */
     {9, {10, 20, 30, 40, 50, 60, 61, 61, 62}, 1}, /* a trickle: go on */
@@ -1449,10 +1444,8 @@ leak_check(struct lc_check *check, struct lc_assert *a, struct lc_series *ser,
 /* A timer's leak under `every`: each interval also ran while leakcheck
  * read the last snapshot (half a wait more), so the program ran 1.5 waits
  * in each window interval and 2.5, 4.5, 8.5, 16.5, 16.5 in the
- * confirmation's.  Per unit of that time the leak holds its rate:
- * confirmed.  Judged on the planned lengths (1, then 2, 4, 8, 16, 16), its
- * last rise looks slower than the window's and the confirmation would go
- * on. */
+ * confirmation's (the spans' arithmetic below).  Per unit of that time
+ * the leak holds its rate: failed, after the whole confirmation. */
 START_TEST(test_wants_more_spans)
 {
   static const uint64_t count[] = {0,   15,  30,  45,  60, 75,
@@ -1462,6 +1455,7 @@ START_TEST(test_wants_more_spans)
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
+  struct lc_assert_result *res = NULL;
   unsigned scale = 0;
   size_t k;
 
@@ -1479,19 +1473,25 @@ START_TEST(test_wants_more_spans)
   ck_assert_double_eq(
       lc_confirm_span(&(struct lc_spans){ser.span, 6, 1.5}, 5, 2, 8),
       3 + 2 + 4 + 8);
-  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 0);
+  /* Growth that goes on is never decided before the budget ends: the
+   * caller stops at confirm_snapshots; the verdict then fails it. */
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 1);
+  ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res), 1);
+  ck_assert_uint_eq(res[0].findings[0].confirmed, 5);
+  lc_verdict_free(res, 1);
   lc_series_release(&ser);
   lc_pattern_release(&a.ctor);
   /* Without run times, the drive intervals recorded are the lengths: the
    * same counts after confirmation intervals of one drive interval each
-   * rose at more than the window's rate every time (confirmed), where
-   * the default lengths (2, 4, 8, 16, 16) make them slower. */
+   * rose at more than the window's rate every time: a leak too. */
   ser = (struct lc_series)LC_SERIES_INIT;
   leak_check(&check, &a, &ser, count, 11);
   for (k = 0; k < 11; k++)
     lc_series_set_drive(&ser, k, 1);
   ck_assert_uint_eq(ser.ndrive, 11);
-  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 0);
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 1);
+  ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res), 1);
+  lc_verdict_free(res, 1);
   lc_pattern_release(&a.ctor);
   lc_series_release(&ser);
 }
@@ -1521,7 +1521,7 @@ START_TEST(test_spans_either)
   for (k = 0; k < 11; k++)
     lc_series_set_span(&ser, k, span[k]);
   ser.span_by_count = 1;
-  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 0);
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 1);
   ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res), 1);
   lc_verdict_free(res, 1);
   lc_pattern_release(&a.ctor);
@@ -1590,10 +1590,11 @@ END_TEST
 
 /* A backing store that steps through the confirmation (after
  * specs/realworld core-fetch-resource-timing fixed-18: a timing buffer on
- * its way to its cap of 250 entries) is decided early only when it
- * stepped in the last interval; flat there, it may have reached the size
- * its bounded contents need, and another snapshot is asked for. */
-START_TEST(test_step_decided_on_a_step)
+ * its way to its cap of 250 entries) is not decided before the budget
+ * ends, whether it stepped in the last interval or not.  At the end, one
+ * that stepped again over the repeat is a leak; one whose size and
+ * contents stayed put over it reached what its bounded contents need. */
+START_TEST(test_store_judged_at_the_end)
 {
   static const struct rowspec rows[] = {
       {"Array", NULL, {5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5}, {0}},
@@ -1606,6 +1607,7 @@ START_TEST(test_step_decided_on_a_step)
   struct lc_series ser = LC_SERIES_INIT;
   struct lc_assert a;
   struct lc_check check;
+  struct lc_assert_result *res = NULL;
   size_t k;
 
   memset(&check, 0, sizeof(check));
@@ -1621,10 +1623,13 @@ START_TEST(test_step_decided_on_a_step)
   }
   default_check(&check, &a);
   check.confirm_snapshots = 6;
-  /* 5 confirmation intervals of 2, 4, 8, 16, 16 drive intervals: the
-   * store goes on either way (flat for 16 units after a gap of 16: not
-   * yet a stop), but only a step in the last one decides it. */
-  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), _i ? 0 : 1);
+  /* 5 confirmation intervals of 2, 4, 8, 16, 16 drive intervals: not
+   * settled either way (flat for 16 units after a gap of 16 is not yet a
+   * stop), so the budget decides when to stop. */
+  ck_assert_int_eq(lc_verdict_wants_more(&check, &ser, 6, NULL), 1);
+  ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res),
+                    (size_t)_i);
+  lc_verdict_free(res, 1);
   lc_pattern_release(&a.ctor);
   lc_series_release(&ser);
 }
@@ -1785,7 +1790,7 @@ lc_test_suite(void)
   tcase_add_loop_test(tc, test_confirm, 0,
                       (int)(sizeof(ccases) / sizeof(ccases[0])));
   tcase_add_test(tc, test_wants_more_spans);
-  tcase_add_loop_test(tc, test_step_decided_on_a_step, 0, 2);
+  tcase_add_loop_test(tc, test_store_judged_at_the_end, 0, 2);
   tcase_add_test(tc, test_spans_either);
   tcase_add_loop_test(tc, test_repeat_judges, 0, 4);
   tcase_add_test(tc, test_store_contents_over_repeat);
