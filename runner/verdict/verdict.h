@@ -263,18 +263,13 @@ size_t lc_verdict_eval_confirmed(const struct lc_check *check,
                                  struct lc_assert_result **out);
 
 /* Whether the series should get another confirmation snapshot: the window
- * (warmup .. planned-1) shows a suspect and the snapshots after it
- * neither settled every suspect (flat for lc_confirm_settle_span drive
- * intervals, or a backing store for lc_confirm_flat_needed snapshots) nor
- * confirmed one (rising at three quarters of the window's rate per drive
- * interval or more in every confirmation interval, LC_CONFIRM_RISING of them at
- * least, the last a repeat of the one before's length, at three quarters
- * of its rate at least; a backing store: going on after LC_CONFIRM_RISING
- * intervals, the last a repeat, with LC_CONFIRM_STEPS steps, the last in
- * the last interval).  The caller
- * bounds the count and the time.  Sets *scale (may be
- * NULL) to the drive intervals the next interval should hold:
- * lc_confirm_scale of its confirmation snapshot while a count or an
+ * (warmup .. planned-1) shows a suspect and the snapshots after it did
+ * not settle every suspect (flat for lc_confirm_settle_span drive
+ * intervals, or a backing store for lc_confirm_flat_needed ones).  Growth
+ * that goes on is never decided here: the caller bounds the count and
+ * the time, and the verdict judges what the whole confirmation saw.  Sets
+ * *scale (may be NULL) to the drive intervals the next interval should
+ * hold: lc_confirm_scale of its confirmation snapshot while a count or an
  * object is unsettled, 1 when only memory rows are (the caller records
  * it with lc_series_set_drive). */
 int lc_verdict_wants_more(const struct lc_check *check,
@@ -339,7 +334,6 @@ double lc_confirm_flat_needed(const uint64_t *v, const uint64_t *refs,
  * gets there within the confirmation; a leak keeps its rate per unit of
  * the program's time, which the rate rule measures. */
 #define LC_CONFIRM_FLAT 3
-#define LC_CONFIRM_RISING 4
 #define LC_CONFIRM_STEPS 3
 #define LC_CONFIRM_SCALE_MAX 16
 static inline unsigned
