@@ -429,15 +429,16 @@ START_TEST(live_idle_program_passes)
 }
 END_TEST
 
+/* 5 planned snapshots (k 0..4), then confirmation ones: run times in
+ * microseconds, the window's 0.5 s, then 1, 2 and 4 s. */
+static const uint64_t run[] = {500000, 500000,  500000,  500000,
+                               500000, 1000000, 2000000, 4000000};
+
 /* The confirmation budget counts the program's run time, not the
  * snapshots' pauses; the wall time is a looser bound. */
 START_TEST(confirm_budget_counts_run_time)
 {
   struct lc_check c;
-  /* 5 planned snapshots (k 0..4), then confirmation ones: run times in
-   * microseconds, the window's 0.5 s, then 1, 2 and 4 s. */
-  uint64_t run[] = {500000, 500000,  500000,  500000,
-                    500000, 1000000, 2000000, 4000000};
   memset(&c, 0, sizeof(c));
   c.snapshots = 5;
   c.confirm_snapshots = 6;
@@ -471,9 +472,6 @@ END_TEST
 START_TEST(confirm_ends_on_a_repeat)
 {
   struct lc_check c;
-  /* The window's 0.5 s intervals, then 1, 2 and 4 s of run time. */
-  uint64_t run[] = {500000, 500000,  500000,  500000,
-                    500000, 1000000, 2000000, 4000000};
   memset(&c, 0, sizeof(c));
   c.snapshots = 5;
   c.confirm_snapshots = 6;

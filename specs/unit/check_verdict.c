@@ -804,6 +804,45 @@ static const struct mccase {
      NULL},
 };
 
+/* A series of one flat row (Function) over n snapshots (warmup 2) with the
+ * (rss) memory row v, and a check of 6 planned snapshots, 6 to confirm,
+ * under the default assertion. */
+static void
+rss_series(struct lc_series *ser, const uint64_t *v, size_t n)
+{
+  struct rowspec rows[2];
+  size_t k;
+
+  memset(rows, 0, sizeof(rows));
+  rows[0].name = "Function";
+  for (k = 0; k < n; k++) {
+    rows[0].count[k] = 10;
+    rows[0].size[k] = 640;
+  }
+  build_series(ser, rows, n, 2);
+  lc_series_add_memory(ser, LC_MEM_RSS, v);
+}
+
+static void
+rss_check(struct lc_check *check, struct lc_assert *a, struct lc_series *ser,
+          const uint64_t *v, size_t n)
+{
+  struct lc_err err = LC_ERR_INIT;
+
+  memset(check, 0, sizeof(*check));
+  rss_series(ser, v, n);
+  memset(a, 0, sizeof(*a));
+  a->label = (char *)"test assertion";
+  a->is_default = 1;
+  a->steady_growth_forbid = 1;
+  ck_assert_int_eq(lc_pattern_compile(&a->ctor, "*", &err), 0);
+  check->asserts = a;
+  check->nasserts = 1;
+  check->snapshots = 6;
+  check->warmup = 2;
+  check->confirm_snapshots = 6;
+}
+
 /* A resident size under a call drive (after specs/realworld
  * npm-ajv-compile clean-6.12.6): quick calls make every confirmation
  * interval about as long in run time as the window's, so a creep of 1 MB
@@ -828,32 +867,12 @@ START_TEST(test_memory_per_call)
   struct lc_assert a;
   struct lc_check check;
   struct lc_assert_result *res = NULL;
-  struct lc_err err = LC_ERR_INIT;
-  struct rowspec rows[2];
   size_t k;
 
-  memset(rows, 0, sizeof(rows));
-  rows[0].name = "Function";
-  for (k = 0; k < 12; k++) {
-    rows[0].count[k] = 10;
-    rows[0].size[k] = 640;
-  }
-  memset(&check, 0, sizeof(check));
-  build_series(&ser, rows, 12, 2);
-  lc_series_add_memory(&ser, LC_MEM_RSS, v);
+  rss_check(&check, &a, &ser, v, 12);
   for (k = 1; k < 12; k++)
     lc_series_set_span(&ser, k, 100000 + 5000 * (double)(k % 3));
   ser.span_by_count = 1;
-  memset(&a, 0, sizeof(a));
-  a.label = (char *)"test assertion";
-  a.is_default = 1;
-  a.steady_growth_forbid = 1;
-  ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
-  check.asserts = &a;
-  check.nasserts = 1;
-  check.snapshots = 6;
-  check.warmup = 2;
-  check.confirm_snapshots = 6;
   ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res), 0);
   ck_assert_uint_eq(res[0].nnotes, 1);
   lc_verdict_free(res, 1);
@@ -892,31 +911,11 @@ START_TEST(test_memory_confirm_trend)
   struct lc_assert a;
   struct lc_check check;
   struct lc_assert_result *res = NULL;
-  struct lc_err err = LC_ERR_INIT;
-  struct rowspec rows[2];
   size_t k;
 
-  memset(rows, 0, sizeof(rows));
-  rows[0].name = "Function";
-  for (k = 0; k < 12; k++) {
-    rows[0].count[k] = 10;
-    rows[0].size[k] = 640;
-  }
-  memset(&check, 0, sizeof(check));
-  build_series(&ser, rows, 12, 2);
-  lc_series_add_memory(&ser, LC_MEM_RSS, v);
+  rss_check(&check, &a, &ser, v, 12);
   for (k = 0; k < 12; k++)
     lc_series_set_drive(&ser, k, 1);
-  memset(&a, 0, sizeof(a));
-  a.label = (char *)"test assertion";
-  a.is_default = 1;
-  a.steady_growth_forbid = 1;
-  ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
-  check.asserts = &a;
-  check.nasserts = 1;
-  check.snapshots = 6;
-  check.warmup = 2;
-  check.confirm_snapshots = 6;
   ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res),
                     (size_t)_i);
   if (!_i) {
@@ -937,29 +936,8 @@ START_TEST(test_memory_confirm)
   struct lc_assert a;
   struct lc_check check;
   struct lc_assert_result *res = NULL;
-  struct lc_err err = LC_ERR_INIT;
-  struct rowspec rows[2];
-  size_t k;
 
-  memset(rows, 0, sizeof(rows));
-  rows[0].name = "Function";
-  for (k = 0; k < tc->nsnap; k++) {
-    rows[0].count[k] = 10;
-    rows[0].size[k] = 640;
-  }
-  memset(&check, 0, sizeof(check));
-  build_series(&ser, rows, tc->nsnap, 2);
-  lc_series_add_memory(&ser, LC_MEM_RSS, tc->v);
-  memset(&a, 0, sizeof(a));
-  a.label = (char *)"test assertion";
-  a.is_default = 1;
-  a.steady_growth_forbid = 1;
-  ck_assert_int_eq(lc_pattern_compile(&a.ctor, "*", &err), 0);
-  check.asserts = &a;
-  check.nasserts = 1;
-  check.snapshots = 6;
-  check.warmup = 2;
-  check.confirm_snapshots = 6;
+  rss_check(&check, &a, &ser, tc->v, tc->nsnap);
 
   if (tc->nsnap > 6) {
     ck_assert_uint_eq(lc_verdict_eval_confirmed(&check, &ser, 6, &res),
@@ -981,8 +959,7 @@ START_TEST(test_memory_confirm)
    * trend does not count) and whether a confirmation is asked for. */
   lc_series_release(&ser);
   ser = (struct lc_series)LC_SERIES_INIT;
-  build_series(&ser, rows, 6, 2);
-  lc_series_add_memory(&ser, LC_MEM_RSS, tc->v);
+  rss_series(&ser, tc->v, 6);
   ck_assert_uint_eq(lc_verdict_eval(&check, &ser, &res),
                     (size_t)tc->window_failed);
   lc_verdict_free(res, 1);
