@@ -300,7 +300,8 @@ struct lc_spans {
  * there is one: the repeat), and in at least half
  * as many intervals as in the window (by share).  `step_growth` (a single
  * object, whose backing store grows by steps) asks that it grew again, never
- * shrank in the confirmation, and grew in LC_CONFIRM_STEPS intervals of
+ * shrank in the confirmation, and stepped (grew by an eighth or more: a
+ * backing store's x1.5 or x2, not a jitter) in LC_CONFIRM_STEPS intervals of
  * first..end, or, when its contents are invisible (refs, may be NULL, is
  * 0 at last and end: unboxed numbers), in fewer; either way it must not
  * have stayed flat since its last step for lc_confirm_flat_needed drive

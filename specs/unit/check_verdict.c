@@ -1565,6 +1565,31 @@ START_TEST(test_store_contents_over_repeat)
 }
 END_TEST
 
+/* State sized by the interval's length in one object (specs/realworld
+ * core-abortsignal-timeout fixed-20.11: a FinalizationRegistry holding the
+ * cells of the signals that died since the last snapshot, their cleanup
+ * due after the snapshot's GC) doubles with the confirmation's lengths,
+ * then over the repeated length (2 4 8 8 8 8) only jitters by a few
+ * percent, which is no step: flat for 24 units after a gap of 8, it
+ * settled.  A leaking object of the same sizes up to there grows by a
+ * third and more over each repeat: it goes on. */
+START_TEST(test_jitter_is_no_step)
+{
+  static const uint64_t jitter[] = {3000,  7200,  8600,  8600,  10000, 10000,
+                                    12800, 24100, 45200, 45400, 45300, 45600};
+  static const uint64_t leak[] = {3000,  7200,  8600,  8600,  10000, 10000,
+                                  12800, 24100, 45200, 66000, 86900, 107800};
+  static const double drive[] = {1, 1, 1, 1, 1, 1, 2, 4, 8, 8, 8, 8};
+  struct lc_spans sp = {drive, 12, 1};
+  ck_assert(!lc_confirm_goes_on(jitter, NULL, &sp, 2, 5, 11, 1));
+  ck_assert(lc_confirm_goes_on(leak, NULL, &sp, 2, 5, 11, 1));
+  /* Before the step rule asked for an eighth, the jitter's two rises
+   * counted as steps and it went on. */
+  ck_assert_double_eq(lc_confirm_flat_needed(jitter, NULL, &sp, 2, 5, 11, 1),
+                      17);
+}
+END_TEST
+
 /* A backing store that steps through the confirmation (after
  * specs/realworld core-fetch-resource-timing fixed-18: a timing buffer on
  * its way to its cap of 250 entries) is not decided before the budget
@@ -1771,6 +1796,7 @@ lc_test_suite(void)
   tcase_add_test(tc, test_spans_either);
   tcase_add_loop_test(tc, test_repeat_judges, 0, 4);
   tcase_add_test(tc, test_store_contents_over_repeat);
+  tcase_add_test(tc, test_jitter_is_no_step);
   tcase_add_loop_test(tc, test_wants_more, 0,
                       (int)(sizeof(wcases) / sizeof(wcases[0])));
   tcase_add_test(tc, test_goes_on);
