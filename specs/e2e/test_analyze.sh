@@ -110,12 +110,13 @@ expect_eq "run: exit code" "$CODE" 1
 run_lc analyze --check handler kept/handler/* --junit again.xml
 expect_eq "kept snapshots: exit code" "$CODE" 1
 expect_contains "kept snapshots: order" "$ERR" "ordered by the numbers in their names"
-# The run confirmed the leak over 4 more snapshots (of 30, 60, 120 and
-# 240 calls: lc_confirm_scale), kept as 5-8; analyze has no program to
-# ask and judges all 8 files as one window.
-expect_eq "run: counts, then the confirmation" "$(counts_line run.xml)" "counts: (15) 30 45 60 | 90 150 270 510"
+# The run confirmed the leak over its whole budget of 6 more snapshots
+# (of 30, 60, 120, 240, 240 and 240 calls: lc_confirm_scale, the last
+# length repeated), kept as 5-10; analyze has no program to ask and
+# judges all 10 files as one window.
+expect_eq "run: counts, then the confirmation" "$(counts_line run.xml)" "counts: (15) 30 45 60 | 90 150 270 510 750 990"
 expect_eq "kept snapshots: counts as in the run" "$(counts_line again.xml)" "$(counts_line run.xml | tr -d '|' | tr -s ' ')"
-expect_eq "kept snapshots: 15 per call" "$(counts_line again.xml)" "counts: (15) 30 45 60 90 150 270 510"
+expect_eq "kept snapshots: 15 per call" "$(counts_line again.xml)" "counts: (15) 30 45 60 90 150 270 510 750 990"
 run_lc --check handler-clean --keep-snapshots=always --snapshot-dir kept --junit run2.xml
 run_lc analyze -c leakcheck.yml --check handler-clean kept/handler-clean/* --junit clean.xml
 expect_eq "clean snapshots: exit code" "$CODE" 0
