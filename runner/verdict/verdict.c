@@ -98,23 +98,32 @@ memory_floor(enum lc_mem_kind kind, uint64_t *step, uint64_t *rise)
   *rise = resident ? LC_MEM_RISE_MIN : LC_MEM_EXT_RISE_MIN;
 }
 
-/* The least-squares slope of v[first..last] per interval, bytes. */
+/* The least-squares slope of v[a..b] per drive interval, each snapshot
+ * placed at the drive intervals since a (lengths by sp, lc_confirm_span;
+ * sp NULL and b <= last: one per interval). */
 static double
-memory_slope(const uint64_t *v, size_t first, size_t last)
+ls_slope(const uint64_t *v, const struct lc_spans *sp, size_t last, size_t a,
+         size_t b)
 {
-  size_t i, n = last - first + 1;
-  double mx = (double)(n - 1) / 2.0, my = 0, sxy = 0, sxx = 0;
-  if (last <= first)
+  size_t k;
+  double x = 0, mx = 0, my = 0, sxy = 0, sxx = 0, n = (double)(b - a + 1);
+  if (b <= a)
     return 0;
-  for (i = first; i <= last; i++)
-    my += (double)v[i];
-  my /= (double)n;
-  for (i = first; i <= last; i++) {
-    double dx = (double)(i - first) - mx;
-    sxy += dx * ((double)v[i] - my);
-    sxx += dx * dx;
+  for (k = a; k <= b; k++) {
+    if (k > a)
+      x += lc_confirm_span(sp, last, k - 1, k);
+    mx += x;
+    my += (double)v[k];
   }
-  return sxy / sxx;
+  mx /= n;
+  my /= n;
+  for (x = 0, k = a; k <= b; k++) {
+    if (k > a)
+      x += lc_confirm_span(sp, last, k - 1, k);
+    sxy += (x - mx) * ((double)v[k] - my);
+    sxx += (x - mx) * (x - mx);
+  }
+  return sxx > 0 ? sxy / sxx : 0;
 }
 
 enum { MEM_FLAT = 0, MEM_TREND = 1, MEM_EVERY = 2 };
@@ -139,7 +148,8 @@ memory_growth(enum lc_mem_kind kind, const uint64_t *v, const struct judge *j)
     every = every && v[i + 1] >= v[i] + step;
   if (every)
     return MEM_EVERY;
-  if (j->suspect && memory_slope(v, j->first, j->last) >= (double)step)
+  if (j->suspect &&
+      ls_slope(v, NULL, j->last, j->first, j->last) >= (double)step)
     return MEM_TREND;
   return MEM_FLAT;
 }
@@ -327,7 +337,7 @@ result_message(const struct lc_assert_result *r, const struct lc_series *ser,
         lc_buf_addstr(&b, ", rising in every interval");
       } else if (f->failed_rules & LC_RULE_STEADY_GROWTH) {
         char t[LC_BYTES_MAX];
-        double slope = memory_slope(f->size, j->first, j->last);
+        double slope = ls_slope(f->size, NULL, j->last, j->first, j->last);
         lc_format_bytes(t, sizeof(t), (int64_t)slope, 1);
         lc_buf_addf(&b, ", a trend of %s per interval", t);
       }
@@ -813,28 +823,6 @@ rose(const uint64_t *v, size_t k, const struct judge *j,
                : v[k] > v[k - 1];
 }
 
-/* The least-squares slope of v[last..end] per drive interval, each
- * snapshot placed at the drive intervals since `last` (lengths by sp). */
-static double
-confirm_slope(const uint64_t *v, const struct lc_spans *sp, size_t last,
-              size_t end)
-{
-  size_t k, n = end - last + 1;
-  double mx = 0, my = 0, sxy = 0, sxx = 0;
-  for (k = last; k <= end; k++) {
-    mx += lc_confirm_span(sp, last, last, k);
-    my += (double)v[k];
-  }
-  mx /= (double)n;
-  my /= (double)n;
-  for (k = last; k <= end; k++) {
-    double dx = lc_confirm_span(sp, last, last, k) - mx;
-    sxy += dx * ((double)v[k] - my);
-    sxx += dx * dx;
-  }
-  return sxx > 0 ? sxy / sxx : 0;
-}
-
 /* lc_confirm_goes_on for the series v of finding f, in the run time or as
  * planned; a memory row must also rise over the confirmation by its step
  * floor per drive interval (the window's own noise floor), as its
@@ -852,7 +840,7 @@ goes_on(const struct lc_finding *f, const uint64_t *v, int step,
     if (!lc_confirm_goes_on(v, step ? f->refs : NULL, sp, j->first, j->last,
                             j->end, step))
       continue;
-    if (!floor || confirm_slope(v, sp, j->last, j->end) >= (double)floor)
+    if (!floor || ls_slope(v, sp, j->last, j->last, j->end) >= (double)floor)
       return 1;
   }
   return 0;
