@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #if defined(__GLIBC__)
-#include <malloc.h>
 #endif
 
 #include "base/trace.h"
@@ -44,20 +43,6 @@ read_snapshot(struct lc_snapshot *s, const char *path)
   lc_cli_print_err(&err);
   lc_err_release(&err);
   return -1;
-}
-
-/* For `diff`, which reads one snapshot after the other: blocks of 1 MiB
- * and more (the columns) get mappings of their own, given back to the
- * system when freed.  Else glibc raises its mmap threshold after the first
- * snapshot's large frees and serves the second one's columns from its
- * heap, where a calloc clears (touches) every page, a growing array is
- * copied rather than remapped, and freed blocks stay resident. */
-static void
-own_mappings(void)
-{
-#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
-  (void)mallopt(M_MMAP_THRESHOLD, 1 << 20);
-#endif
 }
 
 static void
@@ -166,7 +151,6 @@ lc_cmd_diff(int argc, char **argv)
   if (argc - optind != 2)
     return lc_cli_usage_error("%s",
                               "'diff' expects two snapshot files: BASE FILE");
-  own_mappings();
   /* The current snapshot first: its interfaces name the base's objects
    * too.  Of it, only its summary's rows and the Comparison's compact side
    * are kept: none of its per-node arrays is in memory with the base's. */
