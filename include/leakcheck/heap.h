@@ -162,6 +162,12 @@ struct lc_snapshot {
 int lc_snapshot_read(struct lc_snapshot *s, const char *path,
                      struct lc_err *err);
 
+/* Same, from a descriptor open for reading (left open: a caller that
+ * keeps it can read the file again after it was unlinked); `path` is
+ * used in messages. */
+int lc_snapshot_read_fd(struct lc_snapshot *s, int fd, const char *path,
+                        struct lc_err *err);
+
 /* Same, from memory; `name` is used in messages.  `data` is not kept. */
 int lc_snapshot_parse(struct lc_snapshot *s, const char *name, const char *data,
                       size_t len, struct lc_err *err);
@@ -182,6 +188,9 @@ void lc_snapshot_release(struct lc_snapshot *s);
  * reads only the targets and node_first_edge); they cost memory only when
  * they are not packed (edge_type_wide). */
 #define LC_SNAPSHOT_DROP_EDGE_TYPES 8u
+/* For lc_snapshot_drop(): the edges' targets and types, but not
+ * node_first_edge (which lc_snapshot_edge_source() reads). */
+#define LC_SNAPSHOT_DROP_EDGE_TARGETS 16u
 
 /*
  * Frees the parts of `s` named by `what` (an OR of LC_SNAPSHOT_DROP_*) and

@@ -2401,10 +2401,6 @@ int
 lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
 {
   int fd, ret;
-  struct stat st, now;
-  void *map;
-  struct parse_state *ps;
-  sigjmp_buf jb;
   memset(s, 0, sizeof(*s));
   /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
    * writer; the type is checked on the descriptor, never by name. */
@@ -2415,13 +2411,26 @@ lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
     err->code = LC_EINPUT;
     return -1;
   }
+  ret = lc_snapshot_read_fd(s, fd, path, err);
+  close(fd);
+  return ret;
+}
+
+int
+lc_snapshot_read_fd(struct lc_snapshot *s, int fd, const char *path,
+                    struct lc_err *err)
+{
+  int ret;
+  struct stat st, now;
+  void *map;
+  struct parse_state *ps;
+  sigjmp_buf jb;
+  memset(s, 0, sizeof(*s));
   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
     return lc_err_set(err, LC_EINPUT, path, 0, 0,
                       "not a regular file; expected a .heapsnapshot file");
   }
   if (st.st_size == 0) {
-    close(fd);
     return lc_err_set_at(err, LC_EINPUT, path, 0,
                          "empty file; expected a "
                          "V8 heap snapshot (a JSON object starting with "
@@ -2430,7 +2439,6 @@ lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
   map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (map == MAP_FAILED) {
     int e = errno;
-    close(fd);
     lc_err_errno(err, e, path, "cannot map snapshot");
     err->code = LC_EINPUT;
     return -1;
@@ -2466,7 +2474,6 @@ lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
                   "one changes while leakcheck reads it",
                   (long long)st.st_size, (long long)now.st_size);
   }
-  close(fd);
   return ret;
 }
 
@@ -2536,6 +2543,10 @@ lc_snapshot_drop(struct lc_snapshot *s, unsigned what)
     LC_DROP(s->node_id);
   if (what & LC_SNAPSHOT_DROP_EDGE_TYPES)
     LC_DROP(s->edge_type_wide);
+  if (what & LC_SNAPSHOT_DROP_EDGE_TARGETS) {
+    LC_DROP(s->edge_tt);
+    LC_DROP(s->edge_type_wide);
+  }
   if (what & LC_SNAPSHOT_DROP_EDGES) {
     LC_DROP(s->edge_tt);
     LC_DROP(s->edge_type_wide);
