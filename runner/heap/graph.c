@@ -853,22 +853,34 @@ add_edge(struct lc_buf *out, const struct lc_snapshot *s, uint32_t e)
 }
 
 void
-lc_graph_retained(struct lc_graph *g, const uint64_t *self)
+lc_graph_retained_take(struct lc_graph *g, uint64_t **sizes)
 {
-  uint32_t i, n = g->node_count;
-  if (!g->idom || !g->dfs_order)
+  uint32_t i;
+  uint64_t *r = *sizes;
+  if (!g->idom || !g->dfs_order || !r)
     return;
+  *sizes = NULL;
   free(g->retained);
-  g->retained = lc_xmalloc(((size_t)n + 1) * sizeof(uint64_t));
-  for (i = 0; i < n; i++)
-    g->retained[i] = self[i];
+  g->retained = r;
   /* Children before their dominator: reverse DFS order. */
   for (i = g->dfs_count; i > 1; i--) {
     uint32_t o = g->dfs_order[i];
-    g->retained[g->idom[o]] += g->retained[o];
+    r[g->idom[o]] += r[o];
   }
   free(g->dfs_order);
   g->dfs_order = NULL;
+}
+
+void
+lc_graph_retained(struct lc_graph *g, const uint64_t *self)
+{
+  size_t size = ((size_t)g->node_count + 1) * sizeof(uint64_t);
+  uint64_t *r;
+  if (!g->idom || !g->dfs_order)
+    return;
+  r = lc_xmalloc(size);
+  memcpy(r, self, size - sizeof(uint64_t));
+  lc_graph_retained_take(g, &r);
 }
 
 static void *
@@ -952,12 +964,14 @@ lc_graph_build(struct lc_graph *g, const struct lc_snapshot *s,
   graph_mark(g, s, what);
   if (what & LC_GRAPH_MARK_ONLY)
     return;
-  if (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS))
-    lc_graph_distances(g, s, (what & LC_GRAPH_PATHS) != 0);
+  /* The dominators first: their scratch arrays are given back before the
+   * distances' are taken. */
   if (what & LC_GRAPH_DOMINATORS) {
     lc_graph_dominators_begin(g, s);
     lc_graph_dominators_end(g, self);
   }
+  if (what & (LC_GRAPH_DISTANCES | LC_GRAPH_PATHS))
+    lc_graph_distances(g, s, (what & LC_GRAPH_PATHS) != 0);
 }
 
 void

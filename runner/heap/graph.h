@@ -52,6 +52,11 @@ void lc_graph_dominators_end(struct lc_graph *g, const uint64_t *self);
  * lc_graph_build with LC_GRAPH_DOMINATORS and a NULL `self`). */
 void lc_graph_retained(struct lc_graph *g, const uint64_t *self);
 
+/* The same, in place: takes over *sizes (node_count + 1 entries, the
+ * per-node sizes, typically a spent summary's node_self), turns it into
+ * g->retained and sets *sizes to NULL.  Saves 8 bytes a node. */
+void lc_graph_retained_take(struct lc_graph *g, uint64_t **sizes);
+
 /* Builds a graph on a second thread while the caller works on the same
  * snapshot (read-only), typically building its summary.  If no thread can
  * be started, the build runs at once, in the caller.  Finish with

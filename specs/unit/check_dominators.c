@@ -596,8 +596,10 @@ static const struct tcase cases[] = {
 /* ---- the checks ---------------------------------------------------------- */
 
 /* Builds summary and graph for case c in layout 20 or 24 and retained-size
- * mode 0 (self given), 1 (NULL, then lc_graph_retained), 2 (threaded) or 3
- * (step by step, dropping snapshot memory). */
+ * mode 0 (self given), 1 (NULL, then lc_graph_retained), 2 (threaded), 3
+ * (step by step, dropping snapshot memory) or 4 (the diagnosis' steps:
+ * names dropped after the mark step, edges after the numbering, retained
+ * sizes summed in place by lc_graph_retained_take). */
 static void
 build_all(const struct tcase *c, int layout, int mode, struct lc_snapshot *s,
           struct lc_summary *sum, struct lc_graph *g)
@@ -614,6 +616,25 @@ build_all(const struct tcase *c, int layout, int mode, struct lc_snapshot *s,
     ck_assert_ptr_null(s->node_name);
     ck_assert_ptr_null(s->node_id);
     ck_assert_ptr_null(s->edge_tt);
+    return;
+  }
+  if (mode == 4) {
+    uint64_t *sizes;
+    lc_summary_build(sum, s, NULL);
+    sizes = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint64_t));
+    memcpy(sizes, sum->node_self, (size_t)s->node_count * sizeof(uint64_t));
+    lc_graph_build(g, s, NULL, what | LC_GRAPH_MARK_ONLY);
+    lc_snapshot_drop(s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_EDGE_TYPES);
+    lc_graph_distances(g, s, 1);
+    lc_graph_dominators_begin(g, s);
+    lc_snapshot_drop(s, LC_SNAPSHOT_DROP_EDGE_TARGETS);
+    ck_assert_ptr_null(s->edge_tt);
+    ck_assert_ptr_nonnull(s->node_first_edge);
+    lc_graph_dominators_end(g, NULL);
+    lc_graph_retained_take(g, &sizes);
+    ck_assert_ptr_null(sizes);
+    ck_assert_ptr_nonnull(g->retained);
+    lc_summary_add_graph(sum, s, g);
     return;
   }
   if (mode == 2) {
@@ -718,12 +739,12 @@ lc_snapshot_test_wide(void)
   return wide_types;
 }
 
-/* _i = case * 16 + packed or wide edge types (2) * layout (2) * mode
- * (4). */
+/* _i = case * 20 + packed or wide edge types (2) * mode (5) * layout
+ * (2). */
 START_TEST(graph_cases)
 {
-  wide_types = (_i / 8) % 2;
-  check_case(&cases[_i / 16], _i % 2 ? 24 : 20, (_i / 2) % 4);
+  wide_types = (_i / 10) % 2;
+  check_case(&cases[_i / 20], _i % 2 ? 24 : 20, (_i / 2) % 5);
   wide_types = 0;
 }
 END_TEST
@@ -896,7 +917,7 @@ lc_test_suite(void)
   Suite *s = suite_create("dominators");
   TCase *tc = tcase_create("graph");
   tcase_set_timeout(tc, 60);
-  tcase_add_loop_test(tc, graph_cases, 0, (int)NCASES * 16);
+  tcase_add_loop_test(tc, graph_cases, 0, (int)NCASES * 20);
   tcase_add_loop_test(tc, graph_paths, 0,
                       (int)(sizeof(path_cases) / sizeof(path_cases[0])) * 2);
   tcase_add_loop_test(tc, graph_what, 0, 2);
