@@ -46,8 +46,16 @@ if [ "$want_tests" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq || true
-  if apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  # The policy is read whole before grep looks at it: under pipefail,
+  # `grep -q` leaving early fails the pipeline (apt-cache gets SIGPIPE).
+  # A mirror that answers badly once leaves no candidate: ask again.
+  has_chromium() { local p; p=$(apt-cache policy chromium 2>/dev/null || true); [[ $p == *"Candidate: "[0-9]* ]]; }
+  for try in 1 2 3; do
+    $sudo apt-get update -qq || true
+    has_chromium && break
+    [ "$try" = 3 ] || sleep 5
+  done
+  if has_chromium; then
     echo "setup: installing chromium"
     $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
   else
