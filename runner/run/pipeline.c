@@ -52,6 +52,9 @@ struct run_ctx {
   struct lc_snapshot last;
   struct lc_summary last_sum;
   int have_last;
+  /* The last snapshot's file, open (it may be unlinked or moved since):
+   * the explanation reads it again. */
+  int last_fd;
   /* Confirmation: live runs only (`analyze` has no program to ask). */
   int confirm;
   double confirm_t0; /* when the planned last snapshot was in */
@@ -59,6 +62,22 @@ struct run_ctx {
   unsigned scale;    /* drive intervals asked for the next confirmation one */
   const struct lc_run_info *info; /* the driver's memory samples */
 };
+
+/* Forgets the snapshot kept for the explanation. */
+static void
+drop_last(struct run_ctx *ctx)
+{
+  if (ctx->have_last) {
+    lc_summary_release(&ctx->last_sum);
+    lc_snapshot_release(&ctx->last);
+    ctx->have_last = 0;
+  }
+  if (ctx->last_fd >= 0)
+    close(ctx->last_fd);
+  ctx->last_fd = -1;
+}
+
+static const struct lc_summary_opts take_self = {LC_SUMMARY_TAKE, NULL, NULL};
 
 /* One id for every check of this process: UTC time and pid, e.g.
  * "20261203T155916Z-4242"; two runs never share it. */
@@ -305,25 +324,37 @@ add_memory_rows(struct lc_series *ser, const struct lc_run_info *info)
 static int
 on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
 {
-  static const struct lc_summary_opts take = {LC_SUMMARY_TAKE, NULL, NULL};
   struct run_ctx *ctx = vctx;
   struct lc_snapshot s;
   struct lc_summary sum;
   struct lc_scripts sc = LC_SCRIPTS_INIT;
-  int ret = 0;
+  int ret = 0, fd;
   char phase[48];
   if (check_interrupt(err) < 0)
     return -1;
+  /* A snapshot from the last planned one on replaces the one kept for the
+   * explanation: give that back first, so that only one snapshot is ever
+   * in memory.  Should this one prove unreadable, the check is broken and
+   * nothing is explained. */
+  if (k + 1 >= ctx->check->snapshots)
+    drop_last(ctx);
   snprintf(phase, sizeof(phase), "snapshot %u: parse begun", k + 1);
   lc_trace(phase);
-  if (lc_snapshot_read(&s, path, err) < 0) {
+  /* In a directory leakcheck made, or its link to a file to analyze.
+   * O_NONBLOCK: a FIFO would wait for a writer (lc_snapshot_read). */
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    lc_err_errno(err, errno, path, "cannot open snapshot");
+  if (fd < 0 || lc_snapshot_read_fd(&s, fd, path, err) < 0) {
+    if (fd >= 0)
+      close(fd);
     if (check_interrupt(err) < 0)
       return -1;
     /* A file our own agent wrote is unreadable: the program broke. */
     err->code = LC_EPROGRAM;
     return -1;
   }
-  lc_summary_build(&sum, &s, &take);
+  lc_summary_build(&sum, &s, &take_self);
   lc_series_add(ctx->series, &sum);
   /* How long the program ran before it (reading the last snapshot
    * included, its pause left out): confirmation rates are per unit of
@@ -348,17 +379,15 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
      * stays for the explanation until a confirmation snapshot replaces
      * it. */
     lc_series_set_survivors(ctx->series, &s, &sum);
-    if (ctx->have_last) {
-      lc_summary_release(&ctx->last_sum);
-      lc_snapshot_release(&ctx->last);
-    }
     ctx->last = s;
     ctx->last_sum = sum;
     ctx->have_last = 1;
+    ctx->last_fd = fd;
     ret = (int)want_more(ctx, k);
   } else {
     lc_summary_release(&sum);
     lc_snapshot_release(&s);
+    close(fd);
   }
   ctx->prev_t = now_seconds();
   if (ctx->keep != LC_KEEP_NEVER) {
@@ -408,19 +437,44 @@ config_dir(const struct lc_config *cfg)
 }
 
 /* Source locations for every row, and for a failed check its leaks
- * (verdict/diagnose.h), from the last snapshot. */
+ * (verdict/diagnose.h), from the last snapshot: the plan from the one in
+ * memory, which it spends, then the words from the same file read again,
+ * so that its graph and its names are never in memory together. */
 static void
 explain_findings(struct run_ctx *ctx, const struct lc_config *cfg,
                  struct lc_check_result *res)
 {
   struct lc_scripts sc;
+  struct lc_diag_plan *plan;
   char *dir;
   if (!ctx->have_last)
     return;
   dir = config_dir(cfg);
   lc_trace("diagnosis: start");
   lc_scripts_build(&sc, &ctx->last);
-  lc_diagnose(res, &ctx->last, &ctx->last_sum, &sc, dir);
+  lc_diag_rows(&res->series, &sc, dir);
+  plan = lc_diagnose_plan(res, &ctx->last, &ctx->last_sum);
+  if (plan) {
+    struct lc_snapshot s;
+    struct lc_summary sum;
+    struct lc_err err = LC_ERR_INIT;
+    char *path = lc_xstrdup(ctx->last.path ? ctx->last.path : "snapshot");
+    lc_summary_release(&ctx->last_sum);
+    lc_snapshot_release(&ctx->last);
+    ctx->have_last = 0;
+    if (lc_snapshot_read_fd(&s, ctx->last_fd, path, &err) == 0) {
+      lc_trace("diagnosis: read again");
+      lc_summary_build(&sum, &s, &take_self);
+      lc_diagnose_explain(res, plan, &s, &sum, &sc, dir);
+      lc_summary_release(&sum);
+      lc_snapshot_release(&s);
+    } else {
+      /* The file changed under us: the findings stay unexplained. */
+      lc_diag_plan_free(plan);
+      lc_err_release(&err);
+    }
+    free(path);
+  }
   lc_trace("diagnosis: done");
   lc_scripts_release(&sc);
   free(dir);
@@ -457,11 +511,7 @@ restart(struct run_ctx *ctx, struct lc_check_result *res,
   keep_dir_release(&ctx->kd);
   memset(&ctx->kd, 0, sizeof(ctx->kd));
   ctx->kd.top_fd = ctx->kd.check_fd = ctx->kd.run_fd = -1;
-  if (ctx->have_last) {
-    lc_summary_release(&ctx->last_sum);
-    lc_snapshot_release(&ctx->last);
-    ctx->have_last = 0;
-  }
+  drop_last(ctx);
   ctx->confirm_t0 = 0;
   ctx->prev_t = now_seconds();
   lc_series_release(&res->series);
@@ -516,6 +566,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
   ctx.keep = keep;
   ctx.snapshot_dir = opts->snapshot_dir;
   ctx.kd.top_fd = ctx.kd.check_fd = ctx.kd.run_fd = -1;
+  ctx.last_fd = -1;
   info.progress = opts->on_progress;
   info.progress_ctx = opts->progress_ctx;
   ctx.base_dir = base_dir;
@@ -613,10 +664,7 @@ lc_run_check(const struct lc_config *cfg, const struct lc_check *check,
     fprintf(stderr, "leakcheck: '%s': snapshots kept in %s\n", check->name,
             ctx.kd.path);
   keep_dir_release(&ctx.kd);
-  if (ctx.have_last) {
-    lc_summary_release(&ctx.last_sum);
-    lc_snapshot_release(&ctx.last);
-  }
+  drop_last(&ctx);
   lc_run_info_release(&info);
   free(base_dir);
   return ret;

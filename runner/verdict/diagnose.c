@@ -12,6 +12,7 @@
 #include "base/format.h"
 #include "base/jsonstr.h"
 #include "base/trace.h"
+#include "heap/graph.h"
 #include "leakcheck/buf.h"
 
 /* Allocation tracking turned off by the user (LEAKCHECK_ALLOCATION_SITES=0,
@@ -257,29 +258,39 @@ struct path {
   size_t n;
 };
 
+/* The BFS path from the roots to `node`, top-down.  Reads the graph's
+ * paths and node_first_edge only: the edges' targets may be gone. */
 static void
 path_build(const struct dctx *d, uint32_t node, struct path *p)
 {
-  size_t cap = 0, i;
+  size_t cap = 0, scap = 0, i;
   uint32_t v = node;
   memset(p, 0, sizeof(*p));
   if (!d->g.bfs_edge || d->g.distance[node] == LC_DISTANCE_NONE)
     return;
+  /* Bottom-up first: each edge, and in src the node it leads to. */
   while (v != 0 && d->g.bfs_edge[v] != UINT32_MAX && p->n <= d->s->node_count) {
     uint32_t e = d->g.bfs_edge[v];
     LC_ALLOC_GROW(p->edge, p->n + 1, cap);
-    p->edge[p->n++] = e;
+    LC_ALLOC_GROW(p->src, p->n + 1, scap);
+    p->edge[p->n] = e;
+    p->src[p->n++] = v;
     v = lc_snapshot_edge_source(d->s, e);
   }
+  if (!p->n)
+    return;
   for (i = 0; i < p->n / 2; i++) {
     uint32_t t = p->edge[i];
     p->edge[i] = p->edge[p->n - 1 - i];
     p->edge[p->n - 1 - i] = t;
+    t = p->src[i];
+    p->src[i] = p->src[p->n - 1 - i];
+    p->src[p->n - 1 - i] = t;
   }
-  p->src = lc_xmalloc((p->n + 1) * sizeof(uint32_t));
-  for (i = 0; i < p->n; i++)
-    p->src[i] = i ? lc_snapshot_edge_to(d->s, p->edge[i - 1])
-                  : lc_snapshot_edge_source(d->s, p->edge[0]);
+  /* Top-down, each edge's source: the node the edge before leads to. */
+  for (i = p->n - 1; i > 0; i--)
+    p->src[i] = p->src[i - 1];
+  p->src[0] = lc_snapshot_edge_source(d->s, p->edge[0]);
 }
 
 static void
@@ -1114,10 +1125,27 @@ leak_why(const struct lc_leak *L)
   return b.len ? lc_buf_detach(&b, NULL) : (lc_buf_release(&b), NULL);
 }
 
+/* What the graph says about one failed assertion (lc_diag_plan): the
+ * fold, and per finding its new survivors, their retained size, and for
+ * a leak's root the node that explains it with its retainer path. */
+struct aplan {
+  long *into;     /* fold target, or -1 */
+  uint64_t *newc; /* new survivors */
+  uint64_t *ret;  /* their retained size (those no other one dominates) */
+  uint32_t *node; /* the node to explain, or UINT32_MAX */
+  struct path *path;
+  size_t nf; /* findings */
+};
+
+struct lc_diag_plan {
+  struct aplan *a; /* per assertion result; into is NULL when not planned */
+  size_t n;
+};
+
 static void
-diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
+plan_assert(struct dctx *d, const struct lc_assert_result *ar, struct aplan *ap)
 {
-  size_t nf = ar->nfindings, i, j, nleaks = 0;
+  size_t nf = ar->nfindings, i, j;
   long *into = lc_xmalloc(nf * sizeof(long)); /* fold target, or -1 */
   uint32_t *pick = lc_xmalloc(nf * sizeof(uint32_t));
   uint64_t *newc = lc_xcalloc(nf, sizeof(uint64_t));
@@ -1125,10 +1153,6 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
   uint64_t *share = lc_xcalloc(nf * nf, sizeof(uint64_t));
   uint32_t *stack = NULL, v;
   size_t scap = 0;
-  struct lc_leak *leaks;
-  struct rank *rank;
-  struct lc_finding *nfind;
-  size_t *newpos;
 
   for (i = 0; i < d->ser->nrows; i++)
     d->fail_of[i] = -1;
@@ -1188,6 +1212,62 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
     into[i] = r;
   }
 
+  /* The node each root is explained by, and its path: one growing object
+   * is itself, a row its own new survivor closest to the roots. */
+  ap->node = lc_xmalloc(nf * sizeof(uint32_t));
+  ap->path = lc_xcalloc(nf, sizeof(struct path));
+  for (i = 0; i < nf; i++) {
+    const struct lc_finding *f = &ar->findings[i];
+    uint32_t node = UINT32_MAX;
+    if (into[i] < 0 && f->row && f->object_id) {
+      for (v = 0; v < d->s->node_count; v++)
+        if (d->s->node_id[v] == f->object_id) {
+          node = v;
+          break;
+        }
+    } else if (into[i] < 0 && f->row && !f->row->memory) {
+      node = pick[i];
+    }
+    ap->node[i] = node;
+    if (node != UINT32_MAX)
+      path_build(d, node, &ap->path[i]);
+  }
+  ap->nf = nf;
+  ap->into = into;
+  ap->newc = newc;
+  ap->ret = ret;
+  free(pick);
+  free(share);
+}
+
+static void
+aplan_release(struct aplan *ap)
+{
+  size_t i;
+  if (ap->path)
+    for (i = 0; i < ap->nf; i++)
+      path_release(&ap->path[i]);
+  free(ap->path);
+  free(ap->node);
+  free(ap->into);
+  free(ap->newc);
+  free(ap->ret);
+  memset(ap, 0, sizeof(*ap));
+}
+
+/* The findings of one failed assertion as leaks, in words, from the plan. */
+static void
+explain_assert(struct dctx *d, struct lc_assert_result *ar,
+               const struct aplan *ap)
+{
+  size_t nf = ar->nfindings, i, j, nleaks = 0;
+  const long *into = ap->into;
+  const uint64_t *newc = ap->newc, *ret = ap->ret;
+  struct lc_leak *leaks;
+  struct rank *rank;
+  struct lc_finding *nfind;
+  size_t *newpos;
+
   /* One leak per root. */
   leaks = lc_xcalloc(nf, sizeof(*leaks));
   rank = lc_xcalloc(nf, sizeof(*rank));
@@ -1223,19 +1303,14 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
   for (i = 0; i < nleaks; i++) {
     struct lc_leak *L = &leaks[i];
     const struct lc_finding *f = &ar->findings[L->root];
-    struct path p;
-    uint32_t node = pick[L->root];
+    const struct path *p = &ap->path[L->root];
+    uint32_t node = ap->node[L->root];
     if (f->row && f->object_id) { /* one growing object: itself */
-      for (node = 0; node < d->s->node_count; node++)
-        if (d->s->node_id[node] == f->object_id)
-          break;
-      if (node == d->s->node_count)
+      if (node == UINT32_MAX)
         continue;
       L->node_id = f->object_id;
-      path_build(d, node, &p);
-      path_runs(d, &p, L);
-      path_line(d, &p, L);
-      path_release(&p);
+      path_runs(d, p, L);
+      path_line(d, p, L);
       continue;
     }
     if (!rank[i].has_row || node == UINT32_MAX)
@@ -1243,9 +1318,8 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
     L->node_id = d->s->node_id[node];
     L->real_class = real_class(d, node, f->row->name);
 
-    path_build(d, node, &p);
-    path_runs(d, &p, L);
-    path_line(d, &p, L);
+    path_runs(d, p, L);
+    path_line(d, p, L);
     {
       /* A closure's site is its own definition (the snapshot's location). */
       struct lc_site at;
@@ -1267,16 +1341,15 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
       size_t k;
       if (j == i || !of->object_id || O->nfolded == SIZE_MAX)
         continue;
-      for (k = 0; k < p.n; k++)
-        if (d->s->node_id[p.src[k]] == of->object_id)
+      for (k = 0; k < p->n; k++)
+        if (d->s->node_id[p->src[k]] == of->object_id)
           break;
-      if (k == p.n)
+      if (k == p->n)
         continue;
       L->folded = lc_xrealloc(L->folded, (L->nfolded + 1) * sizeof(size_t));
       L->folded[L->nfolded++] = O->root;
       O->nfolded = SIZE_MAX; /* taken */
     }
-    path_release(&p);
   }
   /* Drop the leaks taken above, rank the rest. */
   {
@@ -1328,50 +1401,106 @@ diagnose_assert(struct dctx *d, struct lc_assert_result *ar)
     f->why = leak_why(L);
   }
   lc_verdict_remessage(ar, d->ser);
-  free(into);
-  free(pick);
-  free(newc);
-  free(ret);
-  free(share);
   free(leaks);
   free(rank);
 }
 
+/* The context both steps share: rows, new objects, the findings' rows. */
+static void
+dctx_init(struct dctx *d, const struct lc_check_result *res,
+          const struct lc_snapshot *s, const struct lc_summary *sum)
+{
+  uint32_t r;
+  memset(d, 0, sizeof(*d));
+  d->s = s;
+  d->sum = sum;
+  d->ser = &res->series;
+  d->tracking_crash = res->tracking_crash;
+  d->since = res->series.max_id[res->series.warmup];
+  d->series_row = lc_xmalloc((sum->nrows + 1) * sizeof(uint32_t));
+  for (r = 0; r < sum->nrows; r++) {
+    long k = lc_series_find(d->ser, sum->rows[r].key);
+    d->series_row[r] = k < 0 ? UINT32_MAX : (uint32_t)k;
+  }
+  d->fail_of = lc_xmalloc((d->ser->nrows + 1) * sizeof(long));
+}
+
+static void
+dctx_release(struct dctx *d)
+{
+  free(d->top);
+  free(d->fail_of);
+  free(d->series_row);
+  lc_graph_release(&d->g);
+}
+
+struct lc_diag_plan *
+lc_diagnose_plan(const struct lc_check_result *res, struct lc_snapshot *s,
+                 struct lc_summary *sum)
+{
+  struct dctx d;
+  struct lc_diag_plan *plan;
+  size_t i;
+  if (res->status != LC_CHECK_FAILED || !sum->node_row || !s->node_id ||
+      !s->node_first_edge)
+    return NULL;
+  dctx_init(&d, res, s, sum);
+  /* Step by step, each step's scratch memory given back before the next
+   * takes its own, and the snapshot's columns as soon as no step reads
+   * them: the mark step reads names; the BFS (distances and paths) and
+   * the dominators' numbering read the edges; the rest only numbers.
+   * Retained sizes are summed in the summary's self sizes. */
+  lc_graph_build(&d.g, s, NULL,
+                 LC_GRAPH_DOMINATORS | LC_GRAPH_PATHS | LC_GRAPH_MARK_ONLY);
+  lc_snapshot_drop(s, LC_SNAPSHOT_DROP_NAMES | LC_SNAPSHOT_DROP_EDGE_TYPES);
+  lc_graph_distances(&d.g, s, 1);
+  lc_graph_dominators_begin(&d.g, s);
+  lc_snapshot_drop(s, LC_SNAPSHOT_DROP_EDGE_TARGETS);
+  lc_graph_dominators_end(&d.g, NULL);
+  lc_graph_retained_take(&d.g, &sum->node_self);
+  lc_trace("diagnosis: graph built");
+  d.top = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint32_t));
+  plan = lc_xcalloc(1, sizeof(*plan));
+  plan->n = res->nresults;
+  plan->a = lc_xcalloc(plan->n ? plan->n : 1, sizeof(*plan->a));
+  for (i = 0; i < res->nresults; i++)
+    if (res->results[i].failed && res->results[i].nfindings)
+      plan_assert(&d, &res->results[i], &plan->a[i]);
+  dctx_release(&d);
+  return plan;
+}
+
 void
-lc_diagnose(struct lc_check_result *res, const struct lc_snapshot *s,
-            const struct lc_summary *sum, const struct lc_scripts *sc,
-            const char *base_dir)
+lc_diag_plan_free(struct lc_diag_plan *plan)
+{
+  size_t i;
+  if (!plan)
+    return;
+  for (i = 0; i < plan->n; i++)
+    aplan_release(&plan->a[i]);
+  free(plan->a);
+  free(plan);
+}
+
+void
+lc_diagnose_explain(struct lc_check_result *res, struct lc_diag_plan *plan,
+                    const struct lc_snapshot *s, const struct lc_summary *sum,
+                    const struct lc_scripts *sc, const char *base_dir)
 {
   struct dctx d;
   size_t i;
-  uint32_t r;
-  lc_diag_rows(&res->series, sc, base_dir);
-  if (res->status != LC_CHECK_FAILED || !sum->node_row)
+  if (!plan)
     return;
-  memset(&d, 0, sizeof(d));
-  d.s = s;
-  d.sum = sum;
-  d.sc = sc;
-  d.base_dir = base_dir;
-  d.ser = &res->series;
-  d.tracking_crash = res->tracking_crash;
-  d.since = res->series.max_id[res->series.warmup];
-  lc_graph_build(&d.g, s, sum->node_self, LC_GRAPH_DOMINATORS | LC_GRAPH_PATHS);
-  lc_trace("diagnosis: graph built");
-  d.series_row = lc_xmalloc((sum->nrows + 1) * sizeof(uint32_t));
-  for (r = 0; r < sum->nrows; r++) {
-    long k = lc_series_find(d.ser, sum->rows[r].key);
-    d.series_row[r] = k < 0 ? UINT32_MAX : (uint32_t)k;
+  if (plan->n == res->nresults && s->node_count && sum->node_row) {
+    dctx_init(&d, res, s, sum);
+    d.sc = sc;
+    d.base_dir = base_dir;
+    for (i = 0; i < res->nresults; i++)
+      if (plan->a[i].into && res->results[i].nfindings == plan->a[i].nf)
+        explain_assert(&d, &res->results[i], &plan->a[i]);
+    dctx_release(&d);
   }
-  d.top = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint32_t));
-  d.fail_of = lc_xmalloc((d.ser->nrows + 1) * sizeof(long));
-  for (i = 0; i < res->nresults; i++)
-    if (res->results[i].failed && res->results[i].nfindings)
-      diagnose_assert(&d, &res->results[i]);
-  free(d.top);
-  free(d.fail_of);
-  free(d.series_row);
-  lc_graph_release(&d.g);
+  lc_diag_plan_free(plan);
 }
 
 /* ---- memory outside the V8 heap ------------------------------------------ */

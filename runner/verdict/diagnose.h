@@ -38,16 +38,38 @@ int lc_diag_where(struct lc_buf *out, const struct lc_scripts *sc,
 void lc_diag_rows(struct lc_series *ser, const struct lc_scripts *sc,
                   const char *base_dir);
 
-/* Fills the leaks of every failed assertion of `res` (series already
- * evaluated) from `s`, the check's last snapshot, with names and edges,
- * and `sum`, its summary with per-node arrays.  Reorders each failed
- * assertion's findings (each leak's root, then the rows folded into it)
- * and rewrites its message so that it names the worst leak's root class.
- * The root finding's `why` gets the leak's lines (allocation site, holder)
- * for reporters that print findings.  Never fails. */
-void lc_diagnose(struct lc_check_result *res, const struct lc_snapshot *s,
-                 const struct lc_summary *sum, const struct lc_scripts *sc,
-                 const char *base_dir);
+/*
+ * A failed check's leaks, explained from its last snapshot in two steps,
+ * so that the snapshot's graph (dominators, distances and paths) and its
+ * names are never in memory at once:
+ *
+ * lc_diagnose_plan works on the numbers: for every failed assertion of
+ * `res` (series already evaluated), which findings fold into which (by
+ * domination), each one's new survivors and their retained size, and for
+ * each leak's root the node that explains it and its retainer path.  It
+ * spends `s` and `sum`: the snapshot's names, locations and edges are
+ * dropped as soon as the graph no longer reads them, and sum's node_self
+ * becomes the retained sizes.  Release both after it.  Returns NULL when
+ * there is nothing to explain (the check did not fail).
+ *
+ * lc_diagnose_explain puts the plan into words from the same snapshot read
+ * again, whole (`s` and its summary `sum`): each failed assertion's
+ * leaks, their findings reordered (each leak's root, then the rows folded
+ * into it), and its message rewritten so that it names the worst leak's
+ * root class.  The root finding's `why` gets the leak's lines (allocation
+ * site, holder) for reporters that print findings.  Frees the plan.
+ * Neither step fails.
+ */
+struct lc_diag_plan;
+struct lc_diag_plan *lc_diagnose_plan(const struct lc_check_result *res,
+                                      struct lc_snapshot *s,
+                                      struct lc_summary *sum);
+void lc_diagnose_explain(struct lc_check_result *res, struct lc_diag_plan *plan,
+                         const struct lc_snapshot *s,
+                         const struct lc_summary *sum,
+                         const struct lc_scripts *sc, const char *base_dir);
+/* For a plan that is not explained (the snapshot could not be read again). */
+void lc_diag_plan_free(struct lc_diag_plan *plan);
 
 /* Fills `why` of the failing findings of `res` that concern memory outside
  * the V8 heap: memory rows ((rss), (external), …) say which rows of

@@ -31,6 +31,10 @@ YML
 run_lc --no-junit --snapshot-dir never
 expect_eq "never: exit code" "$CODE" 1
 [ ! -e never ] && ok || fail "--keep-snapshots=never left $(ls -R never)"
+# The explanation reads the last snapshot again after the run, from the
+# descriptor leakcheck kept: its file is unlinked by then.
+expect_contains "never: the leak explained" "$OUT" "  held by: "
+expect_contains "never: its allocation line" "$OUT" " allocated at leaks.js:"
 
 # Layout: <snapshot-dir>/<check>/<run-id>/K.heapsnapshot, one directory
 # per run (two runs never mix or remove each other's files).
