@@ -1125,7 +1125,7 @@ leak_why(const struct lc_leak *L)
   return b.len ? lc_buf_detach(&b, NULL) : (lc_buf_release(&b), NULL);
 }
 
-/* What the graph says about one failed assertion (lc_diag_plan): the
+/* What the graph says about one failed assertion (lc_diagnose_plan): the
  * fold, and per finding its new survivors, their retained size, and for
  * a leak's root the node that explains it with its retainer path. */
 struct aplan {
