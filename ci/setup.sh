@@ -63,6 +63,18 @@ if [ "$want_tests" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# npm install with a time limit, tried up to three times: npm has been
+# seen to sit idle for good after fetching a package from its cache.
+npm_install() {
+  local try
+  for try in 1 2 3; do
+    timeout 300 npm install --no-audit --no-fund --loglevel=error "$@" \
+      >/dev/null && return 0
+    echo "setup: npm install $* failed or hung (try $try of 3)" >&2
+  done
+  return 1
+}
+
 # npm tools of the tests go to a cache directory beside the test build,
 # never into the repository (LEAKCHECK_TOOLS overrides it).
 if [ "$want_tests" = 1 ]; then
@@ -70,8 +82,7 @@ if [ "$want_tests" = 1 ]; then
   if [ ! -x "$tools/node_modules/.bin/action-validator" ]; then
     echo "setup: installing @action-validator/cli into $tools"
     mkdir -p "$tools"
-    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error \
-      @action-validator/cli@0.6.0 >/dev/null
+    npm_install --prefix "$tools" @action-validator/cli@0.6.0
   fi
 fi
 
@@ -94,8 +105,7 @@ if [ "$want_tests" = 1 ]; then
     if [ "$("$bin" --version 2>/dev/null)" != "v$ver" ]; then
       echo "setup: installing $node_pkg@$ver into $dir"
       mkdir -p "$dir"
-      npm install --prefix "$dir" --no-save --no-package-lock --no-audit \
-        --no-fund --loglevel=error "$node_pkg@$ver" >/dev/null
+      npm_install --prefix "$dir" --no-save --no-package-lock "$node_pkg@$ver"
     fi
   done
   # The real heapdump module (0.3.15, a native addon), built with node-gyp
@@ -106,9 +116,8 @@ if [ "$want_tests" = 1 ]; then
   if [ -n "$node_pkg" ] && [ ! -f "$hd/node_modules/heapdump/build/Release/addon.node" ]; then
     echo "setup: building the heapdump module for Node 20 into $hd"
     mkdir -p "$hd"
-    npm install --prefix "$hd" --no-save --no-package-lock --no-audit \
-      --no-fund --loglevel=error --ignore-scripts heapdump@0.3.15 \
-      node-gyp@10.2.0 >/dev/null
+    npm_install --prefix "$hd" --no-save --no-package-lock --ignore-scripts \
+      heapdump@0.3.15 node-gyp@10.2.0
     if ! log=$(cd "$hd/node_modules/heapdump" && PATH="$node20/bin:$PATH" \
         node ../node-gyp/bin/node-gyp.js rebuild --nodedir="$node20" 2>&1); then
       printf '%s\n' "$log" >&2
