@@ -1052,13 +1052,12 @@ settled(const struct lc_finding *fd, const uint64_t *v, int step,
 {
   size_t k;
   double flat = 0;
-  for (k = j->end;
-       k > j->last && (step ? !stepped(v, k - 1) : !rose(v, k, j, sp, floor));
-       k--)
-    flat += lc_confirm_span(sp, j->last, k - 1, k);
   if (step)
-    return flat >= lc_confirm_flat_needed(v, fd->refs, sp, j->first, j->last,
-                                          j->end, 1);
+    return flat_span(v, sp, j->last, j->end) >=
+           lc_confirm_flat_needed(v, fd->refs, sp, j->first, j->last, j->end,
+                                  1);
+  for (k = j->end; k > j->last && !rose(v, k, j, sp, floor); k--)
+    flat += lc_confirm_span(sp, j->last, k - 1, k);
   return flat >= lc_confirm_settle_span(
                      lc_confirm_span(sp, j->last, j->first, j->last));
 }
