@@ -162,6 +162,10 @@ struct lc_snapshot {
 int lc_snapshot_read(struct lc_snapshot *s, const char *path,
                      struct lc_err *err);
 
+/* Opens `path` for lc_snapshot_read_fd (never waiting on a FIFO); returns
+ * the descriptor, or -1 with `err` filled (LC_EINPUT). */
+int lc_snapshot_open(const char *path, struct lc_err *err);
+
 /* Same, from a descriptor open for reading (left open: a caller that
  * keeps it can read the file again after it was unlinked); `path` is
  * used in messages. */

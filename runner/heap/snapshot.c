@@ -2398,19 +2398,27 @@ fail:
 }
 
 int
-lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
+lc_snapshot_open(const char *path, struct lc_err *err)
 {
-  int fd, ret;
-  memset(s, 0, sizeof(*s));
   /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
    * writer; the type is checked on the descriptor, never by name. */
-  fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     int e = errno;
     lc_err_errno(err, e, path, "cannot open snapshot");
     err->code = LC_EINPUT;
-    return -1;
   }
+  return fd;
+}
+
+int
+lc_snapshot_read(struct lc_snapshot *s, const char *path, struct lc_err *err)
+{
+  int fd, ret;
+  memset(s, 0, sizeof(*s));
+  fd = lc_snapshot_open(path, err);
+  if (fd < 0)
+    return -1;
   ret = lc_snapshot_read_fd(s, fd, path, err);
   close(fd);
   return ret;

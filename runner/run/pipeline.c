@@ -340,11 +340,8 @@ on_snapshot(void *vctx, unsigned k, const char *path, struct lc_err *err)
     drop_last(ctx);
   snprintf(phase, sizeof(phase), "snapshot %u: parse begun", k + 1);
   lc_trace(phase);
-  /* In a directory leakcheck made, or its link to a file to analyze.
-   * O_NONBLOCK: a FIFO would wait for a writer (lc_snapshot_read). */
-  fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0)
-    lc_err_errno(err, errno, path, "cannot open snapshot");
+  /* Kept open when this snapshot is kept for the explanation. */
+  fd = lc_snapshot_open(path, err);
   if (fd < 0 || lc_snapshot_read_fd(&s, fd, path, err) < 0) {
     if (fd >= 0)
       close(fd);
