@@ -1422,7 +1422,6 @@ dctx_init(struct dctx *d, const struct lc_check_result *res,
     long k = lc_series_find(d->ser, sum->rows[r].key);
     d->series_row[r] = k < 0 ? UINT32_MAX : (uint32_t)k;
   }
-  d->fail_of = lc_xmalloc((d->ser->nrows + 1) * sizeof(long));
 }
 
 static void
@@ -1460,6 +1459,7 @@ lc_diagnose_plan(const struct lc_check_result *res, struct lc_snapshot *s,
   lc_graph_retained_take(&d.g, &sum->node_self);
   lc_trace("diagnosis: graph built");
   d.top = lc_xmalloc(((size_t)s->node_count + 1) * sizeof(uint32_t));
+  d.fail_of = lc_xmalloc((d.ser->nrows + 1) * sizeof(long));
   plan = lc_xcalloc(1, sizeof(*plan));
   plan->n = res->nresults;
   plan->a = lc_xcalloc(plan->n ? plan->n : 1, sizeof(*plan->a));
