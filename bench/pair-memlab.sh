@@ -3,7 +3,7 @@
 # file, run in alternation (A B A B …) so that both see the same machine
 # state, then the medians and their ratio, which hold on any machine.
 #
-#   bench/pair-memlab.sh [LEAKCHECK_BINARY] FILE [PAIRS]
+#   bench/pair-memlab.sh [--parse-only] [LEAKCHECK_BINARY] FILE [PAIRS]
 #
 # A: `leakcheck summary --json FILE` (Summary with retained sizes and
 #    distances).  B: `node bench/memlab-load.js FILE`: @memlab/core's
@@ -12,11 +12,22 @@
 #    $BENCH_DIR/memlab, BENCH_DIR default /tmp/leakcheck-bench), never into
 #    the repository; its browser download is skipped (not needed to load
 #    snapshots).  Prints wall time, CPU time and peak RSS of each.
+#
+# --parse-only: A is `leakcheck summary --parse-only FILE`, the parse and
+# nothing after it, which bounds the ratio any amount of post-parse work
+# can reach on this machine.
 set -euo pipefail
+what=(summary --json)
+label="leakcheck summary --json"
+if [ "${1:-}" = --parse-only ]; then
+  what=(summary --parse-only)
+  label="leakcheck summary --parse-only"
+  shift
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build/leakcheck
 if [ $# -ge 2 ] && [ -x "$1" ] && [ ! -d "$1" ]; then bin=$1; shift; fi
-file=${1:?usage: pair-memlab.sh [LEAKCHECK_BINARY] FILE [PAIRS]}
+file=${1:?usage: pair-memlab.sh [--parse-only] [LEAKCHECK_BINARY] FILE [PAIRS]}
 pairs=${2:-5}
 bench=${BENCH_DIR:-/tmp/leakcheck-bench}
 memlab=${MEMLAB_DIR:-$bench/memlab}
@@ -48,7 +59,7 @@ measure() {
 }
 
 for ((i = 1; i <= pairs; i++)); do
-  measure "$tmp/a" "$bin" summary --json "$file"
+  measure "$tmp/a" "$bin" "${what[@]}" "$file"
   MEMLAB_DIR=$memlab measure "$tmp/b" node --max-old-space-size=16000 \
     "$root/bench/memlab-load.js" "$file"
 done
@@ -60,11 +71,11 @@ median() { # column $2 of file $1
 size=$(stat -c %s "$file")
 aw=$(median "$tmp/a" 1) ac=$(median "$tmp/a" 2) am=$(median "$tmp/a" 3)
 bw=$(median "$tmp/b" 1) bc=$(median "$tmp/b" 2) bm=$(median "$tmp/b" 3)
-awk -v f="$file" -v sz="$size" -v n="$pairs" -v aw="$aw" -v ac="$ac" -v am="$am" \
+awk -v f="$file" -v sz="$size" -v label="$label" -v n="$pairs" -v aw="$aw" -v ac="$ac" -v am="$am" \
   -v bw="$bw" -v bc="$bc" -v bm="$bm" 'BEGIN {
   printf "%s: %.1f MiB, %d pairs, medians\n", f, sz / 1048576, n
   printf "%-34s %9s %9s %12s %10s\n", "", "wall_s", "cpu_s", "peak_MiB", "peak/file"
-  printf "%-34s %9.2f %9.2f %12.0f %10.2f\n", "leakcheck summary --json", aw, ac, am / 1024, am * 1024 / sz
+  printf "%-34s %9.2f %9.2f %12.0f %10.2f\n", label, aw, ac, am / 1024, am * 1024 / sz
   printf "%-34s %9.2f %9.2f %12.0f %10.2f\n", "memlab " "2.0.5" " loader + counts", bw, bc, bm / 1024, bm * 1024 / sz
   printf "ratio of the medians (memlab / leakcheck): wall %.1fx, cpu %.1fx, peak memory %.1fx\n", bw / aw, bc / (ac > 0 ? ac : 0.01), bm / am }'
 # Pair by pair: run i of memlab over run i of leakcheck, which holds even
