@@ -7,6 +7,9 @@
 //   huge-array N     one array holding N heap numbers (element edges)
 //   many-edges N     one object with N property edges, all to one target
 //                    and all named by one string (8 bytes of file an edge)
+//   unique-classes N N objects, each named by a string of its own ("C" and
+//                    its number): N rows in the Summary, one object each
+//   long-string N    one string node whose value is N characters long
 //
 // Usage: node gen-odd-snapshot.js KIND N OUT.heapsnapshot
 // The nodes hang below a "global" object that the root holds, as in Node.
@@ -15,7 +18,7 @@ const fs = require('fs');
 
 const [kind, nArg, out] = process.argv.slice(2);
 const n = Number(nArg);
-const kinds = ['empty-strings', 'dup-strings', 'huge-array', 'many-edges'];
+const kinds = ['empty-strings', 'dup-strings', 'huge-array', 'many-edges', 'unique-classes', 'long-string'];
 if (!kinds.includes(kind) || !(n > 0) || !out) {
   console.error(`usage: gen-odd-snapshot.js {${kinds.join('|')}} N OUT`);
   process.exit(2);
@@ -58,6 +61,15 @@ if (kind === 'empty-strings') {
   nodes.push([T.object, 1, n, 24]);
   nodes.push([T.synthetic, 2, 0, 0]);
   bulkNodes = n; // string nodes, named F + i
+} else if (kind === 'unique-classes') {
+  nodes.push([T.object, 1, n, 24]);
+  nodes.push([T.synthetic, 2, 0, 0]);
+  bulkNodes = n; // objects, named F + i
+} else if (kind === 'long-string') {
+  nodes.push([T.object, 1, 1, 24]);
+  nodes.push([T.synthetic, 2, 0, 0]);
+  nodes.push([T.string, F, 0, 16 + n]); // named by the long string
+  edges.push([E.property, 8, 3]);
 } else if (kind === 'huge-array') {
   nodes.push([T.object, 1, 1, 24]);
   nodes.push([T.synthetic, 2, 0, 0]);
@@ -95,6 +107,7 @@ for (const [t, name, ec, self] of nodes) {
 }
 for (let i = 0; i < bulkNodes; i++) {
   if (kind === 'dup-strings') w(`,${T.string},${F + i},${id},16,0,0,0\n`);
+  else if (kind === 'unique-classes') w(`,${T.object},${F + i},${id},32,0,0,0\n`);
   else w(`,${T.number},6,${id},16,0,0,0\n`);
   id += 2;
 }
@@ -104,7 +117,7 @@ const NF = 7;
 for (const [t, name, to] of edges) {
   w(`${first ? '' : ','}${t},${name},${to * NF}\n`);
   first = false;
-  if (kind === 'dup-strings' && to === 2) {
+  if ((kind === 'dup-strings' || kind === 'unique-classes') && to === 2) {
     // global's edges come right after the root's.
     for (let i = 0; i < n; i++) w(`,${E.element},${i},${(nodes.length + i) * NF}\n`);
   }
@@ -123,6 +136,14 @@ if (kind === 'empty-strings') {
   for (; i < n; i++) w(',""');
 } else if (kind === 'dup-strings') {
   for (let i = 0; i < n; i++) w(',\n"dup"');
+} else if (kind === 'unique-classes') {
+  for (let i = 0; i < n; i++) w(`,\n"C${i}"`);
+} else {
+  const block = 'x'.repeat(1 << 20);
+  w(',\n"');
+  let i = 0;
+  for (; i + block.length <= n; i += block.length) w(block);
+  w('x'.repeat(n - i) + '"');
 }
 w(']}\n');
 flush();

@@ -6,8 +6,9 @@
 # Writes (once, cached in $BENCH_DIR, default /tmp/leakcheck-bench) with
 # bench/gen-odd-snapshot.js: 50 M empty strings (150 MB), 4 M string nodes
 # each named by its own copy of "dup" (216 MB), one array of 5 M numbers
-# (207 MB) and one object with 20 M edges (160 MB); SCALE (default 1)
-# multiplies the counts.  For each, peak RSS (GNU time's maximum resident
+# (207 MB), one object with 20 M edges (160 MB), 3 M objects each of a
+# class of its own (175 MB: 3 M Summary rows) and one string of 200 M
+# characters (200 MB); SCALE (default 1) multiplies the counts.  For each, peak RSS (GNU time's maximum resident
 # set size) of `summary --json FILE` and of `diff --json FILE FILE`, and
 # each over the file's size (the bound is 1.0: the larger file for diff).
 # The realistic benchmark files (bench/run.sh) are listed too when cached.
@@ -19,7 +20,8 @@ dir=${BENCH_DIR:-/tmp/leakcheck-bench}
 mkdir -p "$dir"
 [ -x "$bin" ] || { echo "odd-memory: build leakcheck first" >&2; exit 2; }
 files=()
-for spec in empty-strings:50000000 dup-strings:4000000 huge-array:5000000 many-edges:20000000; do
+for spec in empty-strings:50000000 dup-strings:4000000 huge-array:5000000 \
+  many-edges:20000000 unique-classes:3000000 long-string:200000000; do
   kind=${spec%%:*}
   n=$(awk -v n="${spec#*:}" -v s="$scale" 'BEGIN { printf "%d", n * s }')
   f="$dir/odd-$kind-$n.heapsnapshot"

@@ -61,14 +61,23 @@ put_utf8(char *o, uint32_t cp)
 size_t
 lc_json_unescape(const char *p, size_t len, char *o, size_t *bad)
 {
-  size_t i = 0, w = 0;
-  while (i < len) {
-    const char *q = memchr(p + i, '\\', len - i);
-    size_t run = q ? (size_t)(q - (p + i)) : len - i;
+  size_t used;
+  return lc_json_unescape_upto(p, len, len, o, &used, bad);
+}
+
+size_t
+lc_json_unescape_upto(const char *p, size_t len, size_t stop, char *o,
+                      size_t *used, size_t *bad)
+{
+  size_t i = 0, w = 0, lim = stop < len ? stop : len;
+  *used = 0;
+  while (i < lim) {
+    const char *q = memchr(p + i, '\\', lim - i);
+    size_t run = q ? (size_t)(q - (p + i)) : lim - i;
     memcpy(o + w, p + i, run);
     w += run;
     i += run;
-    if (i >= len)
+    if (i >= lim)
       break;
     /* p[i] == '\\' */
     if (i + 1 >= len) {
@@ -139,5 +148,6 @@ lc_json_unescape(const char *p, size_t len, char *o, size_t *bad)
       return (size_t)-1;
     }
   }
+  *used = i;
   return w;
 }

@@ -18,6 +18,15 @@
  * offset of the backslash of an invalid or truncated escape. */
 size_t lc_json_unescape(const char *p, size_t len, char *o, size_t *bad);
 
+/* The same, in parts: decodes from the start of `p` until at least `stop`
+ * bytes (or all `len`) are read, and sets `*used` to the bytes read.  A
+ * part never ends inside an escape or between the halves of a surrogate
+ * pair, so decoding the rest from p + *used continues exactly where this
+ * part ended (used > stop when an escape straddles it).  Offsets in `*bad`
+ * are from `p`. */
+size_t lc_json_unescape_upto(const char *p, size_t len, size_t stop, char *o,
+                             size_t *used, size_t *bad);
+
 /* The value of hexadecimal digit c (0-9, a-f, A-F), or -1. */
 int lc_hex_digit(int c);
 

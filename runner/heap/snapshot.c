@@ -161,21 +161,45 @@ expect_char(struct reader *r, char c, const char *what)
   return 0;
 }
 
+/* Inside one long string, which no other thread reads: gives back the
+ * whole pages of the mapping from *done (at first the string's start) to
+ * the page before `upto`, once they make a drop step.  Reading them again
+ * maps the same file pages back. */
+static void
+drop_inside(struct reader *r, size_t *done, size_t upto)
+{
+  size_t page = 4096, a = (*done + page - 1) & ~(page - 1);
+  size_t b = upto & ~(page - 1);
+  if (!r->can_drop || b < a + page || b - page - a < LC_DROP_STEP)
+    return;
+  b -= page;
+  madvise((char *)(uintptr_t)(r->p + a), b - a, MADV_DONTNEED);
+  *done = b;
+}
+
 /* Reads a JSON string starting at r->pos (the opening quote) without
- * decoding; sets [*s, *e) to its raw contents. */
+ * decoding; sets [*s, *e) to its raw contents.  A string longer than a
+ * drop step is searched a step at a time, giving back what was read, so
+ * that a huge string never sits in our resident memory whole. */
 static int
 raw_string(struct reader *r, size_t *s, size_t *e)
 {
-  size_t i;
+  size_t i, done;
   if (r->pos >= r->len || r->p[r->pos] != '"')
     return fail(r, r->pos, "expected %s", "a string");
   i = r->pos + 1;
-  *s = i;
+  *s = done = i;
   while (i < r->len) {
-    const char *q = memchr(r->p + i, '"', r->len - i);
-    size_t bs = 0, k;
-    if (!q)
-      break;
+    size_t win = r->len - i, bs = 0, k;
+    const char *q;
+    if (r->can_drop && win > LC_DROP_STEP)
+      win = LC_DROP_STEP;
+    q = memchr(r->p + i, '"', win);
+    if (!q) {
+      i += win;
+      drop_inside(r, &done, i);
+      continue;
+    }
     k = (size_t)(q - r->p);
     while (k - bs > *s && r->p[k - bs - 1] == '\\')
       bs++;
@@ -1429,7 +1453,7 @@ scan_strings(struct reader *r, struct lc_snapshot *s,
     r->pos++;
   } else {
     for (;;) {
-      size_t bs, be, bad = 0, n;
+      size_t bs, be, bad = 0, n, at, used, done;
       skip_ws(r);
       if (r->pos >= r->len)
         return fail(r, r->pos,
@@ -1446,13 +1470,19 @@ scan_strings(struct reader *r, struct lc_snapshot *s,
           cap = cap + cap / 2 > want ? cap + cap / 2 : want;
           s->arena = lc_xrealloc(s->arena, cap);
         }
-        n = lc_json_unescape(r->p + bs, be - bs, s->arena + w, &bad);
-        if (n == (size_t)-1)
-          return fail(r, bs + bad, "invalid escape in a string; expected %s",
-                      "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
         LC_ALLOC_GROW(s->string_off, (size_t)nk + 2, alloc_off);
         s->string_off[nk++] = w;
-        w += n;
+        /* A drop step at a time, giving back what was decoded. */
+        for (at = done = bs; at < be; at += used) {
+          n = lc_json_unescape_upto(r->p + at, be - at, LC_DROP_STEP,
+                                    s->arena + w, &used, &bad);
+          if (n == (size_t)-1)
+            return fail(r, at + bad, "invalid escape in a string; expected %s",
+                        "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t "
+                        "\\uXXXX");
+          w += n;
+          drop_inside(r, &done, at + used);
+        }
         s->arena[w++] = '\0';
       }
       k++;

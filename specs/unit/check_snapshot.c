@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/jsonstr.h"
 #include "leakcheck/buf.h"
 #include "leakcheck/heap.h"
 
@@ -209,6 +210,92 @@ START_TEST(strings_decoded)
   ck_assert_str_eq(lc_snapshot_str(&s, 4), "\xEF\xBF\xBD");
   ck_assert_str_eq(lc_snapshot_str(&s, 5), "");
   lc_snapshot_release(&s);
+}
+END_TEST
+
+static char *write_temp(struct lc_buf *b);
+
+/* Decoding in parts, as the reader does with a long string, gives what
+ * decoding at once gives, wherever the parts end: inside a run of plain
+ * bytes, inside an escape or between the halves of a surrogate pair. */
+START_TEST(unescape_in_parts)
+{
+  static const char *const in[] = {"plain",
+                                   "a\\\"b\\\\c\\/d\\n\\t\\u0001",
+                                   "\\uD83D\\uDE00x\\uD83D\\uDE00",
+                                   "\\uD800x\\uDC00\\u00E9\\u20AC",
+                                   "xx\\uD83Dyy",
+                                   "\\\\\\\\\\\\"};
+  size_t i, stop;
+  for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+    size_t len = strlen(in[i]), bad = 0, whole_n;
+    char whole[64], part[64];
+    whole_n = lc_json_unescape(in[i], len, whole, &bad);
+    ck_assert_uint_ne(whole_n, (size_t)-1);
+    for (stop = 1; stop <= len + 1; stop++) {
+      size_t at = 0, w = 0, parts = 0;
+      while (at < len) {
+        size_t used = 0, n = lc_json_unescape_upto(in[i] + at, len - at, stop,
+                                                   part + w, &used, &bad);
+        ck_assert_uint_ne(n, (size_t)-1);
+        ck_assert_uint_ge(used, stop < len - at ? stop : len - at);
+        w += n;
+        at += used;
+        parts++;
+      }
+      ck_assert_uint_eq(at, len);
+      ck_assert_uint_le(parts, len / stop + 1);
+      ck_assert_uint_eq(w, whole_n);
+      ck_assert_mem_eq(part, whole, w);
+    }
+  }
+}
+END_TEST
+
+/* A string longer than the reader's drop step (2 MiB), read from a file:
+ * it is searched and decoded a step at a time, giving back the pages read
+ * (the bound of B6: memory within the file's size), and decodes to the
+ * same bytes: escapes and surrogate pairs that straddle the steps
+ * included.  _i 1: a bad escape past the first steps is reported at its
+ * byte offset in the file. */
+START_TEST(long_string_in_steps)
+{
+  static const char unit[] = "abc\\u00E9\\uD83D\\uDE00\\\"\\\\";
+  static const char dec[] = "abc\xC3\xA9\xF0\x9F\x98\x80\"\\";
+  size_t reps = (5u << 20) / (sizeof(unit) - 1), k, at_bad = 0;
+  struct lc_buf b = LC_BUF_INIT;
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  const char *got;
+  char *path;
+  lc_buf_addstr(&b, META24 "\"node_count\":1,\"edge_count\":0},"
+                           "\"nodes\":[2,0,1,16,0,0],\"edges\":[],"
+                           "\"strings\":[\"");
+  for (k = 0; k < reps; k++) {
+    if (_i == 1 && k == reps * 3 / 4) {
+      at_bad = b.len;
+      lc_buf_addstr(&b, "\\q");
+    }
+    lc_buf_addstr(&b, unit);
+  }
+  lc_buf_addstr(&b, "\"]}");
+  path = write_temp(&b);
+  if (_i == 1) {
+    ck_assert_int_eq(lc_snapshot_read(&s, path, &err), -1);
+    ck_assert_int_eq(err.has_offset, 1);
+    ck_assert_uint_eq(err.offset, at_bad);
+    ck_assert_ptr_nonnull(strstr(err.msg, "invalid escape in a string"));
+    lc_err_release(&err);
+  } else {
+    ck_assert_int_eq(lc_snapshot_read(&s, path, &err), 0);
+    got = lc_snapshot_str(&s, 0);
+    ck_assert_uint_eq(strlen(got), reps * (sizeof(dec) - 1));
+    for (k = 0; k < reps; k++)
+      ck_assert_mem_eq(got + k * (sizeof(dec) - 1), dec, sizeof(dec) - 1);
+    lc_snapshot_release(&s);
+  }
+  unlink(path);
+  free(path);
 }
 END_TEST
 
@@ -807,9 +894,8 @@ static const char *const split_types[] = {
     "property", "element", "internal", "hidden", "weak", "context", "shortcut"};
 static const char *const split_names[] = {"a", "bb", "ccc", "length", "x"};
 /* Indices of 2^16 and more need the high halves of the name column. */
-static const char *const split_index[] = {"0",     "7",       "42",
-                                          "1000",  "65535",   "65536",
-                                          "70001", "4294967295"};
+static const char *const split_index[] = {
+    "0", "7", "42", "1000", "65535", "65536", "70001", "4294967295"};
 
 /* Edge i of the split snapshot; sources in node order. */
 static struct te
@@ -1098,6 +1184,8 @@ lc_test_suite(void)
   tc = tcase_create("reader");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, strings_decoded);
+  tcase_add_test(tc, unescape_in_parts);
+  tcase_add_loop_test(tc, long_string_in_steps, 0, 2);
   tcase_add_test(tc, unused_strings_dropped);
   tcase_add_loop_test(tc, cut_in_trace_sections, 0, 2);
   tcase_add_loop_test(tc, cut_while_mapped, 0,
