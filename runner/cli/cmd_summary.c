@@ -103,8 +103,8 @@ lc_cmd_summary(int argc, char **argv)
   }
   /* Step by step, giving memory back as it goes (LC_SUMMARY_RETAINED). */
   lc_summary_build(&sum, &s, &retained);
-  lc_table_summary(&out, argv[optind], s.node_count, s.edge_count, &sum, top,
-                   json);
+  lc_table_summary(&out, stdout, argv[optind], s.node_count, s.edge_count, &sum,
+                   top, json);
   emit(&out);
   lc_summary_release(&sum);
   lc_snapshot_release(&s);
@@ -180,8 +180,8 @@ lc_cmd_diff(int argc, char **argv)
     size_t nrows;
     char *dir = realpath(".", NULL);
     lc_id_diff(&bsum, &bsc, &csum, &csc, dir, &rows, &nrows);
-    lc_table_diff_ids(&out, argv[optind], argv[optind + 1], rows, nrows, top,
-                      json);
+    lc_table_diff_ids(&out, stdout, argv[optind], argv[optind + 1], rows, nrows,
+                      top, json);
     emit(&out);
     lc_id_diff_release(rows, nrows);
     free(dir);
@@ -189,7 +189,7 @@ lc_cmd_diff(int argc, char **argv)
   }
   lc_compare_build_side(&cmp, &base, &bsum, &side, &csum);
   lc_trace("compared");
-  lc_table_diff(&out, argv[optind], argv[optind + 1], &cmp, top, json);
+  lc_table_diff(&out, stdout, argv[optind], argv[optind + 1], &cmp, top, json);
   emit(&out);
   lc_compare_release(&cmp);
 done:

@@ -651,27 +651,8 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   sum->nrows = nrows;
   sum->total_size += s->extra_native_bytes;
 
-  /* Sort rows and remap node_row to the sorted order. */
-  if (nrows) {
-    struct lc_summary_row *sorted = lc_xmalloc(nrows * sizeof(*sorted));
-    order = lc_xmalloc(nrows * sizeof(uint32_t));
-    row_of_key = lc_xmalloc(nrows * sizeof(uint32_t));
-    for (i = 0; i < nrows; i++)
-      order[i] = i;
-    qsort_r(order, nrows, sizeof(uint32_t), cmp_row_index, sum->rows);
-    for (i = 0; i < nrows; i++) {
-      sorted[i] = sum->rows[order[i]];
-      row_of_key[order[i]] = i;
-    }
-    for (n = 0; n < s->node_count; n++)
-      if (sum->node_row[n] != NONE)
-        sum->node_row[n] = row_of_key[sum->node_row[n]];
-    free(sum->rows);
-    sum->rows = sorted;
-    free(row_of_key);
-    free(order);
-  }
-
+  /* What only the loop above needed goes before the sort: with a row a
+   * class, each of these is as large as the rows. */
   lc_buf_release(&b);
   free(state);
   free(type_class);
@@ -680,6 +661,32 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   free(class_row);
   lc_strmap_release(&classes);
   lc_strmap_release(&keys);
+
+  /* Sort rows and remap node_row to the sorted order.  The rows move in
+   * place, along the cycles of the permutation: no second array of rows. */
+  if (nrows) {
+    order = lc_xmalloc(nrows * sizeof(uint32_t));
+    for (i = 0; i < nrows; i++)
+      order[i] = i;
+    qsort_r(order, nrows, sizeof(uint32_t), cmp_row_index, sum->rows);
+    row_of_key = lc_xmalloc(nrows * sizeof(uint32_t));
+    for (i = 0; i < nrows; i++)
+      row_of_key[order[i]] = i;
+    free(order);
+    for (n = 0; n < s->node_count; n++)
+      if (sum->node_row[n] != NONE)
+        sum->node_row[n] = row_of_key[sum->node_row[n]];
+    for (i = 0; i < nrows; i++)
+      while (row_of_key[i] != i) {
+        uint32_t to = row_of_key[i];
+        struct lc_summary_row t = sum->rows[to];
+        sum->rows[to] = sum->rows[i];
+        sum->rows[i] = t;
+        row_of_key[i] = row_of_key[to];
+        row_of_key[to] = to;
+      }
+    free(row_of_key);
+  }
 }
 
 void

@@ -14,6 +14,18 @@
 #include "base/banned.h"
 
 /* DevTools shows "-" for these distances. */
+/* With a `spill` file, the table goes out as it is written, 64 KiB at a
+ * time: a table of millions of rows (a class an object) then costs no
+ * memory for its text. */
+static void
+spill_some(struct lc_buf *out, FILE *spill)
+{
+  if (!spill || out->len < ((size_t)64 << 10))
+    return;
+  fwrite(out->buf, 1, out->len, spill);
+  lc_buf_reset(out);
+}
+
 static int
 distance_shown(int32_t d)
 {
@@ -31,8 +43,9 @@ cell(struct lc_buf *tmp, const char *name)
 }
 
 static void
-summary_json(struct lc_buf *out, const char *file, uint32_t node_count,
-             uint32_t edge_count, const struct lc_summary *sum)
+summary_json(struct lc_buf *out, FILE *spill, const char *file,
+             uint32_t node_count, uint32_t edge_count,
+             const struct lc_summary *sum)
 {
   size_t i;
   lc_buf_addstr(out, "{\"file\": ");
@@ -55,20 +68,21 @@ summary_json(struct lc_buf *out, const char *file, uint32_t node_count,
       lc_buf_addf(out, "%d}", (int)r->distance);
     else
       lc_buf_addstr(out, "null}");
+    spill_some(out, spill);
   }
   lc_buf_addstr(out, "\n]}\n");
 }
 
 void
-lc_table_summary(struct lc_buf *out, const char *file, uint32_t node_count,
-                 uint32_t edge_count, const struct lc_summary *sum, size_t top,
-                 int json)
+lc_table_summary(struct lc_buf *out, FILE *spill, const char *file,
+                 uint32_t node_count, uint32_t edge_count,
+                 const struct lc_summary *sum, size_t top, int json)
 {
   size_t i, n = sum->nrows;
   char b[LC_BYTES_MAX];
   struct lc_buf tmp = LC_BUF_INIT;
   if (json) {
-    summary_json(out, file, node_count, edge_count, sum);
+    summary_json(out, spill, file, node_count, edge_count, sum);
     return;
   }
   if (top && top < n)
@@ -96,6 +110,7 @@ lc_table_summary(struct lc_buf *out, const char *file, uint32_t node_count,
                 " %6.1f%%\n",
                 cell(&tmp, r->name), d, r->count, r->self_size, pct,
                 r->retained_size, rpct);
+    spill_some(out, spill);
   }
   lc_buf_release(&tmp);
   if (n < sum->nrows)
@@ -103,8 +118,9 @@ lc_table_summary(struct lc_buf *out, const char *file, uint32_t node_count,
 }
 
 void
-lc_table_diff(struct lc_buf *out, const char *base, const char *file,
-              const struct lc_compare *cmp, size_t top, int json)
+lc_table_diff(struct lc_buf *out, FILE *spill, const char *base,
+              const char *file, const struct lc_compare *cmp, size_t top,
+              int json)
 {
   size_t i, n = cmp->nrows;
   struct lc_buf tmp = LC_BUF_INIT;
@@ -126,6 +142,7 @@ lc_table_diff(struct lc_buf *out, const char *base, const char *file,
                   ", \"freed_size\": %" PRIu64 ", \"size_delta\": %" PRId64 "}",
                   r->added, r->deleted, r->delta, r->alloc_size, r->freed_size,
                   r->size_delta);
+      spill_some(out, spill);
     }
     lc_buf_addstr(out, "\n]}\n");
     return;
@@ -142,6 +159,7 @@ lc_table_diff(struct lc_buf *out, const char *base, const char *file,
                 " %12" PRIu64 " %+12" PRId64 "\n",
                 cell(&tmp, r->name), r->added, r->deleted, r->delta,
                 r->alloc_size, r->freed_size, r->size_delta);
+    spill_some(out, spill);
   }
   lc_buf_release(&tmp);
   if (n < cmp->nrows)
@@ -149,9 +167,9 @@ lc_table_diff(struct lc_buf *out, const char *base, const char *file,
 }
 
 void
-lc_table_diff_ids(struct lc_buf *out, const char *base, const char *file,
-                  const struct lc_id_diff_row *rows, size_t n, size_t top,
-                  int json)
+lc_table_diff_ids(struct lc_buf *out, FILE *spill, const char *base,
+                  const char *file, const struct lc_id_diff_row *rows, size_t n,
+                  size_t top, int json)
 {
   size_t i, shown = n;
   if (json) {
@@ -173,6 +191,7 @@ lc_table_diff_ids(struct lc_buf *out, const char *base, const char *file,
                   r->base_count, r->count,
                   (int64_t)r->count - (int64_t)r->base_count, r->base_size,
                   r->size, (int64_t)r->size - (int64_t)r->base_size);
+      spill_some(out, spill);
     }
     lc_buf_addstr(out, "\n]}\n");
     return;
@@ -193,6 +212,7 @@ lc_table_diff_ids(struct lc_buf *out, const char *base, const char *file,
         r->id, r->base_count, r->count,
         (int64_t)r->count - (int64_t)r->base_count,
         (int64_t)r->size - (int64_t)r->base_size);
+    spill_some(out, spill);
   }
   if (shown < n)
     lc_buf_addf(out, "... %zu more rows (--top 0 shows all)\n", n - shown);

@@ -30,6 +30,48 @@ run_lc summary a.heapsnapshot --top 5
 expect_eq "table: exit code" "$CODE" 0
 expect_eq "table: 5 rows + header" "$(printf '%s\n' "$OUT" | grep -c '%$')" 6
 
+# A class an object, 4000 classes: the tables run to hundreds of KiB and
+# go out as they are written (64 KiB at a time); every row is there, once.
+# (Each class has one instance, still with V8's in-object slack: the same
+# size for all, larger than a settled one-field instance.)
+node -e '
+require("v8").writeHeapSnapshot("before.heapsnapshot");
+globalThis.many = [];
+for (let i = 0; i < 4000; i++) {
+  const C = new Function(`return class Many${i} { constructor(i) { this.i = i; } }`)();
+  many.push(new C(i));
+}
+require("v8").writeHeapSnapshot("many.heapsnapshot");
+'
+run_lc summary --json many.heapsnapshot
+expect_eq "many classes: exit code" "$CODE" 0
+checked=$(printf '%s\n' "$OUT" | node -e '
+const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const many = j.rows.filter((r) => /^Many[0-9]+$/.test(r.name));
+const n = many.filter((r) => r.count === 1 && r.self_size === many[0].self_size && r.self_size > 0).length;
+const names = new Set(j.rows.map((r) => r.key));
+console.log(n, names.size === j.rows.length ? "unique" : "duplicate keys");
+')
+expect_eq "many classes: one row each, of one size" "$checked" "4000 unique"
+expect_eq "many classes: more than 64 KiB of JSON" "$([ ${#OUT} -gt 65536 ] && echo yes)" yes
+run_lc summary --top 0 many.heapsnapshot
+expect_eq "many classes, table: rows" "$(printf '%s\n' "$OUT" | grep -c '^Many[0-9]* ')" 4000
+run_lc diff --json before.heapsnapshot many.heapsnapshot
+checked=$(printf '%s\n' "$OUT" | node -e '
+const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
+console.log(j.rows.filter((r) => /^Many[0-9]+$/.test(r.name) && r.new === 1 &&
+  r.deleted === 0 && r.delta === 1).length);
+')
+expect_eq "many classes, diff: a new row each" "$checked" 4000
+# Two processes: rows matched by identity (class and location).
+run_lc diff --json --by-identity a.heapsnapshot many.heapsnapshot
+checked=$(printf '%s\n' "$OUT" | node -e '
+const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
+console.log(j.matched_by, j.rows.filter((r) => /^Many[0-9]+$/.test(r.name) &&
+  r.base_count === 0 && r.count === 1 && r.delta === 1).length);
+')
+expect_eq "many classes, diff by identity: a new row each" "$checked" "identity 4000"
+
 head -c 100000 a.heapsnapshot > cut.heapsnapshot
 run_lc summary cut.heapsnapshot
 expect_eq "truncated: exit code" "$CODE" 2
