@@ -59,6 +59,14 @@ tok_is(const struct jp *p, int i, const char *s)
          !memcmp(p->js + p->t[i].start, s, n);
 }
 
+/* Whether token i is an object key that has its value at i + 1: jsmn
+ * accepts a key with no value ({"a"}), giving it no child. */
+static int
+has_value(const struct jp *p, int i)
+{
+  return i + 1 < p->n && p->t[i].type == JSMN_STRING && p->t[i].size == 1;
+}
+
 /* Skips the value at token i; returns the index after it. */
 static int
 skip(const struct jp *p, int i)
@@ -118,7 +126,7 @@ parse_entry(struct jp *p, struct lc_baseline *b, const char *check)
   i++;
   for (k = 0; k < nkeys; k++) {
     int v = i + 1;
-    if (v >= p->n)
+    if (!has_value(p, i))
       goto bad;
     if (tok_is(p, i, "id") && p->t[v].type == JSMN_STRING) {
       size_t bad = 0;
@@ -176,8 +184,9 @@ parse_checks(struct jp *p, struct lc_baseline *b)
   for (k = 0; k < nchecks; k++) {
     int v = i + 1, f, nf;
     char *check;
-    if (v >= p->n || p->t[i].type != JSMN_STRING)
-      return jfail(p, i, "expected a check name");
+    if (i >= p->n || !has_value(p, i))
+      return jfail(p, i < p->n ? i : 0,
+                   "expected a check name and its findings");
     if (p->t[v].type != JSMN_ARRAY)
       return jfail(p, v, "a check's findings must be a list");
     {
@@ -252,6 +261,10 @@ lc_baseline_parse(struct lc_baseline *b, const char *name, const char *text,
   i = 1;
   for (k = 0; k < p.t[0].size && rc == 0; k++) {
     int v = i + 1;
+    if (i >= p.n || !has_value(&p, i)) {
+      rc = jfail(&p, i < p.n ? i : 0, "expected a key and its value");
+      break;
+    }
     if (tok_is(&p, i, "version")) {
       int64_t ver;
       if (tok_int(&p, v, &ver) < 0 || ver != 1) {

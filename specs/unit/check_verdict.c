@@ -1095,6 +1095,19 @@ static const struct bl_bad {
     {"{\"version\": 1, \"checks\": {}} {}",
      "unexpected data after the baseline object (a baseline is written by "
      "--update-baseline)"},
+    /* Found by fuzzing: keys without a value (jsmn takes {"a"}) read past
+     * the tokens. */
+    {"{\"version\": 1, \"checks\"}",
+     "expected a key and its value (a baseline is written by "
+     "--update-baseline)"},
+    {"{\"checks\": {}, \"version\"}",
+     "expected a key and its value (a baseline is written by "
+     "--update-baseline)"},
+    {"{\"version\": 1, \"checks\": {\"a\"}}",
+     "expected a check name and its findings (a baseline is written by "
+     "--update-baseline)"},
+    {"{\"version\": 1, \"checks\": {\"a\": [{\"id\"}]}}",
+     "truncated finding (a baseline is written by --update-baseline)"},
 };
 
 START_TEST(test_baseline_bad)
