@@ -47,9 +47,16 @@ has_glob_char(const char *s)
  * such as `a+++++` or `((a{99}){99}){99}` cost exponential time and memory
  * before a single name is matched.  regex_cost() estimates the size of the
  * expanded expression and stops counting at REGEX_MAX_COST.
+ *
+ * Its closure of empty matches grows as a power of the number of pieces
+ * that may match nothing: `^a` and 80 stars, or `^(a*|b*)` 150 times, take
+ * seconds to compile and hundreds of them hours.  So a pattern has at most
+ * REGEX_MAX_REPEATS repetition operators (a constructor pattern needs a
+ * handful).
  */
 #define REGEX_MAX_COST 1000
 #define REGEX_MAX_DEPTH 32
+#define REGEX_MAX_REPEATS 32
 
 struct cost_level {
   size_t done; /* finished pieces of this group */
@@ -112,7 +119,7 @@ static int
 regex_cost(const char *re, const char **why)
 {
   struct cost_level st[REGEX_MAX_DEPTH + 1];
-  size_t depth = 0, total;
+  size_t depth = 0, total, repeats = 0;
   const char *p = re;
 
   st[0].done = st[0].last = 0;
@@ -193,6 +200,10 @@ regex_cost(const char *re, const char **why)
       l->last = 1;
       p++;
       continue;
+    }
+    if (++repeats > REGEX_MAX_REPEATS) {
+      *why = "too many repetitions (*, +, ?, {}): at most 32";
+      return -1;
     }
     l->last = cost_add(cost_mul(l->last ? l->last : 1, factor), extra);
     if (l->last > REGEX_MAX_COST)

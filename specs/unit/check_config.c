@@ -145,6 +145,15 @@ static const struct pattern_case pattern_cases[] = {
     {"/(((a+)+)+)+$/", LC_PAT_REGEX, "/(((a+)+)+)+$/", "Baaa", 1},
     {"/[]|)(]x{1,3}/", LC_PAT_REGEX, "/[]|)(]x{1,3}/", "A)xx", 1},
     {"/a{,2}/", LC_PAT_REGEX, "/a{,2}/", "b", 1},
+    /* At the limit of 32 repetitions. */
+    {"/^a********************************b/", LC_PAT_REGEX,
+     "/^a********************************b/", "aaab", 1},
+    {"/^(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|"
+     "b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)$/",
+     LC_PAT_REGEX,
+     "/^(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|"
+     "b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)$/",
+     "abab", 1},
 };
 
 START_TEST(test_pattern)
@@ -192,6 +201,16 @@ static const struct pattern_error pattern_errors[] = {
     {"/(a)\\1/",
      "invalid regular expression '/(a)\\1/': back-references are not "
      "supported"},
+    /* Found by fuzzing: regcomp's closure of empty matches takes seconds
+     * on `^a` and 80 stars, hours on hundreds. */
+    {"/^a*********************************/",
+     "invalid regular expression '/^a*********************************/': "
+     "too many repetitions (*, +, ?, {}): at most 32"},
+    {"/^(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|"
+     "b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a?|b)/",
+     "invalid regular expression '/^(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|"
+     "b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|b*)(a*|"
+     "b*)(a?|b)/': too many repetitions (*, +, ?, {}): at most 32"},
 };
 
 START_TEST(test_pattern_error)
@@ -555,7 +574,8 @@ START_TEST(test_memory_asserts)
   ck_assert_int_eq(c->asserts[0].max_growth_bytes, 20 * 1024 * 1024);
   ck_assert_uint_eq(c->asserts[0].mark.line, 6);
   ck_assert_uint_eq(c->asserts[0].mark.col, 9);
-  ck_assert_str_eq(c->asserts[1].label, "memory external: steady_growth forbid");
+  ck_assert_str_eq(c->asserts[1].label,
+                   "memory external: steady_growth forbid");
   ck_assert_int_eq(c->asserts[1].steady_growth_forbid, 1);
   ck_assert_str_eq(c->asserts[2].label,
                    "memory process_tree_rss: max_bytes 1GB");
@@ -973,20 +993,18 @@ static const struct bad_case bad_cases[] = {
      17,
      "'memory' must be one of rss, heap_used, heap_total, external, "
      "array_buffers, process_tree_rss; got 'RSS'; did you mean 'rss'?"},
-    {HEAD "    assert:\n      - memory: [rss]\n        max_bytes: 1GB\n", 0,
-     6, 17,
+    {HEAD "    assert:\n      - memory: [rss]\n        max_bytes: 1GB\n", 0, 6,
+     17,
      "'memory' must be one of rss, heap_used, heap_total, external, "
      "array_buffers, process_tree_rss; got a list"},
     {HEAD "    assert:\n      - memory: swap\n        max_bytes: 1GB\n", 0, 6,
      17,
      "'memory' must be one of rss, heap_used, heap_total, external, "
      "array_buffers, process_tree_rss; got 'swap'"},
-    {HEAD "    assert:\n      - memory: rss\n        max_growth: 0\n", 0, 7,
-     21,
+    {HEAD "    assert:\n      - memory: rss\n        max_growth: 0\n", 0, 7, 21,
      "'max_growth' counts objects; a memory assertion measures bytes: use "
      "'max_growth_bytes'"},
-    {HEAD "    assert:\n      - memory: rss\n        max_count: 9\n", 0, 7,
-     20,
+    {HEAD "    assert:\n      - memory: rss\n        max_count: 9\n", 0, 7, 20,
      "'max_count' counts objects; a memory assertion measures bytes: use "
      "'max_bytes'"},
     {HEAD "    assert:\n      - memory: rss\n", 0, 6, 9,
