@@ -1245,8 +1245,18 @@ build_locations(struct lc_snapshot *s, const struct loc_ctx *c)
  * bytes) are left out; finish() reports them. */
 struct string_refs {
   uint64_t *bits;
+  /* Of those, the strings that only string nodes name: their text is the
+   * string's value, which no view shows (they are "(string)" rows), so
+   * only its first LC_VALUE_MAX bytes are kept.  NULL when there is none. */
+  uint64_t *value_only;
   size_t words;
+  char *scratch; /* where the rest of a cut value is checked */
 };
+
+/* The bytes kept of a string only string nodes name: a few megabytes of
+ * JSON or source text held by the program cost no memory of ours. */
+#define LC_VALUE_MAX ((size_t)1024)
+#define LC_SCRATCH ((size_t)64 << 10)
 
 /*
  * mark_refs and renumber_names go over every node and edge once: the work
@@ -1258,6 +1268,7 @@ struct names_job {
   struct lc_snapshot *s;
   const struct string_refs *sr;
   uint64_t *bits;       /* mark_refs: where this half marks */
+  uint64_t *vbits;      /* mark_refs: where string nodes' names are marked */
   uint64_t limit;       /* mark_refs: indexes below this are marked */
   const uint32_t *rank; /* renumber_names */
   int renumber;
@@ -1285,8 +1296,12 @@ mark_half(struct names_job *j)
   uint32_t i;
   if (j->nodes) {
     for (i = 0; i < s->node_count; i++)
-      if ((idx = s->node_name[i]) < limit)
-        LC_MARK(j->bits, idx);
+      if ((idx = s->node_name[i]) < limit) {
+        uint8_t t = s->node_type[i];
+        int value = t == LC_NT_STRING || t == LC_NT_CONS_STRING ||
+                    t == LC_NT_SLICED_STRING;
+        LC_MARK(value ? j->vbits : j->bits, idx);
+      }
     /* Allocation stacks: each function's name and script name. */
     for (i = 0; i < s->trace_info_count; i++) {
       if ((idx = s->trace_info[(size_t)i * 6 + 1]) < limit)
@@ -1381,24 +1396,59 @@ static void
 mark_refs(struct string_refs *sr, struct lc_snapshot *s, size_t room)
 {
   struct names_job j[2];
-  uint64_t *bits2;
+  uint64_t *bits2, *vbits, any = 0;
   size_t w;
   memset(j, 0, sizeof(j));
   sr->words = (size_t)((room / 3 + 1) / 64 + 1);
   sr->bits = lc_xcalloc(sr->words, sizeof(uint64_t));
   bits2 = lc_xcalloc(sr->words, sizeof(uint64_t));
+  vbits = lc_xcalloc(sr->words, sizeof(uint64_t));
   j[0].s = j[1].s = s;
   j[0].sr = j[1].sr = sr;
   j[0].limit = j[1].limit = room / 3 + 1;
   j[0].bits = sr->bits;
   j[1].bits = bits2;
+  j[0].vbits = vbits;
   j[0].nodes = 1;
   j[0].e1 = j[1].e0 = names_split(s);
   j[1].e1 = s->edge_count;
   names_run(j);
-  for (w = 0; w < sr->words; w++)
-    sr->bits[w] |= bits2[w];
+  for (w = 0; w < sr->words; w++) {
+    uint64_t named = sr->bits[w] | bits2[w];
+    sr->bits[w] = named | vbits[w];
+    vbits[w] &= ~named;
+    any |= vbits[w];
+  }
   free(bits2);
+  if (any)
+    sr->value_only = vbits;
+  else
+    free(vbits);
+}
+
+static int
+is_value_only(const struct string_refs *sr, uint32_t k)
+{
+  return sr->value_only && (size_t)(k >> 6) < sr->words &&
+         (sr->value_only[k >> 6] >> (k & 63) & 1);
+}
+
+/* The length of text `o` (n bytes) without an incomplete UTF-8 sequence at
+ * its end, where a cut value may have split one. */
+static size_t
+utf8_whole(const char *o, size_t n)
+{
+  size_t i = n, cont = 0, need;
+  unsigned char c;
+  while (i > 0 && cont < 3 && ((unsigned char)o[i - 1] & 0xC0) == 0x80) {
+    i--;
+    cont++;
+  }
+  if (i == 0)
+    return n;
+  c = (unsigned char)o[i - 1];
+  need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  return n - (i - 1) < need ? i - 1 : n;
 }
 
 static int
@@ -1437,8 +1487,8 @@ renumber_names(struct lc_snapshot *s, const struct string_refs *sr)
  * string.  s->string_count is the number of strings in the file, and
  * *kept the number stored. */
 static int
-scan_strings(struct reader *r, struct lc_snapshot *s,
-             const struct string_refs *sr, uint32_t *kept)
+scan_strings(struct reader *r, struct lc_snapshot *s, struct string_refs *sr,
+             uint32_t *kept)
 {
   size_t alloc_off = 0, cap, w = 0;
   uint32_t k = 0, nk = 0;
@@ -1465,22 +1515,39 @@ scan_strings(struct reader *r, struct lc_snapshot *s,
       if (k == UINT32_MAX)
         return fail(r, bs, "too many strings%s", "");
       if (is_ref(sr, k)) {
-        if (cap - w < be - bs + 1) {
-          size_t want = w + (be - bs) + 1;
+        /* A value cut at LC_VALUE_MAX takes at most a surrogate pair more,
+         * "…" and the NUL. */
+        int cut = is_value_only(sr, k) && be - bs > LC_VALUE_MAX;
+        size_t room = cut ? LC_VALUE_MAX + 16 : be - bs + 1;
+        if (cap - w < room) {
+          size_t want = w + room;
           cap = cap + cap / 2 > want ? cap + cap / 2 : want;
           s->arena = lc_xrealloc(s->arena, cap);
         }
         LC_ALLOC_GROW(s->string_off, (size_t)nk + 2, alloc_off);
         s->string_off[nk++] = w;
-        /* A drop step at a time, giving back what was decoded. */
+        /* A drop step at a time, giving back what was decoded; past a cut,
+         * the rest is only checked, in the scratch buffer. */
         for (at = done = bs; at < be; at += used) {
-          n = lc_json_unescape_upto(r->p + at, be - at, LC_DROP_STEP,
-                                    s->arena + w, &used, &bad);
+          int past = cut && at > bs;
+          if (past && !sr->scratch)
+            sr->scratch = lc_xmalloc(LC_SCRATCH + 16);
+          n = lc_json_unescape_upto(
+              r->p + at, be - at,
+              cut ? (past ? LC_SCRATCH : LC_VALUE_MAX) : LC_DROP_STEP,
+              past ? sr->scratch : s->arena + w, &used, &bad);
           if (n == (size_t)-1)
             return fail(r, at + bad, "invalid escape in a string; expected %s",
                         "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t "
                         "\\uXXXX");
-          w += n;
+          if (!past) {
+            if (cut && at + used < be) {
+              n = utf8_whole(s->arena + w, n);
+              memcpy(s->arena + w + n, "\xE2\x80\xA6", 3); /* … */
+              n += 3;
+            }
+            w += n;
+          }
           drop_inside(r, &done, at + used);
         }
         s->arena[w++] = '\0';
@@ -1932,6 +1999,10 @@ parse_state_release(struct parse_state *ps)
   header_release(&ps->h);
   free(ps->refs.bits);
   ps->refs.bits = NULL;
+  free(ps->refs.value_only);
+  ps->refs.value_only = NULL;
+  free(ps->refs.scratch);
+  ps->refs.scratch = NULL;
   lc_free_sparse(ps->loc.rec);
   ps->loc.rec = NULL;
   trace_scratch_release(&ps->trace);

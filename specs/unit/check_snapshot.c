@@ -256,23 +256,27 @@ END_TEST
  * it is searched and decoded a step at a time, giving back the pages read
  * (the bound of B6: memory within the file's size), and decodes to the
  * same bytes: escapes and surrogate pairs that straddle the steps
- * included.  _i 1: a bad escape past the first steps is reported at its
- * byte offset in the file. */
+ * included.  _i & 1: a bad escape past the first steps is reported at its
+ * byte offset in the file.  _i 0 and 1: an object's name; 2 and 3: only a
+ * string node's, a value no view shows, kept cut to its first KiB and "…"
+ * (the rest still checked); 4: both, kept whole. */
 START_TEST(long_string_in_steps)
 {
   static const char unit[] = "abc\\u00E9\\uD83D\\uDE00\\\"\\\\";
   static const char dec[] = "abc\xC3\xA9\xF0\x9F\x98\x80\"\\";
-  size_t reps = (5u << 20) / (sizeof(unit) - 1), k, at_bad = 0;
+  size_t reps = (5u << 20) / (sizeof(unit) - 1), k, at_bad = 0, n;
   struct lc_buf b = LC_BUF_INIT;
   struct lc_snapshot s;
   struct lc_err err = LC_ERR_INIT;
   const char *got;
   char *path;
-  lc_buf_addstr(&b, META24 "\"node_count\":1,\"edge_count\":0},"
-                           "\"nodes\":[2,0,1,16,0,0],\"edges\":[],"
-                           "\"strings\":[\"");
+  lc_buf_addf(&b,
+              META24 "\"node_count\":%d,\"edge_count\":0},"
+                     "\"nodes\":[%d,0,1,16,0,0%s],\"edges\":[],"
+                     "\"strings\":[\"",
+              _i == 4 ? 2 : 1, _i < 2 ? 3 : 2, _i == 4 ? ",3,0,3,16,0,0" : "");
   for (k = 0; k < reps; k++) {
-    if (_i == 1 && k == reps * 3 / 4) {
+    if ((_i & 1) && k == reps * 3 / 4) {
       at_bad = b.len;
       lc_buf_addstr(&b, "\\q");
     }
@@ -280,7 +284,7 @@ START_TEST(long_string_in_steps)
   }
   lc_buf_addstr(&b, "\"]}");
   path = write_temp(&b);
-  if (_i == 1) {
+  if (_i & 1) {
     ck_assert_int_eq(lc_snapshot_read(&s, path, &err), -1);
     ck_assert_int_eq(err.has_offset, 1);
     ck_assert_uint_eq(err.offset, at_bad);
@@ -289,13 +293,48 @@ START_TEST(long_string_in_steps)
   } else {
     ck_assert_int_eq(lc_snapshot_read(&s, path, &err), 0);
     got = lc_snapshot_str(&s, 0);
-    ck_assert_uint_eq(strlen(got), reps * (sizeof(dec) - 1));
-    for (k = 0; k < reps; k++)
+    n = _i == 2 ? (1024 / (sizeof(unit) - 1)) : reps;
+    if (_i == 2) {
+      /* Whole units up to the cut, part of the next, then "…". */
+      ck_assert_uint_le(strlen(got), 1024 + 3);
+      ck_assert_uint_gt(strlen(got), n * (sizeof(dec) - 1));
+      ck_assert_str_eq(got + strlen(got) - 3, "\xE2\x80\xA6");
+    } else {
+      ck_assert_uint_eq(strlen(got), reps * (sizeof(dec) - 1));
+    }
+    for (k = 0; k < n; k++)
       ck_assert_mem_eq(got + k * (sizeof(dec) - 1), dec, sizeof(dec) - 1);
     lc_snapshot_release(&s);
   }
   unlink(path);
   free(path);
+}
+END_TEST
+
+/* A value cut where a UTF-8 sequence is split ends before that sequence:
+ * "x" and 2000 "é" (2 bytes each) keep "x", 511 "é" and "…". */
+START_TEST(cut_value_whole_utf8)
+{
+  struct lc_buf b = LC_BUF_INIT;
+  struct lc_snapshot s;
+  struct lc_err err = LC_ERR_INIT;
+  const char *got;
+  size_t k;
+  lc_buf_addstr(&b, META24 "\"node_count\":1,\"edge_count\":0},"
+                           "\"nodes\":[2,0,1,16,0,0],\"edges\":[],"
+                           "\"strings\":[\"x");
+  for (k = 0; k < 2000; k++)
+    lc_buf_addstr(&b, "\xC3\xA9");
+  lc_buf_addstr(&b, "\"]}");
+  ck_assert_int_eq(lc_snapshot_parse(&s, "utf8", b.buf, b.len, &err), 0);
+  got = lc_snapshot_str(&s, 0);
+  ck_assert_uint_eq(strlen(got), 1 + 511 * 2 + 3);
+  ck_assert_int_eq(got[0], 'x');
+  for (k = 0; k < 511; k++)
+    ck_assert_mem_eq(got + 1 + 2 * k, "\xC3\xA9", 2);
+  ck_assert_str_eq(got + 1 + 511 * 2, "\xE2\x80\xA6");
+  lc_snapshot_release(&s);
+  lc_buf_release(&b);
 }
 END_TEST
 
@@ -1185,7 +1224,8 @@ lc_test_suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, strings_decoded);
   tcase_add_test(tc, unescape_in_parts);
-  tcase_add_loop_test(tc, long_string_in_steps, 0, 2);
+  tcase_add_loop_test(tc, long_string_in_steps, 0, 5);
+  tcase_add_test(tc, cut_value_whole_utf8);
   tcase_add_test(tc, unused_strings_dropped);
   tcase_add_loop_test(tc, cut_in_trace_sections, 0, 2);
   tcase_add_loop_test(tc, cut_while_mapped, 0,
