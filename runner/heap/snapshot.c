@@ -1247,15 +1247,18 @@ struct string_refs {
   uint64_t *bits;
   /* Of those, the strings that only string nodes name: their text is the
    * string's value, which no view shows (they are "(string)" rows), so
-   * only its first LC_VALUE_MAX bytes are kept.  NULL when there is none. */
+   * only its first LC_VALUE_MAX bytes of JSON are kept.  NULL when there
+   * is none. */
   uint64_t *value_only;
   size_t words;
   char *scratch; /* where the rest of a cut value is checked */
 };
 
 /* The bytes kept of a string only string nodes name: a few megabytes of
- * JSON or source text held by the program cost no memory of ours. */
-#define LC_VALUE_MAX ((size_t)1024)
+ * JSON or source text held by the program cost no memory of ours.  V8
+ * itself cuts these names to 1024 UTF-16 units, at most 6 KiB of JSON
+ * (\uXXXX each): a snapshot V8 wrote is never cut further. */
+#define LC_VALUE_MAX ((size_t)8192)
 #define LC_SCRATCH ((size_t)64 << 10)
 
 /*

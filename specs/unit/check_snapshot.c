@@ -258,8 +258,8 @@ END_TEST
  * same bytes: escapes and surrogate pairs that straddle the steps
  * included.  _i & 1: a bad escape past the first steps is reported at its
  * byte offset in the file.  _i 0 and 1: an object's name; 2 and 3: only a
- * string node's, a value no view shows, kept cut to its first KiB and "…"
- * (the rest still checked); 4: both, kept whole. */
+ * string node's, a value no view shows, kept cut to its first 8 KiB of
+ * JSON and "…" (the rest still checked); 4: both, kept whole. */
 START_TEST(long_string_in_steps)
 {
   static const char unit[] = "abc\\u00E9\\uD83D\\uDE00\\\"\\\\";
@@ -293,10 +293,10 @@ START_TEST(long_string_in_steps)
   } else {
     ck_assert_int_eq(lc_snapshot_read(&s, path, &err), 0);
     got = lc_snapshot_str(&s, 0);
-    n = _i == 2 ? (1024 / (sizeof(unit) - 1)) : reps;
+    n = _i == 2 ? (8192 / (sizeof(unit) - 1)) : reps;
     if (_i == 2) {
       /* Whole units up to the cut, part of the next, then "…". */
-      ck_assert_uint_le(strlen(got), 1024 + 3);
+      ck_assert_uint_le(strlen(got), 8192 + 3);
       ck_assert_uint_gt(strlen(got), n * (sizeof(dec) - 1));
       ck_assert_str_eq(got + strlen(got) - 3, "\xE2\x80\xA6");
     } else {
@@ -312,7 +312,7 @@ START_TEST(long_string_in_steps)
 END_TEST
 
 /* A value cut where a UTF-8 sequence is split ends before that sequence:
- * "x" and 2000 "é" (2 bytes each) keep "x", 511 "é" and "…". */
+ * "x" and 5000 "é" (2 bytes each) keep "x", 4095 "é" and "…". */
 START_TEST(cut_value_whole_utf8)
 {
   struct lc_buf b = LC_BUF_INIT;
@@ -323,16 +323,16 @@ START_TEST(cut_value_whole_utf8)
   lc_buf_addstr(&b, META24 "\"node_count\":1,\"edge_count\":0},"
                            "\"nodes\":[2,0,1,16,0,0],\"edges\":[],"
                            "\"strings\":[\"x");
-  for (k = 0; k < 2000; k++)
+  for (k = 0; k < 5000; k++)
     lc_buf_addstr(&b, "\xC3\xA9");
   lc_buf_addstr(&b, "\"]}");
   ck_assert_int_eq(lc_snapshot_parse(&s, "utf8", b.buf, b.len, &err), 0);
   got = lc_snapshot_str(&s, 0);
-  ck_assert_uint_eq(strlen(got), 1 + 511 * 2 + 3);
+  ck_assert_uint_eq(strlen(got), 1 + 4095 * 2 + 3);
   ck_assert_int_eq(got[0], 'x');
-  for (k = 0; k < 511; k++)
+  for (k = 0; k < 4095; k++)
     ck_assert_mem_eq(got + 1 + 2 * k, "\xC3\xA9", 2);
-  ck_assert_str_eq(got + 1 + 511 * 2, "\xE2\x80\xA6");
+  ck_assert_str_eq(got + 1 + 4095 * 2, "\xE2\x80\xA6");
   lc_snapshot_release(&s);
   lc_buf_release(&b);
 }
