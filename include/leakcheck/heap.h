@@ -432,7 +432,8 @@ long lc_graph_path(const struct lc_graph *g, const struct lc_snapshot *s,
 
 struct lc_summary_row {
   char *key;  /* DevTools row key: "scriptId,line,col,Name" or ",Name" */
-  char *name; /* class name shown in the view */
+  char *name; /* class name shown in the view: from lc_summary_build, the
+                 end of `key` (lc_summary_release frees the key only) */
   uint64_t count;
   uint64_t self_size; /* shallow size, after reattribution */
   /* Filled by lc_summary_add_graph; 0 and LC_DISTANCE_NONE before. */

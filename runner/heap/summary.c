@@ -499,6 +499,17 @@ struct loc_key {
 static void build(struct lc_summary *sum, const struct lc_snapshot *s,
                   const struct lc_summary *defs, uint64_t *self);
 
+/* A row's class name: the end of its key, after ",", or after
+ * "script,line,col," (numbers: the name starts after the third comma). */
+static char *
+row_name(char *key)
+{
+  int commas = key[0] == ',' ? 1 : 3;
+  while (*key && commas)
+    commas -= *key++ == ',';
+  return key;
+}
+
 /* `self`, when not NULL, is the snapshot's self-size array, taken over. */
 static void
 build(struct lc_summary *sum, const struct lc_snapshot *s,
@@ -631,7 +642,7 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
     if (added) {
       LC_ALLOC_GROW(sum->rows, keys.n, rows_alloc);
       sum->rows[k].key = NULL; /* filled below from keys */
-      sum->rows[k].name = lc_xstrdup(cls);
+      sum->rows[k].name = NULL;
       sum->rows[k].count = 0;
       sum->rows[k].self_size = 0;
       sum->rows[k].retained_size = 0;
@@ -646,6 +657,7 @@ build(struct lc_summary *sum, const struct lc_snapshot *s,
   nrows = keys.n;
   for (i = 0; i < nrows; i++) {
     sum->rows[i].key = keys.keys[i];
+    sum->rows[i].name = row_name(keys.keys[i]);
     keys.keys[i] = NULL;
   }
   sum->nrows = nrows;
@@ -939,10 +951,8 @@ lc_summary_release(struct lc_summary *sum)
     free(sum->ifaces[i].name);
   }
   free(sum->ifaces);
-  for (i = 0; i < sum->nrows; i++) {
-    free(sum->rows[i].key);
-    free(sum->rows[i].name);
-  }
+  for (i = 0; i < sum->nrows; i++)
+    free(sum->rows[i].key); /* and the name, its end */
   free(sum->rows);
   lc_summary_drop_nodes(sum);
   memset(sum, 0, sizeof(*sum));
