@@ -1416,11 +1416,15 @@ mark_refs(struct string_refs *sr, struct lc_snapshot *s, size_t room)
   j[0].e1 = j[1].e0 = names_split(s);
   j[1].e1 = s->edge_count;
   names_run(j);
+  /* Words are written only where they change: a file of millions of
+   * strings no one names keeps these arrays' pages untouched. */
   for (w = 0; w < sr->words; w++) {
-    uint64_t named = sr->bits[w] | bits2[w];
-    sr->bits[w] = named | vbits[w];
-    vbits[w] &= ~named;
-    any |= vbits[w];
+    uint64_t named = sr->bits[w] | bits2[w], v = vbits[w];
+    if ((named | v) != sr->bits[w])
+      sr->bits[w] = named | v;
+    if (v & named)
+      vbits[w] = v & ~named;
+    any |= v & ~named;
   }
   free(bits2);
   if (any)
