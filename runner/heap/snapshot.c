@@ -1488,6 +1488,32 @@ renumber_names(struct lc_snapshot *s, const struct string_refs *sr)
   free(rank);
 }
 
+static int
+bad_escape(struct reader *r, size_t at)
+{
+  return fail(r, at, "invalid escape in a string; expected %s",
+              "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
+}
+
+/* Checks the escapes of the string bytes [at, be) without keeping their
+ * text: decoded into the scratch buffer, a part at a time, giving back the
+ * pages read. */
+static int
+check_escapes(struct reader *r, struct string_refs *sr, size_t at, size_t be,
+              size_t *done)
+{
+  size_t used, bad = 0;
+  if (!sr->scratch)
+    sr->scratch = lc_xmalloc(LC_SCRATCH + 16);
+  for (; at < be; at += used) {
+    if (lc_json_unescape_upto(r->p + at, be - at, LC_SCRATCH, sr->scratch,
+                              &used, &bad) == (size_t)-1)
+      return bad_escape(r, at + bad);
+    drop_inside(r, done, at + used);
+  }
+  return 0;
+}
+
 /* Reads the strings array.  With sr->bits, only the strings it marks are
  * kept (in file order, so a kept string's number is its rank among them):
  * a file of millions of strings no node or edge names costs no memory per
@@ -1534,30 +1560,32 @@ scan_strings(struct reader *r, struct lc_snapshot *s, struct string_refs *sr,
         LC_ALLOC_GROW(s->string_off, (size_t)nk + 2, alloc_off);
         s->string_off[nk++] = w;
         /* A drop step at a time, giving back what was decoded; past a cut,
-         * the rest is only checked, in the scratch buffer. */
+         * the rest is only checked. */
         for (at = done = bs; at < be; at += used) {
-          int past = cut && at > bs;
-          if (past && !sr->scratch)
-            sr->scratch = lc_xmalloc(LC_SCRATCH + 16);
-          n = lc_json_unescape_upto(
-              r->p + at, be - at,
-              cut ? (past ? LC_SCRATCH : LC_VALUE_MAX) : LC_DROP_STEP,
-              past ? sr->scratch : s->arena + w, &used, &bad);
+          n = lc_json_unescape_upto(r->p + at, be - at,
+                                    cut ? LC_VALUE_MAX : LC_DROP_STEP,
+                                    s->arena + w, &used, &bad);
           if (n == (size_t)-1)
-            return fail(r, at + bad, "invalid escape in a string; expected %s",
-                        "one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t "
-                        "\\uXXXX");
-          if (!past) {
-            if (cut && at + used < be) {
-              n = utf8_whole(s->arena + w, n);
-              memcpy(s->arena + w + n, "\xE2\x80\xA6", 3); /* … */
-              n += 3;
-            }
-            w += n;
+            return bad_escape(r, at + bad);
+          if (cut && at + used < be) {
+            n = utf8_whole(s->arena + w, n);
+            memcpy(s->arena + w + n, "\xE2\x80\xA6", 3); /* … */
+            w += n + 3;
+            if (check_escapes(r, sr, at + used, be, &done) < 0)
+              return -1;
+            break;
           }
+          w += n;
           drop_inside(r, &done, at + used);
         }
         s->arena[w++] = '\0';
+      } else if (be - bs > LC_SCRATCH || memchr(r->p + bs, '\\', be - bs)) {
+        /* Not kept, but a bad escape is still a bad file.  (A long string
+         * is checked a part at a time: a search of it whole would map it
+         * whole again.) */
+        done = bs;
+        if (check_escapes(r, sr, bs, be, &done) < 0)
+          return -1;
       }
       k++;
       if (r->can_drop && r->pos - r->dropped > LC_DROP_STEP)

@@ -256,15 +256,17 @@ END_TEST
  * it is searched and decoded a step at a time, giving back the pages read
  * (the bound of B6: memory within the file's size), and decodes to the
  * same bytes: escapes and surrogate pairs that straddle the steps
- * included.  _i & 1: a bad escape past the first steps is reported at its
+ * included.  _i 1, 3, 6: a bad escape past the first steps is reported at its
  * byte offset in the file.  _i 0 and 1: an object's name; 2 and 3: only a
  * string node's, a value no view shows, kept cut to its first 8 KiB of
- * JSON and "…" (the rest still checked); 4: both, kept whole. */
+ * JSON and "…" (the rest still checked); 4: both, kept whole; 5 and 6:
+ * no one's, not kept, still checked. */
 START_TEST(long_string_in_steps)
 {
   static const char unit[] = "abc\\u00E9\\uD83D\\uDE00\\\"\\\\";
   static const char dec[] = "abc\xC3\xA9\xF0\x9F\x98\x80\"\\";
   size_t reps = (5u << 20) / (sizeof(unit) - 1), k, at_bad = 0, n;
+  int bad = _i == 1 || _i == 3 || _i == 6;
   struct lc_buf b = LC_BUF_INIT;
   struct lc_snapshot s;
   struct lc_err err = LC_ERR_INIT;
@@ -272,19 +274,24 @@ START_TEST(long_string_in_steps)
   char *path;
   lc_buf_addf(&b,
               META24 "\"node_count\":%d,\"edge_count\":0},"
-                     "\"nodes\":[%d,0,1,16,0,0%s],\"edges\":[],"
+                     "\"nodes\":[%d,%d,1,16,0,0%s],\"edges\":[],"
                      "\"strings\":[\"",
-              _i == 4 ? 2 : 1, _i < 2 ? 3 : 2, _i == 4 ? ",3,0,3,16,0,0" : "");
+              _i == 4 ? 2 : 1, _i < 2 ? 3 : 2, _i >= 5 ? 1 : 0,
+              _i == 4 ? ",3,0,3,16,0,0" : "");
   for (k = 0; k < reps; k++) {
-    if ((_i & 1) && k == reps * 3 / 4) {
+    if (bad && k == reps * 3 / 4) {
       at_bad = b.len;
       lc_buf_addstr(&b, "\\q");
     }
     lc_buf_addstr(&b, unit);
   }
-  lc_buf_addstr(&b, "\"]}");
+  lc_buf_addstr(&b, "\",\"p\"]}");
   path = write_temp(&b);
-  if (_i & 1) {
+  if (_i == 5) {
+    ck_assert_int_eq(lc_snapshot_read(&s, path, &err), 0);
+    ck_assert_str_eq(lc_snapshot_str(&s, 0), "p");
+    lc_snapshot_release(&s);
+  } else if (bad) {
     ck_assert_int_eq(lc_snapshot_read(&s, path, &err), -1);
     ck_assert_int_eq(err.has_offset, 1);
     ck_assert_uint_eq(err.offset, at_bad);
@@ -588,6 +595,12 @@ static const struct bad_case bad_cases[] = {
      "invalid escape in a string; expected one of \\\" \\\\ \\/ \\b \\f \\n "
      "\\r \\t \\uXXXX",
      HEAD_LEN + 45},
+    /* In a string no node or edge names (not kept, still checked). */
+    {GOOD_HEAD
+     "\"nodes\":[9,0,1,0,0,0],\"edges\":[],\"strings\":[\"\",\"\\q\"]}",
+     "invalid escape in a string; expected one of \\\" \\\\ \\/ \\b \\f \\n "
+     "\\r \\t \\uXXXX",
+     HEAD_LEN + 48},
     {GOOD_HEAD "\"nodes\":[9,0,1,0,0,-1],\"edges\":[],\"strings\":[\"\"]}",
      "unexpected character in 'nodes'; expected an unsigned integer",
      HEAD_LEN + 19},
@@ -1224,7 +1237,7 @@ lc_test_suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, strings_decoded);
   tcase_add_test(tc, unescape_in_parts);
-  tcase_add_loop_test(tc, long_string_in_steps, 0, 5);
+  tcase_add_loop_test(tc, long_string_in_steps, 0, 7);
   tcase_add_test(tc, cut_value_whole_utf8);
   tcase_add_test(tc, unused_strings_dropped);
   tcase_add_loop_test(tc, cut_in_trace_sections, 0, 2);
