@@ -13,7 +13,6 @@
 
 #include "base/banned.h"
 
-/* DevTools shows "-" for these distances. */
 /* With a `spill` file, the table goes out as it is written, 64 KiB at a
  * time: a table of millions of rows (a class an object) then costs no
  * memory for its text. */
@@ -26,6 +25,7 @@ spill_some(struct lc_buf *out, FILE *spill)
   lc_buf_reset(out);
 }
 
+/* DevTools shows "-" for these distances. */
 static int
 distance_shown(int32_t d)
 {

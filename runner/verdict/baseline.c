@@ -184,9 +184,8 @@ parse_checks(struct jp *p, struct lc_baseline *b)
   for (k = 0; k < nchecks; k++) {
     int v = i + 1, f, nf;
     char *check;
-    if (i >= p->n || !has_value(p, i))
-      return jfail(p, i < p->n ? i : 0,
-                   "expected a check name and its findings");
+    if (!has_value(p, i))
+      return jfail(p, i, "expected a check name and its findings");
     if (p->t[v].type != JSMN_ARRAY)
       return jfail(p, v, "a check's findings must be a list");
     {
@@ -261,8 +260,8 @@ lc_baseline_parse(struct lc_baseline *b, const char *name, const char *text,
   i = 1;
   for (k = 0; k < p.t[0].size && rc == 0; k++) {
     int v = i + 1;
-    if (i >= p.n || !has_value(&p, i)) {
-      rc = jfail(&p, i < p.n ? i : 0, "expected a key and its value");
+    if (!has_value(&p, i)) {
+      rc = jfail(&p, i, "expected a key and its value");
       break;
     }
     if (tok_is(&p, i, "version")) {
